@@ -1,0 +1,2 @@
+/** The hub's keys and certificates: the key vault, TLS and JWT keys, and (next) the federation CA. */
+package dev.entente.ca;

@@ -1,0 +1,2 @@
+/** Peers and the handshake protocol, grants and scope evaluation, exported resources. */
+package dev.entente.federation;

@@ -1,0 +1,2 @@
+/** Quartz jobs (thin shells) around plain, testable workers: heartbeats, sweeps, expiry, scans. */
+package dev.entente.heartbeat;

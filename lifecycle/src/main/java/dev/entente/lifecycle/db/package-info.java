@@ -1,0 +1,2 @@
+/** Plain-JDBC transactions shared by every domain module. */
+package dev.entente.lifecycle.db;

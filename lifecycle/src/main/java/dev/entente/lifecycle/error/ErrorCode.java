@@ -1,0 +1,122 @@
+package dev.entente.lifecycle.error;
+
+/**
+ * Every error Entente reports, once. A code is stable and never reused: operators grep for it,
+ * scripts match on it, and each points at the runbook section that explains it.
+ *
+ * <p>The runbook anchor is {@code runbooks/<file>.md#<code>}; a spec fails when a code has no
+ * section there.
+ */
+public enum ErrorCode {
+    // --- requests and the admin API ---
+    /** The request body or a parameter is malformed or fails validation. */
+    INVALID_REQUEST(400, "invalid request", Runbook.OPERATORS),
+    /** No such route or entity. */
+    NOT_FOUND(404, "not found", Runbook.OPERATORS),
+    /** The route exists but not for this HTTP method. */
+    METHOD_NOT_ALLOWED(405, "method not allowed", Runbook.OPERATORS),
+    /** The body is not JSON. */
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported media type", Runbook.OPERATORS),
+    /** Anything unexpected: the detail never carries a stack trace; the hub log does. */
+    INTERNAL_ERROR(500, "internal error", Runbook.OPERATORS),
+
+    // --- operator authentication ---
+    /** No bearer token on an admin API call. */
+    AUTH_TOKEN_MISSING(401, "operator token missing", Runbook.OPERATORS),
+    /** The bearer token is not a compact JWS with a JSON header and claims. */
+    AUTH_TOKEN_MALFORMED(401, "operator token malformed", Runbook.OPERATORS),
+    /** The token's alg is not on the allow-list (EdDSA only); none and HS* land here. */
+    AUTH_TOKEN_ALG_FORBIDDEN(401, "operator token algorithm forbidden", Runbook.OPERATORS),
+    /** The signature does not verify under this hub's operator-token key. */
+    AUTH_TOKEN_SIGNATURE_INVALID(401, "operator token signature invalid", Runbook.OPERATORS),
+    /** The token's exp is in the past (beyond the allowed clock skew). */
+    AUTH_TOKEN_EXPIRED(401, "operator token expired", Runbook.OPERATORS),
+    /** The token's nbf/iat is in the future (beyond the allowed clock skew). */
+    AUTH_TOKEN_NOT_YET_VALID(401, "operator token not yet valid", Runbook.OPERATORS),
+    /** The token was issued by another hub or for another audience. */
+    AUTH_TOKEN_WRONG_HUB(401, "operator token issued for another hub", Runbook.OPERATORS),
+    /** Authenticated, but no role of the token allows this call. */
+    AUTH_ROLE_FORBIDDEN(403, "role does not allow this action", Runbook.OPERATORS),
+
+    // --- lifecycles ---
+    /** The entity's current state does not accept the event. */
+    TRANSITION_REJECTED(409, "transition rejected", Runbook.OPERATORS),
+    /** Another transition of the same entity committed first; retry. */
+    CONFLICT(409, "concurrent change", Runbook.OPERATORS),
+
+    // --- approvals ---
+    /** The approver is the requester: the two-person rule needs someone else. */
+    APPROVAL_SELF_FORBIDDEN(403, "approver must not be the requester", Runbook.APPROVALS),
+    /** The approver does not hold the approver role. */
+    APPROVAL_ROLE_REQUIRED(403, "approver role required", Runbook.APPROVALS),
+    /** The request passed its timeout before anyone decided. */
+    APPROVAL_EXPIRED(409, "approval request expired", Runbook.APPROVALS),
+
+    // --- start-up, network, keys ---
+    /** The key passphrase does not open this hub's key vault. */
+    KEY_PASSPHRASE_INVALID(503, "key passphrase does not open the key vault", Runbook.STARTUP),
+    /** A sealed key failed to open (tampered or from another vault). */
+    KEY_MATERIAL_CORRUPT(503, "sealed key material cannot be opened", Runbook.STARTUP),
+    /** The data directory cannot be created, read or written. */
+    DATA_DIR_UNUSABLE(503, "data directory unusable", Runbook.STARTUP),
+    /** The hub's port is held by another process. */
+    PORT_IN_USE(503, "port already in use", Runbook.STARTUP),
+    /** The CLI could not reach the hub (refused, timed out, or no such host). */
+    HUB_UNREACHABLE(503, "hub unreachable", Runbook.STARTUP),
+    /** The CLI has no operator credential: no admin.token and no ENTENTE_TOKEN. */
+    CREDENTIAL_MISSING(401, "no operator credential", Runbook.OPERATORS),
+    /** The embedded PostgreSQL could not be started or stopped. */
+    EMBEDDED_DATABASE_FAILED(503, "embedded database failed", Runbook.DATABASE),
+
+    // --- database ---
+    /** The hub cannot reach PostgreSQL. */
+    DATABASE_UNREACHABLE(503, "database unreachable", Runbook.DATABASE),
+
+    // --- TLS ---
+    /** The server's TLS certificate is not the pinned one. */
+    TLS_PIN_MISMATCH(502, "TLS certificate does not match the pinned fingerprint", Runbook.TLS),
+    /** The TLS handshake failed (protocol, cipher, or certificate). */
+    TLS_HANDSHAKE_FAILED(502, "TLS handshake failed", Runbook.TLS);
+
+    private final int status;
+    private final String title;
+    private final Runbook runbook;
+
+    ErrorCode(int status, String title, Runbook runbook) {
+        this.status = status;
+        this.title = title;
+        this.runbook = runbook;
+    }
+
+    /** The stable snake_case code, as it appears in problem+json and in runbook headings. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Runbook runbookFile() {
+        return runbook;
+    }
+
+    /** The runbook section, e.g. {@code runbooks/operators-and-admin-api.md#auth_token_expired}. */
+    public String runbook() {
+        return runbook.path() + "#" + code();
+    }
+
+    /** Looks a code up by its snake_case form. */
+    public static java.util.Optional<ErrorCode> byCode(String code) {
+        for (ErrorCode c : values()) {
+            if (c.code().equals(code)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
