@@ -1,0 +1,161 @@
+package dev.entente.ca.vault;
+
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code sealed_keys} table: every private or secret key the hub holds, sealed by the
+ * {@link KeyVault} with the key's id as AAD, so that a blob copied into another row (say, an
+ * attacker with SQL access swapping a retired key in for the active one) fails to open.
+ *
+ * <p>Methods that take a {@link Connection} run in the caller's transaction, so a new key, the
+ * retirement of the old one and their audit event commit together; the others read on their own.
+ * Reads open the secret, so a tampered row fails loudly with {@link ErrorCode#KEY_MATERIAL_CORRUPT}.
+ */
+public final class SealedKeyStore {
+    /** The key in use for its purpose; at most one per purpose (a partial unique index). */
+    public static final String ACTIVE = "active";
+    /** Replaced, but still accepted for a while (e.g. during a CA or JWT rotation). */
+    public static final String GRACE = "grace";
+    /** No longer used to sign; kept to verify what it signed. */
+    public static final String RETIRED = "retired";
+
+    private static final Set<String> STATUSES = Set.of(ACTIVE, GRACE, RETIRED);
+    private static final String COLUMNS = "id, purpose, status, algorithm, public_key, certificate, fingerprint, "
+            + "sealed_secret, not_after, created_at, retired_at";
+
+    private final Tx tx;
+    private final KeyVault vault;
+
+    public SealedKeyStore(Tx tx, KeyVault vault) {
+        this.tx = tx;
+        this.vault = vault;
+    }
+
+    /** Seals {@code secret} under the vault (AAD = {@code id}) and inserts the row on {@code c}. */
+    public StoredKey store(Connection c, String id, String purpose, String status, String algorithm,
+                           byte[] publicKey, String certificatePem, String fingerprint, byte[] secret,
+                           Instant notAfter) throws SQLException {
+        checkStatus(status);
+        byte[] sealed = vault.seal(secret, id);
+        // clock_timestamp(), not the column's now(): keys stored in one transaction (a rotation)
+        // still get distinct, ordered created_at values, which byPurpose sorts on.
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sealed_keys (id, purpose, status, algorithm, public_key, certificate, fingerprint, "
+                        + "sealed_secret, not_after, created_at, retired_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), "
+                        + "CASE WHEN ? = 'retired' THEN clock_timestamp() END) "
+                        + "RETURNING created_at, retired_at")) {
+            ps.setString(1, id);
+            ps.setString(2, purpose);
+            ps.setString(3, status);
+            ps.setString(4, algorithm);
+            ps.setBytes(5, publicKey);
+            ps.setString(6, certificatePem);
+            ps.setString(7, fingerprint);
+            ps.setBytes(8, sealed);
+            ps.setObject(9, utc(notAfter));
+            ps.setString(10, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new StoredKey(id, purpose, status, algorithm, publicKey, certificatePem, fingerprint,
+                        secret.clone(), notAfter, instant(rs, 1), instant(rs, 2));
+            }
+        }
+    }
+
+    /** The active key of {@code purpose}, if any. */
+    public Optional<StoredKey> active(String purpose) {
+        return tx.read(c -> first(query(c, "WHERE purpose = ? AND status = 'active'", purpose)));
+    }
+
+    /** Every key of {@code purpose}, all statuses, oldest first. */
+    public List<StoredKey> byPurpose(String purpose) {
+        return tx.read(c -> byPurpose(c, purpose));
+    }
+
+    /** Every key of {@code purpose}, read on {@code c} (inside the caller's transaction). */
+    List<StoredKey> byPurpose(Connection c, String purpose) throws SQLException {
+        return query(c, "WHERE purpose = ? ORDER BY created_at, id", purpose);
+    }
+
+    /** The key with this id, if any. */
+    public Optional<StoredKey> byId(String id) {
+        return tx.read(c -> first(query(c, "WHERE id = ?", id)));
+    }
+
+    /**
+     * Moves a key to {@code status} on {@code c}; retiring stamps {@code retired_at} (once), any
+     * other status clears it.
+     *
+     * @throws EntenteException {@link ErrorCode#NOT_FOUND} when no key has this id
+     */
+    public void setStatus(Connection c, String id, String status) throws SQLException {
+        checkStatus(status);
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE sealed_keys SET status = ?, "
+                        + "retired_at = CASE WHEN ? = 'retired' THEN coalesce(retired_at, clock_timestamp()) END "
+                        + "WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, status);
+            ps.setString(3, id);
+            if (ps.executeUpdate() == 0) {
+                throw new EntenteException(ErrorCode.NOT_FOUND, "no sealed key " + id);
+            }
+        }
+    }
+
+    private List<StoredKey> query(Connection c, String where, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sealed_keys " + where)) {
+            ps.setString(1, arg);
+            List<StoredKey> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString("id");
+                    out.add(new StoredKey(id, rs.getString("purpose"), rs.getString("status"),
+                            rs.getString("algorithm"), rs.getBytes("public_key"), rs.getString("certificate"),
+                            rs.getString("fingerprint"), vault.open(rs.getBytes("sealed_secret"), id),
+                            instant(rs, "not_after"), instant(rs, "created_at"), instant(rs, "retired_at")));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Optional<StoredKey> first(List<StoredKey> keys) {
+        return keys.stream().findFirst();
+    }
+
+    private static void checkStatus(String status) {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("key status must be one of active, grace, retired; got " + status);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}
