@@ -59,6 +59,8 @@ public enum ErrorCode {
     KEY_MATERIAL_CORRUPT(503, "sealed key material cannot be opened", Runbook.STARTUP),
     /** The data directory cannot be created, read or written. */
     DATA_DIR_UNUSABLE(503, "data directory unusable", Runbook.STARTUP),
+    /** Another running hub holds this data directory. */
+    DATA_DIR_LOCKED(409, "data directory in use by another hub", Runbook.STARTUP),
     /** The hub's port is held by another process. */
     PORT_IN_USE(503, "port already in use", Runbook.STARTUP),
     /** The CLI could not reach the hub (refused, timed out, or no such host). */

@@ -1,0 +1,223 @@
+package dev.entente.ca.crypto;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Key pairs, self-signed hub certificates, PEM and fingerprints. Keys are the JDK's own
+ * (SunEC Ed25519/EC) so that JSSE uses them directly; BouncyCastle only builds certificates.
+ */
+public final class Certificates {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Certificates() {
+    }
+
+    /** A fresh Ed25519 key pair. */
+    public static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Ed25519 unavailable in this JDK", e);
+        }
+    }
+
+    /**
+     * A self-signed server+client certificate for the hub's one port. The SANs are whatever
+     * names and addresses peers and the CLI may dial; IP literals become iPAddress entries.
+     */
+    public static X509Certificate selfSigned(KeyPair keys, String commonName, Set<String> sans, Instant notBefore,
+                                             Duration validity) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Entente")
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(Extension.subjectAlternativeName, false, generalNames(sans));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
+                    .build(keys.getPrivate());
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build hub certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static GeneralNames generalNames(Set<String> sans) {
+        List<GeneralName> names = new ArrayList<>();
+        for (String san : new LinkedHashSet<>(sans)) {
+            if (san == null || san.isBlank() || san.equals("0.0.0.0") || san.equals("::")) {
+                continue; // wildcard bind addresses are not names anyone can dial
+            }
+            names.add(isIpLiteral(san) ? new GeneralName(GeneralName.iPAddress, san) : new GeneralName(GeneralName.dNSName, san));
+        }
+        return new GeneralNames(names.toArray(GeneralName[]::new));
+    }
+
+    static boolean isIpLiteral(String s) {
+        if (s.contains(":")) {
+            return true;
+        }
+        return s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** A random positive 128-bit serial (CAs must not issue predictable serials). */
+    public static BigInteger serial() {
+        return new BigInteger(128, RANDOM).setBit(127);
+    }
+
+    static String signatureAlgorithm(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "EdDSA", "Ed25519" -> "Ed25519";
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+        };
+    }
+
+    /** SHA-256 of the DER encoding, lower-case hex: the fingerprint peers pin. */
+    public static String fingerprint(X509Certificate cert) {
+        try {
+            return sha256Hex(cert.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String toPem(X509Certificate cert) {
+        try {
+            return pem("CERTIFICATE", cert.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** Every certificate in a PEM bundle, in order. */
+    public static List<X509Certificate> parsePem(String pem) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> out = new ArrayList<>();
+            for (var c : cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                out.add((X509Certificate) c);
+            }
+            return out;
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not a PEM certificate bundle: " + e.getMessage(), e);
+        }
+    }
+
+    public static PrivateKey privateKey(String algorithm, byte[] pkcs8) {
+        try {
+            return KeyFactory.getInstance(jdkAlgorithm(algorithm)).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a " + algorithm + " PKCS#8 private key", e);
+        }
+    }
+
+    public static PublicKey publicKey(String algorithm, byte[] spki) {
+        try {
+            return KeyFactory.getInstance(jdkAlgorithm(algorithm)).generatePublic(new X509EncodedKeySpec(spki));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a " + algorithm + " public key", e);
+        }
+    }
+
+    private static String jdkAlgorithm(String algorithm) {
+        return algorithm.equals("EdDSA") ? "Ed25519" : algorithm;
+    }
+
+    /** The subject alternative names of a certificate as plain strings. */
+    public static List<String> subjectAltNames(X509Certificate cert) {
+        List<String> out = new ArrayList<>();
+        try {
+            var sans = cert.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    out.add(String.valueOf(san.get(1)));
+                }
+            }
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** True when {@code host} is a syntactically valid IP literal the JDK accepts. */
+    public static boolean isAddress(String host) {
+        if (!isIpLiteral(host)) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(host);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

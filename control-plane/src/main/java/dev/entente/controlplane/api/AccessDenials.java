@@ -1,0 +1,34 @@
+package dev.entente.controlplane.api;
+
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.error.EntenteException;
+import io.micronaut.http.HttpRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every refused call, 401 or 403, becomes an {@code access.denied} audit event with its code. */
+public final class AccessDenials {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessDenials.class);
+
+    private AccessDenials() {
+    }
+
+    public static void record(HubRuntime hub, HttpRequest<?> request, EntenteException e, String actor) {
+        try {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("method", request.getMethodName());
+            details.put("path", request.getPath());
+            details.put("remote", request.getRemoteAddress().getAddress().getHostAddress());
+            details.put("reason", e.detail());
+            hub.tx().inTransaction(c -> hub.audit().append(c, new AuditEvent("access.denied", e.code().code(),
+                    actor, request.getPath(), details)));
+        } catch (RuntimeException auditFailure) {
+            // The denial stands even if the database is down; the log keeps the trace.
+            LOG.warn("could not audit access.denied ({}): {}", e.code().code(), auditFailure.getMessage());
+        }
+    }
+}

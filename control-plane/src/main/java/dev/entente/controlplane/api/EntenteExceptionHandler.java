@@ -1,0 +1,39 @@
+package dev.entente.controlplane.api;
+
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.lifecycle.error.EntenteException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every deliberate domain error becomes its problem+json with its own status. */
+@Produces
+@Singleton
+@Requires(classes = {EntenteException.class, ExceptionHandler.class})
+public class EntenteExceptionHandler implements ExceptionHandler<EntenteException, HttpResponse<?>> {
+    private static final Logger LOG = LoggerFactory.getLogger(EntenteExceptionHandler.class);
+    private final HubRuntime hub;
+
+    public EntenteExceptionHandler(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, EntenteException e) {
+        if (e.code().status() >= 500) {
+            LOG.warn("{} {}: {}", request.getMethodName(), request.getPath(), e.getMessage(), e);
+        }
+        if (e.code().status() == 401 || e.code().status() == 403) {
+            String actor = request.getAttribute(OperatorAuthFilter.PRINCIPAL, OperatorPrincipal.class)
+                    .map(OperatorPrincipal::subject).orElse("anonymous");
+            AccessDenials.record(hub, request, e, actor);
+        }
+        return Problems.response(e);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.entente.controlplane.api.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditKey;
+import dev.entente.lifecycle.audit.AuditRecord;
+import dev.entente.lifecycle.audit.AuditVerification;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The audit log: list, verify the HMAC chain, rotate the chain's key. */
+@Controller("/api/v1/audit")
+public class AuditController {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HubRuntime hub;
+
+    public AuditController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String type,
+                                          @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        Instant from = since == null ? null : hub.clock().instant().minus(Durations.parse(since));
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > 10_000) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "limit must be between 1 and 10000");
+        }
+        if (type != null && !type.matches("[a-z_]+(\\.[a-z_]+)*")) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "type looks like peer.accepted or access.denied");
+        }
+        List<AuditRecord> records = hub.tx().read(c -> hub.audit().list(c, type, from, n));
+        return records.stream().map(AuditController::toJson).toList();
+    }
+
+    @Get("/verify")
+    public Map<String, Object> verify(HttpRequest<?> request) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        AuditVerification v = hub.tx().read(c -> hub.audit().verify(c));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", v.ok());
+        out.put("events", v.events());
+        out.put("first_broken", v.firstBroken());
+        out.put("reason", v.reason());
+        return out;
+    }
+
+    @Post("/keys/rotate")
+    public Map<String, Object> rotateKey(HttpRequest<?> request) {
+        OperatorPrincipal admin = OperatorAuthFilter.principal(request);
+        admin.require(Permission.ADMIN);
+        AuditKey key = hub.tx().inTransaction(c -> {
+            AuditKey next = hub.auditKeys().rotate(c);
+            hub.audit().append(c, AuditEvent.of("audit.key_rotated", admin.subject(), next.id(), Map.of()));
+            return next;
+        });
+        return Map.of("key_id", key.id());
+    }
+
+    private static Map<String, Object> toJson(AuditRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", r.seq());
+        m.put("at", r.at().toString());
+        m.put("type", r.type());
+        m.put("code", r.code());
+        m.put("actor", r.actor());
+        m.put("subject", r.subject());
+        try {
+            m.put("details", JSON.readValue(r.details(), Map.class));
+        } catch (IOException e) {
+            m.put("details", r.details());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,2 @@
+/** Audit log listing, verification and key rotation. */
+package dev.entente.controlplane.api.audit;

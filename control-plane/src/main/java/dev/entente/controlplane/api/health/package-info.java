@@ -1,0 +1,2 @@
+/** Unauthenticated health and metrics endpoints. */
+package dev.entente.controlplane.api.health;

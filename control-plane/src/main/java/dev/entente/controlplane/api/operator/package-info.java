@@ -1,0 +1,2 @@
+/** Operator token issuance. */
+package dev.entente.controlplane.api.operator;

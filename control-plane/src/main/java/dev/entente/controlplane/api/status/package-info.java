@@ -1,0 +1,2 @@
+/** The hub status endpoint. */
+package dev.entente.controlplane.api.status;

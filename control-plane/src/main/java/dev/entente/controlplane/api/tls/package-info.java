@@ -1,0 +1,2 @@
+/** The TLS info endpoint. */
+package dev.entente.controlplane.api.tls;

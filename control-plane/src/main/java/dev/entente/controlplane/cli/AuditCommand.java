@@ -1,0 +1,61 @@
+package dev.entente.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code entente audit ls | verify | rotate-key}. */
+@Command(name = "audit", description = "The HMAC-chained audit log.",
+        subcommands = {AuditCommand.Ls.class, AuditCommand.Verify.class, AuditCommand.RotateKey.class})
+final class AuditCommand {
+    @Command(name = "ls", description = "List audit events, newest first.")
+    static final class Ls extends ClientCommand {
+        @Option(names = "--type", paramLabel = "T", description = "Only events of this type, e.g. access.denied.")
+        String type;
+
+        @Option(names = "--since", paramLabel = "D", description = "Only events of the last D, e.g. 10m.")
+        String since;
+
+        @Option(names = "--limit", paramLabel = "N", description = "At most N events (default 100).")
+        Integer limit;
+
+        @Override
+        public Integer call() {
+            List<String> query = new ArrayList<>();
+            if (type != null) {
+                query.add("type=" + URLEncoder.encode(type, StandardCharsets.UTF_8));
+            }
+            if (since != null) {
+                query.add("since=" + URLEncoder.encode(since, StandardCharsets.UTF_8));
+            }
+            if (limit != null) {
+                query.add("limit=" + limit);
+            }
+            return print(client().get("api/v1/audit" + (query.isEmpty() ? "" : "?" + String.join("&", query))));
+        }
+    }
+
+    @Command(name = "verify", description = "Walk the chain; exit 1 and name the first broken event if any.")
+    static final class Verify extends ClientCommand {
+        @Override
+        public Integer call() {
+            JsonNode result = client().get("api/v1/audit/verify");
+            print(result);
+            return result.path("ok").asBoolean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "rotate-key", description = "Start signing new events with a new HMAC key (old keys still verify).")
+    static final class RotateKey extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().post("api/v1/audit/keys/rotate", Map.of()));
+        }
+    }
+}

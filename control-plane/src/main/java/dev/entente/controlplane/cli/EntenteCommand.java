@@ -1,0 +1,101 @@
+package dev.entente.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.hub.HubLauncher;
+import dev.entente.lifecycle.error.ErrorCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code entente}: the root command and the global options every subcommand inherits. */
+@Command(name = "entente", mixinStandardHelpOptions = true, version = "entente 0.1.0",
+        description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
+        subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
+                AuditCommand.class, CommandLine.HelpCommand.class})
+public final class EntenteCommand {
+    @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Admin API of the hub (default: the local hub recorded in the data dir).")
+    String hub;
+
+    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Where a local hub keeps its admin token, certificate and database.")
+    Path dataDir;
+
+    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json.")
+    String output;
+
+    @Option(names = "--tls-fingerprint", scope = ScopeType.INHERIT, paramLabel = "SHA256",
+            description = "Pin this certificate fingerprint instead of the data dir's certificate.")
+    String tlsFingerprint;
+
+    final Map<String, String> env;
+
+    EntenteCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    Path dataDir() {
+        return dataDir != null ? dataDir.toAbsolutePath() : HubLauncher.defaultDataDir(env);
+    }
+
+    String output() {
+        if (!"json".equals(output) && !"table".equals(output)) {
+            throw HubClient.problem(ErrorCode.INVALID_REQUEST, "--output must be table or json, not " + output);
+        }
+        return output;
+    }
+
+    /** A client of the admin API, with the credential and pin resolved from flags, env and data dir. */
+    HubClient client() {
+        Path dir = dataDir();
+        JsonNode local = readHubJson(dir);
+        String url = hub != null ? hub : local != null ? local.path("url").asText(null) : null;
+        if (url == null) {
+            url = "https://127.0.0.1:7443";
+        }
+        String token = env.get("ENTENTE_TOKEN");
+        if (token == null || token.isBlank()) {
+            Path file = dir.resolve("admin.token");
+            try {
+                token = Files.isReadable(file) ? Files.readString(file).trim() : null;
+            } catch (IOException e) {
+                token = null;
+            }
+        }
+        if (token == null || token.isBlank()) {
+            throw HubClient.problem(ErrorCode.CREDENTIAL_MISSING, "no ENTENTE_TOKEN and no " + dir.resolve("admin.token")
+                    + "; pass --data-dir of the local hub or set ENTENTE_TOKEN to an operator token");
+        }
+        Set<String> pins = new LinkedHashSet<>();
+        if (tlsFingerprint != null) {
+            pins.add(tlsFingerprint.toLowerCase().replace(":", ""));
+        } else if (local != null) {
+            pins.add(local.path("tls_fingerprint").asText());
+            local.path("grace_fingerprints").forEach(f -> pins.add(f.asText()));
+        }
+        if (pins.isEmpty()) {
+            throw HubClient.problem(ErrorCode.TLS_PIN_MISMATCH, "no certificate to pin: no " + dir.resolve("hub.json")
+                    + "; pass --data-dir of the local hub or --tls-fingerprint (see 'entente tls info' on the hub)");
+        }
+        return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins);
+    }
+
+    private static JsonNode readHubJson(Path dir) {
+        Path file = dir.resolve("hub.json");
+        try {
+            return Files.isReadable(file) ? Output.JSON.readTree(file.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.entente.controlplane.cli;
+
+import dev.entente.ca.crypto.Certificates;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+
+/**
+ * Trusts exactly the certificates whose SHA-256 fingerprints are pinned, and nothing else: the
+ * hub's self-signed certificate is not in any CA store, and a pin is stronger than a hostname
+ * check. Being an {@link X509ExtendedTrustManager}, it also takes over endpoint identification,
+ * which is what lets the CLI dial 127.0.0.1 without that address having to match a SAN.
+ */
+final class PinningTrustManager extends X509ExtendedTrustManager {
+    private final Set<String> pinned;
+    private volatile String presented;
+
+    PinningTrustManager(Set<String> pinned) {
+        this.pinned = Set.copyOf(pinned);
+    }
+
+    String presented() {
+        return presented;
+    }
+
+    private void check(X509Certificate[] chain) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the server presented no certificate");
+        }
+        presented = Certificates.fingerprint(chain[0]);
+        if (!pinned.contains(presented)) {
+            throw new CertificateException("pin mismatch: the server presented " + presented + ", pinned " + pinned);
+        }
+        chain[0].checkValidity();
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        throw new CertificateException("the CLI does not accept client connections");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        throw new CertificateException("the CLI does not accept client connections");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("the CLI does not accept client connections");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+}

@@ -1,0 +1,84 @@
+package dev.entente.controlplane.cli;
+
+import dev.entente.controlplane.hub.HubLauncher;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.RunningHub;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT. */
+@Command(name = "start", description = "Start a hub (embedded PostgreSQL unless --db-url).")
+final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Listen address (default 0.0.0.0).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "N", description = "Listen port (default 7443).")
+    Integer port;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Hub name (default: host name); used on first start.")
+    String name;
+
+    @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL JDBC URL instead of the embedded one.")
+    String dbUrl;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default <data-dir>/entente.yml).")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EntenteCommand root = (EntenteCommand) spec.root().userObject();
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("entente.data-dir", root.dataDir().toString());
+        putIf(flags, "entente.hub.bind", bind);
+        putIf(flags, "entente.hub.port", port);
+        putIf(flags, "entente.hub.name", name);
+        putIf(flags, "entente.db.url", dbUrl);
+        RunningHub hub = HubLauncher.launch(flags, config, root.env, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.stop();
+            stopped.countDown();
+        }, "entente-shutdown"));
+        banner(spec.commandLine().getOut(), hub.runtime(), root.dataDir());
+        stopped.await();
+        return 0;
+    }
+
+    private static void putIf(Map<String, Object> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+    private static void banner(PrintWriter out, HubRuntime hub, Path dataDir) {
+        String dd = dataDir.toString().contains(" ") ? "'" + dataDir + "'" : dataDir.toString();
+        out.println();
+        out.println("Entente hub " + hub.hubId() + " (" + hub.name() + ") is up");
+        out.println("  listening    " + hub.listening() + "  (TLS 1.3)");
+        out.println("  public url   " + hub.publicUrl());
+        out.println("  tls sha-256  " + hub.tls().current().fingerprint());
+        out.println("  database     " + (hub.embeddedDatabase() != null
+                ? "embedded PostgreSQL in " + hub.embeddedDatabase().directory() : "external (--db-url)"));
+        out.println("  admin token  " + dataDir.resolve("admin.token") + "  (mode 0600)");
+        if (hub.settings().drillMode()) {
+            out.println("  WARNING      drill mode is on: proposed peers without a token digest accept any caller");
+        }
+        out.println();
+        out.println("Next: bin/entente status --data-dir " + dd);
+        out.flush();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.entente.controlplane.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code entente tls ...}. */
+@Command(name = "tls", description = "The hub's TLS certificate.", subcommands = TlsCommand.Info.class)
+final class TlsCommand {
+    @Command(name = "info", description = "Show the served certificate and fingerprints in grace.")
+    static final class Info extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/tls"));
+        }
+    }
+}

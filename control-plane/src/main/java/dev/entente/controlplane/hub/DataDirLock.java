@@ -1,0 +1,56 @@
+package dev.entente.controlplane.hub;
+
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One hub per data directory. Without this, a second {@code entente start} on the same data dir
+ * would take the first hub's PostgreSQL for a stale one and stop it. The OS drops the lock when
+ * the holder dies, even by SIGKILL, so a crash never leaves the directory locked.
+ */
+final class DataDirLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static DataDirLock acquire(Path dataDir) {
+        Path file = dataDir.resolve("hub.lock");
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+                ch.close();
+                throw new EntenteException(ErrorCode.DATA_DIR_LOCKED, "another hub (pid " + (holder.isEmpty() ? "?" : holder)
+                        + ") is running with data dir " + dataDir + "; stop it first or use another --data-dir");
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+            return new DataDirLock(ch, l);
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.DATA_DIR_UNUSABLE, "cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // released by the OS when the process exits anyway
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.entente.controlplane.hub;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.vault.KeyVault;
+import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.ca.vault.StoredKey;
+import dev.entente.ca.vault.VaultAuditKeyring;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.security.Role;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a data directory and settings into a ready {@link HubRuntime}: database (embedded or
+ * external) and migrations, the key vault, the hub identity and its keys, and the files the
+ * local CLI reads. The first run creates everything; later runs reuse all of it, so the hub id
+ * and TLS fingerprint never change across restarts.
+ */
+public final class HubBootstrap {
+    /** Validity of the hub's self-signed TLS certificate. */
+    public static final Duration TLS_VALIDITY = Duration.ofDays(365);
+    /** Validity of the local admin token written to {@code <data-dir>/admin.token}. */
+    public static final Duration ADMIN_TOKEN_TTL = Duration.ofDays(365);
+    private static final long BOOTSTRAP_LOCK = 0x656e74656e7465L; // "entente"
+
+    private HubBootstrap() {
+    }
+
+    public static HubRuntime boot(HubSettings settings, Map<String, String> env, Clock clock) {
+        Path dataDir = settings.dataDir();
+        ensurePrivateDir(dataDir);
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        char[] passphrase = Passphrases.resolve(dataDir, env);
+        EmbeddedDatabase embedded = null;
+        HikariDataSource ds = null;
+        try {
+            String url = settings.dbUrl();
+            if (url == null) {
+                embedded = EmbeddedDatabase.start(dataDir.resolve("pg"));
+                url = embedded.jdbcUrl();
+            }
+            ds = dataSource(url, settings.dbUser() != null ? settings.dbUser() : embedded != null ? "postgres" : null,
+                    settings.dbPassword());
+            migrate(ds);
+            Tx tx = new Tx(ds);
+            KeyVault vault = KeyVault.open(tx, passphrase);
+            SealedKeyStore keys = new SealedKeyStore(tx, vault);
+            Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, clock));
+            VaultAuditKeyring keyring = VaultAuditKeyring.load(keys, tx);
+            AuditLog audit = new AuditLog(keyring, clock);
+            if (identity.created()) {
+                tx.inTransaction(c -> audit.append(c, AuditEvent.of("hub.created", "system", identity.hubId(),
+                        Map.of("name", identity.name()))));
+            }
+            TlsState tls = new TlsState(loadTls(keys), graceFingerprints(keys, clock));
+            OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
+            HubRuntime runtime = new HubRuntime(settings, identity.hubId(), identity.name(), clock, tx, audit, keyring, keys,
+                    tokens, tls, embedded);
+            HikariDataSource pool = ds;
+            EmbeddedDatabase db = embedded;
+            // Order matters: no pool connection may outlive the server, and the lock goes last.
+            runtime.dataSourceCloser(() -> {
+                pool.close();
+                if (db != null) {
+                    db.stop();
+                }
+                lock.close();
+            });
+            writeAdminToken(runtime);
+            return runtime;
+        } catch (RuntimeException e) {
+            if (ds != null) {
+                ds.close();
+            }
+            if (embedded != null) {
+                embedded.stop();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private record Identity(String hubId, String name, boolean created) {
+    }
+
+    private static Identity createIdentity(Connection c, HubSettings settings, SealedKeyStore keys, Clock clock)
+            throws SQLException {
+        // Two replicas starting on one empty database must not mint two identities.
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, BOOTSTRAP_LOCK);
+            ps.execute();
+        }
+        String hubId = null;
+        String name = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT hub_id, name FROM hub");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                hubId = rs.getString(1);
+                name = rs.getString(2);
+            }
+        }
+        boolean created = hubId == null;
+        if (created) {
+            byte[] id = new byte[4];
+            new SecureRandom().nextBytes(id);
+            hubId = "hub_" + HexFormat.of().formatHex(id);
+            name = settings.name();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub (hub_id, name) VALUES (?, ?)")) {
+                ps.setString(1, hubId);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+        }
+        Instant now = clock.instant();
+        if (keys.active("tls").isEmpty()) {
+            KeyPair kp = Certificates.ed25519();
+            X509Certificate cert = Certificates.selfSigned(kp, hubId, settings.subjectAltNames(),
+                    now.minusSeconds(60), TLS_VALIDITY);
+            String fp = Certificates.fingerprint(cert);
+            keys.store(c, "tls-" + fp.substring(0, 16), "tls", "active", "Ed25519", kp.getPublic().getEncoded(),
+                    Certificates.toPem(cert), fp, kp.getPrivate().getEncoded(), cert.getNotAfter().toInstant());
+        }
+        if (keys.active("jwt").isEmpty()) {
+            KeyPair kp = Certificates.ed25519();
+            String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());
+            keys.store(c, "jwt-" + fp.substring(0, 16), "jwt", "active", "Ed25519", kp.getPublic().getEncoded(),
+                    null, fp, kp.getPrivate().getEncoded(), null);
+        }
+        return new Identity(hubId, name, created);
+    }
+
+    static TlsState.Identity loadTls(SealedKeyStore keys) {
+        StoredKey k = keys.active("tls").orElseThrow(() -> new IllegalStateException("no active TLS key"));
+        X509Certificate cert = Certificates.parsePem(k.certificatePem()).get(0);
+        return new TlsState.Identity(k.id(), cert, Certificates.privateKey("Ed25519", k.secret()));
+    }
+
+    static List<String> graceFingerprints(SealedKeyStore keys, Clock clock) {
+        return keys.byPurpose("tls").stream()
+                .filter(k -> k.status().equals("grace"))
+                .map(StoredKey::fingerprint)
+                .toList();
+    }
+
+    private static OperatorTokens tokens(String hubId, SealedKeyStore keys, Clock clock, Duration skew) {
+        StoredKey active = keys.active("jwt").orElseThrow(() -> new IllegalStateException("no active JWT key"));
+        Map<String, PublicKey> verification = new LinkedHashMap<>();
+        for (StoredKey k : keys.byPurpose("jwt")) {
+            if (!k.status().equals("retired")) {
+                verification.put(k.id(), Certificates.publicKey("Ed25519", k.publicKey()));
+            }
+        }
+        return new OperatorTokens(hubId, active.id(), Certificates.privateKey("Ed25519", active.secret()),
+                verification, clock, skew);
+    }
+
+    /**
+     * Keeps {@code <data-dir>/admin.token} valid: reused when it still verifies and has a month
+     * left, otherwise replaced (e.g. the data dir was restored next to another database).
+     */
+    private static void writeAdminToken(HubRuntime hub) {
+        Path file = hub.settings().dataDir().resolve("admin.token");
+        if (Files.isRegularFile(file)) {
+            try {
+                var principal = hub.tokens().verify(Files.readString(file).trim());
+                if (principal.expiresAt().isAfter(hub.clock().instant().plus(Duration.ofDays(30)))) {
+                    return;
+                }
+            } catch (EntenteException | IOException e) {
+                // not ours or expiring: fall through and issue a fresh one
+            }
+        }
+        OperatorTokens.Issued issued = hub.tokens().issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL);
+        hub.tx().inTransaction(c -> {
+            recordToken(c, issued, "system");
+            hub.audit().append(c, AuditEvent.of("operator.token_issued", "system", "admin",
+                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token")));
+            return null;
+        });
+        writePrivate(file, issued.token() + "\n");
+    }
+
+    public static void recordToken(Connection c, OperatorTokens.Issued issued, String issuedBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO operator_tokens (jti, subject, roles, issued_by, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setObject(1, issued.jti());
+            ps.setString(2, issued.subject());
+            ps.setArray(3, c.createArrayOf("text", issued.roles().stream().map(Role::value).sorted().toArray()));
+            ps.setString(4, issuedBy);
+            ps.setTimestamp(5, Timestamp.from(issued.expiresAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Writes the public files the CLI reads: the hub certificate and where to reach the hub. */
+    static void writeLocalFiles(HubRuntime hub) {
+        Path dir = hub.settings().dataDir();
+        TlsState.Identity tls = hub.tls().current();
+        StringBuilder pem = new StringBuilder(Certificates.toPem(tls.certificate()));
+        writeAtomically(dir.resolve("tls").resolve("hub.crt"), pem.toString());
+        String json = "{\"hub_id\": \"" + hub.hubId() + "\", \"url\": \"" + hub.settings().localUrl(hub.boundPort())
+                + "\", \"public_url\": \"" + hub.publicUrl() + "\", \"tls_fingerprint\": \"" + tls.fingerprint()
+                + "\", \"pid\": " + ProcessHandle.current().pid() + "}\n";
+        writeAtomically(dir.resolve("hub.json"), json);
+    }
+
+    private static HikariDataSource dataSource(String url, String user, String password) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(url);
+        if (user != null) {
+            cfg.setUsername(user);
+        }
+        if (password != null) {
+            cfg.setPassword(password);
+        }
+        cfg.setPoolName("entente");
+        cfg.setMaximumPoolSize(16);
+        // Fail fast when the database is gone, so /healthz answers 503 in seconds, not 30.
+        cfg.setConnectionTimeout(2_000);
+        cfg.setValidationTimeout(1_000);
+        cfg.setInitializationFailTimeout(15_000);
+        try {
+            return new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new EntenteException(ErrorCode.DATABASE_UNREACHABLE,
+                    "cannot connect to " + url + ": " + rootMessage(e) + "; check --db-url and that PostgreSQL is up", e);
+        }
+    }
+
+    private static void migrate(HikariDataSource ds) {
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (FlywayException e) {
+            throw new EntenteException(ErrorCode.DATABASE_UNREACHABLE, "migrations failed: " + rootMessage(e), e);
+        }
+    }
+
+    private static void ensurePrivateDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.createDirectories(dir.resolve("tls"));
+            if (!Files.isWritable(dir)) {
+                throw new IOException("not writable");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new EntenteException(ErrorCode.DATA_DIR_UNUSABLE,
+                    "cannot use data dir " + dir + ": " + e.getMessage() + "; pass --data-dir to a writable directory", e);
+        }
+    }
+
+    /** Creates a 0600 file atomically: the secret is never readable by others, not even briefly. */
+    static void writePrivate(Path file, String content) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.DATA_DIR_UNUSABLE, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.DATA_DIR_UNUSABLE, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.entente.controlplane.hub;
+
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.yaml.YamlPropertySourceLoader;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts a hub: merged configuration, bootstrap, then the Micronaut HTTPS server on the one port.
+ * Used by {@code entente start} and by the end-to-end specs, so both run the same code.
+ */
+public final class HubLauncher {
+    private HubLauncher() {
+    }
+
+    /**
+     * @param flags      properties from start flags (highest precedence), e.g. {@code entente.hub.port}
+     * @param configFile {@code --config}, or null for {@code <data-dir>/entente.yml} when present
+     */
+    public static RunningHub launch(Map<String, Object> flags, Path configFile, Map<String, String> env, Clock clock) {
+        Path dataDir = dataDir(flags, env);
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("micronaut.application.name", "entente");
+        base.put("micronaut.server.ssl.enabled", true);
+        base.put("micronaut.server.ssl.build-self-signed", false);
+        base.put("micronaut.server.dual-protocol", false);
+        base.put("micronaut.server.max-request-size", "1MB");
+        base.put("jackson.property-naming-strategy", "SNAKE_CASE");
+        base.put("jackson.serialization-inclusion", "ALWAYS");
+        base.put("jackson.serialization.write-dates-as-timestamps", false);
+        base.putAll(flags);
+
+        ApplicationContext ctx = ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .banner(false)
+                .properties(base)
+                .propertySources(configSources(configFile, dataDir))
+                .start();
+        HubRuntime runtime = null;
+        try {
+            HubSettings settings = HubSettings.from(ctx.getEnvironment(), dataDir);
+            // Micronaut reads these when it creates the server bean, which has not happened yet.
+            Map<String, Object> server = new HashMap<>();
+            server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
+            server.put("micronaut.server.host", settings.bind());
+            ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, Integer.MAX_VALUE - 10));
+            runtime = HubBootstrap.boot(settings, env, clock);
+            ctx.registerSingleton(HubRuntime.class, runtime);
+            EmbeddedServer embedded = ctx.getBean(EmbeddedServer.class);
+            try {
+                embedded.start();
+            } catch (RuntimeException e) {
+                throw portProblem(settings, e);
+            }
+            runtime.boundPort(embedded.getPort());
+            HubBootstrap.writeLocalFiles(runtime);
+            HubRuntime r = runtime;
+            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of("hub.started", "system", r.hubId(),
+                    Map.of("listening", r.listening(), "database", r.databaseKind(),
+                            "tls_fingerprint", r.tls().current().fingerprint()))));
+            return new RunningHub(runtime, ctx, embedded);
+        } catch (RuntimeException e) {
+            ctx.close();
+            if (runtime != null) {
+                runtime.closeDatabase();
+            }
+            throw e;
+        }
+    }
+
+    /** {@code --data-dir}, else {@code ENTENTE_DATA_DIR}, else {@code $XDG_DATA_HOME/entente}. */
+    public static Path dataDir(Map<String, Object> flags, Map<String, String> env) {
+        Object flag = flags.get("entente.data-dir");
+        if (flag != null) {
+            return Path.of(flag.toString()).toAbsolutePath();
+        }
+        return defaultDataDir(env);
+    }
+
+    public static Path defaultDataDir(Map<String, String> env) {
+        String dir = env.get("ENTENTE_DATA_DIR");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir).toAbsolutePath();
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("entente").toAbsolutePath();
+    }
+
+    private static PropertySource[] configSources(Path configFile, Path dataDir) {
+        Path file = configFile != null ? configFile : dataDir.resolve("entente.yml");
+        if (!Files.isRegularFile(file)) {
+            if (configFile != null) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "config file " + configFile + " does not exist");
+            }
+            return new PropertySource[0];
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            Map<String, Object> values = new YamlPropertySourceLoader().read(file.toString(), in);
+            return new PropertySource[]{PropertySource.of(file.toString(), values)};
+        } catch (IOException | RuntimeException e) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static EntenteException portProblem(HubSettings settings, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return new EntenteException(ErrorCode.PORT_IN_USE, settings.bind() + ":" + settings.port()
+                        + " is already in use" + PortHolders.describe(settings.port())
+                        + "; stop that process or start with --port", e);
+            }
+        }
+        return new EntenteException(ErrorCode.PORT_IN_USE, "cannot listen on " + settings.bind() + ":" + settings.port()
+                + ": " + HubBootstrap.rootMessage(e), e);
+    }
+}

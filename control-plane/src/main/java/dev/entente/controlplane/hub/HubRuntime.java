@@ -1,0 +1,144 @@
+package dev.entente.controlplane.hub;
+
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.ca.vault.VaultAuditKeyring;
+import dev.entente.controlplane.metrics.HubMetrics;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Everything a running hub's HTTP layer needs, built once by {@link HubBootstrap} and registered
+ * in the Micronaut context as a singleton. It holds handles, not state that matters: all state
+ * is in PostgreSQL, so replicas behind one load balancer agree.
+ */
+public final class HubRuntime {
+    private final HubSettings settings;
+    private final String hubId;
+    private final String name;
+    private final Instant startedAt;
+    private final Clock clock;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final VaultAuditKeyring auditKeys;
+    private final SealedKeyStore keys;
+    private final OperatorTokens tokens;
+    private final TlsState tls;
+    private final HubMetrics metrics;
+    private final EmbeddedDatabase embeddedDatabase;
+    private volatile int boundPort;
+    private volatile AutoCloseable dataSourceCloser;
+
+    HubRuntime(HubSettings settings, String hubId, String name, Clock clock, Tx tx, AuditLog audit, VaultAuditKeyring auditKeys,
+               SealedKeyStore keys, OperatorTokens tokens, TlsState tls, EmbeddedDatabase embeddedDatabase) {
+        this.settings = settings;
+        this.hubId = hubId;
+        this.name = name;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.tx = tx;
+        this.audit = audit;
+        this.auditKeys = auditKeys;
+        this.keys = keys;
+        this.tokens = tokens;
+        this.tls = tls;
+        this.embeddedDatabase = embeddedDatabase;
+        this.metrics = new HubMetrics(this);
+        this.boundPort = settings.port();
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    public String hubId() {
+        return hubId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Tx tx() {
+        return tx;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public VaultAuditKeyring auditKeys() {
+        return auditKeys;
+    }
+
+    public SealedKeyStore keys() {
+        return keys;
+    }
+
+    public OperatorTokens tokens() {
+        return tokens;
+    }
+
+    public TlsState tls() {
+        return tls;
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    /** The embedded database, or null when the hub runs on {@code --db-url}. */
+    public EmbeddedDatabase embeddedDatabase() {
+        return embeddedDatabase;
+    }
+
+    public String databaseKind() {
+        return embeddedDatabase == null ? "external" : "embedded";
+    }
+
+    public Duration uptime() {
+        return Duration.between(startedAt, clock.instant());
+    }
+
+    public int boundPort() {
+        return boundPort;
+    }
+
+    void boundPort(int port) {
+        this.boundPort = port;
+    }
+
+    public String listening() {
+        String bind = settings.bind();
+        return (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + boundPort;
+    }
+
+    void dataSourceCloser(AutoCloseable closer) {
+        this.dataSourceCloser = closer;
+    }
+
+    /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
+    public void closeDatabase() {
+        AutoCloseable closer = dataSourceCloser;
+        if (closer != null) {
+            try {
+                closer.close();
+            } catch (Exception ignored) {
+                // shutting down: the pool's own log says what failed
+            }
+        }
+    }
+
+    public String publicUrl() {
+        return settings.publicUrl(boundPort);
+    }
+}

@@ -1,0 +1,2 @@
+/** The hub's Prometheus metrics. */
+package dev.entente.controlplane.metrics;

@@ -1,0 +1,2 @@
+/** Operator tokens (EdDSA JWT with an alg allow-list), roles and permissions. */
+package dev.entente.controlplane.security;

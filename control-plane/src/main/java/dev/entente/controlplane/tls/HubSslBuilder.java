@@ -1,0 +1,53 @@
+package dev.entente.controlplane.tls;
+
+import dev.entente.controlplane.hub.HubRuntime;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
+import io.micronaut.http.server.netty.ssl.ServerSslBuilder;
+import io.micronaut.http.ssl.ServerSslConfiguration;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import jakarta.inject.Singleton;
+
+import javax.net.ssl.SSLException;
+import java.util.Optional;
+
+/**
+ * Replaces Micronaut's key-store based SSL set-up: the hub's key lives sealed in the database,
+ * never in a key-store file, and is served through a {@link ReloadingKeyManager} so that
+ * {@code entente tls rotate} needs no restart. TLS 1.3 only, with exactly the three suites of
+ * {@link TlsPolicy}: a TLS 1.2 client fails the handshake.
+ */
+@Singleton
+@Replaces(CertificateProvidedSslBuilder.class)
+public class HubSslBuilder implements ServerSslBuilder {
+    private final ServerSslConfiguration configuration;
+    private final HubRuntime hub;
+
+    public HubSslBuilder(ServerSslConfiguration configuration, HubRuntime hub) {
+        this.configuration = configuration;
+        this.hub = hub;
+    }
+
+    @Override
+    public ServerSslConfiguration getSslConfiguration() {
+        return configuration;
+    }
+
+    @Override
+    public Optional<SslContext> build() {
+        try {
+            return Optional.of(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(hub.tls().keyManager()))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(TlsPolicy.PROTOCOLS)
+                    .ciphers(TlsPolicy.CIPHER_SUITES)
+                    .clientAuth(ClientAuth.NONE)
+                    .build());
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the hub TLS context: " + e.getMessage(), e);
+        }
+    }
+}
