@@ -1,0 +1,105 @@
+package dev.entente.controlplane.hub
+
+import dev.entente.controlplane.HubHttp
+import groovy.json.JsonSlurper
+import spock.lang.Specification
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+
+/**
+ * The hub as operators run it: a separate process started by the real CLI, stopped by signals.
+ * SIGTERM stops the embedded PostgreSQL; after SIGKILL the next start finds the orphaned server,
+ * stops it and comes up on the same identity; two hubs run side by side.
+ */
+class HubProcessSpec extends Specification {
+
+    def "SIGTERM stops the embedded database; a start after SIGKILL cleans the orphan; two hubs run side by side"() {
+        given:
+        def dirA = Files.createTempDirectory('entente-a')
+        def dirB = Files.createTempDirectory('entente-b')
+
+        when: 'hub A starts from a cold data dir'
+        long t0 = System.nanoTime()
+        def a = launch(dirA)
+        def hubA = awaitHealthy(dirA)
+        double coldSeconds = (System.nanoTime() - t0) / 1e9
+
+        then: 'it is healthy well inside the 15 s budget'
+        hubA.status == 'ok'
+        coldSeconds < 15
+
+        when: 'hub B starts next to it'
+        def b = launch(dirB)
+        def hubB = awaitHealthy(dirB)
+
+        then:
+        hubB.hub_id != hubA.hub_id
+        json(dirA).url != json(dirB).url
+
+        when: 'A is killed with SIGKILL: its PostgreSQL is orphaned'
+        a.destroyForcibly().waitFor(10, TimeUnit.SECONDS)
+        def orphan = EmbeddedDatabase.staleServer(dirA.resolve('pg'))
+
+        then:
+        orphan.isPresent()
+
+        when: 'A starts again on the same data dir'
+        def a2 = launch(dirA)
+        def again = awaitHealthy(dirA)
+
+        then: 'the orphan is gone, the identity is the same, B never noticed'
+        !orphan.get().isAlive()
+        again.hub_id == hubA.hub_id
+        json(dirA).tls_fingerprint != json(dirB).tls_fingerprint
+        HubHttp.get(json(dirB).url + '/healthz').json.status == 'ok'
+
+        when: 'A gets SIGTERM'
+        def pgOfA = EmbeddedDatabase.staleServer(dirA.resolve('pg')).get()
+        a2.destroy()
+        boolean exited = a2.waitFor(30, TimeUnit.SECONDS)
+
+        then: 'it exits and its PostgreSQL with it'
+        exited
+        pgOfA.onExit().get(10, TimeUnit.SECONDS) != null
+        EmbeddedDatabase.staleServer(dirA.resolve('pg')).isEmpty()
+
+        cleanup:
+        [a, a2, b].each { it?.destroy(); it?.waitFor(30, TimeUnit.SECONDS) }
+    }
+
+    private static Process launch(Path dir) {
+        Files.deleteIfExists(dir.resolve('hub.json')) // rewritten by the new process once it listens
+        String java = Path.of(System.getProperty('java.home'), 'bin', 'java').toString()
+        def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'), 'dev.entente.controlplane.cli.Main',
+                'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', '0')
+        pb.redirectErrorStream(true)
+        pb.redirectOutput(dir.resolve('hub.out').toFile())
+        pb.start()
+    }
+
+    private static Map json(Path dir) {
+        new JsonSlurper().parse(dir.resolve('hub.json').toFile()) as Map
+    }
+
+    /** Waits for the new process to write hub.json, then for /healthz to answer ok. */
+    private static Map awaitHealthy(Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60)
+        while (System.nanoTime() < deadline) {
+            Path f = dir.resolve('hub.json')
+            if (Files.exists(f)) {
+                try {
+                    def answer = HubHttp.get(json(dir).url + '/healthz')
+                    if (answer.status == 200) {
+                        return answer.json as Map
+                    }
+                } catch (IOException ignored) {
+                    // not listening yet
+                }
+            }
+            Thread.sleep(200)
+        }
+        throw new AssertionError('hub in ' + dir + ' did not become healthy:\n' + dir.resolve('hub.out').text)
+    }
+}
