@@ -94,11 +94,22 @@ public final class AuditLog {
      * Walks the whole chain in order and names the first event that does not verify: a gap in
      * the sequence, a {@code prev_hmac} that is not its predecessor's HMAC, an HMAC that does not
      * recompute, an unknown key id, or a head that disagrees with the last event (a cut tail).
+     *
+     * <p>On an auto-commit connection it reads one consistent snapshot in its own (rolled back)
+     * transaction; inside the caller's transaction it reads in (and leaves open) that one.
      */
     public AuditVerification verify(Connection c) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
-        // a cursor (fetch size honoured) needs a transaction in PostgreSQL's driver
-        c.setAutoCommit(false);
+        int isolation = c.getTransactionIsolation();
+        if (autoCommit) {
+            // A cursor (fetch size honoured) needs a transaction in PostgreSQL's driver. One
+            // REPEATABLE READ snapshot for the head and the events: under READ COMMITTED an append
+            // committing between the two reads would show events past the head and be reported
+            // as tampering.
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+        }
+        // else: the caller's transaction (and its snapshot) is used as is and left open.
         try {
             long headSeq;
             byte[] headHmac;
@@ -143,8 +154,13 @@ public final class AuditLog {
             }
             return new AuditVerification(true, count, null, null);
         } finally {
-            c.rollback();
-            c.setAutoCommit(autoCommit);
+            // Only end a transaction we started: rolling back the caller's would silently
+            // discard its audited changes (and the events appended for them).
+            if (autoCommit) {
+                c.rollback();
+                c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
+            }
         }
     }
 
