@@ -66,7 +66,7 @@ public enum ErrorCode {
     /** The CLI could not reach the hub (refused, timed out, or no such host). */
     HUB_UNREACHABLE(503, "hub unreachable", Runbook.STARTUP),
     /** The CLI has no operator credential: no admin.token and no ENTENTE_TOKEN. */
-    CREDENTIAL_MISSING(401, "no operator credential", Runbook.OPERATORS),
+    CREDENTIAL_MISSING(401, "no operator credential", Runbook.STARTUP),
     /** The embedded PostgreSQL could not be started or stopped. */
     EMBEDDED_DATABASE_FAILED(503, "embedded database failed", Runbook.DATABASE),
 

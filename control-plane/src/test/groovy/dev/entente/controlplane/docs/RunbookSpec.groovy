@@ -1,0 +1,77 @@
+package dev.entente.controlplane.docs
+
+import dev.entente.controlplane.cli.Main
+import dev.entente.lifecycle.error.ErrorCode
+import spock.lang.Specification
+import spock.lang.Unroll
+
+import java.nio.file.Files
+import java.nio.file.Path
+
+/** Every error code has a runbook section, and every command a runbook tells operators to run parses. */
+class RunbookSpec extends Specification {
+    static final Path RUNBOOKS = Path.of('..', 'runbooks')
+
+    @Unroll
+    def "error code #code.code() has a section in #code.runbookFile().path()"() {
+        given:
+        Path file = RUNBOOKS.resolve(code.runbookFile().path().substring('runbooks/'.length()))
+        String text = Files.readString(file)
+        String section = sectionOf(text, code.code())
+
+        expect:
+        section != null
+        section.contains('**What you see.**')
+        section.contains('**Why.**') || section.contains('See [')
+        section.contains('**Fix.**') || section.contains('See [')
+
+        where:
+        code << ErrorCode.values()
+    }
+
+    @Unroll
+    def "runbook command parses: #line"() {
+        expect:
+        Main.parses(tokens(line).drop(1) as String[])
+
+        where:
+        line << commandLines()
+    }
+
+    def "the runbooks do show commands"() {
+        expect:
+        commandLines().size() >= 10
+    }
+
+    static String sectionOf(String text, String code) {
+        def m = text =~ /(?ms)^## ${code}\s*$(.*?)(?=^## |\z)/
+        m.find() ? m.group(1) : null
+    }
+
+    /** Lines of fenced code blocks and inline code spans that start with {@code entente }. */
+    static List<String> commandLines() {
+        List<String> lines = []
+        Files.list(RUNBOOKS).filter { it.toString().endsWith('.md') }.sorted().forEach { Path f ->
+            boolean fenced = false
+            Files.readAllLines(f).each { String l ->
+                if (l.trim().startsWith('```')) {
+                    fenced = !fenced
+                } else if (fenced && l.trim().startsWith('entente ')) {
+                    lines << l.trim()
+                }
+                if (!fenced) {
+                    (l =~ /`(entente [^`]+)`/).each { lines << it[1] }
+                }
+            }
+        }
+        lines.unique()
+    }
+
+    /** Shell-like splitting: whitespace separates, single and double quotes group. */
+    static List<String> tokens(String line) {
+        List<String> out = []
+        def m = line =~ /"([^"]*)"|'([^']*)'|(\S+)/
+        m.each { out << (it[1] ?: it[2] ?: it[3]) }
+        out
+    }
+}
