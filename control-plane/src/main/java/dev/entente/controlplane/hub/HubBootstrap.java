@@ -8,6 +8,8 @@ import dev.entente.ca.vault.Passphrases;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.ca.vault.VaultAuditKeyring;
+import dev.entente.ca.tls.HubTlsCertificates;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
 import dev.entente.controlplane.tls.TlsState;
@@ -50,8 +52,6 @@ import java.util.Set;
  * and TLS fingerprint never change across restarts.
  */
 public final class HubBootstrap {
-    /** Validity of the hub's self-signed TLS certificate. */
-    public static final Duration TLS_VALIDITY = Duration.ofDays(365);
     /** Validity of the local admin token written to {@code <data-dir>/admin.token}. */
     public static final Duration ADMIN_TOKEN_TTL = Duration.ofDays(365);
     private static final long BOOTSTRAP_LOCK = 0x656e74656e7465L; // "entente"
@@ -85,7 +85,8 @@ public final class HubBootstrap {
                 tx.inTransaction(c -> audit.append(c, AuditEvent.of("hub.created", "system", identity.hubId(),
                         Map.of("name", identity.name()))));
             }
-            TlsState tls = new TlsState(loadTls(keys), graceFingerprints(keys, clock));
+            HubTlsCertificates tlsCerts = new HubTlsCertificates(keys);
+            TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
             OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
             HubRuntime runtime = new HubRuntime(settings, identity.hubId(), identity.name(), clock, tx, audit, keyring, keys,
                     tokens, tls, embedded);
@@ -145,14 +146,7 @@ public final class HubBootstrap {
             }
         }
         Instant now = clock.instant();
-        if (keys.active("tls").isEmpty()) {
-            KeyPair kp = Certificates.ed25519();
-            X509Certificate cert = Certificates.selfSigned(kp, hubId, settings.subjectAltNames(),
-                    now.minusSeconds(60), TLS_VALIDITY);
-            String fp = Certificates.fingerprint(cert);
-            keys.store(c, "tls-" + fp.substring(0, 16), "tls", "active", "Ed25519", kp.getPublic().getEncoded(),
-                    Certificates.toPem(cert), fp, kp.getPrivate().getEncoded(), cert.getNotAfter().toInstant());
-        }
+        new HubTlsCertificates(keys).createIfMissing(c, hubId, settings.subjectAltNames(), now);
         if (keys.active("jwt").isEmpty()) {
             KeyPair kp = Certificates.ed25519();
             String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());
@@ -160,19 +154,6 @@ public final class HubBootstrap {
                     null, fp, kp.getPrivate().getEncoded(), null);
         }
         return new Identity(hubId, name, created);
-    }
-
-    static TlsState.Identity loadTls(SealedKeyStore keys) {
-        StoredKey k = keys.active("tls").orElseThrow(() -> new IllegalStateException("no active TLS key"));
-        X509Certificate cert = Certificates.parsePem(k.certificatePem()).get(0);
-        return new TlsState.Identity(k.id(), cert, Certificates.privateKey("Ed25519", k.secret()));
-    }
-
-    static List<String> graceFingerprints(SealedKeyStore keys, Clock clock) {
-        return keys.byPurpose("tls").stream()
-                .filter(k -> k.status().equals("grace"))
-                .map(StoredKey::fingerprint)
-                .toList();
     }
 
     private static OperatorTokens tokens(String hubId, SealedKeyStore keys, Clock clock, Duration skew) {
@@ -226,15 +207,18 @@ public final class HubBootstrap {
     }
 
     /** Writes the public files the CLI reads: the hub certificate and where to reach the hub. */
-    static void writeLocalFiles(HubRuntime hub) {
+    public static void writeLocalFiles(HubRuntime hub) {
         Path dir = hub.settings().dataDir();
-        TlsState.Identity tls = hub.tls().current();
-        StringBuilder pem = new StringBuilder(Certificates.toPem(tls.certificate()));
-        writeAtomically(dir.resolve("tls").resolve("hub.crt"), pem.toString());
-        String json = "{\"hub_id\": \"" + hub.hubId() + "\", \"url\": \"" + hub.settings().localUrl(hub.boundPort())
-                + "\", \"public_url\": \"" + hub.publicUrl() + "\", \"tls_fingerprint\": \"" + tls.fingerprint()
-                + "\", \"pid\": " + ProcessHandle.current().pid() + "}\n";
-        writeAtomically(dir.resolve("hub.json"), json);
+        TlsKey tls = hub.tls().current();
+        writeAtomically(dir.resolve("tls").resolve("hub.crt"), Certificates.toPem(tls.certificate()));
+        Map<String, Object> local = new LinkedHashMap<>();
+        local.put("hub_id", hub.hubId());
+        local.put("url", hub.settings().localUrl(hub.boundPort()));
+        local.put("public_url", hub.publicUrl());
+        local.put("tls_fingerprint", tls.fingerprint());
+        local.put("grace_fingerprints", hub.tls().graceFingerprints());
+        local.put("pid", ProcessHandle.current().pid());
+        writeAtomically(dir.resolve("hub.json"), AuditLog.canonicalJson(local) + "\n");
     }
 
     private static HikariDataSource dataSource(String url, String user, String password) {

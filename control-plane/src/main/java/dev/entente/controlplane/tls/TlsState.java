@@ -1,39 +1,26 @@
 package dev.entente.controlplane.tls;
 
-import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.List;
 
 /**
  * The certificate the hub serves right now, plus the fingerprints still honoured during a
- * rotation's grace window. Swapping it re-keys new handshakes at once.
+ * rotation's grace window. Swapping it re-keys new handshakes at once; open connections keep
+ * the session they negotiated.
  */
 public final class TlsState {
-    /** One hub TLS key and its certificate. */
-    public record Identity(String keyId, X509Certificate certificate, PrivateKey privateKey) {
-        public String fingerprint() {
-            return Certificates.fingerprint(certificate);
-        }
-
-        public Instant notAfter() {
-            return certificate.getNotAfter().toInstant();
-        }
-    }
-
     private final ReloadingKeyManager keyManager;
-    private volatile Identity current;
+    private volatile TlsKey current;
     private volatile List<String> graceFingerprints;
 
-    public TlsState(Identity current, List<String> graceFingerprints) {
+    public TlsState(TlsKey current, List<String> graceFingerprints) {
         this.current = current;
         this.graceFingerprints = List.copyOf(graceFingerprints);
         this.keyManager = new ReloadingKeyManager(current.privateKey(), current.certificate());
     }
 
-    public Identity current() {
+    public TlsKey current() {
         return current;
     }
 
@@ -45,9 +32,12 @@ public final class TlsState {
         return keyManager;
     }
 
-    public synchronized void replace(Identity next, List<String> grace) {
-        keyManager.reload(next.privateKey(), next.certificate());
-        this.current = next;
+    /** Serves {@code next} from the next handshake on; a no-op when it is already served. */
+    public synchronized void replace(TlsKey next, List<String> grace) {
+        if (!next.keyId().equals(current.keyId())) {
+            keyManager.reload(next.privateKey(), next.certificate());
+            this.current = next;
+        }
         this.graceFingerprints = List.copyOf(grace);
     }
 }

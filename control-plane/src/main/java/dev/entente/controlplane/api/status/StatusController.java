@@ -4,7 +4,7 @@ import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -25,7 +25,7 @@ public class StatusController {
     @Get
     public Map<String, Object> status(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        TlsState.Identity tls = hub.tls().current();
+        TlsKey tls = hub.tls().current();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("hub_id", hub.hubId());
         out.put("name", hub.name());

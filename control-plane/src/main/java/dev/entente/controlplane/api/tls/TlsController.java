@@ -4,7 +4,7 @@ import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -24,7 +24,7 @@ public class TlsController {
     @Get
     public Map<String, Object> info(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        TlsState.Identity tls = hub.tls().current();
+        TlsKey tls = hub.tls().current();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subject", tls.certificate().getSubjectX500Principal().getName());
         out.put("sans", Certificates.subjectAltNames(tls.certificate()));
