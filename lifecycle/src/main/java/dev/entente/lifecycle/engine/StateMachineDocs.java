@@ -16,7 +16,7 @@ import java.util.List;
 public final class StateMachineDocs {
     /** How to regenerate the file from the repository root; the staleness spec prints it. */
     public static final String REGENERATE_COMMAND =
-            "mvn -B -pl lifecycle -am verify -Dtest=StateMachineDocsSpec -Dsurefire.failIfNoSpecifiedTests=false "
+            "mvn -B -pl lifecycle -am test -Dtest=StateMachineDocsSpec -Dsurefire.failIfNoSpecifiedTests=false "
                     + "-Dentente.docs.regenerate=true";
 
     private StateMachineDocs() {
