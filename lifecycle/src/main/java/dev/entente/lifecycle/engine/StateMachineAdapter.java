@@ -72,7 +72,7 @@ public final class StateMachineAdapter<S extends Enum<S> & LifecycleState, E ext
         boolean accepted = result != null
                 && result.getResultType() == StateMachineEventResult.ResultType.ACCEPTED;
         S to = machine.getState().getId();
-        // Only a machine that finished its send cleanly goes back; anything odd is dropped, not reused.
+        // Reached only when the send completed: a machine that threw is dropped, never reused.
         pool.offer(machine);
         return new Outcome<>(accepted, to, Optional.ofNullable(failure.get()));
     }

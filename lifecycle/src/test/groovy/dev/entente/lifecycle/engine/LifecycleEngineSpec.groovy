@@ -249,6 +249,19 @@ class LifecycleEngineSpec extends Specification {
         outcome.guardFailure().isEmpty()
     }
 
+    def "only the adapter imports Spring Statemachine (upstream is in maintenance mode)"() {
+        given: 'Surefire runs in the module directory'
+        def importers = []
+        new File('src/main/java').eachFileRecurse(groovy.io.FileType.FILES) { f ->
+            if (f.name.endsWith('.java') && f.text.contains('import org.springframework.statemachine')) {
+                importers << f.name
+            }
+        }
+
+        expect:
+        importers == ['StateMachineAdapter.java']
+    }
+
     private static Map<String, Object> approverContext(String who) {
         [(ApprovalTransitions.APPROVER): who, (ApprovalTransitions.APPROVER_ROLES): ['approver'] as Set, (ApprovalTransitions.NOW): NOW]
     }
