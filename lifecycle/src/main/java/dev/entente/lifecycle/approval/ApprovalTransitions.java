@@ -1,0 +1,109 @@
+package dev.entente.lifecycle.approval;
+
+import dev.entente.lifecycle.engine.Guard;
+import dev.entente.lifecycle.engine.Transition;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.entente.lifecycle.approval.ApprovalEvent.APPROVE;
+import static dev.entente.lifecycle.approval.ApprovalEvent.COMPLETE;
+import static dev.entente.lifecycle.approval.ApprovalEvent.EXPIRE;
+import static dev.entente.lifecycle.approval.ApprovalEvent.FAIL;
+import static dev.entente.lifecycle.approval.ApprovalEvent.REJECT;
+import static dev.entente.lifecycle.approval.ApprovalState.APPROVED;
+import static dev.entente.lifecycle.approval.ApprovalState.EXECUTED;
+import static dev.entente.lifecycle.approval.ApprovalState.EXPIRED;
+import static dev.entente.lifecycle.approval.ApprovalState.FAILED;
+import static dev.entente.lifecycle.approval.ApprovalState.PENDING;
+import static dev.entente.lifecycle.approval.ApprovalState.REJECTED;
+
+/**
+ * The approval lifecycle's transition table, as data. Executed, failed, rejected and expired are
+ * terminal: nothing leaves them.
+ *
+ * <pre>
+ *   pending  APPROVE  → approved   [approver_not_requester, approver_has_role, not_expired]
+ *   pending  REJECT   → rejected
+ *   pending  EXPIRE   → expired
+ *   approved COMPLETE → executed
+ *   approved FAIL     → failed
+ * </pre>
+ */
+public final class ApprovalTransitions {
+    /** Context key: the operator deciding (a {@code String}). */
+    public static final String APPROVER = "approver";
+    /** Context key: the deciding operator's roles (a {@code Collection<String>}). */
+    public static final String APPROVER_ROLES = "approver_roles";
+    /** Context key: the time of the decision (an {@link Instant}). */
+    public static final String NOW = "now";
+    /** The role an approver must hold. */
+    public static final String APPROVER_ROLE = "approver";
+
+    /** The two-person rule: whoever asked cannot also say yes. */
+    public static final Guard<ApprovalState, ApprovalEvent> APPROVER_NOT_REQUESTER = Guard.of(
+            "approver_not_requester", in -> {
+                Object requester = in.row().get("requester");
+                Object approver = in.context().get(APPROVER);
+                if (approver == null || approver.equals(requester)) {
+                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver
+                            + " requested this approval and cannot approve it; ask another operator with the approver role",
+                            in.id(), Map.of("requester", String.valueOf(requester)));
+                }
+                return Optional.empty();
+            });
+
+    /** Only operators trusted to approve may approve. */
+    public static final Guard<ApprovalState, ApprovalEvent> APPROVER_HAS_ROLE = Guard.of(
+            "approver_has_role", in -> {
+                Object roles = in.context().get(APPROVER_ROLES);
+                if (roles instanceof Collection<?> c && c.contains(APPROVER_ROLE)) {
+                    return Optional.empty();
+                }
+                return fail(ErrorCode.APPROVAL_ROLE_REQUIRED, "operator " + in.context().get(APPROVER)
+                        + " does not hold the approver role; ask an operator who does",
+                        in.id(), Map.of("required_role", APPROVER_ROLE));
+            });
+
+    /**
+     * A decision after the deadline does not count, even if the sweeper has not marked the
+     * request expired yet: the deadline, not the sweeper's schedule, is the rule.
+     */
+    public static final Guard<ApprovalState, ApprovalEvent> NOT_EXPIRED = Guard.of(
+            "not_expired", in -> {
+                Instant expiresAt = (Instant) in.row().get("expires_at");
+                Object now = in.context().get(NOW);
+                if (!(now instanceof Instant at)) {
+                    throw new IllegalArgumentException("context '" + NOW + "' must be an Instant, got " + now);
+                }
+                if (!at.isBefore(expiresAt)) {
+                    return fail(ErrorCode.APPROVAL_EXPIRED, "approval " + in.id() + " expired at " + expiresAt
+                            + "; request the action again", in.id(), Map.of("expires_at", expiresAt.toString()));
+                }
+                return Optional.empty();
+            });
+
+    /** The table. */
+    public static final List<Transition<ApprovalState, ApprovalEvent>> TABLE = List.of(
+            Transition.guarded(PENDING, APPROVE, APPROVED,
+                    Guard.allOf(APPROVER_NOT_REQUESTER, APPROVER_HAS_ROLE, NOT_EXPIRED)),
+            Transition.of(PENDING, REJECT, REJECTED),
+            Transition.of(PENDING, EXPIRE, EXPIRED),
+            Transition.of(APPROVED, COMPLETE, EXECUTED),
+            Transition.of(APPROVED, FAIL, FAILED));
+
+    private ApprovalTransitions() {
+    }
+
+    private static Optional<EntenteException> fail(ErrorCode code, String detail, Object id, Map<String, Object> extra) {
+        Map<String, Object> ext = new java.util.LinkedHashMap<>(extra);
+        ext.put("entity", "approval");
+        ext.put("id", String.valueOf(id));
+        return Optional.of(new EntenteException(code, detail, ext));
+    }
+}
