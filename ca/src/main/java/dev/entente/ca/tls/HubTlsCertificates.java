@@ -28,13 +28,15 @@ import java.util.Set;
  */
 public final class HubTlsCertificates {
     public static final String PURPOSE = "tls";
-    /** Validity of a hub TLS certificate. */
-    public static final Duration VALIDITY = Duration.ofDays(365);
+    /** Default validity of a hub TLS certificate. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
 
     private final SealedKeyStore keys;
+    private final Duration validity;
 
-    public HubTlsCertificates(SealedKeyStore keys) {
+    public HubTlsCertificates(SealedKeyStore keys, Duration validity) {
         this.keys = keys;
+        this.validity = validity;
     }
 
     /** One TLS key and its certificate. */
@@ -93,7 +95,7 @@ public final class HubTlsCertificates {
 
     private StoredKey store(Connection c, String hubId, Set<String> sans, Instant now, String status) throws SQLException {
         KeyPair kp = Certificates.ed25519();
-        X509Certificate cert = Certificates.selfSigned(kp, hubId, sans, now.minusSeconds(60), VALIDITY);
+        X509Certificate cert = Certificates.selfSigned(kp, hubId, sans, now.minusSeconds(60), validity);
         String fp = Certificates.fingerprint(cert);
         return keys.store(c, "tls-" + fp.substring(0, 16), PURPOSE, status, "Ed25519", kp.getPublic().getEncoded(),
                 Certificates.toPem(cert), fp, kp.getPrivate().getEncoded(), cert.getNotAfter().toInstant());

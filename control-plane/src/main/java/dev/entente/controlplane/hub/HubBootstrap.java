@@ -85,7 +85,7 @@ public final class HubBootstrap {
                 tx.inTransaction(c -> audit.append(c, AuditEvent.of("hub.created", "system", identity.hubId(),
                         Map.of("name", identity.name()))));
             }
-            HubTlsCertificates tlsCerts = new HubTlsCertificates(keys);
+            HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
             TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
             OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
             HubRuntime runtime = new HubRuntime(settings, identity.hubId(), identity.name(), clock, tx, audit, keyring, keys,
@@ -146,7 +146,7 @@ public final class HubBootstrap {
             }
         }
         Instant now = clock.instant();
-        new HubTlsCertificates(keys).createIfMissing(c, hubId, settings.subjectAltNames(), now);
+        new HubTlsCertificates(keys, settings.tlsCertValidity()).createIfMissing(c, hubId, settings.subjectAltNames(), now);
         if (keys.active("jwt").isEmpty()) {
             KeyPair kp = Certificates.ed25519();
             String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.metrics.HubMetrics;
@@ -136,6 +137,20 @@ public final class HubRuntime {
                 // shutting down: the pool's own log says what failed
             }
         }
+    }
+
+    /** The hub TLS certificate store (rotation, grace). */
+    public HubTlsCertificates tlsCertificates() {
+        return new HubTlsCertificates(keys, settings.tlsCertValidity());
+    }
+
+    /**
+     * Serves whatever key the database says is active. Another replica may have rotated, and
+     * grace windows end with time: run after a rotation and periodically.
+     */
+    public void refreshTls() {
+        HubTlsCertificates certs = tlsCertificates();
+        tls.replace(certs.active(), certs.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
     }
 
     public String publicUrl() {

@@ -25,7 +25,8 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                           String dbUrl, String dbUser, String dbPassword,
                           Duration heartbeatInterval, Duration staleAfter, Duration sweepInterval,
                           Duration acceptanceTtl, Duration clockSkew, Duration nodeTtl,
-                          Duration tlsRotationGrace, Duration approvalsTimeout, boolean drillMode) {
+                          Duration tlsRotationGrace, Duration tlsCertValidity, Duration approvalsTimeout,
+                          boolean drillMode) {
 
     public static final int DEFAULT_PORT = 7443;
 
@@ -48,6 +49,7 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                 duration(p, "entente.tokens.clock-skew", "60s"),
                 duration(p, "entente.certs.node-ttl", "7d"),
                 duration(p, "entente.tls.rotation-grace", "24h"),
+                duration(p, "entente.tls.cert-validity", "365d"),
                 duration(p, "entente.approvals.timeout", "4h"),
                 p.get("entente.federation.drill-mode", Boolean.class).orElse(false));
     }

@@ -2,18 +2,45 @@ package dev.entente.controlplane.hub;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** A started hub: its runtime, Micronaut context and server, stopped together and once. */
 public final class RunningHub implements AutoCloseable {
+    /** How often a hub re-reads which TLS key is active. */
+    static final Duration TLS_REFRESH = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(RunningHub.class);
     private final HubRuntime runtime;
     private final ApplicationContext context;
     private final EmbeddedServer server;
+    private final ScheduledExecutorService housekeeping;
     private boolean stopped;
 
     RunningHub(HubRuntime runtime, ApplicationContext context, EmbeddedServer server) {
         this.runtime = runtime;
         this.context = context;
         this.server = server;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "entente-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        // Another replica may rotate the TLS key, and grace windows end with time: re-read.
+        housekeeping.scheduleWithFixedDelay(this::refreshTls, TLS_REFRESH.toMillis(), TLS_REFRESH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshTls() {
+        try {
+            runtime.refreshTls();
+        } catch (RuntimeException e) {
+            LOG.debug("TLS refresh skipped: {}", e.getMessage());
+        }
     }
 
     public HubRuntime runtime() {
@@ -39,6 +66,7 @@ public final class RunningHub implements AutoCloseable {
             return;
         }
         stopped = true;
+        housekeeping.shutdownNow();
         try {
             if (server.isRunning()) {
                 server.stop();
