@@ -14,7 +14,9 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +25,10 @@ import java.util.Map;
  * Used by {@code entente start} and by the end-to-end specs, so both run the same code.
  */
 public final class HubLauncher {
+    /** Start flags beat everything. */
+    static final int FLAGS_ORDER = Integer.MAX_VALUE - 100;
+    /** entente.yml loses to environment variables (Micronaut's EnvironmentPropertySource is at -200). */
+    static final int CONFIG_FILE_ORDER = -300;
     private HubLauncher() {
     }
 
@@ -43,11 +49,15 @@ public final class HubLauncher {
         base.put("jackson.serialization.write-dates-as-timestamps", false);
         base.putAll(flags);
 
+        // Precedence (higher order wins): start flags, then ENTENTE_* environment variables
+        // (Micronaut's source at -200), then entente.yml.
+        List<PropertySource> sources = new ArrayList<>();
+        sources.add(PropertySource.of("entente-flags", base, FLAGS_ORDER));
+        sources.addAll(configSources(configFile, dataDir));
         ApplicationContext ctx = ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .banner(false)
-                .properties(base)
-                .propertySources(configSources(configFile, dataDir))
+                .propertySources(sources.toArray(PropertySource[]::new))
                 .start();
         HubRuntime runtime = null;
         try {
@@ -56,7 +66,7 @@ public final class HubLauncher {
             Map<String, Object> server = new HashMap<>();
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
             server.put("micronaut.server.host", settings.bind());
-            ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, Integer.MAX_VALUE - 10));
+            ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
             runtime = HubBootstrap.boot(settings, env, clock);
             ctx.registerSingleton(HubRuntime.class, runtime);
             EmbeddedServer embedded = ctx.getBean(EmbeddedServer.class);
@@ -100,17 +110,17 @@ public final class HubLauncher {
         return base.resolve("entente").toAbsolutePath();
     }
 
-    private static PropertySource[] configSources(Path configFile, Path dataDir) {
+    private static List<PropertySource> configSources(Path configFile, Path dataDir) {
         Path file = configFile != null ? configFile : dataDir.resolve("entente.yml");
         if (!Files.isRegularFile(file)) {
             if (configFile != null) {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, "config file " + configFile + " does not exist");
             }
-            return new PropertySource[0];
+            return List.of();
         }
         try (InputStream in = Files.newInputStream(file)) {
             Map<String, Object> values = new YamlPropertySourceLoader().read(file.toString(), in);
-            return new PropertySource[]{PropertySource.of(file.toString(), values)};
+            return List.of(PropertySource.of(file.toString(), values, CONFIG_FILE_ORDER));
         } catch (IOException | RuntimeException e) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "cannot read config file " + file + ": " + e.getMessage(), e);
         }
