@@ -44,6 +44,10 @@ public enum ErrorCode {
     /** Another transition of the same entity committed first; retry. */
     CONFLICT(409, "concurrent change", Runbook.OPERATORS),
 
+    // --- CA rotation ---
+    /** Advancing out of update_clients while peers still hold certificates under the old key. */
+    ROTATION_LAGGARDS(409, "peers still on the old CA key", Runbook.ROTATION),
+
     // --- approvals ---
     /** The approver is the requester: the two-person rule needs someone else. */
     APPROVAL_SELF_FORBIDDEN(403, "approver must not be the requester", Runbook.APPROVALS),

@@ -1,0 +1,2 @@
+/** CA status and rotation moves. */
+package dev.entente.controlplane.api.ca;
