@@ -1,2 +1,2 @@
-/** The hub's keys and certificates: the key vault, TLS and JWT keys, and (next) the federation CA. */
+/** The hub's keys and certificates: the key vault, TLS and JWT keys, and the federation CA. */
 package dev.entente.ca;

@@ -3,6 +3,7 @@ package dev.entente.ca.crypto;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -10,6 +11,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -18,8 +20,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,7 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
@@ -64,6 +69,91 @@ public final class Certificates {
             return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Ed25519 unavailable in this JDK", e);
+        }
+    }
+
+    /** A fresh ECDSA key pair on NIST P-256 (secp256r1). */
+    public static KeyPair ecP256() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("EC P-256 unavailable in this JDK", e);
+        }
+    }
+
+    /**
+     * A self-signed CA certificate: CA:true with pathLen 0 (it signs leaves only, never another
+     * CA), keyCertSign+cRLSign, and an SKI so that leaves carry a matching AKI and verifiers
+     * (OpenSSL included) can tell two CA certificates with the same subject apart mid-rotation.
+     */
+    public static X509Certificate caCertificate(KeyPair keys, String commonName, Instant notBefore, Duration validity) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Entente")
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(notBefore), Date.from(notBefore.plus(validity)), subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
+                    .build(keys.getPrivate());
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build CA certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A federation node (client) certificate signed by {@code caKey}: CA:false, keyUsage
+     * digitalSignature, EKU clientAuth only, one URI SAN, AKI = the CA certificate's SKI, and an
+     * SKI of its own. Subject and SAN are the caller's (the CA's), never the request's.
+     */
+    public static X509Certificate nodeCertificate(PublicKey subjectKey, String commonName, String uriSan,
+                                                  BigInteger serial, Instant notBefore, Instant notAfter,
+                                                  X509Certificate caCert, PrivateKey caKey) {
+        // X500NameBuilder, not new X500Name("CN=" + id): a peer id with a comma must stay one CN
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            byte[] caSki = caCert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+            if (caSki == null) {
+                throw new IllegalArgumentException("CA certificate has no subject key identifier");
+            }
+            SubjectKeyIdentifier ski = SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(caSki));
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial,
+                    Date.from(notBefore), Date.from(notAfter), subject, subjectKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ski.getKeyIdentifier()))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan)));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(caKey)).build(caKey);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build node certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A PKCS#10 request (PEM) for {@code keys} with subject {@code CN=commonName}: what a hub
+     * sends a peer's CA for its own node key. The peer's CA sets the real subject and SAN.
+     */
+    public static String csr(KeyPair keys, String commonName) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
+                    .build(keys.getPrivate());
+            byte[] der = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic()).build(signer).getEncoded();
+            return pem("CERTIFICATE REQUEST", der);
+        } catch (IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot build certificate signing request: " + e.getMessage(), e);
         }
     }
 
@@ -189,6 +279,10 @@ public final class Certificates {
     }
 
     private static String jdkAlgorithm(String algorithm) {
+        // sealed_keys names EC keys with their curve (EC-P256); the JDK's KeyFactory is just "EC"
+        if (algorithm.startsWith("EC-")) {
+            return "EC";
+        }
         return algorithm.equals("EdDSA") ? "Ed25519" : algorithm;
     }
 

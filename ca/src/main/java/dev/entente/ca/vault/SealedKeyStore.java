@@ -88,13 +88,18 @@ public final class SealedKeyStore {
     }
 
     /** Every key of {@code purpose}, read on {@code c} (inside the caller's transaction). */
-    List<StoredKey> byPurpose(Connection c, String purpose) throws SQLException {
+    public List<StoredKey> byPurpose(Connection c, String purpose) throws SQLException {
         return query(c, "WHERE purpose = ? ORDER BY created_at, id", purpose);
     }
 
     /** The key with this id, if any. */
     public Optional<StoredKey> byId(String id) {
-        return tx.read(c -> first(query(c, "WHERE id = ?", id)));
+        return tx.read(c -> byId(c, id));
+    }
+
+    /** The key with this id, read on {@code c} (so a key stored earlier in the same transaction is seen). */
+    public Optional<StoredKey> byId(Connection c, String id) throws SQLException {
+        return first(query(c, "WHERE id = ?", id));
     }
 
     /**

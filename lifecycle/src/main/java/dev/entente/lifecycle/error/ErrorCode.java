@@ -82,7 +82,39 @@ public enum ErrorCode {
     /** The server's TLS certificate is not the pinned one. */
     TLS_PIN_MISMATCH(502, "TLS certificate does not match the pinned fingerprint", Runbook.TLS),
     /** The TLS handshake failed (protocol, cipher, or certificate). */
-    TLS_HANDSHAKE_FAILED(502, "TLS handshake failed", Runbook.TLS);
+    TLS_HANDSHAKE_FAILED(502, "TLS handshake failed", Runbook.TLS),
+
+    // --- federation CA: certificate signing requests (handshake and renewal) ---
+    /** The bytes are not a PKCS#10 certificate signing request (PEM or DER). */
+    CSR_MALFORMED(400, "certificate signing request malformed", Runbook.PEERS),
+    /** The CSR's self-signature does not verify under the key it carries (tampered or mis-built). */
+    CSR_SIGNATURE_INVALID(422, "certificate signing request signature invalid", Runbook.PEERS),
+    /** The CSR's key is of an allowed type but too small (e.g. RSA below 3072 bits). */
+    CSR_KEY_WEAK(422, "certificate signing request key too weak", Runbook.PEERS),
+    /** The CSR's key type or curve is not on the allow-list (Ed25519, ECDSA P-256/P-384, RSA >= 3072). */
+    CSR_KEY_UNSUPPORTED(422, "certificate signing request key type not supported", Runbook.PEERS),
+    /** The CSR asks for basicConstraints CA:true; the federation CA only issues leaf certificates. */
+    CSR_CA_REQUESTED(422, "certificate signing request asks for a CA certificate", Runbook.PEERS),
+
+    // --- federation CA: keys and rotation ---
+    /** The signing CA certificate has expired, so no node certificate can be issued under it. */
+    CA_CERTIFICATE_EXPIRED(503, "federation CA certificate expired", Runbook.ROTATION),
+    /** A CA key move (start, switch, drop, roll back, discard) does not fit the keys' current arrangement. */
+    CA_ROTATION_STEP_REJECTED(409, "CA key rotation step not allowed now", Runbook.ROTATION),
+
+    // --- federation CA: client certificates presented over mTLS ---
+    /** The client certificate is not signed by any CA certificate in this hub's trust bundle. */
+    CLIENT_CERT_UNTRUSTED(401, "client certificate not issued by a trusted federation CA", Runbook.TLS),
+    /** The client certificate's notAfter (or its CA's) has passed. */
+    CLIENT_CERT_EXPIRED(401, "client certificate expired", Runbook.TLS),
+    /** The client certificate's notBefore (or its CA's) is in the future: usually clock skew. */
+    CLIENT_CERT_NOT_YET_VALID(401, "client certificate not yet valid", Runbook.TLS),
+    /** The client certificate is a CA certificate or lacks the clientAuth extended key usage. */
+    CLIENT_CERT_USAGE_INVALID(401, "client certificate not valid for client authentication", Runbook.TLS),
+    /** The client certificate was revoked (peer revoked, or the certificate replaced). */
+    CLIENT_CERT_REVOKED(401, "client certificate revoked", Runbook.TLS),
+    /** The client certificate chains to our CA but no issuance record maps it to a peer. */
+    CLIENT_CERT_UNKNOWN(401, "client certificate not recorded by this hub", Runbook.TLS);
 
     private final int status;
     private final String title;

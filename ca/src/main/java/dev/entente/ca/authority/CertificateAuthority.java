@@ -1,0 +1,259 @@
+package dev.entente.ca.authority;
+
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The federation CA as the rest of the hub uses it: issue node certificates for peers' CSRs,
+ * record and revoke them, answer the rotation's laggard question, and hand out and check
+ * against the trust bundle.
+ *
+ * <p>Writes take the caller's {@link Connection}: an issuance commits together with the peer
+ * transition that asked for it (ENROLL, renewal) and its {@code ca.certificate_issued} audit event,
+ * or not at all. Which key signs is read from the database on every call, so a rotation step
+ * taken on another replica applies here at once.
+ */
+public final class CertificateAuthority {
+    /** The audit actor of CA events. */
+    public static final String ACTOR = "federation-ca";
+    private static final String KP_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    private final Tx tx;
+    private final FederationCa ca;
+    private final NodeCertificateSigner signer;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final IssuedCertificates records = new IssuedCertificates();
+
+    /**
+     * @param tx      for the reads that run on their own ({@link #trustBundle()}, {@link #verifyClientChain})
+     * @param ca      the CA keys
+     * @param policy  what CSRs are accepted
+     * @param nodeTtl node certificate lifetime ({@code entente.certs.node-ttl}, default 7d)
+     * @param audit   where issuances and revocations are recorded
+     * @param clock   the time source
+     */
+    public CertificateAuthority(Tx tx, FederationCa ca, CsrPolicy policy, Duration nodeTtl, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.ca = ca;
+        this.signer = new NodeCertificateSigner(ca.hubId(), policy, nodeTtl);
+        this.audit = Objects.requireNonNull(audit);
+        this.clock = clock;
+    }
+
+    /** The SAN URI a peer's node certificates carry: {@code spiffe://<our hub id>/peer/<peer id>}. */
+    public String spiffeId(String peerId) {
+        return signer.spiffeId(peerId);
+    }
+
+    /**
+     * Checks {@code csr} against the policy, signs a node certificate for {@code peerId} with the
+     * current signing key, and records it with a {@code ca.certificate_issued} audit event, all on
+     * {@code c}.
+     *
+     * @param peerId    our id of the peer (goes into the SAN)
+     * @param peerHubId the peer's hub id (goes into the subject CN)
+     * @param csr       PKCS#10, PEM or DER
+     * @throws EntenteException {@code csr_*} (400/422) when the request is refused
+     */
+    public IssuedCertificate issue(Connection c, String peerId, String peerHubId, byte[] csr) throws SQLException {
+        Instant now = clock.instant();
+        CaKey signing = ca.signingKey(c);
+        X509Certificate cert = signer.sign(signing, peerId, peerHubId, csr, now);
+        IssuedCertificate issued = new IssuedCertificate(cert.getSerialNumber().toString(16),
+                Certificates.fingerprint(cert), peerId, cert.getSubjectX500Principal().getName(), signing.fingerprint(),
+                cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), Certificates.toPem(cert), null, null, now);
+        records.insert(c, issued, now);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("serial", issued.serial());
+        details.put("fingerprint", issued.fingerprint());
+        details.put("signer_fingerprint", issued.signerFingerprint());
+        details.put("signer_key_id", signing.id());
+        details.put("subject", issued.subject());
+        details.put("not_after", issued.notAfter().toString());
+        audit.append(c, AuditEvent.of("ca.certificate_issued", ACTOR, peerId, details));
+        return records.bySerial(c, issued.serial()).orElseThrow();
+    }
+
+    /**
+     * Revokes one certificate. Revoking a revoked certificate is a no-op that keeps the first
+     * time and reason; returns whether this call revoked it.
+     *
+     * @throws EntenteException {@link ErrorCode#NOT_FOUND} when no certificate has this serial
+     */
+    public boolean revoke(Connection c, String serial, String reason) throws SQLException {
+        String s = normaliseSerial(serial);
+        String why = requireReason(reason);
+        IssuedCertificate cert = records.bySerial(c, s).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND,
+                "no certificate with serial " + s + " was issued by this hub's federation CA"));
+        if (!records.revoke(c, s, why, clock.instant())) {
+            return false;
+        }
+        audit.append(c, AuditEvent.of("ca.certificate_revoked", ACTOR, cert.peerId(),
+                Map.of("serial", s, "fingerprint", cert.fingerprint(), "reason", why)));
+        return true;
+    }
+
+    /** Revokes every unrevoked certificate of {@code peerId} (peer REVOKE); returns the serials revoked now. */
+    public List<String> revokeAllForPeer(Connection c, String peerId, String reason) throws SQLException {
+        String why = requireReason(reason);
+        List<String> serials = records.revokeAllForPeer(c, peerId, why, clock.instant());
+        if (!serials.isEmpty()) {
+            audit.append(c, AuditEvent.of("ca.certificate_revoked", ACTOR, peerId,
+                    Map.of("serials", serials, "reason", why)));
+        }
+        return serials;
+    }
+
+    /** The certificate with this serial (hex, any case), if this CA issued it. */
+    public Optional<IssuedCertificate> findBySerial(Connection c, String serial) throws SQLException {
+        return records.bySerial(c, normaliseSerial(serial));
+    }
+
+    /** The certificate with this SHA-256 fingerprint (hex, any case), if this CA issued it. */
+    public Optional<IssuedCertificate> findByFingerprint(Connection c, String fingerprint) throws SQLException {
+        return records.byFingerprint(c, fingerprint.toLowerCase(Locale.ROOT));
+    }
+
+    /** Every certificate issued to {@code peerId}, oldest first. */
+    public List<IssuedCertificate> listForPeer(Connection c, String peerId) throws SQLException {
+        return records.forPeer(c, peerId);
+    }
+
+    /**
+     * Peers that still hold a live (unexpired, unrevoked) certificate signed by the CA
+     * certificate with {@code signerFingerprint}: the rotation's update_clients → update_servers
+     * guard asks this for the old key.
+     */
+    public List<String> laggards(Connection c, String signerFingerprint, Instant now) throws SQLException {
+        return records.laggards(c, signerFingerprint, now);
+    }
+
+    /** The trust bundle, read on {@code c}. */
+    public TrustBundle trustBundle(Connection c) throws SQLException {
+        return new TrustBundle(ca.trustedCertificates(c));
+    }
+
+    /** The trust bundle, read now. */
+    public TrustBundle trustBundle() {
+        return tx.read(this::trustBundle);
+    }
+
+    /** The trusted CA certificates, read now. */
+    public List<X509Certificate> trustedCertificates() {
+        return trustBundle().certificates();
+    }
+
+    /**
+     * Decides whether a client certificate presented over mTLS is good at {@code now}: signed by a
+     * CA certificate of the current trust bundle, both within validity, a leaf with clientAuth,
+     * issued by this hub and not revoked. Returns its issuance record, which names the peer.
+     *
+     * @throws EntenteException {@code client_cert_untrusted}, {@code client_cert_expired},
+     *                          {@code client_cert_not_yet_valid}, {@code client_cert_usage_invalid},
+     *                          {@code client_cert_unknown} or {@code client_cert_revoked} (all 401)
+     */
+    public IssuedCertificate verifyClientChain(X509Certificate leaf, Instant now) {
+        return tx.read(c -> verifyClientChain(c, leaf, now));
+    }
+
+    /** {@link #verifyClientChain(X509Certificate, Instant)} on the caller's connection. */
+    public IssuedCertificate verifyClientChain(Connection c, X509Certificate leaf, Instant now) throws SQLException {
+        String fingerprint = Certificates.fingerprint(leaf);
+        X509Certificate issuer = trustedIssuer(ca.trustedCertificates(c), leaf);
+        if (issuer == null) {
+            throw new EntenteException(ErrorCode.CLIENT_CERT_UNTRUSTED, "client certificate " + fingerprint
+                    + " is not signed by a CA certificate in this hub's federation trust bundle; "
+                    + "the peer needs a node certificate from this hub (re-run the handshake or renew)");
+        }
+        checkValidity(issuer, "the federation CA certificate " + Certificates.fingerprint(issuer), now);
+        checkValidity(leaf, "client certificate " + fingerprint, now);
+        checkUsage(leaf, fingerprint);
+        IssuedCertificate record = records.byFingerprint(c, fingerprint).orElseThrow(() -> new EntenteException(
+                ErrorCode.CLIENT_CERT_UNKNOWN, "client certificate " + fingerprint + " chains to this hub's CA but no "
+                + "issuance record maps it to a peer (database restored from an older backup?); the peer must renew"));
+        if (record.revoked()) {
+            throw new EntenteException(ErrorCode.CLIENT_CERT_REVOKED, "client certificate " + fingerprint + " of peer "
+                    + record.peerId() + " was revoked at " + record.revokedAt() + ": " + record.revocationReason());
+        }
+        return record;
+    }
+
+    private static X509Certificate trustedIssuer(List<X509Certificate> bundle, X509Certificate leaf) {
+        for (X509Certificate candidate : bundle) {
+            // Both CA certificates of a rotation share one subject: only the signature tells them apart.
+            if (!candidate.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
+                continue;
+            }
+            try {
+                leaf.verify(candidate.getPublicKey());
+                return candidate;
+            } catch (GeneralSecurityException e) {
+                // not this one; try the other trusted certificate
+            }
+        }
+        return null;
+    }
+
+    private static void checkValidity(X509Certificate cert, String what, Instant now) {
+        try {
+            cert.checkValidity(Date.from(now));
+        } catch (CertificateExpiredException e) {
+            throw new EntenteException(ErrorCode.CLIENT_CERT_EXPIRED, what + " expired at "
+                    + cert.getNotAfter().toInstant() + "; the peer must renew its node certificate");
+        } catch (CertificateNotYetValidException e) {
+            throw new EntenteException(ErrorCode.CLIENT_CERT_NOT_YET_VALID, what + " is valid only from "
+                    + cert.getNotBefore().toInstant() + "; check both hubs' clocks");
+        }
+    }
+
+    private static void checkUsage(X509Certificate leaf, String fingerprint) {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            eku = null;
+        }
+        if (leaf.getBasicConstraints() != -1 || eku == null || !eku.contains(KP_CLIENT_AUTH)) {
+            throw new EntenteException(ErrorCode.CLIENT_CERT_USAGE_INVALID, "client certificate " + fingerprint
+                    + " is a CA certificate or lacks the clientAuth extended key usage");
+        }
+    }
+
+    private static String normaliseSerial(String serial) {
+        String s = serial == null ? "" : serial.toLowerCase(Locale.ROOT).replace(":", "");
+        if (!s.matches("[0-9a-f]{1,40}")) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "a certificate serial is hexadecimal, got '" + serial + "'");
+        }
+        return s.replaceFirst("^0+(?=.)", ""); // BigInteger.toString(16) has no leading zeros
+    }
+
+    private static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "a revocation needs a reason");
+        }
+        return reason.strip();
+    }
+}
