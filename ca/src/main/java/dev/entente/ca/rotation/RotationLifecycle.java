@@ -29,10 +29,10 @@ import java.util.Map;
  * its audit event. A hub restarted mid-rotation reads phase and keys back from the database.
  */
 public final class RotationLifecycle {
-    /** The definition: table {@code ca_rotations} keyed by CA type, audit types {@code ca.rotation.<phase>}. */
+    /** The definition: table {@code ca_rotations} keyed by CA type, audit types {@code ca_rotation.<phase>}. */
     public static final LifecycleDefinition<RotationState, RotationEvent> DEFINITION = new LifecycleDefinition<>(
             "ca_rotation", RotationState.class, RotationEvent.class, RotationTransitions.TABLE, RotationState.STANDBY,
-            new TableBinding("ca_rotations", "ca_type", "state", "version", "updated_at"), "ca.rotation");
+            new TableBinding("ca_rotations", "ca_type", "state", "version", "updated_at"), "ca_rotation");
 
     private final LifecycleEngine engine;
     private final Tx tx;

@@ -1,6 +1,11 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.ca.authority.CsrPolicy;
+import dev.entente.ca.authority.FederationCa;
+import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.tls.HubTlsCertificates;
+import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.metrics.HubMetrics;
@@ -32,6 +37,10 @@ public final class HubRuntime {
     private final TlsState tls;
     private final HubMetrics metrics;
     private final EmbeddedDatabase embeddedDatabase;
+    private final LifecycleEngine engine;
+    private final FederationCa federationCa;
+    private final CertificateAuthority authority;
+    private final RotationLifecycle rotation;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -49,6 +58,10 @@ public final class HubRuntime {
         this.tokens = tokens;
         this.tls = tls;
         this.embeddedDatabase = embeddedDatabase;
+        this.engine = new LifecycleEngine(tx, audit, clock);
+        this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
+        this.authority = new CertificateAuthority(tx, federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
+        this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
     }
@@ -75,6 +88,24 @@ public final class HubRuntime {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** Applies lifecycle events to persisted entities (optimistic save + audit in one transaction). */
+    public LifecycleEngine engine() {
+        return engine;
+    }
+
+    public FederationCa federationCa() {
+        return federationCa;
+    }
+
+    /** Issues, records and revokes node certificates under the federation CA. */
+    public CertificateAuthority authority() {
+        return authority;
+    }
+
+    public RotationLifecycle rotation() {
+        return rotation;
     }
 
     public VaultAuditKeyring auditKeys() {

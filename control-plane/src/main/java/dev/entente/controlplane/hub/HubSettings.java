@@ -1,5 +1,8 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.authority.CaAlgorithm;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.value.PropertyResolver;
 
 import java.net.InetAddress;
@@ -26,7 +29,7 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                           Duration heartbeatInterval, Duration staleAfter, Duration sweepInterval,
                           Duration acceptanceTtl, Duration clockSkew, Duration nodeTtl,
                           Duration tlsRotationGrace, Duration tlsCertValidity, Duration approvalsTimeout,
-                          boolean drillMode) {
+                          boolean drillMode, CaAlgorithm caAlgorithm) {
 
     public static final int DEFAULT_PORT = 7443;
 
@@ -51,7 +54,18 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                 duration(p, "entente.tls.rotation-grace", "24h"),
                 duration(p, "entente.tls.cert-validity", "365d"),
                 duration(p, "entente.approvals.timeout", "4h"),
-                p.get("entente.federation.drill-mode", Boolean.class).orElse(false));
+                p.get("entente.federation.drill-mode", Boolean.class).orElse(false),
+                caAlgorithm(p.get("entente.ca.algorithm", String.class).orElse("ed25519")));
+    }
+
+    /** {@code entente.ca.algorithm}: {@code ed25519} (default) or {@code ecdsa-p256}; applies to new CA keys. */
+    private static CaAlgorithm caAlgorithm(String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "ed25519" -> CaAlgorithm.ED25519;
+            case "ecdsa-p256", "p256", "ec-p256" -> CaAlgorithm.ECDSA_P256;
+            default -> throw new EntenteException(ErrorCode.INVALID_REQUEST,
+                    "entente.ca.algorithm must be ed25519 or ecdsa-p256, not " + value);
+        };
     }
 
     private static Duration duration(PropertyResolver p, String key, String dflt) {
