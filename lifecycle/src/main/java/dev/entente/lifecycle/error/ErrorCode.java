@@ -56,6 +56,30 @@ public enum ErrorCode {
     /** The request passed its timeout before anyone decided. */
     APPROVAL_EXPIRED(409, "approval request expired", Runbook.APPROVALS),
 
+    // --- acceptance tokens (the federation handshake) ---
+    /** The presented acceptance token's digest is not the one stored for the peer (wrong, forged or replaced token). */
+    ACCEPTANCE_TOKEN_MISMATCH(401, "acceptance token does not match", Runbook.TOKENS),
+    /** The acceptance token's expiry has passed; the proposing hub issues a new one. */
+    ACCEPTANCE_TOKEN_EXPIRED(401, "acceptance token expired", Runbook.TOKENS),
+    /** The peer has no acceptance token to check against (or none was presented) and drill mode is off. */
+    ACCEPTANCE_TOKEN_REQUIRED(401, "acceptance token required", Runbook.TOKENS),
+    /** A new acceptance token can only replace the token of a peer that is still proposed. */
+    ACCEPTANCE_TOKEN_NOT_REPLACEABLE(409, "acceptance token cannot be replaced", Runbook.TOKENS),
+
+    // --- peers ---
+    /** The peer name is not 1-63 characters of [a-z0-9-] starting with a letter or digit. */
+    PEER_NAME_INVALID(400, "invalid peer name", Runbook.PEERS),
+    /** Another peer that is not revoked already has this name. */
+    PEER_NAME_TAKEN(409, "peer name taken", Runbook.PEERS),
+    /** Another peer that is not revoked already links to this remote hub id. */
+    PEER_HUB_ID_TAKEN(409, "remote hub already linked", Runbook.PEERS),
+    /** ENROLL needs both halves: our node cert for the peer and the peer's client cert and key for us. */
+    PEER_ENROLLMENT_INCOMPLETE(409, "peer enrollment incomplete", Runbook.PEERS),
+    /** Suspending or revoking a peer needs a reason, recorded on the peer and in the audit log. */
+    PEER_REASON_REQUIRED(400, "reason required", Runbook.PEERS),
+    /** The peer's last heartbeat is within stale-after, so it cannot be marked degraded. */
+    PEER_NOT_STALE(409, "peer heartbeat is not overdue", Runbook.PEERS),
+
     // --- start-up, network, keys ---
     /** The key passphrase does not open this hub's key vault. */
     KEY_PASSPHRASE_INVALID(503, "key passphrase does not open the key vault", Runbook.STARTUP),

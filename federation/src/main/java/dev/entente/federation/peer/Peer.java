@@ -1,0 +1,109 @@
+package dev.entente.federation.peer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One peer as stored: a row of {@code peers}.
+ *
+ * @param id                        the peer
+ * @param name                      the operator's name for it
+ * @param hubId                     the remote hub's id, once known
+ * @param url                       the remote hub's public URL, once known
+ * @param state                     where the link stands
+ * @param version                   bumped by every transition (the optimistic check)
+ * @param tokenDigest               SHA-256 of the outstanding acceptance token; {@code null} once used
+ * @param tokenJti                  the acceptance token's id
+ * @param tokenExpiresAt            when the acceptance token expires
+ * @param pinnedFingerprints        the remote hub's TLS certificate fingerprints we pin
+ * @param lastHeartbeatAt           when its last heartbeat arrived
+ * @param degradedReason            why the sweep marked it degraded
+ * @param suspendedReason           why an operator suspended it
+ * @param revokedReason             why an operator revoked it
+ * @param lastClockSkewMs           the remote clock minus ours at the last heartbeat
+ * @param remoteProtocolVersion     the protocol version of its last heartbeat
+ * @param remoteCaPhase             its CA rotation phase at the last heartbeat
+ * @param heartbeatsSent            heartbeats we delivered to it
+ * @param heartbeatsReceived        heartbeats it delivered to us
+ * @param heartbeatsFailed          heartbeats we failed to deliver
+ * @param lastHeartbeatError        why the last failed delivery failed
+ * @param nodeCertSerial            serial of the node certificate our CA issued for it
+ * @param nodeCertNotAfter          when that certificate expires
+ * @param nodeCertSignerFingerprint fingerprint of the CA key that signed it (rotation laggards)
+ * @param clientCertPem             the client certificate its CA issued to us
+ * @param clientKeyId               the sealed key id of that certificate's private key
+ * @param createdAt                 when the row was created
+ * @param updatedAt                 when it last changed
+ * @param stateSince                when it entered its current state
+ */
+public record Peer(UUID id, String name, String hubId, String url, PeerState state, long version,
+                   byte[] tokenDigest, UUID tokenJti, Instant tokenExpiresAt, List<String> pinnedFingerprints,
+                   Instant lastHeartbeatAt, String degradedReason, String suspendedReason, String revokedReason,
+                   Long lastClockSkewMs, Integer remoteProtocolVersion, String remoteCaPhase,
+                   long heartbeatsSent, long heartbeatsReceived, long heartbeatsFailed, String lastHeartbeatError,
+                   String nodeCertSerial, Instant nodeCertNotAfter, String nodeCertSignerFingerprint,
+                   String clientCertPem, String clientKeyId, Instant createdAt, Instant updatedAt,
+                   Instant stateSince) {
+
+    public Peer {
+        pinnedFingerprints = pinnedFingerprints == null ? List.of() : List.copyOf(pinnedFingerprints);
+        tokenDigest = tokenDigest == null ? null : tokenDigest.clone();
+    }
+
+    /** A copy of the token digest (arrays are mutable). */
+    @Override
+    public byte[] tokenDigest() {
+        return tokenDigest == null ? null : tokenDigest.clone();
+    }
+
+    /**
+     * Whether the sweep should mark this peer degraded at {@code now}: it is active and its last
+     * heartbeat is older than {@code staleAfter}. Only active peers go stale; a degraded one
+     * already is.
+     */
+    public boolean isStale(Instant now, Duration staleAfter) {
+        return state == PeerState.ACTIVE && heartbeatOverdue(lastHeartbeatAt, now, staleAfter);
+    }
+
+    /**
+     * The one staleness rule, shared by {@link #isStale}, the {@code heartbeat_overdue} guard and
+     * the sweep's query: strictly more than {@code staleAfter} since the last heartbeat. A peer that
+     * never sent one is overdue.
+     */
+    public static boolean heartbeatOverdue(Instant lastHeartbeatAt, Instant now, Duration staleAfter) {
+        return lastHeartbeatAt == null || lastHeartbeatAt.plus(staleAfter).isBefore(now);
+    }
+
+    /**
+     * The peer as the CLI and admin API print it (DESIGN §10), snake_case keys in this order:
+     * {@code id, name, hub_id, url, state, last_heartbeat_at, degraded_reason, tls_fingerprints,
+     * node_cert {serial, not_after, signer_fingerprint}, version}. Times are RFC 3339 strings;
+     * {@code node_cert} is {@code null} until a certificate was issued. Secrets and counters stay out.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id.toString());
+        m.put("name", name);
+        m.put("hub_id", hubId);
+        m.put("url", url);
+        m.put("state", state.value());
+        m.put("last_heartbeat_at", lastHeartbeatAt == null ? null : lastHeartbeatAt.toString());
+        m.put("degraded_reason", degradedReason);
+        m.put("tls_fingerprints", pinnedFingerprints);
+        if (nodeCertSerial == null) {
+            m.put("node_cert", null);
+        } else {
+            Map<String, Object> cert = new LinkedHashMap<>();
+            cert.put("serial", nodeCertSerial);
+            cert.put("not_after", nodeCertNotAfter == null ? null : nodeCertNotAfter.toString());
+            cert.put("signer_fingerprint", nodeCertSignerFingerprint);
+            m.put("node_cert", cert);
+        }
+        m.put("version", version);
+        return m;
+    }
+}

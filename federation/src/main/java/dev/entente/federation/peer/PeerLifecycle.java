@@ -1,0 +1,358 @@
+package dev.entente.federation.peer;
+
+import dev.entente.lifecycle.engine.Effect;
+import dev.entente.lifecycle.engine.LifecycleDefinition;
+import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.lifecycle.engine.TableBinding;
+import dev.entente.lifecycle.engine.TransitionResult;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The peer lifecycle: its definition and one verb-named operation per move. Each operation is
+ * one engine transition; the columns it fills are written by its effect, so they commit with the
+ * state change and its audit event or not at all, and only if the optimistic save won.
+ *
+ * <p>Every effect that changes the state stamps {@code state_since}; the internal active→active
+ * heartbeat does not, since the peer has been active since the first one.
+ */
+public final class PeerLifecycle {
+    /** Actor recorded for moves the hub makes itself (the stale sweep). */
+    public static final String SYSTEM_ACTOR = "system";
+
+    /**
+     * The definition: table {@code peers}, audit types {@code peer.<state>}. Public so the
+     * integrator can add it to the generated {@code docs/state-machines.md}.
+     */
+    public static final LifecycleDefinition<PeerState, PeerEvent> DEFINITION = new LifecycleDefinition<>(
+            "peer", PeerState.class, PeerEvent.class, PeerTransitions.TABLE, PeerState.PROPOSED,
+            TableBinding.of("peers"), "peer");
+
+    /**
+     * What the accepting hub told us about itself in the handshake, stored by ACCEPT on the
+     * proposing side.
+     *
+     * @param hubId           its hub id
+     * @param url             its public URL
+     * @param tlsFingerprints its TLS certificate fingerprint(s), pinned from now on
+     */
+    public record RemoteHub(String hubId, String url, List<String> tlsFingerprints) {
+        public RemoteHub {
+            Objects.requireNonNull(hubId, "hubId");
+            tlsFingerprints = tlsFingerprints == null ? List.of() : List.copyOf(tlsFingerprints);
+        }
+    }
+
+    private final LifecycleEngine engine;
+    private final PeerRevocationHook revocationHook;
+    private final PeerLifecycleConfiguration configuration;
+
+    /**
+     * @param engine         the lifecycle engine
+     * @param revocationHook what else REVOKE does in its transaction (certificates, grants)
+     * @param configuration  stale-after and drill mode
+     */
+    public PeerLifecycle(LifecycleEngine engine, PeerRevocationHook revocationHook,
+                         PeerLifecycleConfiguration configuration) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.revocationHook = revocationHook == null ? PeerRevocationHook.NONE : revocationHook;
+        this.configuration = Objects.requireNonNull(configuration, "configuration");
+    }
+
+    /** With no revocation hook. */
+    public PeerLifecycle(LifecycleEngine engine, PeerLifecycleConfiguration configuration) {
+        this(engine, PeerRevocationHook.NONE, configuration);
+    }
+
+    public PeerLifecycleConfiguration configuration() {
+        return configuration;
+    }
+
+    /** SHA-256 of an acceptance token as presented (its compact JWS form, UTF-8): what peers store. */
+    public static byte[] tokenDigest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** {@link #accept(UUID, byte[], Instant, RemoteHub)} without recording who accepted. */
+    public TransitionResult<PeerState> accept(UUID id, byte[] tokenDigest, Instant now) {
+        return accept(id, tokenDigest, now, null);
+    }
+
+    /**
+     * The remote hub presented the acceptance token whose digest is {@code tokenDigest} at
+     * {@code now}: proposed → accepted, the stored digest is cleared (single use), and
+     * {@code remote} (when given) is recorded as the peer's hub id, URL and pinned fingerprints.
+     *
+     * <p>Unlike other moves, accepting an already accepted peer is an error, not a no-op: the
+     * handshake signs a CSR when accept succeeds, so a replayed token must never look like success.
+     *
+     * @throws EntenteException {@code acceptance_token_mismatch}, {@code acceptance_token_expired},
+     *                          {@code acceptance_token_required}; {@code transition_rejected} when the
+     *                          peer is not proposed (the token was used); {@code conflict} when a
+     *                          concurrent accept or token replacement won; {@code peer_hub_id_taken}
+     */
+    public TransitionResult<PeerState> accept(UUID id, byte[] tokenDigest, Instant now, RemoteHub remote) {
+        Objects.requireNonNull(now, "now");
+        Map<String, Object> context = new LinkedHashMap<>();
+        if (tokenDigest != null) {
+            context.put(PeerTransitions.TOKEN_DIGEST, tokenDigest.clone());
+        }
+        context.put(PeerTransitions.NOW, now);
+        context.put(PeerTransitions.DRILL_MODE, configuration.drillMode());
+        Map<String, Object> details = remote == null ? Map.of() : Map.of("hub_id", remote.hubId());
+        TransitionResult<PeerState> result = engine.apply(DEFINITION, id, PeerEvent.ACCEPT,
+                remote == null ? SYSTEM_ACTOR : remote.hubId(), context, details, (c, row, from, to, ctx) -> {
+                    StringBuilder sql = new StringBuilder("UPDATE peers SET token_digest = NULL, state_since = ?");
+                    if (remote != null) {
+                        sql.append(", hub_id = ?, url = ?, pinned_fingerprints = ?");
+                    }
+                    sql.append(" WHERE id = ?");
+                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                        int i = 1;
+                        ps.setTimestamp(i++, Timestamp.from(now));
+                        if (remote != null) {
+                            ps.setString(i++, remote.hubId());
+                            ps.setString(i++, remote.url());
+                            ps.setArray(i++, PeerRepository.textArray(c, remote.tlsFingerprints()));
+                        }
+                        ps.setObject(i, row.get("id"));
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        throw PeerRepository.uniqueViolation(e).orElseThrow(() -> e);
+                    }
+                });
+        if (!result.changed()) {
+            throw singleUse(id, result.from());
+        }
+        return result;
+    }
+
+    /**
+     * Both halves of the certificate exchange are stored: accepted → enrolled. Repeating it on an
+     * enrolled peer is a no-op ({@code changed() == false}) and stores nothing: callers must not
+     * hand out a freshly issued certificate on a no-op.
+     *
+     * @param nodeCertSerial    serial of the node certificate our CA issued for the peer
+     * @param nodeCertNotAfter  its expiry
+     * @param signerFingerprint fingerprint of the CA key that signed it
+     * @param clientCertPem     the client certificate the peer's CA issued to us
+     * @param clientKeyId       the sealed key id of its private key
+     * @throws EntenteException {@code peer_enrollment_incomplete} when a half is missing
+     */
+    public TransitionResult<PeerState> enroll(UUID id, String nodeCertSerial, Instant nodeCertNotAfter,
+                                              String signerFingerprint, String clientCertPem, String clientKeyId) {
+        Instant now = engine.clock().instant();
+        Map<String, Object> context = new LinkedHashMap<>();
+        putIfPresent(context, PeerTransitions.NODE_CERT_SERIAL, nodeCertSerial);
+        putIfPresent(context, PeerTransitions.CLIENT_CERT_PEM, clientCertPem);
+        putIfPresent(context, PeerTransitions.CLIENT_KEY_ID, clientKeyId);
+        context.put(PeerTransitions.NOW, now);
+        Map<String, Object> details = new LinkedHashMap<>();
+        putIfPresent(details, "node_cert_serial", nodeCertSerial);
+        return engine.apply(DEFINITION, id, PeerEvent.ENROLL, SYSTEM_ACTOR, context, details,
+                (c, row, from, to, ctx) -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET node_cert_serial = ?, "
+                            + "node_cert_not_after = ?, node_cert_signer_fingerprint = ?, client_cert_pem = ?, "
+                            + "client_key_id = ?, state_since = ? WHERE id = ?")) {
+                        ps.setString(1, nodeCertSerial);
+                        ps.setTimestamp(2, nodeCertNotAfter == null ? null : Timestamp.from(nodeCertNotAfter));
+                        ps.setString(3, signerFingerprint);
+                        ps.setString(4, clientCertPem);
+                        ps.setString(5, clientKeyId);
+                        ps.setTimestamp(6, Timestamp.from(now));
+                        ps.setObject(7, row.get("id"));
+                        ps.executeUpdate();
+                    }
+                });
+    }
+
+    /**
+     * A heartbeat from the peer arrived at {@code now}: enrolled or degraded → active, active stays
+     * active. Records what the peer reported and clears {@code degraded_reason}.
+     *
+     * <p>The heartbeat goes through the engine even when the peer is already active, so it bumps
+     * the version: a sweep that read the old {@code last_heartbeat_at} then loses its optimistic
+     * save instead of marking a live peer degraded. When the sweep wins that race instead, the
+     * heartbeat is retried once, so it recovers the peer at once rather than a period later.
+     *
+     * @param clockSkewMs           the peer's clock minus ours, in milliseconds
+     * @param remoteProtocolVersion the protocol version the peer speaks
+     * @param remoteCaPhase         the peer's CA rotation phase
+     * @param fingerprints          the TLS fingerprints the peer serves (old and new in a rotation
+     *                              grace window); when non-empty they replace the pins, since the
+     *                              heartbeat arrived over mTLS under the peer's node certificate
+     */
+    public TransitionResult<PeerState> recordHeartbeat(UUID id, Instant now, Long clockSkewMs,
+                                                       Integer remoteProtocolVersion, String remoteCaPhase,
+                                                       List<String> fingerprints) {
+        Objects.requireNonNull(now, "now");
+        List<String> pins = fingerprints == null ? List.of() : List.copyOf(fingerprints);
+        Map<String, Object> context = Map.of(PeerTransitions.NOW, now);
+        Effect effect = (c, row, from, to, ctx) -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
+                    // never move backwards: replicas' clocks differ by a little
+                    + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
+                    + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
+                    + "heartbeats_received = heartbeats_received + 1, "
+                    + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END, "
+                    + "state_since = CASE WHEN ? THEN ? ELSE state_since END WHERE id = ?")) {
+                Timestamp at = Timestamp.from(now);
+                ps.setTimestamp(1, at);
+                ps.setTimestamp(2, at);
+                ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
+                ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
+                ps.setString(5, remoteCaPhase);
+                ps.setBoolean(6, !pins.isEmpty());
+                ps.setArray(7, PeerRepository.textArray(c, pins));
+                ps.setBoolean(8, from != to);
+                ps.setTimestamp(9, at);
+                ps.setObject(10, row.get("id"));
+                ps.executeUpdate();
+            }
+        };
+        String actor = "peer:" + id;
+        try {
+            return engine.apply(DEFINITION, id, PeerEvent.HEARTBEAT, actor, context, effect);
+        } catch (EntenteException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e;
+            }
+            return engine.apply(DEFINITION, id, PeerEvent.HEARTBEAT, actor, context, effect);
+        }
+    }
+
+    /**
+     * The sweep found no heartbeat for longer than stale-after at {@code now}: active → degraded,
+     * with a {@code degraded_reason} such as {@code no heartbeat for 7s (stale-after 5s)}. A peer
+     * already degraded is a no-op.
+     *
+     * @throws EntenteException {@code peer_not_stale} when a heartbeat arrived meanwhile
+     */
+    public TransitionResult<PeerState> markStale(UUID id, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Duration staleAfter = configuration.staleAfter();
+        Map<String, Object> context = Map.of(PeerTransitions.NOW, now, PeerTransitions.STALE_AFTER, staleAfter);
+        return engine.apply(DEFINITION, id, PeerEvent.STALE, SYSTEM_ACTOR, context,
+                Map.of("stale_after", Durations.format(staleAfter)), (c, row, from, to, ctx) -> {
+                    Instant last = (Instant) row.get("last_heartbeat_at");
+                    String reason = last == null
+                            ? "no heartbeat since it became active (stale-after " + Durations.format(staleAfter) + ")"
+                            : "no heartbeat for " + Durations.format(Duration.between(last, now))
+                            + " (stale-after " + Durations.format(staleAfter) + ")";
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE peers SET degraded_reason = ?, state_since = ? WHERE id = ?")) {
+                        ps.setString(1, reason);
+                        ps.setTimestamp(2, Timestamp.from(now));
+                        ps.setObject(3, row.get("id"));
+                        ps.executeUpdate();
+                    }
+                });
+    }
+
+    /**
+     * {@code operator} suspends the peer for {@code reason}: the federation API refuses it and its
+     * heartbeats are rejected until {@link #resume}. Suspending a suspended peer is a no-op.
+     *
+     * @throws EntenteException {@code peer_reason_required}
+     */
+    public TransitionResult<PeerState> suspend(UUID id, String operator, String reason) {
+        Objects.requireNonNull(operator, "operator");
+        Instant now = engine.clock().instant();
+        return engine.apply(DEFINITION, id, PeerEvent.SUSPEND, operator, reasonContext(reason, now),
+                reasonDetails(reason), setReason("suspended_reason", reason, now));
+    }
+
+    /** {@code operator} lifts a suspension: suspended → enrolled, active again on the next heartbeat. */
+    public TransitionResult<PeerState> resume(UUID id, String operator) {
+        Objects.requireNonNull(operator, "operator");
+        Instant now = engine.clock().instant();
+        return engine.apply(DEFINITION, id, PeerEvent.RESUME, operator, Map.of(PeerTransitions.NOW, now),
+                setReason("suspended_reason", null, now));
+    }
+
+    /**
+     * {@code operator} ends the link for {@code reason}: any state but revoked → revoked. In the
+     * same transaction the outstanding acceptance token is cleared and the revocation hook runs
+     * (node certificates, grants), so either all of it happens or none. Revoking a revoked peer
+     * is a no-op.
+     *
+     * @throws EntenteException {@code peer_reason_required}
+     */
+    public TransitionResult<PeerState> revoke(UUID id, String operator, String reason) {
+        Objects.requireNonNull(operator, "operator");
+        Instant now = engine.clock().instant();
+        Effect record = setReason("revoked_reason", reason, now);
+        return engine.apply(DEFINITION, id, PeerEvent.REVOKE, operator, reasonContext(reason, now),
+                reasonDetails(reason), (c, row, from, to, ctx) -> {
+                    record.run(c, row, from, to, ctx);
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET token_digest = NULL WHERE id = ?")) {
+                        ps.setObject(1, row.get("id"));
+                        ps.executeUpdate();
+                    }
+                    revocationHook.onRevoke(c, (UUID) row.get("id"), reason);
+                });
+    }
+
+    private static Map<String, Object> reasonContext(String reason, Instant now) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        putIfPresent(context, PeerTransitions.REASON, reason);
+        context.put(PeerTransitions.NOW, now);
+        return context;
+    }
+
+    private static Map<String, Object> reasonDetails(String reason) {
+        return reason == null ? Map.of() : Map.of("reason", reason);
+    }
+
+    // Column names are constants of this class, never caller input.
+    private static Effect setReason(String column, String value, Instant now) {
+        return (c, row, from, to, context) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE peers SET " + column + " = ?, state_since = ? WHERE id = ?")) {
+                ps.setString(1, value);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setObject(3, row.get("id"));
+                ps.executeUpdate();
+            }
+        };
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static EntenteException singleUse(UUID id, PeerState state) {
+        List<String> allowed = new ArrayList<>();
+        DEFINITION.allowedEvents(state).forEach(e -> allowed.add(LifecycleDefinition.eventName(e)));
+        Map<String, Object> ext = new LinkedHashMap<>();
+        ext.put("entity", "peer");
+        ext.put("id", String.valueOf(id));
+        ext.put("state", state.value());
+        ext.put("event", "accept");
+        ext.put("allowed_events", List.copyOf(allowed));
+        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "cannot accept " + ("aeiou".indexOf(state.value().charAt(0)) >= 0 ? "an " : "a ") + state.value()
+                + " peer; acceptance tokens are single-use; allowed from " + state.value() + ": "
+                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
+    }
+}

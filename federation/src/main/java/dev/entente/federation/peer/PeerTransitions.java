@@ -1,0 +1,193 @@
+package dev.entente.federation.peer;
+
+import dev.entente.lifecycle.engine.Guard;
+import dev.entente.lifecycle.engine.Transition;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.entente.federation.peer.PeerEvent.ACCEPT;
+import static dev.entente.federation.peer.PeerEvent.ENROLL;
+import static dev.entente.federation.peer.PeerEvent.HEARTBEAT;
+import static dev.entente.federation.peer.PeerEvent.RESUME;
+import static dev.entente.federation.peer.PeerEvent.REVOKE;
+import static dev.entente.federation.peer.PeerEvent.STALE;
+import static dev.entente.federation.peer.PeerEvent.SUSPEND;
+import static dev.entente.federation.peer.PeerState.ACCEPTED;
+import static dev.entente.federation.peer.PeerState.ACTIVE;
+import static dev.entente.federation.peer.PeerState.DEGRADED;
+import static dev.entente.federation.peer.PeerState.ENROLLED;
+import static dev.entente.federation.peer.PeerState.PROPOSED;
+import static dev.entente.federation.peer.PeerState.REVOKED;
+import static dev.entente.federation.peer.PeerState.SUSPENDED;
+
+/**
+ * The peer lifecycle's transition table (DESIGN §3), as data. Revoked is terminal.
+ *
+ * <pre>
+ *   proposed  ACCEPT    → accepted   [token_valid]
+ *   accepted  ENROLL    → enrolled   [both_halves_present]
+ *   enrolled  HEARTBEAT → active
+ *   active    HEARTBEAT   (internal: last_heartbeat_at only)
+ *   active    STALE     → degraded   [heartbeat_overdue]
+ *   degraded  HEARTBEAT → active
+ *   accepted | enrolled | active | degraded  SUSPEND → suspended  [reason_given]
+ *   suspended RESUME    → enrolled
+ *   any but revoked  REVOKE → revoked  [reason_given]
+ * </pre>
+ *
+ * <p>Guards only read the row and the context; what a move writes is in {@link PeerLifecycle}'s effects.
+ */
+public final class PeerTransitions {
+    /** Context key: SHA-256 of the presented acceptance token (a {@code byte[]}, may be absent). */
+    public static final String TOKEN_DIGEST = "token_digest";
+    /** Context key: the time of the event (an {@link Instant}). */
+    public static final String NOW = "now";
+    /** Context key: whether drill mode is on (a {@link Boolean}). */
+    public static final String DRILL_MODE = "drill_mode";
+    /** Context key: the stale-after threshold (a {@link Duration}). */
+    public static final String STALE_AFTER = "stale_after";
+    /** Context key: serial of the node certificate we issued for the peer (a {@code String}). */
+    public static final String NODE_CERT_SERIAL = "node_cert_serial";
+    /** Context key: the client certificate the peer's CA issued to us, PEM (a {@code String}). */
+    public static final String CLIENT_CERT_PEM = "client_cert_pem";
+    /** Context key: id of the sealed private key of that client certificate (a {@code String}). */
+    public static final String CLIENT_KEY_ID = "client_key_id";
+    /** Context key: the operator's reason for a suspension or revocation (a {@code String}). */
+    public static final String REASON = "reason";
+
+    /**
+     * The acceptance token is the only secret that lets a stranger become a peer. The digest is
+     * compared in constant time ({@link MessageDigest#isEqual}) so response timing does not leak
+     * how many leading bytes an attacker got right. Match is checked before expiry: a caller
+     * without the token learns nothing about it. Single use is the ACCEPT effect clearing the
+     * digest plus the optimistic save: of two concurrent accepts only one commits.
+     */
+    public static final Guard<PeerState, PeerEvent> TOKEN_VALID = Guard.of("token_valid", in -> {
+        byte[] stored = (byte[]) in.row().get("token_digest");
+        Object presented = in.context().get(TOKEN_DIGEST);
+        if (stored == null) {
+            if (Boolean.TRUE.equals(in.context().get(DRILL_MODE))) {
+                return Optional.empty();
+            }
+            return fail(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "peer " + in.row().get("name")
+                    + " has no acceptance token and drill mode is off; issue one with entente peers token "
+                    + in.id(), in.id(), Map.of());
+        }
+        if (!(presented instanceof byte[] digest)) {
+            return fail(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "an acceptance token is required to accept peer "
+                    + in.row().get("name"), in.id(), Map.of());
+        }
+        if (!MessageDigest.isEqual(stored, digest)) {
+            return fail(ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "the acceptance token does not match the one issued "
+                    + "for this peer; it may have been replaced: ask the proposing hub for the current token",
+                    in.id(), Map.of());
+        }
+        Instant expiresAt = (Instant) in.row().get("token_expires_at");
+        Instant now = instant(in.context(), NOW);
+        if (expiresAt != null && !now.isBefore(expiresAt)) {
+            return fail(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "the acceptance token expired at " + expiresAt
+                    + "; ask the proposing hub for a new one (entente peers token " + in.id() + ")",
+                    in.id(), Map.of("expires_at", expiresAt.toString()));
+        }
+        return Optional.empty();
+    });
+
+    /**
+     * A peer is enrolled only when mTLS can work both ways: it can call us (we issued its node
+     * certificate) and we can call it (its CA issued our client certificate, whose key we sealed).
+     * Half an enrollment would leave a peer that heartbeats in one direction only.
+     */
+    public static final Guard<PeerState, PeerEvent> BOTH_HALVES_PRESENT = Guard.of("both_halves_present", in -> {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String key : List.of(NODE_CERT_SERIAL, CLIENT_CERT_PEM, CLIENT_KEY_ID)) {
+            if (blank(in.context().get(key))) {
+                missing.add(key);
+            }
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return fail(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "cannot enroll peer " + in.row().get("name")
+                + ": missing " + String.join(", ", missing) + "; complete the handshake from both sides",
+                in.id(), Map.of("missing", List.copyOf(missing)));
+    });
+
+    /**
+     * The sweep re-checks staleness against the row it is about to change, not the list it read
+     * earlier: a heartbeat that committed in between makes this guard fail (or the save conflict),
+     * so a live peer is never marked degraded.
+     */
+    public static final Guard<PeerState, PeerEvent> HEARTBEAT_OVERDUE = Guard.of("heartbeat_overdue", in -> {
+        Instant last = (Instant) in.row().get("last_heartbeat_at");
+        Instant now = instant(in.context(), NOW);
+        Object staleAfter = in.context().get(STALE_AFTER);
+        if (!(staleAfter instanceof Duration threshold)) {
+            throw new IllegalArgumentException("context '" + STALE_AFTER + "' must be a Duration, got " + staleAfter);
+        }
+        if (Peer.heartbeatOverdue(last, now, threshold)) {
+            return Optional.empty();
+        }
+        return fail(ErrorCode.PEER_NOT_STALE, "peer " + in.row().get("name") + " last sent a heartbeat at " + last
+                + ", within stale-after " + Durations.format(threshold), in.id(),
+                Map.of("last_heartbeat_at", String.valueOf(last)));
+    });
+
+    /** Suspensions and revocations are incidents: the reason is what the next operator reads. */
+    public static final Guard<PeerState, PeerEvent> REASON_GIVEN = Guard.of("reason_given", in -> {
+        if (!blank(in.context().get(REASON))) {
+            return Optional.empty();
+        }
+        return fail(ErrorCode.PEER_REASON_REQUIRED, "cannot " + in.event().name().toLowerCase(java.util.Locale.ROOT)
+                + " peer " + in.row().get("name") + " without a reason; pass --reason", in.id(), Map.of());
+    });
+
+    /** The table. */
+    public static final List<Transition<PeerState, PeerEvent>> TABLE = List.of(
+            Transition.guarded(PROPOSED, ACCEPT, ACCEPTED, TOKEN_VALID),
+            Transition.guarded(ACCEPTED, ENROLL, ENROLLED, BOTH_HALVES_PRESENT),
+            Transition.of(ENROLLED, HEARTBEAT, ACTIVE),
+            Transition.internal(ACTIVE, HEARTBEAT),
+            Transition.guarded(ACTIVE, STALE, DEGRADED, HEARTBEAT_OVERDUE),
+            Transition.of(DEGRADED, HEARTBEAT, ACTIVE),
+            Transition.guarded(ACCEPTED, SUSPEND, SUSPENDED, REASON_GIVEN),
+            Transition.guarded(ENROLLED, SUSPEND, SUSPENDED, REASON_GIVEN),
+            Transition.guarded(ACTIVE, SUSPEND, SUSPENDED, REASON_GIVEN),
+            Transition.guarded(DEGRADED, SUSPEND, SUSPENDED, REASON_GIVEN),
+            Transition.of(SUSPENDED, RESUME, ENROLLED),
+            Transition.guarded(PROPOSED, REVOKE, REVOKED, REASON_GIVEN),
+            Transition.guarded(ACCEPTED, REVOKE, REVOKED, REASON_GIVEN),
+            Transition.guarded(ENROLLED, REVOKE, REVOKED, REASON_GIVEN),
+            Transition.guarded(ACTIVE, REVOKE, REVOKED, REASON_GIVEN),
+            Transition.guarded(DEGRADED, REVOKE, REVOKED, REASON_GIVEN),
+            Transition.guarded(SUSPENDED, REVOKE, REVOKED, REASON_GIVEN));
+
+    private PeerTransitions() {
+    }
+
+    private static boolean blank(Object value) {
+        return !(value instanceof String s) || s.isBlank();
+    }
+
+    private static Instant instant(Map<String, Object> context, String key) {
+        Object v = context.get(key);
+        if (!(v instanceof Instant at)) {
+            throw new IllegalArgumentException("context '" + key + "' must be an Instant, got " + v);
+        }
+        return at;
+    }
+
+    private static Optional<EntenteException> fail(ErrorCode code, String detail, Object id, Map<String, Object> extra) {
+        Map<String, Object> ext = new LinkedHashMap<>(extra);
+        ext.put("entity", "peer");
+        ext.put("id", String.valueOf(id));
+        return Optional.of(new EntenteException(code, detail, ext));
+    }
+}
