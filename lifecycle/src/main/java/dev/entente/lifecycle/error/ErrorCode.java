@@ -80,7 +80,41 @@ public enum ErrorCode {
     /** The peer's last heartbeat is within stale-after, so it cannot be marked degraded. */
     PEER_NOT_STALE(409, "peer heartbeat is not overdue", Runbook.PEERS),
 
-    // --- start-up, network, keys ---
+    // --- the federation handshake (acceptance tokens) ---
+    /** The acceptance token is not a compact JWS with the expected claims. */
+    ACCEPTANCE_TOKEN_MALFORMED(400, "acceptance token malformed", Runbook.TOKENS),
+    /** The acceptance token's alg is not EdDSA; none and HS* are refused before any signature work. */
+    ACCEPTANCE_TOKEN_ALG_FORBIDDEN(401, "acceptance token algorithm forbidden", Runbook.TOKENS),
+    /** The acceptance token's signature does not verify under this hub's key. */
+    ACCEPTANCE_TOKEN_SIGNATURE_INVALID(401, "acceptance token signature invalid", Runbook.TOKENS),
+    /** The acceptance token's aud is not entente-federation. */
+    ACCEPTANCE_TOKEN_WRONG_AUDIENCE(401, "acceptance token for another audience", Runbook.TOKENS),
+    /** The acceptance token was issued by another hub than the one it was presented to. */
+    ACCEPTANCE_TOKEN_WRONG_HUB(401, "acceptance token issued by another hub", Runbook.TOKENS),
+    /** The token's iat/nbf is in the future beyond the allowed clock skew. */
+    TOKEN_NOT_YET_VALID(401, "token not yet valid (clock skew?)", Runbook.TOKENS),
+    /** The acceptance token was already used: tokens are single-use. */
+    ACCEPTANCE_TOKEN_USED(409, "acceptance token already used", Runbook.TOKENS),
+    /** The proposing hub's TLS certificate does not match the fingerprint in the token; nothing was sent. */
+    HANDSHAKE_FINGERPRINT_MISMATCH(502, "proposing hub's TLS fingerprint does not match the token", Runbook.TOKENS),
+    /** The other hub answered the handshake with an error (its problem is attached). */
+    HANDSHAKE_REJECTED(502, "the other hub refused the handshake", Runbook.TOKENS),
+
+    // --- peers, mTLS, heartbeats ---
+    /** The other hub cannot be reached (refused, timed out, no route). */
+    PEER_UNREACHABLE(502, "peer unreachable", Runbook.PEERS),
+    /** A federation API call came without a client certificate. */
+    PEER_CERT_REQUIRED(401, "client certificate required", Runbook.PEERS),
+    /** The calling peer is suspended: trust material kept, calls refused until resumed. */
+    PEER_SUSPENDED(401, "peer suspended", Runbook.PEERS),
+    /** The calling peer is revoked: terminal. */
+    PEER_REVOKED(401, "peer revoked", Runbook.PEERS),
+    /** The peer speaks another federation protocol version. */
+    PROTOCOL_VERSION_MISMATCH(409, "federation protocol version mismatch", Runbook.PEERS),
+    /** A client certificate without its key, or a key without its certificate: never downgraded to plaintext. */
+    MTLS_CONFIG_PARTIAL(503, "partial mTLS configuration", Runbook.TLS),
+
+
     /** The key passphrase does not open this hub's key vault. */
     KEY_PASSPHRASE_INVALID(503, "key passphrase does not open the key vault", Runbook.STARTUP),
     /** A sealed key failed to open (tampered or from another vault). */
