@@ -2,6 +2,7 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.controlplane.tls.PinningTrustManager;
 import dev.entente.controlplane.tls.TlsPolicy;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.Problem;

@@ -4,7 +4,16 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.tls.HubTlsCertificates;
+import dev.entente.ca.vault.StoredKey;
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.federation.handshake.AcceptanceTokens;
+import dev.entente.federation.peer.PeerCredentials;
+import dev.entente.federation.peer.PeerLifecycle;
+import dev.entente.federation.peer.PeerLifecycleConfiguration;
+import dev.entente.federation.peer.PeerRepository;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -41,6 +50,8 @@ public final class HubRuntime {
     private final FederationCa federationCa;
     private final CertificateAuthority authority;
     private final RotationLifecycle rotation;
+    private final FederationService federation;
+    private final PeerAuthenticator peerAuthenticator;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -62,6 +73,19 @@ public final class HubRuntime {
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
         this.authority = new CertificateAuthority(tx, federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
+        PeerRepository peers = new PeerRepository(tx);
+        // Revoking a peer revokes the certificates this hub issued it, in the same transaction.
+        PeerLifecycle peerLifecycle = new PeerLifecycle(engine,
+                (c, peerId, reason) -> authority.revokeAllForPeer(c, peerId.toString(), "peer revoked: " + reason),
+                new PeerLifecycleConfiguration(settings.staleAfter(), settings.drillMode()));
+        StoredKey tokenKey = keys.active("jwt").orElseThrow();
+        AcceptanceTokens acceptanceTokens = new AcceptanceTokens(hubId, tokenKey.id(),
+                Certificates.privateKey("Ed25519", tokenKey.secret()),
+                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
+                        .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
+                clock, settings.clockSkew());
+        this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
+        this.peerAuthenticator = new PeerAuthenticator(this, peers);
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
     }
@@ -102,6 +126,14 @@ public final class HubRuntime {
     /** Issues, records and revokes node certificates under the federation CA. */
     public CertificateAuthority authority() {
         return authority;
+    }
+
+    public FederationService federation() {
+        return federation;
+    }
+
+    public PeerAuthenticator peerAuthenticator() {
+        return peerAuthenticator;
     }
 
     public RotationLifecycle rotation() {

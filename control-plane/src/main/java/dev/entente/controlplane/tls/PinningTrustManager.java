@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli;
+package dev.entente.controlplane.tls;
 
 import dev.entente.ca.crypto.Certificates;
 
@@ -15,15 +15,15 @@ import java.util.Set;
  * check. Being an {@link X509ExtendedTrustManager}, it also takes over endpoint identification,
  * which is what lets the CLI dial 127.0.0.1 without that address having to match a SAN.
  */
-final class PinningTrustManager extends X509ExtendedTrustManager {
+public final class PinningTrustManager extends X509ExtendedTrustManager {
     private final Set<String> pinned;
     private volatile String presented;
 
-    PinningTrustManager(Set<String> pinned) {
+    public PinningTrustManager(Set<String> pinned) {
         this.pinned = Set.copyOf(pinned);
     }
 
-    String presented() {
+    public String presented() {
         return presented;
     }
 

@@ -1,0 +1,65 @@
+package dev.entente.controlplane.api.federation;
+
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+
+import java.util.Map;
+
+/**
+ * The hub-to-hub API on the same port as everything else. {@code /handshake/accept} is the only
+ * call without a client certificate (the accepter has none yet; the acceptance token
+ * authenticates it); every other call needs the peer's mTLS certificate.
+ */
+@Controller("/federation/v1")
+public class FederationController {
+    private final HubRuntime hub;
+
+    public FederationController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Post("/handshake/accept")
+    public Map<String, Object> accept(@Nullable @Body Map<String, Object> body) {
+        return federation().handshakeAccept(body);
+    }
+
+    @Post("/handshake/complete")
+    public Map<String, Object> complete(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
+        return federation().handshakeComplete(caller.peer(), caller.certificate(), body);
+    }
+
+    @Post("/heartbeat")
+    public Map<String, Object> heartbeat(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
+        if (caller.peer().state() == PeerState.ACCEPTED) {
+            throw new EntenteException(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has not received its client "
+                    + "certificate for your hub yet (handshake step 3); your hub retries it with its next heartbeat",
+                    Map.of("missing", "client_cert"));
+        }
+        return federation().receiveHeartbeat(caller.peer(), caller.certificate(), body);
+    }
+
+    @Post("/renew")
+    public Map<String, Object> renew(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
+        return federation().handleRenew(caller.peer(), caller.certificate(), body);
+    }
+
+    private FederationService federation() {
+        return hub.federation();
+    }
+
+    private PeerAuthenticator authenticator() {
+        return hub.peerAuthenticator();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.entente.controlplane.api.peer;
+
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin. */
+@Controller("/api/v1/peers")
+public class PeerController {
+    private final HubRuntime hub;
+
+    public PeerController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        Instant now = hub.clock().instant();
+        return federation().peers().list().stream().map(p -> Boolean.TRUE.equals(detail) ? detailed(p, now) : p.toMap()).toList();
+    }
+
+    @Get("/{id}")
+    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        return detailed(find(id), hub.clock().instant());
+    }
+
+    @Post
+    public HttpResponse<Map<String, Object>> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        FederationService.Proposal p = federation().propose(string(body, "name", true), ttl(body), operator.subject());
+        return HttpResponse.created(proposal(p));
+    }
+
+    @Post("/{id}/token")
+    public Map<String, Object> token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        return proposal(federation().newToken(find(id).id(), ttl(body), operator.subject()));
+    }
+
+    @Post("/accept")
+    public HttpResponse<Map<String, Object>> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        Peer peer = federation().accept(string(body, "token", true), string(body, "name", false), operator.subject());
+        return HttpResponse.created(Map.of("peer", peer.toMap()));
+    }
+
+    @Post("/{id}/suspend")
+    public Map<String, Object> suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        Peer peer = find(id);
+        federation().lifecycle().suspend(peer.id(), operator.subject(), string(body, "reason", false));
+        return Map.of("peer", find(id).toMap());
+    }
+
+    @Post("/{id}/resume")
+    public Map<String, Object> resume(HttpRequest<?> request, @PathVariable String id) {
+        OperatorPrincipal operator = write(request);
+        federation().lifecycle().resume(find(id).id(), operator.subject());
+        return Map.of("peer", find(id).toMap());
+    }
+
+    @Post("/{id}/revoke")
+    public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        federation().lifecycle().revoke(find(id).id(), operator.subject(), string(body, "reason", false));
+        return Map.of("peer", find(id).toMap());
+    }
+
+    @Post("/{id}/repin")
+    public Map<String, Object> repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        String fp = string(body, "fingerprint", true).toLowerCase().replace(":", "");
+        if (!fp.matches("[0-9a-f]{64}")) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "fingerprint must be the SHA-256 of the peer's certificate: 64 hex digits");
+        }
+        Peer peer = federation().peers().repin(find(id).id(), List.of(fp));
+        hub.tx().inTransaction(c -> hub.audit().append(c, dev.entente.lifecycle.audit.AuditEvent.of("peer.repinned",
+                operator.subject(), peer.id().toString(), Map.of("fingerprint", fp))));
+        return Map.of("peer", peer.toMap());
+    }
+
+    private Map<String, Object> detailed(Peer p, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>(p.toMap());
+        m.put("last_heartbeat_age_s", p.lastHeartbeatAt() == null ? null : Duration.between(p.lastHeartbeatAt(), now).toSeconds());
+        m.put("heartbeats_sent", p.heartbeatsSent());
+        m.put("heartbeats_received", p.heartbeatsReceived());
+        m.put("heartbeats_failed", p.heartbeatsFailed());
+        m.put("last_heartbeat_error", p.lastHeartbeatError());
+        m.put("clock_skew_ms", p.lastClockSkewMs());
+        m.put("remote_ca_phase", p.remoteCaPhase());
+        m.put("state_since", p.stateSince() == null ? null : p.stateSince().toString());
+        m.put("suspended_reason", p.suspendedReason());
+        m.put("revoked_reason", p.revokedReason());
+        return m;
+    }
+
+    private static Map<String, Object> proposal(FederationService.Proposal p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("peer", p.peer().toMap());
+        m.put("acceptance_token", p.acceptanceToken());
+        return m;
+    }
+
+    private Duration ttl(Map<String, Object> body) {
+        String ttl = string(body, "ttl", false);
+        return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse(ttl);
+    }
+
+    private Peer find(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            return federation().peers().find(uuid).orElseThrow(() -> notFound(id));
+        } catch (IllegalArgumentException e) {
+            return federation().peers().findByName(id).orElseThrow(() -> notFound(id));
+        }
+    }
+
+    private static EntenteException notFound(String id) {
+        return new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id + "; 'entente peers list' shows ids and names");
+    }
+
+    private static OperatorPrincipal write(HttpRequest<?> request) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.WRITE);
+        return operator;
+    }
+
+    private FederationService federation() {
+        return hub.federation();
+    }
+
+    private static String string(Map<String, Object> body, String key, boolean required) {
+        Object v = body == null ? null : body.get(key);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,2 @@
+/** Operator API for peers. */
+package dev.entente.controlplane.api.peer;

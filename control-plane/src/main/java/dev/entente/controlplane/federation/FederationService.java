@@ -1,0 +1,439 @@
+package dev.entente.controlplane.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.ca.authority.CsrPolicy;
+import dev.entente.ca.authority.IssuedCertificate;
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.ca.vault.StoredKey;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.handshake.AcceptanceTokens;
+import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerCredentials;
+import dev.entente.federation.peer.PeerLifecycle;
+import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The federation protocol of DESIGN §4 as this hub runs it, on both sides of a link:
+ * proposing (A), accepting (B), completing, heartbeats and node-certificate renewal. HTTP stays
+ * in the controllers; the state changes go through the peer lifecycle.
+ *
+ * <p>One deliberate deviation from DESIGN §4: the proposer moves its peer to {@code enrolled}
+ * at {@code /handshake/complete}, not at {@code /handshake/accept}, because only then does it
+ * hold both halves (the certificate it issued and the client certificate the accepter issued
+ * it), which is exactly what the ENROLL guard requires.
+ */
+public final class FederationService {
+    /** The federation protocol this hub speaks; a peer speaking another is refused with both versions. */
+    public static final int PROTOCOL_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(FederationService.class);
+
+    private final HubRuntime hub;
+    private final PeerRepository peers;
+    private final PeerLifecycle lifecycle;
+    private final PeerCredentials credentials;
+    private final AcceptanceTokens tokens;
+    private final CsrPolicy csrPolicy = new CsrPolicy();
+
+    public FederationService(HubRuntime hub, PeerRepository peers, PeerLifecycle lifecycle, PeerCredentials credentials,
+                             AcceptanceTokens tokens) {
+        this.hub = hub;
+        this.peers = peers;
+        this.lifecycle = lifecycle;
+        this.credentials = credentials;
+        this.tokens = tokens;
+    }
+
+    public PeerRepository peers() {
+        return peers;
+    }
+
+    public PeerLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** A peer record and, when just minted, its acceptance token (shown once). */
+    public record Proposal(Peer peer, String acceptanceToken) {
+    }
+
+    // ---------------------------------------------------------------- A: propose
+
+    public Proposal propose(String name, Duration ttl, String operator) {
+        PeerRepository.validateName(name);
+        AcceptanceTokens.Minted minted = mint(ttl);
+        Peer peer = hub.tx().inTransaction(c -> {
+            Peer p = peers.propose(c, name, minted.digest(), minted.jti(), minted.expiresAt());
+            hub.audit().append(c, AuditEvent.of("peer.proposed", operator, p.id().toString(),
+                    Map.of("name", name, "token_expires_at", minted.expiresAt().toString())));
+            return p;
+        });
+        return new Proposal(peer, minted.token());
+    }
+
+    /** A new token for a proposed peer; the old one stops working at once. */
+    public Proposal newToken(UUID id, Duration ttl, String operator) {
+        AcceptanceTokens.Minted minted = mint(ttl);
+        Peer peer = peers.replaceToken(id, minted.digest(), minted.jti(), minted.expiresAt());
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("peer.token_issued", operator, id.toString(),
+                Map.of("token_expires_at", minted.expiresAt().toString()))));
+        return new Proposal(peer, minted.token());
+    }
+
+    private AcceptanceTokens.Minted mint(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 30d");
+        }
+        return tokens.mint(hub.publicUrl(), hub.tls().current().fingerprint(), ttl);
+    }
+
+    // ---------------------------------------------------------------- A: /handshake/accept
+
+    /**
+     * The proposer's half of step 2: verify the token, consume it atomically (ACCEPT), sign the
+     * accepter's CSR, and hand back its node certificate, our CA bundle and a CSR for our own
+     * node key. The CSR is checked before the token is consumed, so a bad CSR never burns a token.
+     */
+    public Map<String, Object> handshakeAccept(Map<String, Object> body) {
+        requireProtocol(body);
+        String token = string(body, "token", true);
+        AcceptanceTokens.Claims claims = tokens.verify(token);
+        String remoteHubId = string(body, "hub_id", true);
+        String remoteUrl = string(body, "url", true);
+        String remoteFingerprint = string(body, "tls_fingerprint", true);
+        if (!remoteHubId.matches("hub_[0-9a-f]{8}") || !remoteUrl.startsWith("https://") || !remoteFingerprint.matches("[0-9a-f]{64}")) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "hub_id, an https url and a SHA-256 tls_fingerprint are required");
+        }
+        byte[] csr = string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
+        csrPolicy.check(csr);
+        UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> new EntenteException(
+                ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any proposed peer: it was "
+                + "replaced by a newer token ('entente peers token') or its peer was revoked"));
+        try {
+            lifecycle.accept(peerId, PeerLifecycle.tokenDigest(token), hub.clock().instant(),
+                    new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint)));
+        } catch (EntenteException e) {
+            if (e.code() == ErrorCode.TRANSITION_REJECTED || e.code() == ErrorCode.CONFLICT) {
+                // The single-use rule: whoever lost the race, or replays the token, sees this.
+                throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_USED,
+                        "this acceptance token was already used; ask the proposing hub for a new one with 'entente peers token ID'");
+            }
+            throw e;
+        }
+        IssuedCertificate issued = hub.tx().inTransaction(c ->
+                hub.authority().issue(c, peerId.toString(), remoteHubId, csr));
+        KeyPair nodeKey = Certificates.ed25519();
+        storeNodeKey(peerId, nodeKey, null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("protocol_version", PROTOCOL_VERSION);
+        out.put("hub_id", hub.hubId());
+        out.put("name", hub.name());
+        out.put("node_cert", issued.certificatePem());
+        out.put("ca_bundle", hub.authority().trustBundle().pem());
+        out.put("csr", Certificates.csr(nodeKey, hub.hubId()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- B: peers accept
+
+    /**
+     * The accepter's side: read the token (without being able to verify it), connect to the
+     * proposer pinning the token's fingerprint, exchange CSRs, record the proposer as a peer and
+     * enroll it, then complete over mTLS with the new node certificate.
+     */
+    public Peer accept(String token, String name, String operator) {
+        AcceptanceTokens.Claims claims = AcceptanceTokens.read(token);
+        Instant now = hub.clock().instant();
+        if (now.isAfter(claims.expiresAt().plus(hub.settings().clockSkew()))) {
+            throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "token expired at " + claims.expiresAt()
+                    + "; ask the proposing hub for a new one with 'entente peers token ID'");
+        }
+        if (claims.issuer().equals(hub.hubId())) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "this token was issued by this very hub; accept it on the other hub");
+        }
+        Optional<Peer> existing = peers.findByHubId(claims.issuer());
+        if (existing.isPresent() && existing.get().state() != PeerState.REVOKED) {
+            throw new EntenteException(ErrorCode.PEER_HUB_ID_TAKEN, "hub " + claims.issuer() + " is already peer "
+                    + existing.get().id() + " (" + existing.get().state().value() + "); revoke it first to link again");
+        }
+        KeyPair nodeKey = Certificates.ed25519();
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("protocol_version", PROTOCOL_VERSION);
+        request.put("token", token);
+        request.put("hub_id", hub.hubId());
+        request.put("name", hub.name());
+        request.put("url", hub.publicUrl());
+        request.put("tls_fingerprint", hub.tls().current().fingerprint());
+        request.put("csr", Certificates.csr(nodeKey, hub.hubId()));
+        JsonNode answer = new PeerClient(claims.url(), Set.of(claims.tlsFingerprint()), null, null, Duration.ofSeconds(5))
+                .post("federation/v1/handshake/accept", request);
+        String nodeCertPem = answer.path("node_cert").asText();
+        X509Certificate nodeCert = Certificates.parsePem(nodeCertPem).get(0);
+        if (!nodeCert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.path("hub_id").asText())) {
+            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the proposing hub answered with a certificate for another key or hub");
+        }
+        String peerName = name != null ? name : suggestName(answer.path("name").asText(""), claims.issuer());
+        PeerRepository.validateName(peerName);
+        byte[] remoteCsr = answer.path("csr").asText().getBytes(StandardCharsets.US_ASCII);
+        Peer created = hub.tx().inTransaction(c -> {
+            Peer p = peers.createAccepted(c, peerName, claims.issuer(), claims.url(), List.of(claims.tlsFingerprint()));
+            hub.audit().append(c, AuditEvent.of("peer.accepted", operator, p.id().toString(),
+                    Map.of("hub_id", claims.issuer(), "url", claims.url())));
+            return p;
+        });
+        String keyId = storeNodeKey(created.id(), nodeKey, nodeCert);
+        IssuedCertificate issued = hub.tx().inTransaction(c ->
+                hub.authority().issue(c, created.id().toString(), claims.issuer(), remoteCsr));
+        lifecycle.enroll(created.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint(), nodeCertPem, keyId);
+        complete(peers.find(created.id()).orElseThrow());
+        return peers.find(created.id()).orElseThrow();
+    }
+
+    /**
+     * Step 3 from the accepter: send the proposer its node certificate over mTLS. Idempotent on
+     * the proposer, so the heartbeat task retries it when the first attempt did not get through.
+     */
+    public void complete(Peer peer) {
+        Optional<IssuedCertificate> issued = hub.tx().read(c -> hub.authority().findBySerial(c, peer.nodeCertSerial()));
+        if (issued.isEmpty()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("protocol_version", PROTOCOL_VERSION);
+        body.put("node_cert", issued.get().certificatePem());
+        body.put("ca_bundle", hub.authority().trustBundle().pem());
+        clientFor(peer).post("federation/v1/handshake/complete", body);
+    }
+
+    // ---------------------------------------------------------------- A: /handshake/complete
+
+    public Map<String, Object> handshakeComplete(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
+        requireProtocol(body);
+        String pem = string(body, "node_cert", true);
+        X509Certificate cert = Certificates.parsePem(pem).get(0);
+        StoredKey key = hub.keys().active(nodeKeyPurpose(peer.id())).orElseThrow(() -> new EntenteException(
+                ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has no node key for peer " + peer.id() + "; link again"));
+        if (!cert.getPublicKey().equals(Certificates.publicKey(key.algorithm(), key.publicKey()))) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "the certificate is not for the node key this hub sent");
+        }
+        if (peer.state() == PeerState.ACCEPTED) {
+            lifecycle.enroll(peer.id(), presented.serial(), presented.notAfter(), presented.signerFingerprint(), pem, key.id());
+        } else if (!pem.equals(peer.clientCertPem())) {
+            credentials.recordClientCertificate(peer.id(), pem, key.id());
+        }
+        return Map.of("protocol_version", PROTOCOL_VERSION, "state", peers.find(peer.id()).orElseThrow().state().value());
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    /** A peer's heartbeat arrived over mTLS: record it (enrolled→active, degraded→active) and answer with ours. */
+    public Map<String, Object> receiveHeartbeat(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
+        requireProtocol(body);
+        Instant now = hub.clock().instant();
+        Long skewMs = null;
+        Object clock = body.get("clock");
+        if (clock instanceof String s) {
+            try {
+                skewMs = Instant.parse(s).toEpochMilli() - now.toEpochMilli();
+            } catch (RuntimeException ignored) {
+                // a malformed clock is reported as unknown skew, not a failed heartbeat
+            }
+        }
+        List<String> fingerprints = new ArrayList<>();
+        if (body.get("tls_fingerprints") instanceof List<?> l) {
+            l.forEach(f -> fingerprints.add(String.valueOf(f)));
+        }
+        lifecycle.recordHeartbeat(peer.id(), now, skewMs, PROTOCOL_VERSION, string(body, "ca_phase", false), fingerprints);
+        Map<String, Object> out = heartbeatMessage();
+        out.put("renew", shouldRenew(presented, now));
+        return out;
+    }
+
+    private Map<String, Object> heartbeatMessage() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol_version", PROTOCOL_VERSION);
+        m.put("hub_id", hub.hubId());
+        m.put("clock", hub.clock().instant().toString());
+        m.put("tls_fingerprints", servedFingerprints());
+        m.put("ca_phase", hub.rotation().status().phase().value());
+        return m;
+    }
+
+    /** The fingerprints peers may pin: the served certificate and any still in grace. */
+    public List<String> servedFingerprints() {
+        Set<String> fps = new LinkedHashSet<>();
+        fps.add(hub.tls().current().fingerprint());
+        fps.addAll(hub.tls().graceFingerprints());
+        return List.copyOf(fps);
+    }
+
+    /**
+     * Renew at 2/3 of the lifetime, or at once when the certificate is not under the key that
+     * signs now: that is how peers move to a new CA key in update_clients (and back after a
+     * rollback) without anyone touching them.
+     */
+    boolean shouldRenew(IssuedCertificate cert, Instant now) {
+        Duration life = Duration.between(cert.notBefore(), cert.notAfter());
+        boolean aging = now.isAfter(cert.notBefore().plus(life.multipliedBy(2).dividedBy(3)));
+        boolean oldSigner = !cert.signerFingerprint().equals(hub.federationCa().signingKey().fingerprint());
+        return aging || oldSigner;
+    }
+
+    /** Outcome of one heartbeat to one peer. */
+    public record SendResult(UUID peerId, boolean ok, String error) {
+    }
+
+    /** Sends one heartbeat to every linked peer; failures are counted per peer, never thrown. */
+    public List<SendResult> sendHeartbeats() {
+        List<SendResult> results = new ArrayList<>();
+        for (Peer peer : peers.list()) {
+            if (peer.state() != PeerState.ENROLLED && peer.state() != PeerState.ACTIVE && peer.state() != PeerState.DEGRADED) {
+                continue;
+            }
+            results.add(sendHeartbeat(peer));
+        }
+        return results;
+    }
+
+    public SendResult sendHeartbeat(Peer peer) {
+        try {
+            if (peer.state() == PeerState.ENROLLED && peer.heartbeatsSent() == 0) {
+                complete(peer); // the proposer may have missed step 3; it is idempotent there
+            }
+            JsonNode answer = clientFor(peer).post("federation/v1/heartbeat", heartbeatMessage());
+            peers.countHeartbeatSent(peer.id());
+            List<String> theirs = new ArrayList<>();
+            answer.path("tls_fingerprints").forEach(f -> theirs.add(f.asText()));
+            if (!theirs.isEmpty() && !Set.copyOf(theirs).equals(Set.copyOf(peer.pinnedFingerprints()))) {
+                peers.repin(peer.id(), theirs);
+            }
+            if (answer.path("renew").asBoolean(false)) {
+                renew(peers.find(peer.id()).orElseThrow());
+            }
+            return new SendResult(peer.id(), true, null);
+        } catch (EntenteException e) {
+            peers.countHeartbeatFailed(peer.id(), e.code().code() + ": " + e.detail());
+            return new SendResult(peer.id(), false, e.code().code());
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat to peer {} failed", peer.id(), e);
+            peers.countHeartbeatFailed(peer.id(), String.valueOf(e));
+            return new SendResult(peer.id(), false, "internal_error");
+        }
+    }
+
+    // ---------------------------------------------------------------- renewal
+
+    /** Our side: a new node key and certificate for talking to {@code peer}. */
+    public void renew(Peer peer) {
+        KeyPair nodeKey = Certificates.ed25519();
+        JsonNode answer = clientFor(peer).post("federation/v1/renew",
+                Map.of("protocol_version", PROTOCOL_VERSION, "csr", Certificates.csr(nodeKey, hub.hubId())));
+        String pem = answer.path("node_cert").asText();
+        X509Certificate cert = Certificates.parsePem(pem).get(0);
+        if (!cert.getPublicKey().equals(nodeKey.getPublic())) {
+            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the renewed certificate is for another key");
+        }
+        String keyId = storeNodeKey(peer.id(), nodeKey, cert);
+        credentials.recordClientCertificate(peer.id(), pem, keyId);
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("peer.client_cert_renewed", PeerLifecycle.SYSTEM_ACTOR,
+                peer.id().toString(), Map.of("not_after", cert.getNotAfter().toInstant().toString()))));
+    }
+
+    /** The peer's side of renewal: issue under the key that signs now and revoke the superseded certificate. */
+    public Map<String, Object> handleRenew(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
+        requireProtocol(body);
+        byte[] csr = string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
+        IssuedCertificate issued = hub.tx().inTransaction(c -> {
+            IssuedCertificate next = hub.authority().issue(c, peer.id().toString(), peer.hubId(), csr);
+            hub.authority().revoke(c, presented.serial(), "superseded by " + next.serial());
+            return next;
+        });
+        credentials.recordNodeCertificate(peer.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint());
+        return Map.of("protocol_version", PROTOCOL_VERSION, "node_cert", issued.certificatePem());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A client for calling {@code peer}: its pinned fingerprints, our node certificate for it. */
+    public PeerClient clientFor(Peer peer) {
+        if (peer.clientCertPem() == null || peer.clientKeyId() == null) {
+            throw new EntenteException(ErrorCode.MTLS_CONFIG_PARTIAL, "peer " + peer.id()
+                    + " has no client certificate and key on this hub; it is not enrolled");
+        }
+        StoredKey key = hub.keys().byId(peer.clientKeyId()).orElseThrow(() -> new EntenteException(
+                ErrorCode.MTLS_CONFIG_PARTIAL, "peer " + peer.id() + " has a client certificate but its key "
+                + peer.clientKeyId() + " is missing; relink the peer"));
+        PrivateKey privateKey = Certificates.privateKey(key.algorithm(), key.secret());
+        X509Certificate cert = Certificates.parsePem(peer.clientCertPem()).get(0);
+        return new PeerClient(peer.url(), Set.copyOf(peer.pinnedFingerprints()), privateKey, cert, Duration.ofSeconds(5));
+    }
+
+    static String nodeKeyPurpose(UUID peerId) {
+        return "node_" + peerId;
+    }
+
+    /** Seals a node key for {@code peerId}; the previous one (if any) retires. */
+    private String storeNodeKey(UUID peerId, KeyPair keyPair, X509Certificate cert) {
+        String purpose = nodeKeyPurpose(peerId);
+        String id = "node-" + peerId + "-" + Certificates.sha256Hex(keyPair.getPublic().getEncoded()).substring(0, 8);
+        hub.tx().inTransaction(c -> {
+            Optional<StoredKey> previous = hub.keys().active(purpose);
+            if (previous.isPresent()) {
+                hub.keys().setStatus(c, previous.get().id(), SealedKeyStore.RETIRED);
+            }
+            hub.keys().store(c, id, purpose, SealedKeyStore.ACTIVE, "Ed25519", keyPair.getPublic().getEncoded(),
+                    cert == null ? null : Certificates.toPem(cert), cert == null ? null : Certificates.fingerprint(cert),
+                    keyPair.getPrivate().getEncoded(), cert == null ? null : cert.getNotAfter().toInstant());
+            return null;
+        });
+        return id;
+    }
+
+    private String suggestName(String remoteName, String remoteHubId) {
+        String candidate = remoteName.toLowerCase().replaceAll("[^a-z0-9-]", "-").replaceAll("^-+", "");
+        if (candidate.isEmpty() || candidate.length() > 63 || peers.findByName(candidate).isPresent()) {
+            candidate = remoteHubId.replace('_', '-');
+        }
+        return candidate;
+    }
+
+    private static void requireProtocol(Map<String, Object> body) {
+        Object v = body == null ? null : body.get("protocol_version");
+        if (!(v instanceof Number n) || n.intValue() != PROTOCOL_VERSION) {
+            throw new EntenteException(ErrorCode.PROTOCOL_VERSION_MISMATCH, "the peer speaks federation protocol "
+                    + v + ", this hub speaks " + PROTOCOL_VERSION + "; upgrade the older hub",
+                    Map.of("ours", PROTOCOL_VERSION, "theirs", String.valueOf(v)));
+        }
+    }
+
+    private static String string(Map<String, Object> body, String key, boolean required) {
+        Object v = body == null ? null : body.get(key);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank() || s.length() > 65_536) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.entente.controlplane.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.controlplane.tls.PinningTrustManager;
+import dev.entente.controlplane.tls.TlsPolicy;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This hub calling another hub: TLS 1.3, the other hub's certificate pinned by fingerprint (it
+ * is self-signed; the pin is the trust), and, once enrolled, our node certificate for that peer
+ * as the client certificate. The pin is checked inside the TLS handshake, so on a mismatch not
+ * one byte of the request (token, CSR) leaves this hub.
+ */
+public final class PeerClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final URI base;
+    private final PinningTrustManager trust;
+    private final HttpClient http;
+
+    /**
+     * @param clientKey  our node key for this peer, or null before enrollment
+     * @param clientCert the node certificate the peer's CA issued us, or null
+     */
+    public PeerClient(String baseUrl, Set<String> pinnedFingerprints, PrivateKey clientKey, X509Certificate clientCert,
+                      Duration connectTimeout) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.trust = new PinningTrustManager(pinnedFingerprints);
+        if ((clientKey == null) != (clientCert == null)) {
+            // Never fall back to an anonymous connection when half of the identity is missing.
+            throw new EntenteException(ErrorCode.MTLS_CONFIG_PARTIAL, clientKey == null
+                    ? "a client certificate without its private key" : "a private key without its client certificate");
+        }
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLSv1.3");
+            ssl.init(clientKey == null ? null : keyManagers(clientKey, clientCert), new TrustManager[]{trust}, null);
+            SSLParameters params = new SSLParameters();
+            params.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
+            params.setCipherSuites(TlsPolicy.CIPHER_SUITES.toArray(String[]::new));
+            this.http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params)
+                    .connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up TLS to " + baseUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManager[] keyManagers(PrivateKey key, X509Certificate cert) throws GeneralSecurityException, IOException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("node", key, new char[0], new X509Certificate[]{cert});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        return kmf.getKeyManagers();
+    }
+
+    /** POSTs JSON and returns the JSON answer; every failure is an {@link EntenteException} with a code. */
+    public JsonNode post(String path, Map<String, Object> body) {
+        HttpResponse<byte[]> response;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(Duration.ofSeconds(15))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (SSLHandshakeException e) {
+            if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {
+                throw new EntenteException(ErrorCode.HANDSHAKE_FINGERPRINT_MISMATCH, base + " presented certificate "
+                        + trust.presented() + ", which is not the pinned one; nothing was sent. If that hub rotated its "
+                        + "certificate, re-pin with 'entente peers repin ID --fingerprint F'; otherwise something intercepts TLS",
+                        Map.of("presented", trust.presented()));
+            }
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + e.getMessage());
+        } catch (HttpConnectTimeoutException e) {
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connecting to " + base + " timed out (a firewall dropping packets, or a wrong address)");
+        } catch (HttpTimeoutException e) {
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, base + " accepted the connection but did not answer in time");
+        } catch (ConnectException e) {
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connection to " + base + " refused: the hub is down or listens elsewhere");
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "cannot reach " + base + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "interrupted while calling " + base);
+        }
+        JsonNode answer;
+        try {
+            answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, base + " answered " + response.statusCode() + " with a body that is not JSON");
+        }
+        if (response.statusCode() >= 400) {
+            String code = answer.path("code").asText("http_" + response.statusCode());
+            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the hub at " + base + " refused: " + code + ": "
+                    + answer.path("detail").asText(""), Map.of("remote_code", code, "remote_status", response.statusCode()));
+        }
+        return answer;
+    }
+}
