@@ -44,6 +44,8 @@ public final class HubLauncher {
         base.put("micronaut.server.ssl.build-self-signed", false);
         base.put("micronaut.server.dual-protocol", false);
         base.put("micronaut.server.max-request-size", "1MB");
+        // Every route touches PostgreSQL: run handlers on the blocking pool, never on the event loop.
+        base.put("micronaut.server.thread-selection", "BLOCKING");
         base.put("jackson.property-naming-strategy", "SNAKE_CASE");
         base.put("jackson.serialization-inclusion", "ALWAYS");
         base.put("jackson.serialization.write-dates-as-timestamps", false);
@@ -81,7 +83,8 @@ public final class HubLauncher {
             runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of("hub.started", "system", r.hubId(),
                     Map.of("listening", r.listening(), "database", r.databaseKind(),
                             "tls_fingerprint", r.tls().current().fingerprint()))));
-            return new RunningHub(runtime, ctx, embedded);
+            boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);
+            return new RunningHub(runtime, ctx, embedded, inProcessWorker ? HubWorker.start(runtime) : null);
         } catch (RuntimeException e) {
             ctx.close();
             if (runtime != null) {

@@ -86,6 +86,7 @@ public final class HubRuntime {
                 clock, settings.clockSkew());
         this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(this, peers);
+        tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
     }
@@ -214,6 +215,7 @@ public final class HubRuntime {
     public void refreshTls() {
         HubTlsCertificates certs = tlsCertificates();
         tls.replace(certs.active(), certs.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
+        tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
     }
 
     public String publicUrl() {

@@ -19,12 +19,14 @@ public final class RunningHub implements AutoCloseable {
     private final ApplicationContext context;
     private final EmbeddedServer server;
     private final ScheduledExecutorService housekeeping;
+    private final HubWorker worker;
     private boolean stopped;
 
-    RunningHub(HubRuntime runtime, ApplicationContext context, EmbeddedServer server) {
+    RunningHub(HubRuntime runtime, ApplicationContext context, EmbeddedServer server, HubWorker worker) {
         this.runtime = runtime;
         this.context = context;
         this.server = server;
+        this.worker = worker;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entente-housekeeping");
             t.setDaemon(true);
@@ -51,6 +53,11 @@ public final class RunningHub implements AutoCloseable {
         return context;
     }
 
+    /** The in-process worker, or null when {@code entente.worker.in-process} is false. */
+    public HubWorker worker() {
+        return worker;
+    }
+
     public int port() {
         return server.getPort();
     }
@@ -68,6 +75,9 @@ public final class RunningHub implements AutoCloseable {
         stopped = true;
         housekeeping.shutdownNow();
         try {
+            if (worker != null) {
+                worker.close();
+            }
             if (server.isRunning()) {
                 server.stop();
             }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * Replaces Micronaut's key-store based SSL set-up: the hub's key lives sealed in the database,
  * never in a key-store file, and is served through a {@link ReloadingKeyManager} so that
  * {@code entente tls rotate} needs no restart. TLS 1.3 only, with exactly the three suites of
- * {@link TlsPolicy}: a TLS 1.2 client fails the handshake.
+ * {@link TlsPolicy}: a TLS 1.2 client fails the handshake. Client certificates are requested
+ * (for the federation API) through {@link ClientCertificateRequest}.
  */
 @Singleton
 @Replaces(CertificateProvidedSslBuilder.class)
@@ -44,7 +45,9 @@ public class HubSslBuilder implements ServerSslBuilder {
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
                     .ciphers(TlsPolicy.CIPHER_SUITES)
-                    .clientAuth(ClientAuth.NONE)
+                    // want, not need: the admin API and the CLI present no certificate
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(hub.tls().clientCertificateRequest())
                     .build());
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the hub TLS context: " + e.getMessage(), e);

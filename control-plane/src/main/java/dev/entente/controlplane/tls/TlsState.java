@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class TlsState {
     private final ReloadingKeyManager keyManager;
+    private final ClientCertificateRequest clientCertificateRequest = new ClientCertificateRequest();
     private volatile TlsKey current;
     private volatile List<String> graceFingerprints;
 
@@ -26,6 +27,10 @@ public final class TlsState {
 
     public List<String> graceFingerprints() {
         return graceFingerprints;
+    }
+
+    public ClientCertificateRequest clientCertificateRequest() {
+        return clientCertificateRequest;
     }
 
     public ReloadingKeyManager keyManager() {

@@ -1,0 +1,170 @@
+package dev.entente.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code entente peers ...}: link hubs and manage the links. A peer is named by its id or its name. */
+@Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke.",
+        subcommands = {PeersCommand.ListPeers.class, PeersCommand.Show.class, PeersCommand.Propose.class,
+                PeersCommand.Token.class, PeersCommand.Accept.class, PeersCommand.Suspend.class,
+                PeersCommand.Resume.class, PeersCommand.Revoke.class, PeersCommand.Repin.class})
+final class PeersCommand {
+
+    static String path(String id) {
+        return "api/v1/peers/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "list", description = "All peers with state and last heartbeat.")
+    static final class ListPeers extends ClientCommand {
+        @Option(names = "--detail", description = "Heartbeat age and counts, clock skew, certificate expiry and signer.")
+        boolean detail;
+
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/peers" + (detail ? "?detail=true" : "")));
+        }
+    }
+
+    @Command(name = "show", description = "One peer, in detail.")
+    static final class Show extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return print(client().get(path(id)));
+        }
+    }
+
+    @Command(name = "propose", description = "Propose a link; prints the acceptance token once.")
+    static final class Propose extends ClientCommand {
+        @Option(names = "--name", required = true, paramLabel = "N", description = "Name for the other hub on this hub.")
+        String name;
+
+        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
+        String ttl;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            if (ttl != null) {
+                body.put("ttl", ttl);
+            }
+            return printProposal(this, client().post("api/v1/peers", body));
+        }
+    }
+
+    @Command(name = "token", description = "A new acceptance token for a proposed peer; the old one stops working.")
+    static final class Token extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
+        String ttl;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (ttl != null) {
+                body.put("ttl", ttl);
+            }
+            return printProposal(this, client().post(path(id) + "/token", body));
+        }
+    }
+
+    @Command(name = "accept", description = "Accept another hub's acceptance token: pins it, enrolls both hubs.")
+    static final class Accept extends ClientCommand {
+        @Option(names = "--token", required = true, paramLabel = "T")
+        String token;
+
+        @Option(names = "--name", paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
+        String name;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("token", token);
+            if (name != null) {
+                body.put("name", name);
+            }
+            return print(client().post("api/v1/peers/accept", body));
+        }
+    }
+
+    @Command(name = "suspend", description = "Refuse the peer's calls, keeping its trust material.")
+    static final class Suspend extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true, paramLabel = "R")
+        String reason;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/suspend", Map.of("reason", reason)));
+        }
+    }
+
+    @Command(name = "resume", description = "Accept a suspended peer's calls again (active on its next heartbeat).")
+    static final class Resume extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/resume", Map.of()));
+        }
+    }
+
+    @Command(name = "revoke", description = "End the link for good: revokes its certificates (and grants).")
+    static final class Revoke extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true, paramLabel = "R")
+        String reason;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/revoke", Map.of("reason", reason)));
+        }
+    }
+
+    @Command(name = "repin", description = "Pin a new TLS fingerprint for the peer (manual path; heartbeats re-pin by themselves).")
+    static final class Repin extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--fingerprint", required = true, paramLabel = "F")
+        String fingerprint;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/repin", Map.of("fingerprint", fingerprint)));
+        }
+    }
+
+    /** In table mode the token goes last, on its own line, with what to do with it. */
+    static int printProposal(ClientCommand c, JsonNode answer) {
+        if ("json".equals(c.root().output())) {
+            return c.print(answer);
+        }
+        c.print(answer.path("peer"));
+        var out = c.spec.commandLine().getOut();
+        out.println();
+        out.println("acceptance token (shown once; give it to the other hub's operator):");
+        out.println(answer.path("acceptance_token").asText());
+        out.println();
+        out.println("On the other hub: entente peers accept --token <token>");
+        out.flush();
+        return 0;
+    }
+}

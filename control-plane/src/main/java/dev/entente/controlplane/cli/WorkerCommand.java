@@ -1,0 +1,66 @@
+package dev.entente.controlplane.cli;
+
+import dev.entente.controlplane.hub.HubBootstrap;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.hub.HubWorker;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.context.ApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code entente worker}: the heartbeat sender and stale sweep alone, against a hub's database
+ * (clustered with the hubs' in-process workers: each job fires once per interval). It needs the
+ * same key passphrase as the hub, since heartbeats use the sealed node keys.
+ */
+@Command(name = "worker", description = "Run the background jobs alone against a hub's PostgreSQL (--db-url).")
+final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--db-url", paramLabel = "URL", description = "The hub's PostgreSQL JDBC URL (required unless in entente.yml/env).")
+    String dbUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EntenteCommand root = (EntenteCommand) spec.root().userObject();
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("entente.data-dir", root.dataDir().toString());
+        if (dbUrl != null) {
+            flags.put("entente.db.url", dbUrl);
+        }
+        HubSettings settings;
+        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
+                .properties(flags).start()) {
+            settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
+        }
+        if (settings.dbUrl() == null) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST,
+                    "the worker runs against a hub's database: pass --db-url (the embedded database is private to its hub)");
+        }
+        HubRuntime runtime = HubBootstrap.boot(settings, root.env, Clock.systemUTC());
+        HubWorker worker = HubWorker.start(runtime);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            runtime.closeDatabase();
+            stopped.countDown();
+        }, "entente-worker-shutdown"));
+        spec.commandLine().getOut().println("Entente worker for hub " + runtime.hubId() + " running (scheduler "
+                + worker.scheduler().instanceId() + "); heartbeats every "
+                + settings.heartbeatInterval().toSeconds() + "s, stale sweep every " + settings.sweepInterval().toSeconds() + "s");
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.entente.controlplane.hub;
+
+import dev.entente.federation.peer.StaleSweeper;
+import dev.entente.heartbeat.schedule.Task;
+import dev.entente.heartbeat.schedule.TaskRegistry;
+import dev.entente.heartbeat.schedule.WorkerScheduler;
+import dev.entente.heartbeat.schedule.WorkerSchedulerConfiguration;
+import dev.entente.heartbeat.sweep.StaleSweepTask;
+
+import java.time.Instant;
+
+/**
+ * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
+ * PostgreSQL): heartbeats to peers and the stale sweep. Every hub process runs it unless told
+ * not to, and {@code entente worker} runs it alone; across all of them on one database each
+ * job fires once per interval.
+ */
+public final class HubWorker implements AutoCloseable {
+    public static final String HEARTBEAT_TASK = "heartbeat_sender";
+    private final WorkerScheduler scheduler;
+
+    private HubWorker(WorkerScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public static HubWorker start(HubRuntime hub) {
+        WorkerScheduler scheduler = new WorkerScheduler(hub.tx().dataSource(), WorkerSchedulerConfiguration.DEFAULTS,
+                new TaskRegistry(), hub.clock());
+        try {
+            scheduler.schedule(new Task() {
+                @Override
+                public String name() {
+                    return HEARTBEAT_TASK;
+                }
+
+                @Override
+                public void run(Instant now) {
+                    hub.federation().sendHeartbeats();
+                }
+            }, hub.settings().heartbeatInterval());
+            StaleSweeper sweeper = new StaleSweeper(hub.federation().peers(), hub.federation().lifecycle(),
+                    hub.settings().staleAfter());
+            scheduler.schedule(new StaleSweepTask(sweeper), hub.settings().sweepInterval());
+            scheduler.start();
+            return new HubWorker(scheduler);
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
+    }
+
+    public WorkerScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+}

@@ -1,0 +1,2 @@
+/** The stale sweep task. */
+package dev.entente.heartbeat.sweep;
