@@ -26,7 +26,7 @@ import static dev.entente.ca.rotation.RotationState.UPDATE_SERVERS;
  *   update_clients ADVANCE  → update_servers  [no_laggards]
  *   update_servers ADVANCE  → standby
  *   init, update_clients, update_servers ROLLBACK → rollback
- *   rollback       ADVANCE  → standby
+ *   rollback       ADVANCE  → standby         [no_laggards]
  * </pre>
  */
 public final class RotationTransitions {
@@ -46,7 +46,7 @@ public final class RotationTransitions {
             return Optional.empty();
         }
         return Optional.of(new EntenteException(ErrorCode.ROTATION_LAGGARDS, l.size()
-                + " peer(s) still hold node certificates under the old key: " + l
+                + " peer(s) still hold node certificates under the key being dropped: " + l
                 + "; wait for their next heartbeat to renew them, revoke them, or advance with --force",
                 Map.of("laggards", List.copyOf(l), "state", in.from().value())));
     });
@@ -59,7 +59,9 @@ public final class RotationTransitions {
             Transition.of(INIT, ROLLBACK, RotationState.ROLLBACK),
             Transition.of(UPDATE_CLIENTS, ROLLBACK, RotationState.ROLLBACK),
             Transition.of(UPDATE_SERVERS, ROLLBACK, RotationState.ROLLBACK),
-            Transition.of(RotationState.ROLLBACK, ADVANCE, STANDBY));
+            // Not in DESIGN §3's table: discarding the new key also cuts off peers that already
+            // renewed under it, so the same guard applies (they renew back within one heartbeat).
+            Transition.guarded(RotationState.ROLLBACK, ADVANCE, STANDBY, NO_LAGGARDS));
 
     private RotationTransitions() {
     }

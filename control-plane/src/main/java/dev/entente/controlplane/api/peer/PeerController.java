@@ -111,6 +111,7 @@ public class PeerController {
         m.put("heartbeats_failed", p.heartbeatsFailed());
         m.put("last_heartbeat_error", p.lastHeartbeatError());
         m.put("clock_skew_ms", p.lastClockSkewMs());
+        m.put("remote_protocol_version", p.remoteProtocolVersion());
         m.put("remote_ca_phase", p.remoteCaPhase());
         m.put("state_since", p.stateSince() == null ? null : p.stateSince().toString());
         m.put("suspended_reason", p.suspendedReason());
