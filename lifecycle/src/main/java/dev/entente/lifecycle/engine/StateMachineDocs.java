@@ -1,11 +1,6 @@
 package dev.entente.lifecycle.engine;
 
-import dev.entente.lifecycle.approval.ApprovalLifecycle;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,18 +11,10 @@ import java.util.List;
 public final class StateMachineDocs {
     /** How to regenerate the file from the repository root; the staleness spec prints it. */
     public static final String REGENERATE_COMMAND =
-            "mvn -B -pl lifecycle -am test -Dtest=StateMachineDocsSpec -Dsurefire.failIfNoSpecifiedTests=false "
+            "mvn -B -pl control-plane -am test -Dtest=StateMachineDocsSpec -Dsurefire.failIfNoSpecifiedTests=false "
                     + "-Dentente.docs.regenerate=true";
 
     private StateMachineDocs() {
-    }
-
-    /**
-     * The lifecycles documented, in document order. Lifecycles declared in modules that depend on
-     * this one (peer, grant, rotation) are passed to {@link #render(List)} by those modules.
-     */
-    public static List<LifecycleDefinition<?, ?>> lifecycles() {
-        return List.of(ApprovalLifecycle.DEFINITION);
     }
 
     /** The whole document for {@code definitions}; same input, same bytes. */
@@ -55,19 +42,5 @@ public final class StateMachineDocs {
         out.append(MermaidDiagram.transitionTable(d)).append('\n');
         List<String> terminal = MermaidDiagram.terminalStates(d);
         out.append("Terminal: ").append(terminal.isEmpty() ? "none" : String.join(", ", terminal)).append(".\n");
-    }
-
-    /** Writes the document for {@link #lifecycles()} to {@code args[0]}. */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: StateMachineDocs <path/to/state-machines.md>");
-            System.exit(2);
-        }
-        Path path = Path.of(args[0]);
-        if (path.getParent() != null) {
-            Files.createDirectories(path.getParent());
-        }
-        Files.writeString(path, render(lifecycles()), StandardCharsets.UTF_8);
-        System.out.println("wrote " + path.toAbsolutePath().normalize());
     }
 }

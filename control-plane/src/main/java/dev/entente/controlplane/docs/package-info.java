@@ -1,0 +1,2 @@
+/** Documents generated from the code: the state-machine diagrams. */
+package dev.entente.controlplane.docs;
