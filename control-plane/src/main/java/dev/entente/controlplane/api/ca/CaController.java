@@ -53,6 +53,8 @@ public class CaController {
             case "rollback" -> rotation.rollBack(operator.subject());
             default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
         }
+        // The trust bundle may have changed: advertise it in TLS client-certificate requests now.
+        hub.refreshTls();
         return List.of(rotation.status().toMap());
     }
 }
