@@ -1,6 +1,7 @@
 package dev.entente.controlplane.metrics;
 
 import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.peer.PeerState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -31,7 +32,28 @@ public final class HubMetrics {
                 .description("Expiry of the certificate the hub serves, as a Unix time")
                 .baseUnit("seconds")
                 .register(registry);
+        snapshot = new FederationSnapshot(hub);
+        for (PeerState state : PeerState.values()) {
+            Gauge.builder("entente.peers", snapshot, s -> s.peersIn(state))
+                    .description("Peers by lifecycle state").tag("state", state.value()).register(registry);
+        }
+        Gauge.builder("entente.heartbeats.sent", snapshot, FederationSnapshot::heartbeatsSent)
+                .description("Heartbeats this hub delivered to peers (all peers, since linking)").register(registry);
+        Gauge.builder("entente.heartbeats.received", snapshot, FederationSnapshot::heartbeatsReceived)
+                .description("Heartbeats this hub received from peers").register(registry);
+        Gauge.builder("entente.heartbeats.failed", snapshot, FederationSnapshot::heartbeatsFailed)
+                .description("Heartbeats to peers that failed").register(registry);
+        Gauge.builder("entente.sweep.last.run", snapshot, FederationSnapshot::sweepLastRun)
+                .description("When the stale sweep last finished, as a Unix time (0: never)").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("entente.sweep.duration", snapshot, FederationSnapshot::sweepDurationSeconds)
+                .description("How long the last stale sweep took").baseUnit("seconds").register(registry);
+        Gauge.builder("entente.ca.rotation.phase", snapshot, FederationSnapshot::rotationPhaseOrdinal)
+                .description("Federation CA rotation phase: 0 standby, 1 init, 2 update_clients, 3 update_servers, 4 rollback")
+                .register(registry);
     }
+
+    private final FederationSnapshot snapshot;
 
     public PrometheusMeterRegistry registry() {
         return registry;

@@ -80,6 +80,18 @@ class TwoHubsSpec extends Specification {
         eventually(20) { peer(a, peerBonA).state == 'active' && peer(b, peerAonB).state == 'active' }
         peer(a, peerBonA).hub_id == b.runtime().hubId()
         peer(a, peerBonA).node_cert.signer_fingerprint == a.runtime().federationCa().signingKey().fingerprint()
+
+        and: 'metrics: peers by state, heartbeats, the sweep'
+        eventually(10) {
+            def m = HubHttp.get(a.url() + '/metrics').text
+            m.contains('entente_peers{state="active"} 1.0') && metric(m, 'entente_heartbeats_received') > 0 &&
+                    metric(m, 'entente_heartbeats_sent') > 0 && metric(m, 'entente_sweep_last_run_seconds') > 0
+        }
+    }
+
+    private static double metric(String text, String name) {
+        def line = text.readLines().find { it.startsWith(name + ' ') }
+        line == null ? -1 : line.split(' ')[1] as double
     }
 
     def "the token is single-use: replaying it is refused"() {
