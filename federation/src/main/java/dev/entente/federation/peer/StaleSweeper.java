@@ -27,8 +27,22 @@ public final class StaleSweeper {
     private final PeerRepository peers;
     private final PeerLifecycle lifecycle;
     private final Duration staleAfter;
+    private final int batchSize;
 
+    /** With {@link #BATCH} peers per batch. */
     public StaleSweeper(PeerRepository peers, PeerLifecycle lifecycle, Duration staleAfter) {
+        this(peers, lifecycle, staleAfter, BATCH);
+    }
+
+    /**
+     * @param batchSize peers per set-based update and per audit event: larger batches mean fewer
+     *                  statements and audit events but longer row locks and bigger events
+     */
+    public StaleSweeper(PeerRepository peers, PeerLifecycle lifecycle, Duration staleAfter, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
         this.peers = Objects.requireNonNull(peers, "peers");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
@@ -50,7 +64,7 @@ public final class StaleSweeper {
         int examined = peers.countStale(now, staleAfter);
         BulkTransitionResult<PeerState> result = examined == 0
                 ? null
-                : lifecycle.markAllStale(now, BATCH);
+                : lifecycle.markAllStale(now, batchSize);
         int marked = result == null ? 0 : result.count();
         int batches = result == null ? 0 : result.batches();
         // A concurrent sweep can mark peers this one counted, and (rarely) peers can turn stale
