@@ -1,2 +1,2 @@
-/** JMH benchmarks of the federation CA's hot paths, run by bench/run and never by the test suite. */
+/** Performance harnesses (JMH and plain mains) that print their figures; run with bench/run, never as tests. */
 package dev.entente.bench;

@@ -35,4 +35,19 @@ final class Durations {
         }
         return out.toString();
     }
+
+    /**
+     * The SQL twin of {@link #format}: an expression giving the same text for a non-negative
+     * number of seconds {@code secondsExpr} (numeric, fractions allowed), so set-based updates
+     * word reasons exactly as per-row ones do. {@code secondsExpr} appears once in the result,
+     * so any placeholder in it is bound once. A spec compares both on a table of durations.
+     */
+    static String sqlFormat(String secondsExpr) {
+        return "(SELECT CASE WHEN x.s = 0 THEN floor(x.e * 1000)::bigint || 'ms' ELSE "
+                + "CASE WHEN x.s >= 86400 THEN (x.s / 86400) || 'd' ELSE '' END"
+                + " || CASE WHEN x.s % 86400 >= 3600 THEN (x.s % 86400 / 3600) || 'h' ELSE '' END"
+                + " || CASE WHEN x.s % 3600 >= 60 THEN (x.s % 3600 / 60) || 'm' ELSE '' END"
+                + " || CASE WHEN x.s % 60 > 0 THEN (x.s % 60) || 's' ELSE '' END END"
+                + " FROM (SELECT y.e, floor(y.e)::bigint AS s FROM (SELECT (" + secondsExpr + ") AS e) y) x)";
+    }
 }

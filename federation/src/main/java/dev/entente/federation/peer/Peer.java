@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param hubId                     the remote hub's id, once known
  * @param url                       the remote hub's public URL, once known
  * @param state                     where the link stands
- * @param version                   bumped by every transition (the optimistic check)
+ * @param version                   bumped by every transition (the optimistic check) except the
+ *                                  quiet active → active heartbeat, which only writes heartbeat columns
  * @param tokenDigest               SHA-256 of the outstanding acceptance token; {@code null} once used
  * @param tokenJti                  the acceptance token's id
  * @param tokenExpiresAt            when the acceptance token expires

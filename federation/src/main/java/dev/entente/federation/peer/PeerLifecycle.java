@@ -1,8 +1,11 @@
 package dev.entente.federation.peer;
 
+import dev.entente.lifecycle.engine.BulkEffect;
+import dev.entente.lifecycle.engine.BulkTransitionResult;
 import dev.entente.lifecycle.engine.Effect;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.lifecycle.engine.SqlFragment;
 import dev.entente.lifecycle.engine.TableBinding;
 import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.error.EntenteException;
@@ -29,7 +32,11 @@ import java.util.UUID;
  * state change and its audit event or not at all, and only if the optimistic save won.
  *
  * <p>Every effect that changes the state stamps {@code state_since}; the internal active→active
- * heartbeat does not, since the peer has been active since the first one.
+ * heartbeat does not, since the peer has been active since the first one. That heartbeat is a
+ * quiet transition: it writes its columns without a version bump or an audit event.
+ *
+ * <p>The stale sweep is the one set-based move ({@link #markAllStale}): many peers per statement,
+ * one audit event per batch.
  */
 public final class PeerLifecycle {
     /** Actor recorded for moves the hub makes itself (the stale sweep). */
@@ -189,10 +196,16 @@ public final class PeerLifecycle {
      * A heartbeat from the peer arrived at {@code now}: enrolled or degraded → active, active stays
      * active. Records what the peer reported and clears {@code degraded_reason}.
      *
-     * <p>The heartbeat goes through the engine even when the peer is already active, so it bumps
-     * the version: a sweep that read the old {@code last_heartbeat_at} then loses its optimistic
-     * save instead of marking a live peer degraded. When the sweep wins that race instead, the
-     * heartbeat is retried once, so it recovers the peer at once rather than a period later.
+     * <p>On an active peer this is a quiet internal transition: the engine locks the row, checks
+     * its version is the one it loaded, and writes the heartbeat columns without bumping the
+     * version or appending an audit event (a peer heartbeating every 30 s would otherwise add
+     * ~2,880 audit events a day and serialise heartbeat ingestion on the audit lock). The sweep
+     * does not need a version bump to lose against it: it re-checks {@code last_heartbeat_at} in
+     * SQL on the locked row, so a heartbeat that commits first keeps the peer active, and one
+     * still holding the row lock makes the sweep skip the peer. When the sweep commits first, the
+     * version check fails with {@code conflict} and the heartbeat is retried once: it then finds
+     * the peer degraded and recovers it at once (degraded → active, audited) rather than a period
+     * later. Enrolled → active and degraded → active change the state and are audited as always.
      *
      * @param clockSkewMs           the peer's clock minus ours, in milliseconds
      * @param remoteProtocolVersion the protocol version the peer speaks
@@ -266,6 +279,41 @@ public final class PeerLifecycle {
                         ps.executeUpdate();
                     }
                 });
+    }
+
+    /**
+     * Marks every active peer whose heartbeat is overdue at {@code now} degraded, set-based: the
+     * engine's bulk transition moves up to {@code batchSize} peers per statement and appends one
+     * {@code peer.degraded} audit event per batch (details: {@code ids}, {@code count},
+     * {@code stale_after}). {@code degraded_reason} is computed per row in SQL with the same
+     * wording as {@link #markStale} ({@code no heartbeat for 7s (stale-after 5s)}), and
+     * {@code state_since} is {@code now}.
+     *
+     * <p>The {@code heartbeat_overdue} guard becomes SQL here, {@code last_heartbeat_at IS NULL OR
+     * last_heartbeat_at < now - stale-after} (the rule of {@link Peer#heartbeatOverdue}), so that
+     * PostgreSQL evaluates it on the locked row: a heartbeat that committed first wins. Peers
+     * locked by a writer in flight are skipped and re-examined on the next run; concurrent sweeps
+     * split the peers between them ({@code FOR UPDATE SKIP LOCKED}) and never mark one twice.
+     *
+     * @return the ids marked and how many batches (audit events) it took
+     */
+    public BulkTransitionResult<PeerState> markAllStale(Instant now, int batchSize) {
+        Objects.requireNonNull(now, "now");
+        Duration staleAfter = configuration.staleAfter();
+        String threshold = Durations.format(staleAfter);
+        Timestamp at = Timestamp.from(now);
+        SqlFragment overdue = SqlFragment.of("last_heartbeat_at IS NULL OR last_heartbeat_at < ?",
+                Timestamp.from(now.minus(staleAfter)));
+        Map<String, SqlFragment> set = new LinkedHashMap<>();
+        set.put("degraded_reason", SqlFragment.of("CASE WHEN last_heartbeat_at IS NULL THEN ? "
+                        + "ELSE 'no heartbeat for ' || "
+                        + Durations.sqlFormat("extract(epoch FROM ?::timestamptz - last_heartbeat_at)")
+                        + " || ? END",
+                "no heartbeat since it became active (stale-after " + threshold + ")", at,
+                " (stale-after " + threshold + ")"));
+        set.put("state_since", SqlFragment.of("?", at));
+        return engine.applyBulk(DEFINITION, PeerState.ACTIVE, PeerEvent.STALE, SYSTEM_ACTOR, overdue, set,
+                Map.of("stale_after", threshold), BulkEffect.NONE, batchSize);
     }
 
     /**

@@ -203,6 +203,25 @@ public final class PeerRepository {
     }
 
     /**
+     * How many active peers are overdue at {@code now}: no heartbeat, or the last one more than
+     * {@code staleAfter} ago (the rule of {@link Peer#heartbeatOverdue}, the predicate the sweep
+     * re-checks under the row lock). Served by index {@code peers_state_heartbeat}.
+     */
+    public int countStale(Instant now, Duration staleAfter) {
+        Timestamp cutoff = Timestamp.from(now.minus(staleAfter));
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM peers WHERE state = 'active' "
+                    + "AND (last_heartbeat_at IS NULL OR last_heartbeat_at < ?)")) {
+                ps.setTimestamp(1, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
      * Counts a heartbeat we delivered to the peer and clears the last delivery error. A plain
      * update, not a transition: it does not bump the version, so the sender never makes a
      * concurrent transition of the same peer conflict.

@@ -35,7 +35,7 @@ import static dev.entente.federation.peer.PeerState.SUSPENDED;
  *   proposed  ACCEPT    → accepted   [token_valid]
  *   accepted  ENROLL    → enrolled   [both_halves_present]
  *   enrolled  HEARTBEAT → active
- *   active    HEARTBEAT   (internal: last_heartbeat_at only)
+ *   active    HEARTBEAT   (internal, quiet: last_heartbeat_at only; no version bump, no audit)
  *   active    STALE     → degraded   [heartbeat_overdue]
  *   degraded  HEARTBEAT → active
  *   accepted | enrolled | active | degraded  SUSPEND → suspended  [reason_given]
@@ -121,9 +121,11 @@ public final class PeerTransitions {
     });
 
     /**
-     * The sweep re-checks staleness against the row it is about to change, not the list it read
-     * earlier: a heartbeat that committed in between makes this guard fail (or the save conflict),
-     * so a live peer is never marked degraded.
+     * A single {@link PeerLifecycle#markStale} re-checks staleness against the row it is about to
+     * change, not a list read earlier: a heartbeat that committed in between makes this guard fail,
+     * so a live peer is never marked degraded. The sweep uses the same rule as SQL, evaluated
+     * under the row lock ({@link PeerLifecycle#markAllStale}); {@link Peer#heartbeatOverdue} is
+     * the one definition both follow.
      */
     public static final Guard<PeerState, PeerEvent> HEARTBEAT_OVERDUE = Guard.of("heartbeat_overdue", in -> {
         Instant last = (Instant) in.row().get("last_heartbeat_at");
@@ -154,7 +156,11 @@ public final class PeerTransitions {
             Transition.guarded(PROPOSED, ACCEPT, ACCEPTED, TOKEN_VALID),
             Transition.guarded(ACCEPTED, ENROLL, ENROLLED, BOTH_HALVES_PRESENT),
             Transition.of(ENROLLED, HEARTBEAT, ACTIVE),
-            Transition.internal(ACTIVE, HEARTBEAT),
+            // Quiet: a heartbeat every 30 s is bookkeeping, not a state change; auditing it wrote
+            // ~2,880 events per peer per day and serialised heartbeats on the audit lock. The
+            // sweep no longer needs the version bump to lose against it: it re-checks
+            // last_heartbeat_at in SQL under the row lock (PeerLifecycle.markAllStale).
+            Transition.internal(ACTIVE, HEARTBEAT).quietly(),
             Transition.guarded(ACTIVE, STALE, DEGRADED, HEARTBEAT_OVERDUE),
             Transition.of(DEGRADED, HEARTBEAT, ACTIVE),
             Transition.guarded(ACCEPTED, SUSPEND, SUSPENDED, REASON_GIVEN),

@@ -90,6 +90,22 @@ class PeerFixture implements Closeable {
         sql.rows('SELECT * FROM audit_events WHERE subject = ? ORDER BY seq', [subject.toString()]) as List<Map>
     }
 
+    /**
+     * Audit events about {@code id}, oldest first: its own events and the bulk events (the stale
+     * sweep's, subject {@code peers}) that list it among their ids.
+     */
+    List<Map> auditAbout(UUID id) {
+        sql.rows("SELECT * FROM audit_events WHERE subject = ? OR (subject = 'peers' AND position(? IN details) > 0) ORDER BY seq",
+                [id.toString(), id.toString()]) as List<Map>
+    }
+
+    /** The stale sweep's bulk audit events (type peer.degraded, subject peers), oldest first, details parsed. */
+    List<Map> sweepEvents() {
+        sql.rows("SELECT * FROM audit_events WHERE type = 'peer.degraded' AND subject = 'peers' ORDER BY seq").collect {
+            [actor: it.actor, details: new groovy.json.JsonSlurper().parseText(it.details as String)]
+        }
+    }
+
     boolean auditChainVerifies() {
         tx.read { c -> audit.verify(c) }.ok()
     }

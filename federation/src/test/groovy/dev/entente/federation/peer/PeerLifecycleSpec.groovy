@@ -212,7 +212,9 @@ class PeerLifecycleSpec extends Specification {
             heartbeatsReceived() == 1
         }
 
-        when: 'an active peer heartbeats: only the heartbeat columns change'
+        when: 'an active peer heartbeats: only the heartbeat columns change (quietly: no version bump, no audit event)'
+        long versionBefore = db.row(id).version
+        int auditedBefore = db.auditOf(id).size()
         db.peers.recordHeartbeat(id, NOW + Duration.ofSeconds(60), 5L, 1, 'update_clients', [])
 
         then:
@@ -222,13 +224,53 @@ class PeerLifecycleSpec extends Specification {
             stateSince() == NOW + Duration.ofSeconds(30)
             pinnedFingerprints() == ['sha256:old', 'sha256:new']
             heartbeatsReceived() == 2
+            version() == versionBefore
         }
+        db.auditOf(id).size() == auditedBefore
 
         when: 'a heartbeat stamped earlier (another replica, a slower clock) never moves it back'
         db.peers.recordHeartbeat(id, NOW + Duration.ofSeconds(45), 5L, 1, 'update_clients', [])
 
         then:
         db.repository.find(id).get().lastHeartbeatAt() == NOW + Duration.ofSeconds(60)
+    }
+
+    def "an active peer's heartbeat is quiet: last_heartbeat_at moves, the version and the audit log do not"() {
+        given:
+        UUID id = db.peerIn(ACTIVE, [last_heartbeat_at: NOW - Duration.ofMinutes(1)])
+        long auditRows = db.sql.firstRow('SELECT count(*) AS c FROM audit_events').c as long
+
+        when: 'a day of heartbeats at 30 s would be 2,880; three make the point'
+        def results = (1..3).collect { db.peers.recordHeartbeat(id, NOW + Duration.ofSeconds(30 * it), 4L, 1, 'standby', []) }
+
+        then:
+        results.every { it.changed() && it.from() == ACTIVE && it.to() == ACTIVE && it.version() == 0 }
+        with(db.repository.find(id).get()) {
+            state() == ACTIVE
+            version() == 0
+            lastHeartbeatAt() == NOW + Duration.ofSeconds(90)
+            heartbeatsReceived() == 3
+            lastClockSkewMs() == 4L
+        }
+        db.sql.firstRow('SELECT count(*) AS c FROM audit_events').c == auditRows
+        db.auditOf(id).isEmpty()
+        db.auditChainVerifies()
+    }
+
+    def "a degraded peer's heartbeat is a state change: version bumped, audited as peer.active"() {
+        given:
+        UUID id = db.peerIn(DEGRADED, [degraded_reason: 'no heartbeat for 1h (stale-after 5s)'])
+
+        when:
+        def result = db.peers.recordHeartbeat(id, NOW, 0L, 1, 'standby', [])
+
+        then:
+        result.changed() && result.from() == DEGRADED && result.to() == ACTIVE && result.version() == 1
+        db.row(id).subMap('state', 'version', 'degraded_reason') == [state: 'active', version: 1, degraded_reason: null]
+        db.repository.find(id).get().stateSince() == NOW
+        db.auditOf(id)*.type == ['peer.active']
+        db.auditOf(id)*.actor == ["peer:${id}".toString()]
+        db.auditChainVerifies()
     }
 
     def "markStale records why, and refuses a peer whose heartbeat is fresh"() {

@@ -18,13 +18,14 @@ import static dev.entente.federation.peer.PeerState.*
 /**
  * Every (state, event) pair of the peer lifecycle, applied through PeerLifecycle and the real
  * engine to a real row, with a context that lets every guard pass: allowed pairs reach DESIGN §3's
- * target (one version bump, one audit event), a repeat of what already happened is a no-op,
- * everything else is rejected and leaves no trace.
+ * target (one version bump, one audit event), the quiet active heartbeat only writes its columns,
+ * a repeat of what already happened is a no-op, everything else is rejected and leaves no trace.
  */
 class PeerTransitionsSpec extends Specification {
     static final String MOVES = 'moves'
     static final String NO_OP = 'no-op'
     static final String REJECTED_ = 'rejected'
+    static final String QUIET = 'quiet'
 
     @Shared @AutoCleanup PeerFixture db = new PeerFixture()
     // Pairs the table below exercised; the coverage feature checks they are all states × events.
@@ -51,6 +52,13 @@ class PeerTransitionsSpec extends Specification {
                 assert events[0].type == "peer.${to.value()}"
                 assert new JsonSlurper().parseText(events[0].details as String).subMap('from', 'to', 'event') ==
                         [from: from.value(), to: to.value(), event: event.name().toLowerCase()]
+                break
+            case QUIET:
+                // internal and quiet: the effect ran (the heartbeat is recorded), no version bump, no audit
+                assert outcome instanceof TransitionResult
+                assert outcome.changed() && outcome.from() == from && outcome.to() == to && outcome.version() == 0
+                assert row.state == to.value() && row.version == 0 && events.isEmpty()
+                assert row.last_heartbeat_at.toInstant() == NOW
                 break
             case NO_OP:
                 assert outcome instanceof TransitionResult
@@ -94,7 +102,7 @@ class PeerTransitionsSpec extends Specification {
         ENROLLED  | REVOKE    || MOVES     | REVOKED
         ACTIVE    | ACCEPT    || REJECTED_ | ACTIVE
         ACTIVE    | ENROLL    || REJECTED_ | ACTIVE
-        ACTIVE    | HEARTBEAT || MOVES     | ACTIVE     // internal: saved and audited, state kept
+        ACTIVE    | HEARTBEAT || QUIET     | ACTIVE     // internal and quiet: heartbeat columns only, no version bump, no audit
         ACTIVE    | STALE     || MOVES     | DEGRADED
         ACTIVE    | SUSPEND   || MOVES     | SUSPENDED
         ACTIVE    | RESUME    || REJECTED_ | ACTIVE
@@ -133,23 +141,23 @@ class PeerTransitionsSpec extends Specification {
     def "the transition table is DESIGN §3's, with its named guards"() {
         given:
         def table = PeerTransitions.TABLE.collect {
-            [it.from(), it.event(), it.to(), it.internal(), it.guardOptional().map { g -> g.name() }.orElse(null)]
+            [it.from(), it.event(), it.to(), it.internal(), it.quiet(), it.guardOptional().map { g -> g.name() }.orElse(null)]
         } as Set
 
         expect:
         table == [
-                [PROPOSED, ACCEPT, ACCEPTED, false, 'token_valid'],
-                [ACCEPTED, ENROLL, ENROLLED, false, 'both_halves_present'],
-                [ENROLLED, HEARTBEAT, ACTIVE, false, null],
-                [ACTIVE, HEARTBEAT, ACTIVE, true, null],
-                [ACTIVE, STALE, DEGRADED, false, 'heartbeat_overdue'],
-                [DEGRADED, HEARTBEAT, ACTIVE, false, null],
-                [ACCEPTED, SUSPEND, SUSPENDED, false, 'reason_given'],
-                [ENROLLED, SUSPEND, SUSPENDED, false, 'reason_given'],
-                [ACTIVE, SUSPEND, SUSPENDED, false, 'reason_given'],
-                [DEGRADED, SUSPEND, SUSPENDED, false, 'reason_given'],
-                [SUSPENDED, RESUME, ENROLLED, false, null],
-                *[PROPOSED, ACCEPTED, ENROLLED, ACTIVE, DEGRADED, SUSPENDED].collect { [it, REVOKE, REVOKED, false, 'reason_given'] },
+                [PROPOSED, ACCEPT, ACCEPTED, false, false, 'token_valid'],
+                [ACCEPTED, ENROLL, ENROLLED, false, false, 'both_halves_present'],
+                [ENROLLED, HEARTBEAT, ACTIVE, false, false, null],
+                [ACTIVE, HEARTBEAT, ACTIVE, true, true, null],
+                [ACTIVE, STALE, DEGRADED, false, false, 'heartbeat_overdue'],
+                [DEGRADED, HEARTBEAT, ACTIVE, false, false, null],
+                [ACCEPTED, SUSPEND, SUSPENDED, false, false, 'reason_given'],
+                [ENROLLED, SUSPEND, SUSPENDED, false, false, 'reason_given'],
+                [ACTIVE, SUSPEND, SUSPENDED, false, false, 'reason_given'],
+                [DEGRADED, SUSPEND, SUSPENDED, false, false, 'reason_given'],
+                [SUSPENDED, RESUME, ENROLLED, false, false, null],
+                *[PROPOSED, ACCEPTED, ENROLLED, ACTIVE, DEGRADED, SUSPENDED].collect { [it, REVOKE, REVOKED, false, false, 'reason_given'] },
         ] as Set
         table.size() == PeerTransitions.TABLE.size()
         PeerLifecycle.DEFINITION.isTerminal(REVOKED)

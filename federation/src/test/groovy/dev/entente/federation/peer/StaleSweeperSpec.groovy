@@ -43,8 +43,13 @@ class StaleSweeperSpec extends Specification {
         db.row(fresh).state == 'active'
         db.row(suspended).state == 'suspended'
         db.row(enrolled).state == 'enrolled'
-        db.auditOf(quiet)*.type == ['peer.degraded']
-        db.auditOf(quiet)*.actor == [PeerLifecycle.SYSTEM_ACTOR]
+        db.auditAbout(quiet)*.type == ['peer.degraded']
+        db.auditAbout(quiet)*.actor == [PeerLifecycle.SYSTEM_ACTOR]
+
+        and: 'one audit event for the batch, listing both peers'
+        db.sweepEvents()*.details*.subMap('event', 'from', 'to', 'count', 'stale_after') ==
+                [[event: 'stale', from: 'active', to: 'degraded', count: 2, stale_after: '5s']]
+        db.sweepEvents()[0].details.ids as Set == [quiet, veryQuiet]*.toString() as Set
 
         when: 'the quiet peer heartbeats again'
         db.peers.recordHeartbeat(quiet, NOW + Duration.ofSeconds(1), 3L, 1, 'standby', [])
@@ -59,7 +64,8 @@ class StaleSweeperSpec extends Specification {
         again.markedDegraded() == 0
         db.row(quiet).state == 'active'
         db.row(veryQuiet).state == 'degraded'
-        db.auditOf(veryQuiet).size() == 1
+        db.auditAbout(veryQuiet).size() == 1
+        db.auditAbout(quiet)*.type == ['peer.degraded', 'peer.active']
         db.auditChainVerifies()
     }
 
@@ -74,21 +80,23 @@ class StaleSweeperSpec extends Specification {
         then:
         first.markedDegraded() == 5
         second.examined() == 0 && second.markedDegraded() == 0
-        ids.every { db.row(it).state == 'degraded' && db.auditOf(it).size() == 1 }
+        ids.every { db.row(it).state == 'degraded' && db.auditAbout(it).size() == 1 }
     }
 
-    def "concurrent sweeps (two replicas) mark each peer once and report no errors"() {
-        given:
-        int n = 200
+    def "concurrent sweeps (#replicas replicas) mark each stale peer exactly once: one audit event per batch, no id twice"() {
+        given: 'small batches, so the replicas really interleave'
+        int n = 2_000
         db.sql.execute("""INSERT INTO peers (id, name, state, last_heartbeat_at)
                 SELECT gen_random_uuid(), 'race-' || i, 'active', ?::timestamptz - make_interval(secs => 10 + i)
                 FROM generate_series(1, ${n}) AS i""".toString(), [Timestamp.from(NOW)])
-        def pool = Executors.newFixedThreadPool(3)
+        def small = new StaleSweeper(db.repository, db.peers, STALE_AFTER, 25)
+        def pool = Executors.newFixedThreadPool(replicas)
         def start = new CountDownLatch(1)
+        int eventsBefore = db.sweepEvents().size()
 
         when:
-        def results = (1..3).collect {
-            pool.submit({ start.await(); sweeper.sweep(NOW) } as Callable<SweepResult>)
+        def results = (1..replicas).collect {
+            pool.submit({ start.await(); small.sweep(NOW) } as Callable<SweepResult>)
         }
         start.countDown()
         List<SweepResult> done = results*.get()
@@ -97,8 +105,108 @@ class StaleSweeperSpec extends Specification {
         then:
         done*.markedDegraded().sum() == n
         db.sql.firstRow("SELECT count(*) AS c FROM peers WHERE state = 'degraded'").c == n
-        db.sql.firstRow("SELECT count(*) AS c FROM audit_events WHERE type = 'peer.degraded'").c >= n
+        db.sql.firstRow("SELECT count(*) AS c FROM peers WHERE state = 'degraded' AND version = 1").c == n
+
+        and: 'the audit chain lists every marked peer once, in one event per batch'
+        def events = db.sweepEvents().drop(eventsBefore)
+        events.size() == done*.batches().sum()
+        events.every { it.details.count == it.details.ids.size() && it.details.count <= 25 }
+        def ids = events*.details*.ids.flatten()
+        ids.size() == n
+        (ids as Set).size() == n
         db.auditChainVerifies()
+
+        where:
+        replicas << [2, 3]
+    }
+
+    def "a heartbeat in flight during the sweep keeps the peer active: its locked row is skipped, then it is fresh"() {
+        given:
+        UUID live = db.peerIn(ACTIVE, [last_heartbeat_at: NOW - Duration.ofMinutes(10)])
+        def stale = (1..50).collect { db.peerIn(ACTIVE, [last_heartbeat_at: NOW - Duration.ofMinutes(10)]) }
+
+        and: 'the heartbeat has locked the row and written last_heartbeat_at, not yet committed'
+        def heartbeat = db.dataSource.connection
+        heartbeat.autoCommit = false
+        def write = heartbeat.prepareStatement('UPDATE peers SET last_heartbeat_at = ? WHERE id = ?')
+        write.setTimestamp(1, Timestamp.from(NOW))
+        write.setObject(2, live)
+        write.executeUpdate()
+
+        when: 'the sweep runs meanwhile (it must not wait for the heartbeat), then the heartbeat commits'
+        SweepResult during = sweeper.sweep(NOW)
+        heartbeat.commit()
+        SweepResult after = sweeper.sweep(NOW)
+
+        then:
+        during.markedDegraded() == 50
+        during.conflictsSkipped() == 1
+        after.examined() == 0 && after.markedDegraded() == 0
+        db.row(live).state == 'active'
+        db.auditAbout(live).isEmpty()
+        stale.every { db.row(it).state == 'degraded' }
+
+        cleanup:
+        heartbeat?.close()
+    }
+
+    def "heartbeats racing two sweeps are never lost: every peer that heartbeats ends active, the rest degraded"() {
+        given: '600 stale peers; 150 of them heartbeat while two replicas sweep'
+        def ids = (1..600).collect { db.peerIn(ACTIVE, [last_heartbeat_at: NOW - Duration.ofSeconds(10 + it)]) }
+        def beating = ids.take(150)
+        def pool = Executors.newFixedThreadPool(5)
+        def start = new CountDownLatch(1)
+        def small = new StaleSweeper(db.repository, db.peers, STALE_AFTER, 20)
+        int eventsBefore = db.sweepEvents().size()
+
+        when:
+        def sweeps = (1..2).collect { pool.submit({ start.await(); small.sweep(NOW) } as Callable<SweepResult>) }
+        def beats = beating.collate(50).collect { chunk ->
+            pool.submit({
+                start.await()
+                chunk.each { db.peers.recordHeartbeat(it, NOW, 0L, 1, 'standby', []) }
+                true
+            } as Callable<Boolean>)
+        }
+        start.countDown()
+        sweeps*.get()
+        beats*.get()
+        pool.shutdown()
+
+        then: 'no lost heartbeat, no stale mark left on a live peer'
+        beating.every { db.row(it).state == 'active' && db.row(it).last_heartbeat_at.toInstant() == NOW }
+        ids.drop(150).every { db.row(it).state == 'degraded' }
+
+        and: 'a peer the sweep reached first was recovered by its heartbeat at once, audited; the others quietly'
+        def marked = db.sweepEvents().drop(eventsBefore)*.details*.ids.flatten()
+        marked.size() == (marked as Set).size()
+        beating.every { id ->
+            def types = db.auditAbout(id)*.type
+            id.toString() in marked ? types == ['peer.degraded', 'peer.active'] : types.isEmpty()
+        }
+        db.auditChainVerifies()
+    }
+
+    def "the bulk path refuses a (from, event) the peer table does not allow"() {
+        when:
+        db.engine.applyBulk(PeerLifecycle.DEFINITION, DEGRADED, PeerEvent.STALE, PeerLifecycle.SYSTEM_ACTOR,
+                dev.entente.lifecycle.engine.SqlFragment.of('true'), [:], [:])
+
+        then:
+        dev.entente.lifecycle.error.EntenteException e = thrown()
+        e.code() == dev.entente.lifecycle.error.ErrorCode.TRANSITION_REJECTED
+        e.detail() == 'cannot stale a degraded peer; allowed from degraded: heartbeat, suspend, revoke'
+    }
+
+    def "the SQL wording of a reason matches Durations.format: #duration"() {
+        expect:
+        db.sql.firstRow("SELECT ${Durations.sqlFormat('?::numeric')} AS f".toString(),
+                [duration.toNanos() / 1_000_000_000.0]).f == Durations.format(duration)
+
+        where:
+        duration << [Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(7), Duration.ofMillis(7_900),
+                     Duration.ofSeconds(59), Duration.ofMinutes(1), Duration.ofSeconds(61), Duration.ofMinutes(90),
+                     Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(90_061), Duration.ofDays(12).plusMinutes(5)]
     }
 
     def "sweeping 10,000 stale peers (duration printed, not asserted)"() {

@@ -34,7 +34,7 @@ public final class MermaidDiagram {
             LifecycleDefinition<S, E> definition) {
         StringBuilder out = new StringBuilder("| from | event | to | guard |\n|---|---|---|---|\n");
         for (Transition<S, E> t : definition.transitions()) {
-            String to = t.to().value() + (t.internal() ? " (internal)" : "");
+            String to = t.to().value() + kind(t);
             String guard = t.guardOptional().map(g -> "`" + g.name() + "`").orElse("");
             out.append("| ").append(t.from().value())
                     .append(" | ").append(event(t.event()))
@@ -60,11 +60,18 @@ public final class MermaidDiagram {
     // ", ", which is safe inside [...].
     private static <S, E extends Enum<E>> String label(Transition<S, E> t) {
         StringBuilder label = new StringBuilder(event(t.event()));
-        if (t.internal()) {
-            label.append(" (internal)");
-        }
+        label.append(kind(t));
         t.guardOptional().ifPresent(g -> label.append(" [").append(g.name()).append(']'));
         return label.toString();
+    }
+
+    // A quiet transition writes no audit event: the docs say so, since an operator reading the
+    // audit log would otherwise look for events that never come.
+    private static String kind(Transition<?, ?> t) {
+        if (t.quiet()) {
+            return " (internal, quiet)";
+        }
+        return t.internal() ? " (internal)" : "";
     }
 
     private static String event(Enum<?> e) {
