@@ -83,6 +83,11 @@ public final class RotationLifecycle {
         return apply(RotationEvent.ROLLBACK, operator, false);
     }
 
+    /** Just the phase: one indexed read, cheap enough for every heartbeat. */
+    public RotationState phase() {
+        return tx.read(RotationLifecycle::currentPhase);
+    }
+
     public Status status() {
         return tx.read(c -> {
             RotationState phase;

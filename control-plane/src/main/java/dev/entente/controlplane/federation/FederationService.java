@@ -275,7 +275,7 @@ public final class FederationService {
         m.put("hub_id", hub.hubId());
         m.put("clock", hub.clock().instant().toString());
         m.put("tls_fingerprints", servedFingerprints());
-        m.put("ca_phase", hub.rotation().status().phase().value());
+        m.put("ca_phase", hub.rotation().phase().value());
         return m;
     }
 

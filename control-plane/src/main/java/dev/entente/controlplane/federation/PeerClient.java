@@ -78,14 +78,24 @@ public final class PeerClient {
 
     /** POSTs JSON and returns the JSON answer; every failure is an {@link EntenteException} with a code. */
     public JsonNode post(String path, Map<String, Object> body) {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GETs JSON; failures as for {@link #post}. */
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) {
         HttpResponse<byte[]> response;
         try {
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                    .timeout(Duration.ofSeconds(15))
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                    .build();
+            HttpRequest request = builder.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build();
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLHandshakeException e) {
             if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {

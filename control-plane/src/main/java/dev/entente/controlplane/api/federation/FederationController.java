@@ -10,6 +10,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 
 import java.util.Map;
@@ -25,6 +26,16 @@ public class FederationController {
 
     public FederationController(HubRuntime hub) {
         this.hub = hub;
+    }
+
+    /**
+     * {@code GET /federation/v1/ping}: answers without touching the database or checking the
+     * client certificate. Tells "reachable, TLS fine" apart from application errors, and is the
+     * no-op baseline the heartbeat benchmark measures against.
+     */
+    @Get("/ping")
+    public Map<String, Object> ping() {
+        return Map.of("protocol_version", FederationService.PROTOCOL_VERSION, "hub_id", hub.hubId());
     }
 
     @Post("/handshake/accept")
