@@ -63,6 +63,20 @@ final class HubClient {
         }
     }
 
+    JsonNode put(String path, Map<String, Object> body) {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     private JsonNode send(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         if (token != null) {

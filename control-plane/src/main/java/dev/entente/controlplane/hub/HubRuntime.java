@@ -14,6 +14,7 @@ import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerLifecycleConfiguration;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -52,6 +53,7 @@ public final class HubRuntime {
     private final RotationLifecycle rotation;
     private final FederationService federation;
     private final PeerAuthenticator peerAuthenticator;
+    private final ResourceRepository resources;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -86,6 +88,7 @@ public final class HubRuntime {
                 clock, settings.clockSkew());
         this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(this, peers);
+        this.resources = new ResourceRepository(tx);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
@@ -131,6 +134,10 @@ public final class HubRuntime {
 
     public FederationService federation() {
         return federation;
+    }
+
+    public ResourceRepository resources() {
+        return resources;
     }
 
     public PeerAuthenticator peerAuthenticator() {

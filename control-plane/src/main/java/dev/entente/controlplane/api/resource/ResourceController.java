@@ -1,0 +1,87 @@
+package dev.entente.controlplane.api.resource;
+
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.resource.Resource;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/v1/resources}: what this hub exports to its peers. */
+@Controller("/api/v1/resources")
+public class ResourceController {
+    private final HubRuntime hub;
+
+    public ResourceController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        return hub.resources().list().stream().map(Resource::toMap).toList();
+    }
+
+    @Put("/{kind}/{name}")
+    public Map<String, Object> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
+                                   @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.WRITE);
+        Resource r = hub.resources().put(kind, name, string(body, "instance_id"), string(body, "network_id"), attributes(body));
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", operator.subject(),
+                kind + "/" + name, r.toMap())));
+        return r.toMap();
+    }
+
+    @Delete("/{kind}/{name}")
+    public Map<String, Object> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.WRITE);
+        if (!hub.resources().delete(kind, name)) {
+            throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name);
+        }
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.deleted", operator.subject(),
+                kind + "/" + name, Map.of())));
+        return Map.of("deleted", kind + "/" + name);
+    }
+
+    static String string(Map<String, Object> body, String key) {
+        Object v = body == null ? null : body.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a string");
+        }
+        return (String) v;
+    }
+
+    static Map<String, String> attributes(Map<String, Object> body) {
+        Object v = body == null ? null : body.get("attributes");
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, val) -> {
+            if (!(val instanceof String s)) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "attribute " + k + " must be a string");
+            }
+            out.put(String.valueOf(k), s);
+        });
+        return out;
+    }
+}

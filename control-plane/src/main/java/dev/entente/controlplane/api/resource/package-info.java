@@ -1,0 +1,2 @@
+/** Operator API for exported resources. */
+package dev.entente.controlplane.api.resource;

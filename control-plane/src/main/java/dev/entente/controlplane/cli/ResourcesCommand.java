@@ -1,0 +1,78 @@
+package dev.entente.controlplane.cli;
+
+import dev.entente.lifecycle.error.ErrorCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code entente resources put KIND/NAME [--instance ..] [--network ..] [--attr k=v]... | list | delete KIND/NAME}. */
+@Command(name = "resources", description = "Resources this hub exports to its peers.",
+        subcommands = {ResourcesCommand.Put.class, ResourcesCommand.ListResources.class, ResourcesCommand.Delete.class})
+final class ResourcesCommand {
+
+    /** {@code KIND/NAME} → the API path; the hub validates both parts. */
+    static String path(String kindSlashName) {
+        int slash = kindSlashName.indexOf('/');
+        if (slash <= 0 || slash == kindSlashName.length() - 1 || kindSlashName.indexOf('/', slash + 1) >= 0) {
+            throw HubClient.problem(ErrorCode.INVALID_REQUEST, "write a resource as KIND/NAME, e.g. service/web-1; got " + kindSlashName);
+        }
+        return "api/v1/resources/" + kindSlashName.substring(0, slash) + "/" + kindSlashName.substring(slash + 1);
+    }
+
+    @Command(name = "put", description = "Create or replace a resource.")
+    static final class Put extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        String resource;
+
+        @Option(names = "--instance", paramLabel = "ID", description = "The instance it belongs to.")
+        String instance;
+
+        @Option(names = "--network", paramLabel = "ID", description = "The network it belongs to.")
+        String network;
+
+        @Option(names = "--attr", paramLabel = "K=V", description = "An attribute (repeatable).")
+        List<String> attributes;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            if (attributes != null) {
+                for (String a : attributes) {
+                    int eq = a.indexOf('=');
+                    if (eq <= 0) {
+                        throw HubClient.problem(ErrorCode.INVALID_REQUEST, "--attr takes key=value, got " + a);
+                    }
+                    attrs.put(a.substring(0, eq), a.substring(eq + 1));
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("instance_id", instance);
+            body.put("network_id", network);
+            body.put("attributes", attrs);
+            return print(client().put(path(resource), body));
+        }
+    }
+
+    @Command(name = "list", description = "All exported resources.")
+    static final class ListResources extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/resources"));
+        }
+    }
+
+    @Command(name = "delete", description = "Stop exporting a resource.")
+    static final class Delete extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        String resource;
+
+        @Override
+        public Integer call() {
+            return print(client().delete(path(resource)));
+        }
+    }
+}
