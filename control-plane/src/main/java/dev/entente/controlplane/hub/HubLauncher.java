@@ -25,6 +25,7 @@ import java.util.Map;
  * Used by {@code entente start} and by the end-to-end specs, so both run the same code.
  */
 public final class HubLauncher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubLauncher.class);
     /** Start flags beat everything. */
     static final int FLAGS_ORDER = Integer.MAX_VALUE - 100;
     /** entente.yml loses to environment variables (Micronaut's EnvironmentPropertySource is at -200). */
@@ -78,6 +79,10 @@ public final class HubLauncher {
                 throw portProblem(settings, e);
             }
             runtime.boundPort(embedded.getPort());
+            if (settings.drillMode()) {
+                LOG.warn("entente.federation.drill-mode is on: a proposed peer with no token digest accepts any caller; "
+                        + "never run a production hub like this");
+            }
             HubBootstrap.writeLocalFiles(runtime);
             HubRuntime r = runtime;
             runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of("hub.started", "system", r.hubId(),

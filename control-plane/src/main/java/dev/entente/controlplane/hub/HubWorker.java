@@ -6,12 +6,14 @@ import dev.entente.heartbeat.schedule.TaskRegistry;
 import dev.entente.heartbeat.schedule.WorkerScheduler;
 import dev.entente.heartbeat.schedule.WorkerSchedulerConfiguration;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.heartbeat.expiry.TokenExpiryTask;
+import dev.entente.federation.peer.PeerCredentials;
 
 import java.time.Instant;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
- * PostgreSQL): heartbeats to peers and the stale sweep. Every hub process runs it unless told
+ * PostgreSQL): heartbeats to peers, the stale sweep and acceptance-token expiry. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
@@ -41,6 +43,8 @@ public final class HubWorker implements AutoCloseable {
             StaleSweeper sweeper = new StaleSweeper(hub.federation().peers(), hub.federation().lifecycle(),
                     hub.settings().staleAfter());
             scheduler.schedule(new StaleSweepTask(sweeper), hub.settings().sweepInterval());
+            scheduler.schedule(new TokenExpiryTask(hub.tx(), hub.audit(), new PeerCredentials(hub.tx())),
+                    hub.settings().sweepInterval());
             scheduler.start();
             return new HubWorker(scheduler);
         } catch (RuntimeException e) {

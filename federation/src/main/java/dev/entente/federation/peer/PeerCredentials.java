@@ -2,7 +2,11 @@ package dev.entente.federation.peer;
 
 import dev.entente.lifecycle.db.Tx;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,6 +35,25 @@ public final class PeerCredentials {
                 }
             }
         });
+    }
+
+    /**
+     * Forgets the digest and id of acceptance tokens past their expiry, on the caller's
+     * transaction; returns the peers concerned. The token itself already fails on its own
+     * {@code exp}: this keeps no dead secret material around and makes the expiry visible.
+     */
+    public List<UUID> expireTokens(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET token_digest = NULL, token_jti = NULL, "
+                + "updated_at = now() WHERE state = 'proposed' AND token_digest IS NOT NULL AND token_expires_at < ? RETURNING id")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add((UUID) rs.getObject(1));
+                }
+            }
+            return ids;
+        }
     }
 
     /** The node certificate this hub's CA issued to the peer (after a renewal). */

@@ -1,0 +1,2 @@
+/** Expiry jobs: acceptance tokens (and, with grants, grants). */
+package dev.entente.heartbeat.expiry;

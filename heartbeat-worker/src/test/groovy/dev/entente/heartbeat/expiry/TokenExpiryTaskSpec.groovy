@@ -1,0 +1,52 @@
+package dev.entente.heartbeat.expiry
+
+import dev.entente.federation.peer.PeerCredentials
+import dev.entente.federation.peer.PeerRepository
+import dev.entente.lifecycle.audit.AuditKey
+import dev.entente.lifecycle.audit.AuditKeyring
+import dev.entente.lifecycle.audit.AuditLog
+import dev.entente.lifecycle.db.Tx
+import dev.entente.testkit.PostgresFixture
+import groovy.sql.Sql
+import spock.lang.Specification
+
+import java.time.Clock
+import java.time.Duration
+import java.time.Instant
+
+/** The acceptance-token expiry job forgets expired tokens of proposed peers, once, with one audit event. */
+class TokenExpiryTaskSpec extends Specification {
+
+    def "expired tokens are cleared and audited; live ones and accepted peers are left alone; a second run does nothing"() {
+        given:
+        def ds = PostgresFixture.migratedDatabase().dataSource()
+        def tx = new Tx(ds)
+        def keyring = new AuditKeyring() {
+            AuditKey current() { new AuditKey('k1', new byte[32]) }
+
+            Optional<AuditKey> byId(String id) { Optional.of(current()) }
+        }
+        def audit = new AuditLog(keyring, Clock.systemUTC())
+        def peers = new PeerRepository(tx)
+        def now = Instant.now()
+        def expired = peers.propose('old', new byte[32], UUID.randomUUID(), now.minus(Duration.ofHours(1)))
+        def live = peers.propose('fresh', new byte[32], UUID.randomUUID(), now.plus(Duration.ofDays(1)))
+        def task = new TokenExpiryTask(tx, audit, new PeerCredentials(tx))
+        def sql = Sql.newInstance(ds)
+
+        when:
+        task.run(now)
+        task.run(now)
+
+        then:
+        peers.find(expired.id()).get().tokenJti() == null
+        peers.find(live.id()).get().tokenJti() == live.tokenJti()
+        def events = sql.rows("SELECT details FROM audit_events WHERE type = 'peer.token_expired'")
+        events.size() == 1
+        events[0].details.contains(expired.id().toString())
+
+        cleanup:
+        sql?.close()
+        ds?.close()
+    }
+}
