@@ -29,7 +29,8 @@ public class EntenteExceptionHandler implements ExceptionHandler<EntenteExceptio
         if (e.code().status() >= 500) {
             LOG.warn("{} {}: {}", request.getMethodName(), request.getPath(), e.getMessage(), e);
         }
-        if (e.code().status() == 401 || e.code().status() == 403) {
+        // A peer's refusal relayed to our operator (remote_code) is the peer's denial, audited there.
+        if ((e.code().status() == 401 || e.code().status() == 403) && !e.extensions().containsKey("remote_code")) {
             String actor = request.getAttribute(OperatorAuthFilter.PRINCIPAL, OperatorPrincipal.class)
                     .map(OperatorPrincipal::subject).orElse("anonymous");
             AccessDenials.record(hub, request, e, actor);

@@ -116,7 +116,7 @@ public final class FederationService {
      */
     public Map<String, Object> handshakeAccept(Map<String, Object> body) {
         requireProtocol(body);
-        String token = string(body, "token", true);
+        String token = body.get("token") instanceof String t ? t : null;
         AcceptanceTokens.Claims claims = tokens.verify(token);
         String remoteHubId = string(body, "hub_id", true);
         String remoteUrl = string(body, "url", true);

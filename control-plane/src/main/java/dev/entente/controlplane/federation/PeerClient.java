@@ -92,6 +92,25 @@ public final class PeerClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** GETs JSON with extra headers (a grant's bearer token, the caller context). */
+    public JsonNode get(String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    /** PUTs JSON with extra headers. */
+    public JsonNode put(String path, Map<String, Object> body, Map<String, String> headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            headers.forEach(b::header);
+            return send(b);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode send(HttpRequest.Builder builder) {
         HttpResponse<byte[]> response;
         try {

@@ -2,6 +2,7 @@ package dev.entente.controlplane.metrics;
 
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.peer.PeerState;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -54,6 +55,12 @@ public final class HubMetrics {
     }
 
     private final FederationSnapshot snapshot;
+
+    /** One federation API decision: {@code ok} or the refusal's code. */
+    public void federationDecision(String code) {
+        Counter.builder("entente.federation.decisions").description("Federation API decisions by code")
+                .tag("code", code).register(registry).increment();
+    }
 
     public PrometheusMeterRegistry registry() {
         return registry;
