@@ -114,6 +114,26 @@ public enum ErrorCode {
     /** A client certificate without its key, or a key without its certificate: never downgraded to plaintext. */
     MTLS_CONFIG_PARTIAL(503, "partial mTLS configuration", Runbook.TLS),
 
+    // --- grants and the federation API (401: who you are; 403: what the grant allows) ---
+    /** The grant bearer token is not of the form fg-&lt;grant-uuid&gt;.&lt;secret&gt;. */
+    GRANT_TOKEN_MALFORMED(401, "grant token malformed", Runbook.GRANTS),
+    /** No grant has this id, or the token's secret does not match it: deliberately not saying which. */
+    GRANT_UNKNOWN(401, "grant unknown", Runbook.GRANTS),
+    /** The grant is valid but was issued to another peer than the one calling. */
+    GRANT_PEER_MISMATCH(401, "grant issued to another peer", Runbook.GRANTS),
+    /** The grant's expires_at has passed (enforced at the moment of use, whether or not the expiry job ran). */
+    GRANT_EXPIRED(403, "grant expired", Runbook.GRANTS),
+    /** The grant was revoked by an operator, or with its peer. */
+    GRANT_REVOKED(403, "grant revoked", Runbook.GRANTS),
+    /** The grant waits for a second operator's approval and does not apply yet. */
+    GRANT_PENDING_APPROVAL(403, "grant pending approval", Runbook.GRANTS),
+    /** The call's instance, network or source IP is outside the grant's allow-lists; the detail says which. */
+    GRANT_SCOPE_MISMATCH(403, "grant does not cover this instance, network or source", Runbook.GRANTS),
+    /** The call needs a permission the grant lacks (write with a read grant). */
+    GRANT_PERMISSION_INSUFFICIENT(403, "grant permission insufficient", Runbook.GRANTS),
+    /** Expiring a grant before its expires_at: the expiry job re-checks and leaves it active. */
+    GRANT_NOT_EXPIRED(409, "grant has not reached its expiry", Runbook.GRANTS),
+
 
     /** The key passphrase does not open this hub's key vault. */
     KEY_PASSPHRASE_INVALID(503, "key passphrase does not open the key vault", Runbook.STARTUP),

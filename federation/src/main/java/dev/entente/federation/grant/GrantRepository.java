@@ -1,0 +1,277 @@
+package dev.entente.federation.grant;
+
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Grant rows in PostgreSQL. Issuing a grant (validation, the one-time bearer token) and reads
+ * happen here; every state change after issuance is a transition through {@link GrantLifecycle}.
+ *
+ * <p>Issuance is not audited here (this class has no audit log): the caller records
+ * {@code grant.issued} with the operator, as it does for other creations.
+ */
+public final class GrantRepository {
+    /** Instance and network ids: 1–128 characters of {@code [A-Za-z0-9._:-]}. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** At most this many instance ids, network ids and source CIDRs per grant (each). */
+    public static final int MAX_LIST = 256;
+    /** The longest a grant may last. */
+    public static final Duration MAX_LIFETIME = Duration.ofDays(365);
+
+    static final String COLUMNS = "id, peer_id, state, version, permission_scopes, instance_ids, network_ids, "
+            + "source_cidrs, secret_digest, expires_at, issued_by, revoked_reason, created_at, updated_at, state_since";
+
+    /**
+     * A grant with its stored secret digest: only {@link GrantAuthorizer} needs the digest, and it
+     * never leaves this package.
+     */
+    record Stored(Grant grant, byte[] secretDigest) {
+    }
+
+    private final Tx tx;
+    private final Clock clock;
+
+    /** With the system clock (for "expires_at is in the future"). */
+    public GrantRepository(Tx tx) {
+        this(tx, Clock.systemUTC());
+    }
+
+    public GrantRepository(Tx tx, Clock clock) {
+        this.tx = Objects.requireNonNull(tx, "tx");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The transaction helper this repository runs on. */
+    public Tx tx() {
+        return tx;
+    }
+
+    /**
+     * Issues a grant to {@code peerId} and returns it with its bearer token
+     * {@code fg-<grant-uuid>.<secret>}, shown this once: only the secret's SHA-256 digest is stored.
+     *
+     * <p>Lists are de-duplicated (first occurrence kept); CIDRs are stored in canonical form with an
+     * explicit prefix ({@link Cidr}); {@code expiresAt} is truncated to microseconds, PostgreSQL's
+     * precision, so the returned grant equals the stored one.
+     *
+     * <p>The peer row is read {@code FOR SHARE}: a concurrent peer revocation either commits first
+     * (and issuing is refused) or waits for this insert, and then its revocation hook sees and
+     * revokes the new grant. Without the lock a grant could be issued to a peer being revoked and
+     * stay active.
+     *
+     * @param scopes          non-empty
+     * @param instanceIds     allow-list; empty or {@code null} = any instance
+     * @param networkIds      allow-list; empty or {@code null} = any network
+     * @param sourceCidrs     allow-list of IPv4/IPv6 CIDRs; empty or {@code null} = any source
+     * @param expiresAt       in the future, at most {@link #MAX_LIFETIME} out
+     * @param issuedBy        the operator
+     * @param pendingApproval issue it in {@code pending_approval} (a policy requires a second operator)
+     * @throws EntenteException {@code invalid_request} naming the field and the fix;
+     *                          {@code not_found} for an unknown peer
+     */
+    public IssuedGrant issue(UUID peerId, Set<Permission> scopes, List<String> instanceIds, List<String> networkIds,
+                             List<String> sourceCidrs, Instant expiresAt, String issuedBy, boolean pendingApproval) {
+        if (peerId == null) {
+            throw invalid("peer_id is required");
+        }
+        if (scopes == null || scopes.isEmpty()) {
+            throw invalid("permission_scopes must not be empty; give read, write or both (--scopes read,write)");
+        }
+        EnumSet<Permission> permissions = EnumSet.copyOf(scopes);
+        List<String> instances = ids("instance", instanceIds);
+        List<String> networks = ids("network", networkIds);
+        List<String> cidrs = cidrs(sourceCidrs);
+        Instant expires = checkExpiry(expiresAt);
+        UUID id = UUID.randomUUID();
+        String secret = GrantTokens.newSecret();
+        byte[] digest = GrantTokens.digest(secret);
+        GrantState state = pendingApproval ? GrantState.PENDING_APPROVAL : GrantState.ACTIVE;
+        Grant grant = tx.inTransaction(c -> {
+            checkPeer(c, peerId);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO grants (id, peer_id, state, permission_scopes, "
+                    + "instance_ids, network_ids, source_cidrs, secret_digest, expires_at, issued_by) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+                List<String> scopeValues = new ArrayList<>();
+                permissions.forEach(p -> scopeValues.add(p.value()));
+                ps.setObject(1, id);
+                ps.setObject(2, peerId);
+                ps.setString(3, state.value());
+                ps.setArray(4, textArray(c, scopeValues));
+                ps.setArray(5, textArray(c, instances));
+                ps.setArray(6, textArray(c, networks));
+                ps.setArray(7, textArray(c, cidrs));
+                ps.setBytes(8, digest);
+                ps.setTimestamp(9, Timestamp.from(expires));
+                ps.setString(10, issuedBy);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return read(rs).grant();
+                }
+            }
+        });
+        return new IssuedGrant(grant, GrantTokens.format(id, secret));
+    }
+
+    public Optional<Grant> find(UUID id) {
+        return findStored(id).map(Stored::grant);
+    }
+
+    /** Every grant, newest first. */
+    public List<Grant> list() {
+        return query("SELECT " + COLUMNS + " FROM grants ORDER BY created_at DESC, id", null);
+    }
+
+    /** The grants of one peer, newest first. */
+    public List<Grant> listForPeer(UUID peerId) {
+        Objects.requireNonNull(peerId, "peerId");
+        return query("SELECT " + COLUMNS + " FROM grants WHERE peer_id = ? ORDER BY created_at DESC, id", peerId);
+    }
+
+    Optional<Stored> findStored(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM grants WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.<Stored>empty();
+                }
+            }
+        });
+    }
+
+    private List<Grant> query(String sql, UUID param) {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (param != null) {
+                    ps.setObject(1, param);
+                }
+                List<Grant> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs).grant());
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static void checkPeer(Connection c, UUID peerId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, state FROM peers WHERE id = ? FOR SHARE")) {
+            ps.setObject(1, peerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new EntenteException(ErrorCode.NOT_FOUND, "no peer " + peerId
+                            + "; list peers with entente peers list", Map.of("entity", "peer", "id", peerId.toString()));
+                }
+                if ("revoked".equals(rs.getString("state"))) {
+                    throw invalid("peer " + rs.getString("name") + " is revoked; grants can only be issued to a "
+                            + "peer that is not revoked");
+                }
+            }
+        }
+    }
+
+    private static List<String> ids(String what, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return List.of();
+        }
+        if (values.size() > MAX_LIST) {
+            throw invalid("at most " + MAX_LIST + " " + what + " ids per grant, got " + values.size()
+                    + "; an empty list allows any " + what);
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String v : values) {
+            if (v == null || !ID.matcher(v).matches()) {
+                throw invalid(what + " id '" + v + "' is invalid; use 1-128 characters of letters, digits and . _ : -");
+            }
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> cidrs(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return List.of();
+        }
+        if (values.size() > MAX_LIST) {
+            throw invalid("at most " + MAX_LIST + " source cidrs per grant, got " + values.size()
+                    + "; an empty list allows any source");
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String v : values) {
+            out.add(Cidr.parse(v).toString());
+        }
+        return List.copyOf(out);
+    }
+
+    private Instant checkExpiry(Instant expiresAt) {
+        if (expiresAt == null) {
+            throw invalid("expires_at is required (--expires-in 30d)");
+        }
+        Instant now = clock.instant();
+        Instant expires = expiresAt.truncatedTo(ChronoUnit.MICROS);
+        if (!expires.isAfter(now)) {
+            throw invalid("expires_at " + expires + " is not in the future (now " + now + ")");
+        }
+        if (expires.isAfter(now.plus(MAX_LIFETIME))) {
+            throw invalid("expires_at " + expires + " is more than 365 days out; grants last at most 365d: "
+                    + "issue a new one before this one expires");
+        }
+        return expires;
+    }
+
+    private static Array textArray(Connection c, List<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray(new String[0]));
+    }
+
+    private static List<String> list(ResultSet rs, String column) throws SQLException {
+        Array a = rs.getArray(column);
+        return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Stored read(ResultSet rs) throws SQLException {
+        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
+        for (String s : list(rs, "permission_scopes")) {
+            scopes.add(Permission.fromValue(s));
+        }
+        Grant grant = new Grant(rs.getObject("id", UUID.class), rs.getObject("peer_id", UUID.class),
+                GrantState.fromValue(rs.getString("state")), rs.getLong("version"), scopes,
+                list(rs, "instance_ids"), list(rs, "network_ids"), list(rs, "source_cidrs"),
+                instant(rs, "expires_at"), rs.getString("issued_by"), rs.getString("revoked_reason"),
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "state_since"));
+        return new Stored(grant, rs.getBytes("secret_digest"));
+    }
+
+    private static EntenteException invalid(String message) {
+        return new EntenteException(ErrorCode.INVALID_REQUEST, message);
+    }
+}

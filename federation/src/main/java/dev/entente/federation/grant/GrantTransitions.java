@@ -1,0 +1,70 @@
+package dev.entente.federation.grant;
+
+import dev.entente.lifecycle.engine.Guard;
+import dev.entente.lifecycle.engine.Transition;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.entente.federation.grant.GrantEvent.APPROVE;
+import static dev.entente.federation.grant.GrantEvent.EXPIRE;
+import static dev.entente.federation.grant.GrantEvent.REVOKE;
+import static dev.entente.federation.grant.GrantState.ACTIVE;
+import static dev.entente.federation.grant.GrantState.EXPIRED;
+import static dev.entente.federation.grant.GrantState.PENDING_APPROVAL;
+import static dev.entente.federation.grant.GrantState.REVOKED;
+
+/**
+ * The grant lifecycle's transition table (DESIGN §3), as data. Expired and revoked are terminal.
+ *
+ * <pre>
+ *   pending_approval  APPROVE → active
+ *   active            EXPIRE  → expired   [expiry_reached]
+ *   pending_approval | active  REVOKE → revoked
+ * </pre>
+ *
+ * <p>A pending grant does not EXPIRE: it never applied, and the approval that would activate it
+ * times out on its own (4h); past its {@code expires_at} it is refused as expired the moment it
+ * is approved and used. Guards only read the row and the context; what a move writes is in
+ * {@link GrantLifecycle}'s effects.
+ */
+public final class GrantTransitions {
+    /** Context key: the time of the event (an {@link Instant}). */
+    public static final String NOW = "now";
+
+    /**
+     * A single {@link GrantLifecycle#expire} re-checks {@code expires_at} against the row it is
+     * about to change: an early call (a skewed replica, a hand-run job) must not cut a grant short.
+     * The rule is the one the federation API enforces, {@code now >= expires_at}
+     * ({@link Grant#isExpired}), and the expiry job's SQL ({@code expires_at <= ?}).
+     */
+    public static final Guard<GrantState, GrantEvent> EXPIRY_REACHED = Guard.of("expiry_reached", in -> {
+        Instant expiresAt = (Instant) in.row().get("expires_at");
+        Object v = in.context().get(NOW);
+        if (!(v instanceof Instant now)) {
+            throw new IllegalArgumentException("context '" + NOW + "' must be an Instant, got " + v);
+        }
+        if (Grant.isExpired(expiresAt, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new EntenteException(ErrorCode.GRANT_NOT_EXPIRED, "grant " + in.id()
+                + " expires at " + expiresAt + ", after " + now + "; it stays active until then",
+                Map.of("entity", "grant", "id", String.valueOf(in.id()), "expires_at", String.valueOf(expiresAt))));
+    });
+
+    /** The table. */
+    public static final List<Transition<GrantState, GrantEvent>> TABLE = List.of(
+            Transition.of(PENDING_APPROVAL, APPROVE, ACTIVE),
+            Transition.guarded(ACTIVE, EXPIRE, EXPIRED, EXPIRY_REACHED),
+            // No reason is required (the CLI's `grants revoke ID` has none): a grant is not an
+            // incident the way a peer revocation is; the reason is recorded when given.
+            Transition.of(PENDING_APPROVAL, REVOKE, REVOKED),
+            Transition.of(ACTIVE, REVOKE, REVOKED));
+
+    private GrantTransitions() {
+    }
+}
