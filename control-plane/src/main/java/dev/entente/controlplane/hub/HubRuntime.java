@@ -13,7 +13,11 @@ import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerLifecycleConfiguration;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.federation.grant.GrantLifecycle;
+import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
@@ -54,6 +58,9 @@ public final class HubRuntime {
     private final FederationService federation;
     private final PeerAuthenticator peerAuthenticator;
     private final ResourceRepository resources;
+    private final GrantRepository grants;
+    private final GrantLifecycle grantLifecycle;
+    private final GrantAuthorizer grantAuthorizer;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -76,9 +83,14 @@ public final class HubRuntime {
         this.authority = new CertificateAuthority(tx, federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         PeerRepository peers = new PeerRepository(tx);
-        // Revoking a peer revokes the certificates this hub issued it, in the same transaction.
-        PeerLifecycle peerLifecycle = new PeerLifecycle(engine,
-                (c, peerId, reason) -> authority.revokeAllForPeer(c, peerId.toString(), "peer revoked: " + reason),
+        this.grants = new GrantRepository(tx, clock);
+        this.grantLifecycle = new GrantLifecycle(engine, audit);
+        this.grantAuthorizer = new GrantAuthorizer(grants, grantLifecycle, clock);
+        // Revoking a peer revokes, in the same transaction, the certificates this hub issued it
+        // and its grants: nothing of the peer keeps working after the revoke commits.
+        PeerRevocationHook certificates = (c, peerId, reason) ->
+                authority.revokeAllForPeer(c, peerId.toString(), "peer revoked: " + reason);
+        PeerLifecycle peerLifecycle = new PeerLifecycle(engine, certificates.andThen(grantLifecycle.peerRevocationHook()),
                 new PeerLifecycleConfiguration(settings.staleAfter(), settings.drillMode()));
         StoredKey tokenKey = keys.active("jwt").orElseThrow();
         AcceptanceTokens acceptanceTokens = new AcceptanceTokens(hubId, tokenKey.id(),
@@ -134,6 +146,18 @@ public final class HubRuntime {
 
     public FederationService federation() {
         return federation;
+    }
+
+    public GrantRepository grants() {
+        return grants;
+    }
+
+    public GrantLifecycle grantLifecycle() {
+        return grantLifecycle;
+    }
+
+    public GrantAuthorizer grantAuthorizer() {
+        return grantAuthorizer;
     }
 
     public ResourceRepository resources() {

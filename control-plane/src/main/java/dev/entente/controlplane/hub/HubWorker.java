@@ -6,6 +6,7 @@ import dev.entente.heartbeat.schedule.TaskRegistry;
 import dev.entente.heartbeat.schedule.WorkerScheduler;
 import dev.entente.heartbeat.schedule.WorkerSchedulerConfiguration;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.heartbeat.expiry.GrantExpiryTask;
 import dev.entente.heartbeat.expiry.TokenExpiryTask;
 import dev.entente.federation.peer.PeerCredentials;
 
@@ -13,7 +14,7 @@ import java.time.Instant;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
- * PostgreSQL): heartbeats to peers, the stale sweep and acceptance-token expiry. Every hub process runs it unless told
+ * PostgreSQL): heartbeats to peers, the stale sweep, and acceptance-token and grant expiry. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
@@ -45,6 +46,7 @@ public final class HubWorker implements AutoCloseable {
             scheduler.schedule(new StaleSweepTask(sweeper), hub.settings().sweepInterval());
             scheduler.schedule(new TokenExpiryTask(hub.tx(), hub.audit(), new PeerCredentials(hub.tx())),
                     hub.settings().sweepInterval());
+            scheduler.schedule(new GrantExpiryTask(hub.grantLifecycle()), hub.settings().sweepInterval());
             scheduler.start();
             return new HubWorker(scheduler);
         } catch (RuntimeException e) {

@@ -1,0 +1,146 @@
+package dev.entente.controlplane.api.federation;
+
+import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.AccessRequest;
+import dev.entente.federation.grant.Decision;
+import dev.entente.federation.grant.Permission;
+import dev.entente.federation.resource.Resource;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /federation/v1/resources}: this hub's exported resources, to a peer holding a grant.
+ * A call needs both the peer's mTLS certificate (401 otherwise) and a grant of that same peer in
+ * {@code Authorization: Bearer fg-...} (401 when unknown or another peer's); a known grant that
+ * does not apply is a 403 naming what failed. Caller context: {@code Federation-Instance-Id},
+ * {@code Federation-Network-Id} and the connection's source address. Every refusal is audited
+ * (by the exception handler) and counted by code, as is every success.
+ */
+@Controller("/federation/v1/resources")
+public class FederationResourcesController {
+    public static final String INSTANCE_HEADER = "Federation-Instance-Id";
+    public static final String NETWORK_HEADER = "Federation-Network-Id";
+    private final HubRuntime hub;
+
+    public FederationResourcesController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request) {
+        return decided(() -> {
+            Grant grant = authorize(request, Permission.READ);
+            String instance = request.getHeaders().get(INSTANCE_HEADER);
+            String network = request.getHeaders().get(NETWORK_HEADER);
+            return hub.resources().list().stream()
+                    .filter(r -> visible(grant, r))
+                    .filter(r -> instance == null || instance.equals(r.instanceId()))
+                    .filter(r -> network == null || network.equals(r.networkId()))
+                    .map(Resource::toMap).toList();
+        });
+    }
+
+    @Get("/{kind}/{name}")
+    public Map<String, Object> get(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
+        return decided(() -> {
+            Grant grant = authorize(request, Permission.READ);
+            // Out of scope reads as absent: a grant must not reveal what it does not cover.
+            return hub.resources().get(kind, name).filter(r -> visible(grant, r)).map(Resource::toMap)
+                    .orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name + " in your grant's scope"));
+        });
+    }
+
+    @Put("/{kind}/{name}")
+    public Map<String, Object> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
+                                   @Nullable @Body Map<String, Object> body) {
+        return decided(() -> {
+            Grant grant = authorize(request, Permission.WRITE);
+            String instance = string(body, "instance_id");
+            String network = string(body, "network_id");
+            if (!placeable(grant.instanceIds(), instance) || !placeable(grant.networkIds(), network)) {
+                throw new EntenteException(ErrorCode.GRANT_SCOPE_MISMATCH, "the resource's instance " + instance
+                        + " / network " + network + " is outside the grant's instances " + grant.instanceIds()
+                        + " / networks " + grant.networkIds());
+            }
+            Resource r = hub.resources().put(kind, name, instance, network, attributes(body));
+            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", "peer:" + grant.peerId(),
+                    kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
+            return r.toMap();
+        });
+    }
+
+    private Grant authorize(HttpRequest<?> request, Permission permission) {
+        PeerAuthenticator.Caller caller = hub.peerAuthenticator().authenticate(request);
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Grant grant = hub.grantAuthorizer().authenticate(token, caller.peer().id());
+        InetAddress source = request.getRemoteAddress().getAddress();
+        Decision d = hub.grantAuthorizer().decide(grant, new AccessRequest(permission,
+                request.getHeaders().get(INSTANCE_HEADER), request.getHeaders().get(NETWORK_HEADER), source,
+                hub.clock().instant()));
+        if (!d.applies()) {
+            throw new EntenteException(d.code(), d.detail());
+        }
+        return grant;
+    }
+
+    /** A resource is visible when its instance and network are inside the grant's lists (empty = any). */
+    private static boolean visible(Grant grant, Resource r) {
+        return placeable(grant.instanceIds(), r.instanceId()) && placeable(grant.networkIds(), r.networkId());
+    }
+
+    private static boolean placeable(List<String> allowed, String value) {
+        return allowed.isEmpty() || (value != null && allowed.contains(value));
+    }
+
+    private interface Call<T> {
+        T run();
+    }
+
+    /** Counts the decision (ok, or the refusal's code) for the metrics, then returns or rethrows. */
+    private <T> T decided(Call<T> call) {
+        try {
+            T result = call.run();
+            hub.metrics().federationDecision("ok");
+            return result;
+        } catch (EntenteException e) {
+            hub.metrics().federationDecision(e.code().code());
+            throw e;
+        }
+    }
+
+    private static String string(Map<String, Object> body, String key) {
+        Object v = body == null ? null : body.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a string");
+        }
+        return (String) v;
+    }
+
+    private static Map<String, String> attributes(Map<String, Object> body) {
+        Object v = body == null ? null : body.get("attributes");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v instanceof Map<?, ?> m) {
+            m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? null : String.valueOf(val)));
+        } else if (v != null) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
+        }
+        return out;
+    }
+}

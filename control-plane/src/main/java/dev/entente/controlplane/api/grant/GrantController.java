@@ -1,0 +1,181 @@
+package dev.entente.controlplane.api.grant;
+
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.AccessRequest;
+import dev.entente.federation.grant.Check;
+import dev.entente.federation.grant.Decision;
+import dev.entente.federation.grant.IssuedGrant;
+import dev.entente.federation.grant.GrantRepository;
+import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
+@Controller("/api/v1/grants")
+public class GrantController {
+    private static final Duration DEFAULT_TTL = Duration.ofDays(30);
+    private final HubRuntime hub;
+
+    public GrantController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Post
+    public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.WRITE);
+        Peer peer = peer(string(body, "peer", true));
+        Set<dev.entente.federation.grant.Permission> scopes = scopes(list(body, "scopes"));
+        String ttl = string(body, "expires_in", false);
+        Duration lifetime = ttl == null ? DEFAULT_TTL : Durations.parse(ttl);
+        IssuedGrant issued = hub.grants().issue(peer.id(), scopes, list(body, "instances"),
+                list(body, "networks"), list(body, "cidrs"), hub.clock().instant().plus(lifetime), operator.subject(), false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("grant", issued.grant().toMap());
+        out.put("bearer_token", issued.bearerToken());
+        return HttpResponse.created(out);
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        List<Grant> grants = peer == null ? hub.grants().list() : hub.grants().listForPeer(peer(peer).id());
+        return grants.stream().map(Grant::toMap).toList();
+    }
+
+    @Get("/{id}")
+    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        return grant(id).toMap();
+    }
+
+    @Post("/{id}/revoke")
+    public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.WRITE);
+        Grant g = grant(id);
+        String reason = string(body, "reason", false);
+        hub.grantLifecycle().revoke(g.id(), operator.subject(), reason == null ? "revoked by " + operator.subject() : reason);
+        return grant(id).toMap();
+    }
+
+    /** Answers "would this call be allowed?" without making it: every check and its result. */
+    @Get("/{id}/explain")
+    public Map<String, Object> explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
+                                       @Nullable @QueryValue String network, @Nullable @QueryValue("source_ip") String sourceIp,
+                                       @Nullable @QueryValue String permission) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        Grant g = grant(id);
+        InetAddress source = null;
+        if (sourceIp != null) {
+            if (!sourceIp.matches("[0-9A-Fa-f:.]+")) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "source_ip must be an IPv4 or IPv6 address, not " + sourceIp);
+            }
+            try {
+                source = InetAddress.getByName(sourceIp);
+            } catch (UnknownHostException e) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "source_ip must be an IPv4 or IPv6 address, not " + sourceIp);
+            }
+        }
+        dev.entente.federation.grant.Permission p = permission == null ? dev.entente.federation.grant.Permission.READ
+                : scopes(List.of(permission)).iterator().next();
+        Decision d = hub.grantAuthorizer().explain(g,
+                new AccessRequest(p, instance, network, source, hub.clock().instant()));
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (Check c : d.checks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("check", c.check());
+            m.put("ok", c.ok());
+            m.put("detail", c.detail());
+            checks.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("applies", d.applies());
+        out.put("code", d.code() == null ? null : d.code().code());
+        out.put("checks", checks);
+        return out;
+    }
+
+    private Grant grant(String id) {
+        try {
+            return hub.grants().find(UUID.fromString(id)).orElseThrow(() -> notFound(id));
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static EntenteException notFound(String id) {
+        return new EntenteException(ErrorCode.NOT_FOUND, "no grant " + id + "; 'entente grants list' shows them");
+    }
+
+    private Peer peer(String idOrName) {
+        try {
+            return hub.federation().peers().find(UUID.fromString(idOrName)).orElseThrow(() -> noPeer(idOrName));
+        } catch (IllegalArgumentException e) {
+            return hub.federation().peers().findByName(idOrName).orElseThrow(() -> noPeer(idOrName));
+        }
+    }
+
+    private static EntenteException noPeer(String id) {
+        return new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id + "; 'entente peers list' shows ids and names");
+    }
+
+    static Set<dev.entente.federation.grant.Permission> scopes(List<String> names) {
+        Set<dev.entente.federation.grant.Permission> out = EnumSet.noneOf(dev.entente.federation.grant.Permission.class);
+        for (String n : names) {
+            switch (n) {
+                case "read" -> out.add(dev.entente.federation.grant.Permission.READ);
+                case "write" -> out.add(dev.entente.federation.grant.Permission.WRITE);
+                default -> throw new EntenteException(ErrorCode.INVALID_REQUEST, "scopes are read and write, not " + n);
+            }
+        }
+        return out;
+    }
+
+    static String string(Map<String, Object> body, String key, boolean required) {
+        Object v = body == null ? null : body.get(key);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
+        }
+        return s;
+    }
+
+    static List<String> list(Map<String, Object> body, String key) {
+        Object v = body == null ? null : body.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l) || l.stream().anyMatch(x -> !(x instanceof String))) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a list of strings");
+        }
+        return l.stream().map(String.class::cast).toList();
+    }
+}

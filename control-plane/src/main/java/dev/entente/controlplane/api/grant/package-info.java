@@ -1,0 +1,2 @@
+/** Operator API for federation grants. */
+package dev.entente.controlplane.api.grant;

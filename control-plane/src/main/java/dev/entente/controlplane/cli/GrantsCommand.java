@@ -1,0 +1,139 @@
+package dev.entente.controlplane.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code entente grants issue | list | show | revoke | explain}. */
+@Command(name = "grants", description = "Scoped grants this hub issues to its peers.",
+        subcommands = {GrantsCommand.Issue.class, GrantsCommand.ListGrants.class, GrantsCommand.Show.class,
+                GrantsCommand.Revoke.class, GrantsCommand.Explain.class})
+final class GrantsCommand {
+
+    static String path(String id) {
+        return "api/v1/grants/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    static List<String> csv(String value) {
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String v : value.split(",")) {
+                if (!v.isBlank()) {
+                    out.add(v.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Command(name = "issue", description = "Issue a grant to a peer; prints its bearer token once.")
+    static final class Issue extends ClientCommand {
+        @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name).")
+        String peer;
+
+        @Option(names = "--scopes", required = true, paramLabel = "read[,write]")
+        String scopes;
+
+        @Option(names = "--instances", paramLabel = "I,..", description = "Allowed instances (default: any).")
+        String instances;
+
+        @Option(names = "--networks", paramLabel = "N,..", description = "Allowed networks (default: any).")
+        String networks;
+
+        @Option(names = "--cidrs", paramLabel = "C,..", description = "Allowed source CIDRs, IPv4 or IPv6 (default: any).")
+        String cidrs;
+
+        @Option(names = "--expires-in", paramLabel = "D", description = "Lifetime, e.g. 12h or 30d (default 30d).")
+        String expiresIn;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("peer", peer);
+            body.put("scopes", csv(scopes));
+            body.put("instances", csv(instances));
+            body.put("networks", csv(networks));
+            body.put("cidrs", csv(cidrs));
+            if (expiresIn != null) {
+                body.put("expires_in", expiresIn);
+            }
+            return print(client().post("api/v1/grants", body));
+        }
+    }
+
+    @Command(name = "list", description = "Grants, optionally of one peer.")
+    static final class ListGrants extends ClientCommand {
+        @Option(names = "--peer", paramLabel = "ID")
+        String peer;
+
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/grants" + (peer == null ? "" : "?peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8))));
+        }
+    }
+
+    @Command(name = "show", description = "One grant.")
+    static final class Show extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return print(client().get(path(id)));
+        }
+    }
+
+    @Command(name = "revoke", description = "End a grant now.")
+    static final class Revoke extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/revoke", Map.of()));
+        }
+    }
+
+    @Command(name = "explain", description = "Would a call under this grant be allowed? Every check, without making the call.")
+    static final class Explain extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--instance", paramLabel = "I")
+        String instance;
+
+        @Option(names = "--network", paramLabel = "N")
+        String network;
+
+        @Option(names = "--source-ip", paramLabel = "IP")
+        String sourceIp;
+
+        @Option(names = "--permission", paramLabel = "read|write", description = "What the call would do (default read).")
+        String permission;
+
+        @Override
+        public Integer call() {
+            List<String> q = new ArrayList<>();
+            add(q, "instance", instance);
+            add(q, "network", network);
+            add(q, "source_ip", sourceIp);
+            add(q, "permission", permission);
+            var result = client().get(path(id) + "/explain" + (q.isEmpty() ? "" : "?" + String.join("&", q)));
+            print(result);
+            return result.path("applies").asBoolean() ? 0 : 1;
+        }
+
+        private static void add(List<String> q, String key, String value) {
+            if (value != null) {
+                q.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

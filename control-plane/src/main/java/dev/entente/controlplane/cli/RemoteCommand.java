@@ -1,0 +1,40 @@
+package dev.entente.controlplane.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code entente remote resources list --peer ID --grant TOKEN [--instance ..] [--network ..]}. */
+@Command(name = "remote", description = "Call a peer's federation API from this hub.",
+        subcommands = RemoteCommand.Resources.class)
+final class RemoteCommand {
+    @Command(name = "resources", description = "A peer's exported resources.", subcommands = Resources.ListRemote.class)
+    static final class Resources {
+        @Command(name = "list", description = "List the peer's resources your grant covers.")
+        static final class ListRemote extends ClientCommand {
+            @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name) to call.")
+            String peer;
+
+            @Option(names = "--grant", required = true, paramLabel = "TOKEN", description = "The fg-... token the peer issued.")
+            String grant;
+
+            @Option(names = "--instance", paramLabel = "I")
+            String instance;
+
+            @Option(names = "--network", paramLabel = "N")
+            String network;
+
+            @Override
+            public Integer call() {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("peer", peer);
+                body.put("grant", grant);
+                body.put("instance", instance);
+                body.put("network", network);
+                return print(client().post("api/v1/remote/resources", body));
+            }
+        }
+    }
+}
