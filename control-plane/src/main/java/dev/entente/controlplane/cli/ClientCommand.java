@@ -21,6 +21,15 @@ abstract class ClientCommand implements Callable<Integer> {
 
     int print(JsonNode node) {
         Output.print(spec.commandLine().getOut(), root().output(), node);
+        JsonNode approval = node.path("approval");
+        if ("table".equals(root().output()) && "pending".equals(approval.path("state").asText())) {
+            var out = spec.commandLine().getOut();
+            out.println();
+            out.println("Nothing was applied yet: this action needs a second operator's approval (expires "
+                    + approval.path("expires_at").asText() + ").");
+            out.println("An approver runs: entente approvals approve " + approval.path("id").asText());
+            out.flush();
+        }
         return 0;
     }
 }

@@ -154,7 +154,7 @@ final class PeersCommand {
 
     /** In table mode the token goes last, on its own line, with what to do with it. */
     static int printProposal(ClientCommand c, JsonNode answer) {
-        if ("json".equals(c.root().output())) {
+        if ("json".equals(c.root().output()) || answer.has("approval")) {
             return c.print(answer);
         }
         c.print(answer.path("peer"));

@@ -1,6 +1,8 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.controlplane.approval.ApprovalActions;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
@@ -61,6 +63,7 @@ public final class HubRuntime {
     private final GrantRepository grants;
     private final GrantLifecycle grantLifecycle;
     private final GrantAuthorizer grantAuthorizer;
+    private final ApprovalGate approvals;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -101,6 +104,7 @@ public final class HubRuntime {
         this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(this, peers);
         this.resources = new ResourceRepository(tx);
+        this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
@@ -146,6 +150,11 @@ public final class HubRuntime {
 
     public FederationService federation() {
         return federation;
+    }
+
+    /** The two-person rule: every sensitive action goes through it. */
+    public ApprovalGate approvals() {
+        return approvals;
     }
 
     public GrantRepository grants() {

@@ -1,6 +1,8 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.ca.authority.CaAlgorithm;
+import dev.entente.controlplane.approval.ApprovalGate;
+import java.util.Map;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.value.PropertyResolver;
@@ -29,7 +31,7 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                           Duration heartbeatInterval, Duration staleAfter, Duration sweepInterval,
                           Duration acceptanceTtl, Duration clockSkew, Duration nodeTtl,
                           Duration tlsRotationGrace, Duration tlsCertValidity, Duration approvalsTimeout,
-                          boolean drillMode, CaAlgorithm caAlgorithm) {
+                          boolean drillMode, CaAlgorithm caAlgorithm, Map<String, String> approvalPolicies) {
 
     public static final int DEFAULT_PORT = 7443;
 
@@ -55,7 +57,8 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                 duration(p, "entente.tls.cert-validity", "365d"),
                 duration(p, "entente.approvals.timeout", "4h"),
                 p.get("entente.federation.drill-mode", Boolean.class).orElse(false),
-                caAlgorithm(p.get("entente.ca.algorithm", String.class).orElse("ed25519")));
+                caAlgorithm(p.get("entente.ca.algorithm", String.class).orElse("ed25519")),
+                approvalPolicies(p));
     }
 
     /** {@code entente.ca.algorithm}: {@code ed25519} (default) or {@code ecdsa-p256}; applies to new CA keys. */
@@ -66,6 +69,25 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
             default -> throw new EntenteException(ErrorCode.INVALID_REQUEST,
                     "entente.ca.algorithm must be ed25519 or ecdsa-p256, not " + value);
         };
+    }
+
+    /**
+     * {@code entente.approvals.policy.<action>}: {@code auto} (default) or {@code require_approval};
+     * the environment form is {@code ENTENTE_APPROVALS_POLICY_PEER_REVOKE=require_approval}.
+     */
+    private static Map<String, String> approvalPolicies(PropertyResolver p) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String action : ApprovalGate.ACTIONS) {
+            String value = p.get("entente.approvals.policy." + action, String.class)
+                    .or(() -> p.get("entente.approvals.policy." + action.replace('.', '-'), String.class))
+                    .orElse("auto");
+            if (!value.equals("auto") && !value.equals("require_approval")) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.approvals.policy." + action
+                        + " must be auto or require_approval, not " + value);
+            }
+            out.put(action, value);
+        }
+        return out;
     }
 
     private static Duration duration(PropertyResolver p, String key, String dflt) {

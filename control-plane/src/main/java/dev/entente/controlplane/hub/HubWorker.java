@@ -14,12 +14,13 @@ import java.time.Instant;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
- * PostgreSQL): heartbeats to peers, the stale sweep, and acceptance-token and grant expiry. Every hub process runs it unless told
+ * PostgreSQL): heartbeats to peers, the stale sweep, and the expiry of acceptance tokens, grants and approval requests. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
 public final class HubWorker implements AutoCloseable {
     public static final String HEARTBEAT_TASK = "heartbeat_sender";
+    public static final String APPROVAL_EXPIRY_TASK = "approval_expiry";
     private final WorkerScheduler scheduler;
 
     private HubWorker(WorkerScheduler scheduler) {
@@ -47,6 +48,17 @@ public final class HubWorker implements AutoCloseable {
             scheduler.schedule(new TokenExpiryTask(hub.tx(), hub.audit(), new PeerCredentials(hub.tx())),
                     hub.settings().sweepInterval());
             scheduler.schedule(new GrantExpiryTask(hub.grantLifecycle()), hub.settings().sweepInterval());
+            scheduler.schedule(new Task() {
+                @Override
+                public String name() {
+                    return APPROVAL_EXPIRY_TASK;
+                }
+
+                @Override
+                public void run(Instant now) {
+                    hub.approvals().expireDue(now);
+                }
+            }, hub.settings().sweepInterval());
             scheduler.start();
             return new HubWorker(scheduler);
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.api.ca;
 
-import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
@@ -9,12 +8,14 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,24 +38,20 @@ public class CaController {
     }
 
     @Post("/rotate/{move}")
-    public List<Map<String, Object>> rotate(HttpRequest<?> request, @PathVariable String move,
-                                            @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<?> rotate(HttpRequest<?> request, @PathVariable String move, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Object type = body == null ? null : body.get("type");
         if (type != null && !"federation".equals(type)) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "unknown CA type " + type + "; the only type is federation");
         }
-        boolean force = body != null && Boolean.TRUE.equals(body.get("force"));
-        RotationLifecycle rotation = hub.rotation();
-        switch (move) {
-            case "start" -> rotation.startRotation(operator.subject());
-            case "advance" -> rotation.advance(operator.subject(), force);
-            case "rollback" -> rotation.rollBack(operator.subject());
-            default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
+        if (!List.of("start", "advance", "rollback").contains(move)) {
+            throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
         }
-        // The trust bundle may have changed: advertise it in TLS client-certificate requests now.
-        hub.refreshTls();
-        return List.of(rotation.status().toMap());
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("move", move);
+        args.put("force", body != null && Boolean.TRUE.equals(body.get("force")));
+        var outcome = hub.approvals().submit("ca.rotate", operator, args);
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
     }
 }

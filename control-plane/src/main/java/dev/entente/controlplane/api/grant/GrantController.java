@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api.grant;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.approval.ApprovalActions;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
@@ -50,15 +51,22 @@ public class GrantController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Peer peer = peer(string(body, "peer", true));
-        Set<dev.entente.federation.grant.Permission> scopes = scopes(list(body, "scopes"));
+        List<String> scopes = list(body, "scopes");
+        scopes(scopes);
         String ttl = string(body, "expires_in", false);
-        Duration lifetime = ttl == null ? DEFAULT_TTL : Durations.parse(ttl);
-        IssuedGrant issued = hub.grants().issue(peer.id(), scopes, list(body, "instances"),
-                list(body, "networks"), list(body, "cidrs"), hub.clock().instant().plus(lifetime), operator.subject(), false);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("grant", issued.grant().toMap());
-        out.put("bearer_token", issued.bearerToken());
-        return HttpResponse.created(out);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("peer_id", peer.id().toString());
+        args.put("scopes", scopes);
+        args.put("instances", list(body, "instances"));
+        args.put("networks", list(body, "networks"));
+        args.put("cidrs", list(body, "cidrs"));
+        args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse(ttl)));
+        if (!scopes.contains("write")) {
+            // read grants are not sensitive enough for the two-person rule
+            return HttpResponse.created(ApprovalActions.issueGrant(hub, args, operator.subject()));
+        }
+        var outcome = hub.approvals().submit("grant.issue.write", operator, args);
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
     @Get

@@ -51,8 +51,12 @@ public class PeerController {
     @Post
     public HttpResponse<Map<String, Object>> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        FederationService.Proposal p = federation().propose(string(body, "name", true), ttl(body), operator.subject());
-        return HttpResponse.created(proposal(p));
+        String name = string(body, "name", true);
+        dev.entente.federation.peer.PeerRepository.validateName(name);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("name", name);
+        args.put("ttl", Durations.format(ttl(body)));
+        return gated("peer.propose", operator, args, true);
     }
 
     @Post("/{id}/token")
@@ -64,8 +68,10 @@ public class PeerController {
     @Post("/accept")
     public HttpResponse<Map<String, Object>> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        Peer peer = federation().accept(string(body, "token", true), string(body, "name", false), operator.subject());
-        return HttpResponse.created(Map.of("peer", peer.toMap()));
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("token", string(body, "token", true));
+        args.put("name", string(body, "name", false));
+        return gated("peer.accept", operator, args, true);
     }
 
     @Post("/{id}/suspend")
@@ -84,10 +90,27 @@ public class PeerController {
     }
 
     @Post("/{id}/revoke")
-    public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Map<String, Object>> revoke(HttpRequest<?> request, @PathVariable String id,
+                                                    @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        federation().lifecycle().revoke(find(id).id(), operator.subject(), string(body, "reason", false));
-        return Map.of("peer", find(id).toMap());
+        String reason = string(body, "reason", false);
+        if (reason == null || reason.isBlank()) {
+            throw new EntenteException(ErrorCode.PEER_REASON_REQUIRED, "revoking a peer needs --reason");
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("peer_id", find(id).id().toString());
+        args.put("reason", reason);
+        return gated("peer.revoke", operator, args, false);
+    }
+
+    /** Runs the action now, or answers 202 with the approval request when its policy requires one. */
+    private HttpResponse<Map<String, Object>> gated(String action, OperatorPrincipal operator, Map<String, Object> args,
+                                                    boolean creates) {
+        var outcome = hub.approvals().submit(action, operator, args);
+        if (outcome.pending()) {
+            return HttpResponse.accepted().body(outcome.body());
+        }
+        return creates ? HttpResponse.created(outcome.body()) : HttpResponse.ok(outcome.body());
     }
 
     @Post("/{id}/repin")
@@ -119,7 +142,7 @@ public class PeerController {
         return m;
     }
 
-    private static Map<String, Object> proposal(FederationService.Proposal p) {
+    static Map<String, Object> proposal(FederationService.Proposal p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peer", p.peer().toMap());
         m.put("acceptance_token", p.acceptanceToken());

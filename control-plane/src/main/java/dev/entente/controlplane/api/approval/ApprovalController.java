@@ -1,0 +1,75 @@
+package dev.entente.controlplane.api.approval;
+
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
+import dev.entente.lifecycle.approval.ApprovalState;
+import dev.entente.lifecycle.engine.LifecycleState;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code /api/v1/approvals}: list, show, approve (runs the action), reject. */
+@Controller("/api/v1/approvals")
+public class ApprovalController {
+    private final HubRuntime hub;
+
+    public ApprovalController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String state) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        ApprovalState s = null;
+        if (state != null) {
+            try {
+                s = LifecycleState.fromValue(ApprovalState.class, state);
+            } catch (RuntimeException e) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "state is one of pending, approved, executed, failed, rejected, expired");
+            }
+        }
+        return hub.approvals().list(s);
+    }
+
+    @Get("/{id}")
+    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        return hub.approvals().show(uuid(id));
+    }
+
+    @Post("/{id}/approve")
+    public Map<String, Object> approve(HttpRequest<?> request, @PathVariable String id) {
+        OperatorPrincipal approver = OperatorAuthFilter.principal(request);
+        approver.require(Permission.READ);
+        return hub.approvals().approve(uuid(id), approver);
+    }
+
+    @Post("/{id}/reject")
+    public Map<String, Object> reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        operator.require(Permission.APPROVE);
+        Object reason = body == null ? null : body.get("reason");
+        return hub.approvals().reject(uuid(id), operator, reason instanceof String r ? r : null);
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new EntenteException(ErrorCode.NOT_FOUND, "no approval " + id + "; 'entente approvals list' shows them");
+        }
+    }
+}

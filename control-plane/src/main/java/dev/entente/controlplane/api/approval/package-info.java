@@ -1,0 +1,2 @@
+/** Operator API for approval requests (the two-person rule). */
+package dev.entente.controlplane.api.approval;

@@ -1,0 +1,85 @@
+package dev.entente.controlplane.approval;
+
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.grant.IssuedGrant;
+import dev.entente.federation.grant.Permission;
+import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What each gated action does. Arguments are plain JSON values (they are stored while pending),
+ * checked again at execution: the world may have moved while the request waited.
+ */
+public final class ApprovalActions {
+    private ApprovalActions() {
+    }
+
+    public static ApprovalGate gate(HubRuntime hub) {
+        ApprovalGate gate = new ApprovalGate(hub, hub.settings().approvalPolicies());
+        gate.register("peer.propose", (args, requester) -> {
+            Duration ttl = Durations.parse((String) args.get("ttl"));
+            FederationService.Proposal p = hub.federation().propose((String) args.get("name"), ttl, requester);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("peer", p.peer().toMap());
+            out.put("acceptance_token", p.acceptanceToken());
+            return out;
+        });
+        gate.register("peer.accept", (args, requester) -> Map.of("peer",
+                hub.federation().accept((String) args.get("token"), (String) args.get("name"), requester).toMap()));
+        gate.register("peer.revoke", (args, requester) -> {
+            UUID id = UUID.fromString((String) args.get("peer_id"));
+            hub.federation().lifecycle().revoke(id, requester, (String) args.get("reason"));
+            return Map.of("peer", peer(hub, id).toMap());
+        });
+        gate.register("grant.issue.write", (args, requester) -> issueGrant(hub, args, requester));
+        gate.register("ca.rotate", (args, requester) -> {
+            String move = (String) args.get("move");
+            boolean force = Boolean.TRUE.equals(args.get("force"));
+            switch (move) {
+                case "start" -> hub.rotation().startRotation(requester);
+                case "advance" -> hub.rotation().advance(requester, force);
+                case "rollback" -> hub.rotation().rollBack(requester);
+                default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
+            }
+            hub.refreshTls();
+            return Map.of("ca", List.of(hub.rotation().status().toMap()));
+        });
+        return gate;
+    }
+
+    /** Issues a grant from stored arguments; the lifetime counts from now, not from the request. */
+    public static Map<String, Object> issueGrant(HubRuntime hub, Map<String, Object> args, String issuer) {
+        UUID peerId = UUID.fromString((String) args.get("peer_id"));
+        peer(hub, peerId);
+        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
+        for (Object s : (List<?>) args.get("scopes")) {
+            scopes.add("write".equals(s) ? Permission.WRITE : Permission.READ);
+        }
+        Duration ttl = Durations.parse((String) args.get("expires_in"));
+        IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
+                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer, false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("grant", issued.grant().toMap());
+        out.put("bearer_token", issued.bearerToken());
+        return out;
+    }
+
+    private static Peer peer(HubRuntime hub, UUID id) {
+        return hub.federation().peers().find(id).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id));
+    }
+
+    private static List<String> strings(Object v) {
+        return v == null ? List.of() : ((List<?>) v).stream().map(String::valueOf).toList();
+    }
+}
