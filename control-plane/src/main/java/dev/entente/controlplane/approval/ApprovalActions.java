@@ -6,6 +6,7 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -69,6 +70,8 @@ public final class ApprovalActions {
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
                 strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer, false);
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("grant.issued", issuer,
+                issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("grant", issued.grant().toMap());
         out.put("bearer_token", issued.bearerToken());

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.docs;
 
 import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.lifecycle.approval.ApprovalLifecycle;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public final class Lifecycles {
     public static final List<LifecycleDefinition<?, ?>> ALL = List.of(
-            PeerLifecycle.DEFINITION, RotationLifecycle.DEFINITION, ApprovalLifecycle.DEFINITION);
+            PeerLifecycle.DEFINITION, GrantLifecycle.DEFINITION, RotationLifecycle.DEFINITION, ApprovalLifecycle.DEFINITION);
 
     private Lifecycles() {
     }

@@ -27,7 +27,7 @@ class StateMachineDocsSpec extends Specification {
 
     def "every lifecycle of the product is documented"() {
         expect:
-        Lifecycles.ALL*.entity() == ['peer', 'ca_rotation', 'approval']
+        Lifecycles.ALL*.entity() == ['peer', 'grant', 'ca_rotation', 'approval']
         Lifecycles.document().contains('stateDiagram-v2')
     }
 }
