@@ -1,0 +1,545 @@
+package dev.entente.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.controlplane.cli.Main;
+import dev.entente.controlplane.federation.PeerClient;
+import dev.entente.controlplane.hub.HubLauncher;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.RunningHub;
+import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerState;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * The heartbeat-ingestion harness behind {@code docs/performance.md}: how many
+ * {@code POST /federation/v1/heartbeat} requests per second hub A records from hub B over mTLS,
+ * against {@code GET /federation/v1/ping} (no database, no certificate check) on the very same
+ * connections as the baseline, in one run.
+ *
+ * <p>Two real hubs start in-process, each on its own embedded PostgreSQL and temporary data dir,
+ * with the in-process worker off (no background heartbeats or sweeps during the measurement).
+ * They are linked as {@code TwoHubsSpec} links them (propose on A and accept on B through
+ * {@link Main#run}), then brought to {@code active} on both sides with one explicit heartbeat each
+ * way ({@code FederationService.sendHeartbeat}, the code the worker runs). Each client thread then
+ * holds one {@link PeerClient} from {@code b.runtime().federation().clientFor(peerA)} (B's node
+ * certificate for A, A's TLS fingerprint pinned) for the whole run, so every request rides a
+ * kept-alive TLS 1.3 connection and no handshake is measured.
+ *
+ * <p>First a warm-up at the highest thread count, in turns of 1 s per endpoint, for at least
+ * {@code --warmup-seconds} turns and until the JIT spends under 100 ms in a turn (at most 10
+ * turns; on a loaded machine it may never get there). Per thread count: 1 s more of each endpoint, then {@code --windows} pairs of
+ * fixed-duration windows, ping and heartbeat alternating which goes first, so that a change in
+ * machine load hits both. Reported: requests/s as the median over windows, latency p50/p99 over
+ * every request of the measured windows, the ratio of the medians, and the median of the
+ * per-pair ratios. Machine-wide CPU time per request (from {@code /proc/stat}: this JVM, both
+ * PostgreSQL servers and anything else running) is printed beside it as a cross-check.
+ *
+ * <p>Last, a single-threaded in-process breakdown of the handler's steps on hub A (the calls
+ * {@code PeerAuthenticator.authenticate} and {@code FederationService.receiveHeartbeat} make,
+ * without HTTP), which says where a heartbeat's time goes.
+ *
+ * <p>Run with {@code bench/run heartbeats}; options: {@code --threads 1,2}, {@code --windows 7},
+ * {@code --window-seconds 2}, {@code --warmup-seconds 3}, {@code --profile-ops 2000}.
+ */
+public final class HeartbeatBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PING = "federation/v1/ping";
+    private static final String HEARTBEAT = "federation/v1/heartbeat";
+    private static final int MAX_WARMUP_TURNS = 10;
+
+    private HeartbeatBench() {
+    }
+
+    /** Starts the hubs, measures, prints the figures, stops the hubs. */
+    public static void main(String[] args) throws Exception {
+        List<Integer> threadCounts = List.of(1, 2);
+        int windows = 7;
+        double windowSeconds = 2;
+        double warmupSeconds = 5;
+        int profileOps = 1000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threadCounts = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Integer::parseInt).toList();
+                case "--windows" -> windows = Integer.parseInt(args[++i]);
+                case "--window-seconds" -> windowSeconds = Double.parseDouble(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
+                case "--profile-ops" -> profileOps = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "heartbeat ingestion bench: threads %s, %d windows x %.1f s per endpoint, "
+                        + "warm-up %.1f s per endpoint, then 1 s per endpoint and thread count, java %s, %d cpus%n", threadCounts, windows,
+                windowSeconds, warmupSeconds, Runtime.version(), Runtime.getRuntime().availableProcessors());
+
+        long started = System.nanoTime();
+        RunningHub a = null;
+        RunningHub b = null;
+        try {
+            a = startHub("hub-a");
+            b = startHub("hub-b");
+            Link link = link(a, b);
+            System.out.printf(Locale.ROOT, "hubs up and linked in %.1f s: A %s (peer B = %s), B %s (peer A = %s)%n",
+                    (System.nanoTime() - started) / 1e9, a.url(), link.peerBonA(), b.url(), link.peerAonB());
+
+            System.out.println("A's PostgreSQL: " + a.runtime().tx().read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT version(), current_setting('fsync'), "
+                        + "current_setting('synchronous_commit')"); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1).replaceFirst(" on .*", "") + ", fsync=" + rs.getString(2)
+                            + ", synchronous_commit=" + rs.getString(3);
+                }
+            }));
+            RunningHub hubB = b;
+            Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+            int maxThreads = Collections.max(threadCounts);
+            PeerClient[] clients = new PeerClient[maxThreads];
+            for (int i = 0; i < maxThreads; i++) {
+                clients[i] = b.runtime().federation().clientFor(peerA);
+            }
+            List<String> served = b.runtime().federation().servedFingerprints();
+            String caPhase = b.runtime().rotation().phase().value();
+            Supplier<Map<String, Object>> heartbeat = () -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("protocol_version", 1);
+                m.put("hub_id", hubB.runtime().hubId());
+                m.put("clock", Instant.now().toString());
+                m.put("tls_fingerprints", served);
+                m.put("ca_phase", caPhase);
+                return m;
+            };
+            Endpoint ping = new Endpoint("ping (baseline)", c -> c.get(PING));
+            Endpoint hb = new Endpoint("heartbeat", c -> c.post(HEARTBEAT, heartbeat.get()));
+
+            // Sanity: both answer as expected, from A.
+            JsonNode pong = clients[0].get(PING);
+            JsonNode answer = clients[0].post(HEARTBEAT, heartbeat.get());
+            if (!a.runtime().hubId().equals(pong.path("hub_id").asText())
+                    || !a.runtime().hubId().equals(answer.path("hub_id").asText())) {
+                throw new IllegalStateException("unexpected answers: " + pong + " / " + answer);
+            }
+            long receivedBefore = received(a, link.peerBonA());
+
+            ExecutorService pool = Executors.newFixedThreadPool(maxThreads, r -> {
+                Thread t = new Thread(r, "bench-client");
+                t.setDaemon(true);
+                return t;
+            });
+            List<String> summary = new ArrayList<>();
+            summary.add("| threads | endpoint | windows | req/s (median) | min | max | p50 ms | p99 ms "
+                    + "| CPU µs/req, machine (median) | CPU µs/req, JVM (median) |");
+            summary.add("|---|---|---|---|---|---|---|---|---|---|");
+            List<String> ratios = new ArrayList<>();
+            long measuredHeartbeats = 1; // the sanity call above
+            try {
+                // JIT both sides of both paths before anything counts: 1 s of each, in turns, for at
+                // least --warmup-seconds per endpoint and until a turn compiles for under 100 ms
+                // (C2 on 2 vCPUs keeps compiling Netty, Micronaut and Reactor code for a while).
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                long warmupStarted = System.nanoTime();
+                int turns = 0;
+                long lastTurnCompileMs = -1;
+                while (true) {
+                    long compiledBefore = jit.getTotalCompilationTime();
+                    for (Endpoint e : List.of(ping, hb)) {
+                        measuredHeartbeats += countIf(e == hb, window(pool, clients, maxThreads, e, 1).requests());
+                    }
+                    turns++;
+                    lastTurnCompileMs = jit.getTotalCompilationTime() - compiledBefore;
+                    if ((turns >= warmupSeconds && lastTurnCompileMs < 100) || turns >= MAX_WARMUP_TURNS) {
+                        break;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "warm-up: %d turns of 1 s per endpoint at %d thread(s), %.1f s; "
+                                + "JIT time in the last turn %d ms%n", turns, maxThreads,
+                        (System.nanoTime() - warmupStarted) / 1e9, lastTurnCompileMs);
+                for (int threads : threadCounts) {
+                    for (Endpoint e : List.of(ping, hb)) {
+                        measuredHeartbeats += countIf(e == hb, window(pool, clients, threads, e, 1).requests());
+                    }
+                    List<Window> pings = new ArrayList<>();
+                    List<Window> beats = new ArrayList<>();
+                    for (int w = 1; w <= windows; w++) {
+                        List<Endpoint> order = w % 2 == 1 ? List.of(ping, hb) : List.of(hb, ping);
+                        for (Endpoint e : order) {
+                            Window r = window(pool, clients, threads, e, windowSeconds);
+                            (e == ping ? pings : beats).add(r);
+                            measuredHeartbeats += countIf(e == hb, r.requests());
+                            System.out.printf(Locale.ROOT, "%d thread(s) window %d %-16s %,8.0f req/s  p50 %6.2f ms  "
+                                            + "p99 %6.2f ms  CPU µs/req: machine %6.0f, JVM %6.0f%n", threads, w, e.name(),
+                                    r.rate(), percentile(r.latencies(), 50) / 1e6, percentile(r.latencies(), 99) / 1e6,
+                                    r.cpuMicrosPerRequest(), r.jvmCpuMicrosPerRequest());
+                        }
+                    }
+                    summary.add(row(threads, ping.name(), pings));
+                    summary.add(row(threads, hb.name(), beats));
+                    List<Double> pairRatios = new ArrayList<>();
+                    for (int w = 0; w < windows; w++) {
+                        pairRatios.add(beats.get(w).rate() / pings.get(w).rate());
+                    }
+                    double medianPing = median(pings.stream().map(Window::rate).toList());
+                    double medianBeat = median(beats.stream().map(Window::rate).toList());
+                    ratios.add(String.format(Locale.ROOT, "%d thread(s): heartbeat/baseline = %,.0f / %,.0f = %.1f%% "
+                                    + "(median of per-window-pair ratios %.1f%%, range %.1f%%-%.1f%%); "
+                                    + "by machine CPU per request %.1f%%", threads, medianBeat, medianPing,
+                            100 * medianBeat / medianPing, 100 * median(pairRatios), 100 * Collections.min(pairRatios),
+                            100 * Collections.max(pairRatios),
+                            100 * median(pings.stream().map(Window::cpuMicrosPerRequest).toList())
+                                    / median(beats.stream().map(Window::cpuMicrosPerRequest).toList())));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long recorded = received(a, link.peerBonA()) - receivedBefore + 1;
+            System.out.printf(Locale.ROOT, "%nA recorded %,d heartbeats from B during the run; the bench sent %,d "
+                    + "(all answered 200)%n", recorded, measuredHeartbeats);
+            System.out.printf(Locale.ROOT, "established TCP connections to A's port after the run: %s%n",
+                    connectionsTo(a.port()));
+
+            System.out.println();
+            summary.forEach(System.out::println);
+            System.out.println();
+            ratios.forEach(System.out::println);
+            System.out.println("target: heartbeat ingestion >= 50% of the baseline");
+
+            profile(a, b, link, profileOps);
+        } finally {
+            if (b != null) {
+                b.stop();
+            }
+            if (a != null) {
+                a.stop();
+            }
+            System.out.printf(Locale.ROOT, "%ntotal %.1f s%n", (System.nanoTime() - started) / 1e9);
+        }
+        // The hubs are stopped, but idle non-daemon "io-executor" threads of their Micronaut
+        // contexts would keep this JVM alive for up to a minute more.
+        System.exit(0);
+    }
+
+    private static long countIf(boolean condition, long n) {
+        return condition ? n : 0;
+    }
+
+    // ------------------------------------------------------------------ hubs
+
+    private static RunningHub startHub(String name) throws IOException {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("entente.data-dir", Files.createTempDirectory("entente-hbbench-" + name).toString());
+        flags.put("entente.hub.bind", "127.0.0.1");
+        flags.put("entente.hub.port", 0);
+        flags.put("entente.hub.name", name);
+        // Nothing in the background: no worker (heartbeats, sweeps), and long intervals regardless.
+        flags.put("entente.worker.in-process", false);
+        flags.put("entente.heartbeat.interval", "1h");
+        flags.put("entente.heartbeat.stale-after", "24h");
+        flags.put("entente.sweep.interval", "1h");
+        return HubLauncher.launch(flags, null, Map.of(), Clock.systemUTC());
+    }
+
+    private record Link(UUID peerBonA, UUID peerAonB) {
+    }
+
+    /** Propose on A, accept on B (the CLI, as TwoHubsSpec does), then one heartbeat each way. */
+    private static Link link(RunningHub a, RunningHub b) throws Exception {
+        JsonNode proposed = cli(a, "peers", "propose", "--name", "hub-b", "--output", "json");
+        String token = proposed.path("acceptance_token").asText();
+        UUID peerBonA = UUID.fromString(proposed.path("peer").path("id").asText());
+        JsonNode accepted = cli(b, "peers", "accept", "--token", token, "--output", "json");
+        UUID peerAonB = UUID.fromString(accepted.path("peer").path("id").asText());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            Peer bOnA = a.runtime().federation().peers().find(peerBonA).orElseThrow();
+            Peer aOnB = b.runtime().federation().peers().find(peerAonB).orElseThrow();
+            if (bOnA.state() == PeerState.ACTIVE && aOnB.state() == PeerState.ACTIVE) {
+                return new Link(peerBonA, peerAonB);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the link did not become active: A sees B " + bOnA.state()
+                        + " (" + bOnA.lastHeartbeatError() + "), B sees A " + aOnB.state() + " (" + aOnB.lastHeartbeatError() + ")");
+            }
+            if (aOnB.state() != PeerState.ACTIVE || bOnA.state() != PeerState.ACTIVE) {
+                b.runtime().federation().sendHeartbeat(aOnB);
+                a.runtime().federation().sendHeartbeat(a.runtime().federation().peers().find(peerBonA).orElseThrow());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static JsonNode cli(RunningHub hub, String... args) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.add("--data-dir");
+        argv.add(hub.runtime().settings().dataDir().toString());
+        int code = Main.run(argv.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
+        if (code != 0) {
+            throw new IllegalStateException("entente " + String.join(" ", args) + " failed (" + code + "): " + err);
+        }
+        return JSON.readTree(out.toString());
+    }
+
+    private static long received(RunningHub a, UUID peerBonA) {
+        return a.runtime().federation().peers().find(peerBonA).orElseThrow().heartbeatsReceived();
+    }
+
+    // ------------------------------------------------------------------ load
+
+    @FunctionalInterface
+    private interface Call {
+        JsonNode call(PeerClient client);
+    }
+
+    private record Endpoint(String name, Call call) {
+    }
+
+    private record Window(long requests, double seconds, long[] latencies, double cpuMicrosPerRequest,
+                          double jvmCpuMicrosPerRequest) {
+        double rate() {
+            return requests / seconds;
+        }
+    }
+
+    /** {@code threads} clients call {@code e} back to back for {@code seconds}; any failure aborts the run. */
+    private static Window window(ExecutorService pool, PeerClient[] clients, int threads, Endpoint e, double seconds)
+            throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        long[] deadline = new long[1];
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            PeerClient client = clients[i];
+            futures.add(pool.submit(() -> {
+                long[] lat = new long[4096];
+                int n = 0;
+                go.await();
+                long end = deadline[0];
+                long now = System.nanoTime();
+                while (now < end) {
+                    e.call().call(client);
+                    long after = System.nanoTime();
+                    if (n == lat.length) {
+                        lat = Arrays.copyOf(lat, n * 2);
+                    }
+                    lat[n++] = after - now;
+                    now = after;
+                }
+                return Arrays.copyOf(lat, n);
+            }));
+        }
+        long cpuBefore = machineBusyTicks();
+        long jvmBefore = processCpuNanos();
+        long startedAt = System.nanoTime();
+        deadline[0] = startedAt + (long) (seconds * 1e9);
+        go.countDown();
+        List<long[]> parts = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            parts.add(f.get());
+        }
+        double elapsed = (System.nanoTime() - startedAt) / 1e9;
+        long cpuTicks = machineBusyTicks() - cpuBefore;
+        long jvmNanos = processCpuNanos() - jvmBefore;
+        long[] all = parts.stream().flatMapToLong(Arrays::stream).toArray();
+        Arrays.sort(all);
+        double cpuMicros = cpuTicks < 0 || all.length == 0 ? Double.NaN : cpuTicks * 1e6 / ticksPerSecond() / all.length;
+        return new Window(all.length, elapsed, all, cpuMicros, all.length == 0 ? Double.NaN : jvmNanos / 1e3 / all.length);
+    }
+
+    /** CPU time of this JVM (both hubs' Java side and the clients), nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** user + nice + system + irq + softirq jiffies of the whole machine, or -1 where /proc/stat is missing. */
+    private static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static double ticksPerSecond() {
+        return 100; // USER_HZ on Linux
+    }
+
+    /** {@code ss} output, for seeing that the clients kept their connections (informational). */
+    private static String connectionsTo(int port) {
+        try {
+            Process p = new ProcessBuilder("ss", "-Htn", "state", "established", "( dport = :" + port + " )")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out.isEmpty() ? "0" : String.valueOf(out.lines().count());
+        } catch (IOException e) {
+            return "unknown (no ss)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    // ------------------------------------------------------------------ where the time goes
+
+    /**
+     * Single-threaded, in-process on hub A, no HTTP: the steps of the heartbeat handler one by
+     * one, each timed over {@code ops} calls (median of 5 batches, after a warm-up batch).
+     */
+    private static void profile(RunningHub a, RunningHub b, Link link, int ops) throws Exception {
+        HubRuntime hub = a.runtime();
+        Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+        String leafPem = peerA.clientCertPem();
+        X509Certificate leaf = Certificates.parsePem(leafPem).get(0);
+        PublicKey caKey = hub.authority().trustedCertificates().stream()
+                .filter(ca -> ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal()))
+                .findFirst().orElseThrow().getPublicKey();
+        UUID id = link.peerBonA();
+        List<String> fps = b.runtime().federation().servedFingerprints();
+        Map<String, Step> steps = new LinkedHashMap<>();
+        steps.put("authenticate: authority().verifyClientChain (same cert object: JDK caches the signature check)",
+                () -> hub.authority().verifyClientChain(leaf, Instant.now()));
+        steps.put("authenticate: peers().find", () -> hub.federation().peers().find(id));
+        steps.put("receive: lifecycle().recordHeartbeat (quiet transition)", () -> hub.federation().lifecycle()
+                .recordHeartbeat(id, Instant.now(), 0L, 1, "standby", fps));
+        steps.put("  same transaction in plain JDBC (no engine, no state machine)", () -> hub.tx().inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM peers WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM peers WHERE id = ? AND version = version FOR UPDATE")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET last_heartbeat_at = GREATEST(last_heartbeat_at, now()), "
+                    + "degraded_reason = NULL, last_clock_skew_ms = 0, remote_protocol_version = 1, remote_ca_phase = 'standby', "
+                    + "heartbeats_received = heartbeats_received + 1, pinned_fingerprints = ? WHERE id = ?")) {
+                ps.setArray(1, c.createArrayOf("text", fps.toArray()));
+                ps.setObject(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        }));
+        steps.put("answer: rotation().phase()", () -> hub.rotation().phase());
+        steps.put("answer: shouldRenew -> federationCa().signingKey()", () -> hub.federationCa().signingKey());
+        steps.put("floor: one pooled read, SELECT 1", () -> hub.tx().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }));
+        steps.put("new TLS session only: parse the client cert PEM + Ed25519 verify", () -> {
+            Certificates.parsePem(leafPem).get(0).verify(caKey);
+            return null;
+        });
+        long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        System.out.printf(Locale.ROOT, "%nwhere a heartbeat's time goes on A (1 thread, in-process, %,d calls per batch,"
+                + " median of 5 batches):%n", ops);
+        System.out.println("| step | DB statements | µs per call |");
+        System.out.println("|---|---|---|");
+        Map<String, String> statements = Map.of(
+                "authenticate: authority().verifyClientChain (same cert object: JDK caches the signature check)",
+                "2 (CA row; issued_certificates by fingerprint)",
+                "authenticate: peers().find", "1",
+                "receive: lifecycle().recordHeartbeat (quiet transition)",
+                "5 round trips: SET isolation, load row, FOR UPDATE version check, UPDATE, COMMIT",
+                "  same transaction in plain JDBC (no engine, no state machine)", "the same 5",
+                "answer: rotation().phase()", "1",
+                "answer: shouldRenew -> federationCa().signingKey()", "1 (CA row)",
+                "floor: one pooled read, SELECT 1", "1",
+                "new TLS session only: parse the client cert PEM + Ed25519 verify", "0");
+        double handlerTotal = 0;
+        for (Map.Entry<String, Step> s : steps.entrySet()) {
+            run(s.getValue(), Math.max(100, ops / 4));
+            List<Double> batches = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                run(s.getValue(), ops);
+                batches.add((System.nanoTime() - t0) / 1e3 / ops);
+            }
+            double us = median(batches);
+            if (s.getKey().startsWith("authenticate") || s.getKey().startsWith("receive") || s.getKey().startsWith("answer")) {
+                handlerTotal += us;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f |%n", s.getKey(), statements.get(s.getKey()), us);
+        }
+        System.out.printf(Locale.ROOT, "sum of the handler's database-bound steps: %.1f µs per heartbeat "
+                + "(thread CPU during the breakdown: %.1f s)%n", handlerTotal,
+                (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore) / 1e9);
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        Object call() throws Exception;
+    }
+
+    private static void run(Step step, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            step.call();
+        }
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    private static String row(int threads, String endpoint, List<Window> ws) {
+        List<Double> rates = ws.stream().map(Window::rate).toList();
+        long[] all = ws.stream().flatMapToLong(w -> Arrays.stream(w.latencies())).sorted().toArray();
+        return String.format(Locale.ROOT, "| %d | %s | %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %,.0f |",
+                threads, endpoint, ws.size(), median(rates), Collections.min(rates), Collections.max(rates),
+                percentile(all, 50) / 1e6, percentile(all, 99) / 1e6,
+                median(ws.stream().map(Window::cpuMicrosPerRequest).toList()),
+                median(ws.stream().map(Window::jvmCpuMicrosPerRequest).toList()));
+    }
+
+    /** Nearest-rank percentile of a sorted array. */
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Comparator.naturalOrder());
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
