@@ -21,7 +21,7 @@ import java.util.Set;
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
         subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
                 AuditCommand.class, CaCommand.class, PeersCommand.class, ResourcesCommand.class,
-                WorkerCommand.class,
+                WorkerCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EntenteCommand {
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
