@@ -28,10 +28,14 @@ final class RotationChecks {
                 + " for " + Checks.human(Duration.between(s.since(), now)), "entente ca status", s.type()));
     });
 
-    /** DR013: during a rotation, peers still on the key being retired. */
+    /**
+     * DR013: peers still on the key being retired. Not in standby (nothing retires) nor in init:
+     * there the new key is only trusted, and every peer is on the old one until update_clients
+     * makes it sign, so a laggard list then is expected, not a fault.
+     */
     static final DoctorCheck LAGGARDS = Checks.of(DoctorCode.DR013, true, (hub, now) -> {
         RotationLifecycle.Status s = hub.rotation().status();
-        if (s.phase() == RotationState.STANDBY || s.laggards().isEmpty()) {
+        if (s.phase() == RotationState.STANDBY || s.phase() == RotationState.INIT || s.laggards().isEmpty()) {
             return List.of();
         }
         List<Finding> out = new ArrayList<>();
