@@ -20,8 +20,8 @@ import java.util.Set;
 @Command(name = "entente", mixinStandardHelpOptions = true, version = "entente 0.1.0",
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
         subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
-                AuditCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class, RemoteCommand.class,
-                ApprovalsCommand.class, WorkerCommand.class,
+                AuditCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
+                RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, WorkerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EntenteCommand {
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.docs
 
 import dev.entente.controlplane.cli.Main
+import dev.entente.controlplane.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode
 import spock.lang.Specification
 import spock.lang.Unroll
@@ -8,7 +9,10 @@ import spock.lang.Unroll
 import java.nio.file.Files
 import java.nio.file.Path
 
-/** Every error code has a runbook section, and every command a runbook tells operators to run parses. */
+/**
+ * Every error code and every doctor code has a runbook section, and every command a runbook tells
+ * operators to run parses.
+ */
 class RunbookSpec extends Specification {
     static final Path RUNBOOKS = Path.of('..', 'runbooks')
 
@@ -27,6 +31,20 @@ class RunbookSpec extends Specification {
 
         where:
         code << ErrorCode.values()
+    }
+
+    @Unroll
+    def "doctor code #code (#code.checkName()) has a section in runbooks/#code.runbook()"() {
+        given:
+        String section = sectionOf(Files.readString(RUNBOOKS.resolve(code.runbook())), code.name())
+
+        expect:
+        section != null
+        ['**What you see.**', '**Why.**', '**Confirm.**', '**Fix.**', '**Escalate.**'].every { section.contains(it) }
+        section.contains(code.name())
+
+        where:
+        code << DoctorCode.values()
     }
 
     @Unroll

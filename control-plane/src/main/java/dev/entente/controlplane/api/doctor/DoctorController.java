@@ -1,0 +1,33 @@
+package dev.entente.controlplane.api.doctor;
+
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.doctor.Doctor;
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.Permission;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/doctor}: {@code {"ok": bool, "findings": [...]}}. Always 200 when the
+ * operator may read, even with the database down: then the answer is a DR001 finding (with
+ * {@code ok: false}) instead of a 503, because telling the operator what is broken is the point.
+ * Operator tokens verify against keys held in memory, so authentication needs no database.
+ */
+@Controller("/api/v1/doctor")
+public class DoctorController {
+    private final HubRuntime hub;
+    private final Doctor doctor = Doctor.standard();
+
+    public DoctorController(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Get
+    public Map<String, Object> doctor(HttpRequest<?> request) {
+        OperatorAuthFilter.principal(request).require(Permission.READ);
+        return doctor.run(hub).toMap();
+    }
+}

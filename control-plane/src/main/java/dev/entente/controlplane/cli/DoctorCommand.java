@@ -1,0 +1,73 @@
+package dev.entente.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.doctor.DoctorCode;
+import dev.entente.controlplane.doctor.DoctorRunbook;
+import dev.entente.lifecycle.error.ErrorCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code entente doctor [--explain CODE]}: one line per finding with the command to run next;
+ * exit 1 when any finding is at error severity. {@code --explain} prints the code's runbook
+ * section from the copy bundled in the jar, without contacting a hub.
+ */
+@Command(name = "doctor", description = "Run every check; print one line per finding and the command to run next.")
+final class DoctorCommand extends ClientCommand {
+    @Option(names = "--explain", paramLabel = "CODE", description = "Print the runbook section of a doctor code (DR001...).")
+    String explain;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (explain != null) {
+            return explain(out);
+        }
+        JsonNode report = client().get("api/v1/doctor");
+        if ("json".equals(root().output())) {
+            Output.print(out, "json", report);
+        } else {
+            JsonNode findings = report.path("findings");
+            if (findings.isEmpty()) {
+                out.println("ok: no findings");
+            }
+            for (JsonNode f : findings) {
+                out.printf("%-5s  %-7s  %s  next: %s%n", f.path("code").asText(), f.path("severity").asText(),
+                        f.path("diagnosis").asText(), f.path("next_command").asText());
+            }
+            out.flush();
+        }
+        return report.path("ok").asBoolean(false) ? 0 : 1;
+    }
+
+    private int explain(PrintWriter out) {
+        DoctorCode code = DoctorCode.find(explain);
+        if (code == null) {
+            throw HubClient.problem(ErrorCode.INVALID_REQUEST, "no doctor code " + explain + "; codes are "
+                    + Arrays.stream(DoctorCode.values()).map(Enum::name).collect(Collectors.joining(", ")));
+        }
+        String section = DoctorRunbook.section(code).orElseThrow(() -> HubClient.problem(ErrorCode.INTERNAL_ERROR,
+                "the runbook section " + DoctorRunbook.anchor(code) + " is not bundled in this build"));
+        if ("json".equals(root().output())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", code.name());
+            m.put("name", code.checkName());
+            m.put("severity", code.severity().value());
+            m.put("runbook", DoctorRunbook.anchor(code));
+            m.put("section", section);
+            out.println(Output.json(m));
+        } else {
+            out.println(section);
+            out.println();
+            out.println("(" + DoctorRunbook.anchor(code) + ")");
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.entente.controlplane.doctor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runbook section of a doctor code, read from the copy of {@code runbooks/*.md} bundled on
+ * the classpath (so {@code entente doctor --explain} works from the jar, with no checkout).
+ */
+public final class DoctorRunbook {
+    private DoctorRunbook() {
+    }
+
+    /** {@code ## DR0xx} up to the next {@code ## } heading, heading included; empty when missing. */
+    public static Optional<String> section(DoctorCode code) {
+        String text = read("runbooks/" + code.runbook());
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher m = Pattern.compile("(?ms)^## " + code.name() + "\\s*$.*?(?=^## |\\z)").matcher(text);
+        return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
+    }
+
+    /** Where the section lives, as error problems name theirs. */
+    public static String anchor(DoctorCode code) {
+        return "runbooks/" + code.runbook() + "#" + code.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = DoctorRunbook.class.getClassLoader().getResourceAsStream(resource)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
