@@ -55,6 +55,9 @@ public final class FederationService {
     private final PeerCredentials credentials;
     private final AcceptanceTokens tokens;
     private final CsrPolicy csrPolicy = new CsrPolicy();
+    // Read on every heartbeat; a second of staleness only delays a renewal by one heartbeat.
+    private final Cached<String> phase;
+    private final Cached<String> signingFingerprint;
 
     public FederationService(HubRuntime hub, PeerRepository peers, PeerLifecycle lifecycle, PeerCredentials credentials,
                              AcceptanceTokens tokens) {
@@ -63,6 +66,8 @@ public final class FederationService {
         this.lifecycle = lifecycle;
         this.credentials = credentials;
         this.tokens = tokens;
+        this.phase = new Cached<>(Duration.ofSeconds(1), () -> hub.rotation().phase().value());
+        this.signingFingerprint = new Cached<>(Duration.ofSeconds(1), () -> hub.federationCa().signingKey().fingerprint());
     }
 
     public PeerRepository peers() {
@@ -275,7 +280,7 @@ public final class FederationService {
         m.put("hub_id", hub.hubId());
         m.put("clock", hub.clock().instant().toString());
         m.put("tls_fingerprints", servedFingerprints());
-        m.put("ca_phase", hub.rotation().phase().value());
+        m.put("ca_phase", phase.get());
         return m;
     }
 
@@ -295,7 +300,7 @@ public final class FederationService {
     boolean shouldRenew(IssuedCertificate cert, Instant now) {
         Duration life = Duration.between(cert.notBefore(), cert.notAfter());
         boolean aging = now.isAfter(cert.notBefore().plus(life.multipliedBy(2).dividedBy(3)));
-        boolean oldSigner = !cert.signerFingerprint().equals(hub.federationCa().signingKey().fingerprint());
+        boolean oldSigner = !cert.signerFingerprint().equals(signingFingerprint.get());
         return aging || oldSigner;
     }
 

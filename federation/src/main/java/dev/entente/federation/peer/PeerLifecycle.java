@@ -50,6 +50,10 @@ public final class PeerLifecycle {
             "peer", PeerState.class, PeerEvent.class, PeerTransitions.TABLE, PeerState.PROPOSED,
             TableBinding.of("peers"), "peer");
 
+    /** Read from the table, not assumed: the fast heartbeat path exists only while the table says quiet. */
+    private static final boolean ACTIVE_HEARTBEAT_IS_QUIET = DEFINITION.transition(PeerState.ACTIVE, PeerEvent.HEARTBEAT)
+            .map(t -> t.internal() && t.quiet()).orElse(false);
+
     /**
      * What the accepting hub told us about itself in the handshake, stored by ACCEPT on the
      * proposing side.
@@ -243,6 +247,36 @@ public final class PeerLifecycle {
             }
         };
         String actor = "peer:" + id;
+        if (ACTIVE_HEARTBEAT_IS_QUIET) {
+            // The common case, thousands a minute: an active peer's heartbeat is a quiet internal
+            // transition in the table, so it is only its effect. One auto-commit UPDATE guarded by
+            // the state does it; the set-based sweep re-checks last_heartbeat_at under its row
+            // lock, so no version bump is needed. Any other state takes the full engine path.
+            Long version = engine.tx().read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
+                        + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
+                        + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
+                        + "heartbeats_received = heartbeats_received + 1, "
+                        + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END "
+                        + "WHERE id = ? AND state = 'active' RETURNING version")) {
+                    Timestamp at = Timestamp.from(now);
+                    ps.setTimestamp(1, at);
+                    ps.setTimestamp(2, at);
+                    ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
+                    ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
+                    ps.setString(5, remoteCaPhase);
+                    ps.setBoolean(6, !pins.isEmpty());
+                    ps.setArray(7, PeerRepository.textArray(c, pins));
+                    ps.setObject(8, id);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+            });
+            if (version != null) {
+                return new TransitionResult<>(PeerState.ACTIVE, PeerState.ACTIVE, version, true);
+            }
+        }
         try {
             return engine.apply(DEFINITION, id, PeerEvent.HEARTBEAT, actor, context, effect);
         } catch (EntenteException e) {

@@ -38,7 +38,11 @@ public final class Tx {
         Connection c = connect();
         try (c) {
             c.setAutoCommit(false);
-            c.setTransactionIsolation(isolation);
+            // pgjdbc sends a SET on every call, even a redundant one: a round trip saved per
+            // transaction. The pool resets a changed level when the connection comes back.
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                c.setTransactionIsolation(isolation);
+            }
             try {
                 T result = work.run(c);
                 c.commit();
@@ -52,7 +56,10 @@ public final class Tx {
         }
     }
 
-    /** Read-only work on a pooled connection with auto-commit. */
+    /**
+     * Work on a pooled connection in auto-commit: for reads, and for a single statement that is a
+     * whole change by itself (one round trip, no BEGIN/COMMIT).
+     */
     public <T> T read(Work<T> work) {
         Connection c = connect();
         try (c) {

@@ -59,6 +59,11 @@ public final class LifecycleEngine {
     }
 
     /** The clock lifecycles use for {@code now} when the caller does not pass one. */
+    /** The transactions this engine runs in, for effects of quiet transitions done in one statement. */
+    public Tx tx() {
+        return tx;
+    }
+
     public Clock clock() {
         return clock;
     }
