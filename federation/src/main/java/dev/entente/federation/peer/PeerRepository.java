@@ -276,8 +276,10 @@ public final class PeerRepository {
     private static void checkToken(byte[] digest, UUID jti, Instant expiresAt) {
         boolean none = digest == null && jti == null && expiresAt == null;
         boolean all = digest != null && jti != null && expiresAt != null;
-        if (!none && !all) {
-            throw new IllegalArgumentException("token digest, jti and expiry go together: all or none");
+        // drill mode: the token is still issued and found by its jti, but no digest is kept
+        boolean drill = digest == null && jti != null && expiresAt != null;
+        if (!none && !all && !drill) {
+            throw new IllegalArgumentException("token jti and expiry go together, with a digest unless in drill mode");
         }
         if (digest != null && digest.length != 32) {
             throw new IllegalArgumentException("token digest must be SHA-256 (32 bytes), got " + digest.length);
