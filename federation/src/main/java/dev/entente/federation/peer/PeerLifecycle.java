@@ -225,24 +225,8 @@ public final class PeerLifecycle {
         List<String> pins = fingerprints == null ? List.of() : List.copyOf(fingerprints);
         Map<String, Object> context = Map.of(PeerTransitions.NOW, now);
         Effect effect = (c, row, from, to, ctx) -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
-                    // never move backwards: replicas' clocks differ by a little
-                    + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
-                    + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
-                    + "heartbeats_received = heartbeats_received + 1, "
-                    + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END, "
-                    + "state_since = CASE WHEN ? THEN ? ELSE state_since END WHERE id = ?")) {
-                Timestamp at = Timestamp.from(now);
-                ps.setTimestamp(1, at);
-                ps.setTimestamp(2, at);
-                ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
-                ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
-                ps.setString(5, remoteCaPhase);
-                ps.setBoolean(6, !pins.isEmpty());
-                ps.setArray(7, PeerRepository.textArray(c, pins));
-                ps.setBoolean(8, from != to);
-                ps.setTimestamp(9, at);
-                ps.setObject(10, row.get("id"));
+            try (PreparedStatement ps = heartbeatUpdate(c, from != to, "", now, clockSkewMs, remoteProtocolVersion,
+                    remoteCaPhase, pins, row.get("id"))) {
                 ps.executeUpdate();
             }
         };
@@ -253,24 +237,10 @@ public final class PeerLifecycle {
             // the state does it; the set-based sweep re-checks last_heartbeat_at under its row
             // lock, so no version bump is needed. Any other state takes the full engine path.
             Long version = engine.tx().read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
-                        + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
-                        + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
-                        + "heartbeats_received = heartbeats_received + 1, "
-                        + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END "
-                        + "WHERE id = ? AND state = 'active' RETURNING version")) {
-                    Timestamp at = Timestamp.from(now);
-                    ps.setTimestamp(1, at);
-                    ps.setTimestamp(2, at);
-                    ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
-                    ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
-                    ps.setString(5, remoteCaPhase);
-                    ps.setBoolean(6, !pins.isEmpty());
-                    ps.setArray(7, PeerRepository.textArray(c, pins));
-                    ps.setObject(8, id);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : null;
-                    }
+                try (PreparedStatement ps = heartbeatUpdate(c, false, " AND state = 'active' RETURNING version", now,
+                        clockSkewMs, remoteProtocolVersion, remoteCaPhase, pins, id);
+                     java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : null;
                 }
             });
             if (version != null) {
@@ -285,6 +255,31 @@ public final class PeerLifecycle {
             }
             return engine.apply(DEFINITION, id, PeerEvent.HEARTBEAT, actor, context, effect);
         }
+    }
+
+    /** The one statement a heartbeat writes, for the engine's effect and for the quiet fast path alike. */
+    private static PreparedStatement heartbeatUpdate(java.sql.Connection c, boolean stateChanges, String tail, Instant now,
+                                                     Long clockSkewMs, Integer remoteProtocolVersion, String remoteCaPhase,
+                                                     List<String> pins, Object id) throws java.sql.SQLException {
+        PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
+                // never move backwards: replicas' clocks differ by a little
+                + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
+                + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
+                + "heartbeats_received = heartbeats_received + 1, "
+                + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END, "
+                + "state_since = CASE WHEN ? THEN ? ELSE state_since END WHERE id = ?" + tail);
+        Timestamp at = Timestamp.from(now);
+        ps.setTimestamp(1, at);
+        ps.setTimestamp(2, at);
+        ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
+        ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
+        ps.setString(5, remoteCaPhase);
+        ps.setBoolean(6, !pins.isEmpty());
+        ps.setArray(7, PeerRepository.textArray(c, pins));
+        ps.setBoolean(8, stateChanges);
+        ps.setTimestamp(9, at);
+        ps.setObject(10, id);
+        return ps;
     }
 
     /**
