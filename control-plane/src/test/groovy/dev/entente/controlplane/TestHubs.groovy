@@ -19,4 +19,21 @@ class TestHubs {
     static String adminToken(RunningHub hub) {
         hub.runtime().settings().dataDir().resolve('admin.token').text.trim()
     }
+
+    /** Polls {@code condition} every 200 ms for up to {@code seconds}; the last try's assertion error surfaces. */
+    static boolean eventually(int seconds, Closure<Boolean> condition) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition()) {
+                    return true
+                }
+            } catch (AssertionError | Exception ignored) {
+                // not yet
+            }
+            Thread.sleep(200)
+        }
+        assert condition()
+        true
+    }
 }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.approval
 
 import dev.entente.controlplane.HubHttp
+import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
@@ -165,19 +166,4 @@ class ApprovalsSpec extends Specification {
          problem: errText.startsWith('{') ? new JsonSlurper().parseText(errText) : null, err: errText]
     }
 
-    private static boolean eventually(int seconds, Closure<Boolean> condition) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition()) {
-                    return true
-                }
-            } catch (AssertionError | Exception ignored) {
-                // not yet
-            }
-            Thread.sleep(200)
-        }
-        assert condition()
-        true
-    }
 }

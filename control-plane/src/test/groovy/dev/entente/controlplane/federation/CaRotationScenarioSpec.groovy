@@ -1,6 +1,7 @@
 package dev.entente.controlplane.federation
 
 import dev.entente.controlplane.HubHttp
+import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
@@ -214,19 +215,4 @@ class CaRotationScenarioSpec extends Specification {
         [code: code, json: text ? new JsonSlurper().parseText(text) : null, err: err.toString()]
     }
 
-    private static boolean eventually(int seconds, Closure<Boolean> condition) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition()) {
-                    return true
-                }
-            } catch (AssertionError | Exception ignored) {
-                // not yet
-            }
-            Thread.sleep(200)
-        }
-        assert condition()
-        true
-    }
 }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.federation
 
 import dev.entente.controlplane.HubHttp
+import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
@@ -201,21 +202,6 @@ class TwoHubsSpec extends Specification {
          out: text, err: err.toString()]
     }
 
-    private static boolean eventually(int seconds, Closure<Boolean> condition) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition()) {
-                    return true
-                }
-            } catch (AssertionError | Exception ignored) {
-                // not yet
-            }
-            Thread.sleep(200)
-        }
-        assert condition()
-        true
-    }
 
     private static int freePort() {
         new ServerSocket(0).withCloseable { it.localPort }
