@@ -6,6 +6,7 @@ import dev.entente.ca.authority.IssuedCertificate;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.peer.Peer;
@@ -78,6 +79,18 @@ public final class FederationService {
         return lifecycle;
     }
 
+    /** A peer named by its id or its name; {@code not_found} otherwise. */
+    public Peer peer(String idOrName) {
+        Optional<Peer> found;
+        try {
+            found = peers.find(UUID.fromString(idOrName));
+        } catch (IllegalArgumentException notAnId) {
+            found = peers.findByName(idOrName);
+        }
+        return found.orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND,
+                "no peer " + idOrName + "; 'entente peers list' shows ids and names"));
+    }
+
     /** A peer record and, when just minted, its acceptance token (shown once). */
     public record Proposal(Peer peer, String acceptanceToken) {
     }
@@ -133,13 +146,13 @@ public final class FederationService {
         requireProtocol(body);
         String token = body.get("token") instanceof String t ? t : null;
         AcceptanceTokens.Claims claims = tokens.verify(token);
-        String remoteHubId = string(body, "hub_id", true);
-        String remoteUrl = string(body, "url", true);
-        String remoteFingerprint = string(body, "tls_fingerprint", true);
+        String remoteHubId = Bodies.string(body, "hub_id", true);
+        String remoteUrl = Bodies.string(body, "url", true);
+        String remoteFingerprint = Bodies.string(body, "tls_fingerprint", true);
         if (!remoteHubId.matches("hub_[0-9a-f]{8}") || !remoteUrl.startsWith("https://") || !remoteFingerprint.matches("[0-9a-f]{64}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "hub_id, an https url and a SHA-256 tls_fingerprint are required");
         }
-        byte[] csr = string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
+        byte[] csr = Bodies.string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
         csrPolicy.check(csr);
         UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> new EntenteException(
                 ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any proposed peer: it was "
@@ -252,7 +265,7 @@ public final class FederationService {
 
     public Map<String, Object> handshakeComplete(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
         requireProtocol(body);
-        String pem = string(body, "node_cert", true);
+        String pem = Bodies.string(body, "node_cert", true);
         X509Certificate cert = Certificates.parsePem(pem).get(0);
         StoredKey key = hub.keys().active(nodeKeyPurpose(peer.id())).orElseThrow(() -> new EntenteException(
                 ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has no node key for peer " + peer.id() + "; link again"));
@@ -296,7 +309,7 @@ public final class FederationService {
         if (body.get("tls_fingerprints") instanceof List<?> l) {
             l.forEach(f -> fingerprints.add(String.valueOf(f)));
         }
-        lifecycle.recordHeartbeat(peer.id(), now, skewMs, PROTOCOL_VERSION, string(body, "ca_phase", false), fingerprints);
+        lifecycle.recordHeartbeat(peer.id(), now, skewMs, PROTOCOL_VERSION, Bodies.string(body, "ca_phase", false), fingerprints);
         Map<String, Object> out = heartbeatMessage();
         out.put("renew", shouldRenew(presented, now));
         return out;
@@ -395,7 +408,7 @@ public final class FederationService {
     /** The peer's side of renewal: issue under the key that signs now and revoke the superseded certificate. */
     public Map<String, Object> handleRenew(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
         requireProtocol(body);
-        byte[] csr = string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
+        byte[] csr = Bodies.string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
         IssuedCertificate issued = hub.tx().inTransaction(c -> {
             IssuedCertificate next = hub.authority().issue(c, peer.id().toString(), peer.hubId(), csr);
             hub.authority().revoke(c, presented.serial(), "superseded by " + next.serial());
@@ -457,16 +470,5 @@ public final class FederationService {
                     + v + ", this hub speaks " + PROTOCOL_VERSION + "; upgrade the older hub",
                     Map.of("ours", PROTOCOL_VERSION, "theirs", String.valueOf(v)));
         }
-    }
-
-    private static String string(Map<String, Object> body, String key, boolean required) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s) || s.isBlank() || s.length() > 65_536) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
-        }
-        return s;
     }
 }

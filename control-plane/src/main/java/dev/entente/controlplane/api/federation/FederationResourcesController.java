@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.federation;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.federation.PeerAuthenticator;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.grant.Grant;
@@ -20,7 +21,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,14 +71,14 @@ public class FederationResourcesController {
                                    @Nullable @Body Map<String, Object> body) {
         return decided(() -> {
             Grant grant = authorize(request, Permission.WRITE);
-            String instance = string(body, "instance_id");
-            String network = string(body, "network_id");
+            String instance = Bodies.string(body, "instance_id", false);
+            String network = Bodies.string(body, "network_id", false);
             if (!placeable(grant.instanceIds(), instance) || !placeable(grant.networkIds(), network)) {
                 throw new EntenteException(ErrorCode.GRANT_SCOPE_MISMATCH, "the resource's instance " + instance
                         + " / network " + network + " is outside the grant's instances " + grant.instanceIds()
                         + " / networks " + grant.networkIds());
             }
-            Resource r = hub.resources().put(kind, name, instance, network, attributes(body));
+            Resource r = hub.resources().put(kind, name, instance, network, Bodies.attributes(body));
             hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", "peer:" + grant.peerId(),
                     kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
             return r.toMap();
@@ -123,24 +123,5 @@ public class FederationResourcesController {
             hub.metrics().federationDecision(e.code().code());
             throw e;
         }
-    }
-
-    private static String string(Map<String, Object> body, String key) {
-        Object v = body == null ? null : body.get(key);
-        if (v != null && !(v instanceof String)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a string");
-        }
-        return (String) v;
-    }
-
-    private static Map<String, String> attributes(Map<String, Object> body) {
-        Object v = body == null ? null : body.get("attributes");
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof Map<?, ?> m) {
-            m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? null : String.valueOf(val)));
-        } else if (v != null) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
-        }
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.grant;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.approval.ApprovalActions;
 import dev.entente.controlplane.hub.Durations;
@@ -10,8 +11,6 @@ import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
-import dev.entente.federation.grant.IssuedGrant;
-import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -50,16 +49,16 @@ public class GrantController {
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Peer peer = peer(string(body, "peer", true));
-        List<String> scopes = list(body, "scopes");
+        Peer peer = hub.federation().peer(Bodies.string(body, "peer", true));
+        List<String> scopes = Bodies.strings(body, "scopes");
         scopes(scopes);
-        String ttl = string(body, "expires_in", false);
+        String ttl = Bodies.string(body, "expires_in", false);
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("peer_id", peer.id().toString());
         args.put("scopes", scopes);
-        args.put("instances", list(body, "instances"));
-        args.put("networks", list(body, "networks"));
-        args.put("cidrs", list(body, "cidrs"));
+        args.put("instances", Bodies.strings(body, "instances"));
+        args.put("networks", Bodies.strings(body, "networks"));
+        args.put("cidrs", Bodies.strings(body, "cidrs"));
         args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse(ttl)));
         if (!scopes.contains("write")) {
             // read grants are not sensitive enough for the two-person rule
@@ -72,7 +71,7 @@ public class GrantController {
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        List<Grant> grants = peer == null ? hub.grants().list() : hub.grants().listForPeer(peer(peer).id());
+        List<Grant> grants = peer == null ? hub.grants().list() : hub.grants().listForPeer(hub.federation().peer(peer).id());
         return grants.stream().map(Grant::toMap).toList();
     }
 
@@ -87,7 +86,7 @@ public class GrantController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Grant g = grant(id);
-        String reason = string(body, "reason", false);
+        String reason = Bodies.string(body, "reason", false);
         hub.grantLifecycle().revoke(g.id(), operator.subject(), reason == null ? "revoked by " + operator.subject() : reason);
         return grant(id).toMap();
     }
@@ -141,18 +140,6 @@ public class GrantController {
         return new EntenteException(ErrorCode.NOT_FOUND, "no grant " + id + "; 'entente grants list' shows them");
     }
 
-    private Peer peer(String idOrName) {
-        try {
-            return hub.federation().peers().find(UUID.fromString(idOrName)).orElseThrow(() -> noPeer(idOrName));
-        } catch (IllegalArgumentException e) {
-            return hub.federation().peers().findByName(idOrName).orElseThrow(() -> noPeer(idOrName));
-        }
-    }
-
-    private static EntenteException noPeer(String id) {
-        return new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id + "; 'entente peers list' shows ids and names");
-    }
-
     static Set<dev.entente.federation.grant.Permission> scopes(List<String> names) {
         Set<dev.entente.federation.grant.Permission> out = EnumSet.noneOf(dev.entente.federation.grant.Permission.class);
         for (String n : names) {
@@ -163,27 +150,5 @@ public class GrantController {
             }
         }
         return out;
-    }
-
-    static String string(Map<String, Object> body, String key, boolean required) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
-        }
-        return s;
-    }
-
-    static List<String> list(Map<String, Object> body, String key) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> l) || l.stream().anyMatch(x -> !(x instanceof String))) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a list of strings");
-        }
-        return l.stream().map(String.class::cast).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.operator;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
@@ -42,15 +43,15 @@ public class OperatorTokenController {
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Body Map<String, Object> body) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
-        String subject = string(body, "subject");
+        String subject = Bodies.string(body, "subject", false);
         if (subject == null || !subject.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST,
                     "subject must be 1-64 characters of letters, digits, '.', '_', '@' or '-'");
         }
-        String roleName = string(body, "role");
+        String roleName = Bodies.string(body, "role", false);
         Role role = Role.parse(roleName == null ? "" : roleName).orElseThrow(() -> new EntenteException(
                 ErrorCode.INVALID_REQUEST, "role must be one of admin, operator, approver, viewer"));
-        String ttlText = string(body, "expires_in");
+        String ttlText = Bodies.string(body, "expires_in", false);
         Duration ttl = ttlText == null ? DEFAULT_TTL : Durations.parse(ttlText);
         if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "expires_in must be between 1s and 365d");
@@ -69,13 +70,5 @@ public class OperatorTokenController {
         out.put("roles", List.of(role.value()));
         out.put("expires_at", issued.expiresAt().toString());
         return HttpResponse.created(out);
-    }
-
-    private static String string(Map<String, Object> body, String key) {
-        Object v = body == null ? null : body.get(key);
-        if (v != null && !(v instanceof String)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a string");
-        }
-        return (String) v;
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.peer;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin. */
 @Controller("/api/v1/peers")
@@ -45,13 +45,13 @@ public class PeerController {
     @Get("/{id}")
     public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return detailed(find(id), hub.clock().instant());
+        return detailed(hub.federation().peer(id), hub.clock().instant());
     }
 
     @Post
     public HttpResponse<Map<String, Object>> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        String name = string(body, "name", true);
+        String name = Bodies.string(body, "name", true);
         dev.entente.federation.peer.PeerRepository.validateName(name);
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("name", name);
@@ -62,43 +62,43 @@ public class PeerController {
     @Post("/{id}/token")
     public Map<String, Object> token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        return proposal(federation().newToken(find(id).id(), ttl(body), operator.subject()));
+        return proposal(federation().newToken(hub.federation().peer(id).id(), ttl(body), operator.subject()));
     }
 
     @Post("/accept")
     public HttpResponse<Map<String, Object>> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("token", string(body, "token", true));
-        args.put("name", string(body, "name", false));
+        args.put("token", Bodies.string(body, "token", true));
+        args.put("name", Bodies.string(body, "name", false));
         return gated("peer.accept", operator, args, true);
     }
 
     @Post("/{id}/suspend")
     public Map<String, Object> suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        Peer peer = find(id);
-        federation().lifecycle().suspend(peer.id(), operator.subject(), string(body, "reason", false));
-        return Map.of("peer", find(id).toMap());
+        Peer peer = hub.federation().peer(id);
+        federation().lifecycle().suspend(peer.id(), operator.subject(), Bodies.string(body, "reason", false));
+        return Map.of("peer", hub.federation().peer(id).toMap());
     }
 
     @Post("/{id}/resume")
     public Map<String, Object> resume(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal operator = write(request);
-        federation().lifecycle().resume(find(id).id(), operator.subject());
-        return Map.of("peer", find(id).toMap());
+        federation().lifecycle().resume(hub.federation().peer(id).id(), operator.subject());
+        return Map.of("peer", hub.federation().peer(id).toMap());
     }
 
     @Post("/{id}/revoke")
     public HttpResponse<Map<String, Object>> revoke(HttpRequest<?> request, @PathVariable String id,
                                                     @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        String reason = string(body, "reason", false);
+        String reason = Bodies.string(body, "reason", false);
         if (reason == null || reason.isBlank()) {
             throw new EntenteException(ErrorCode.PEER_REASON_REQUIRED, "revoking a peer needs --reason");
         }
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("peer_id", find(id).id().toString());
+        args.put("peer_id", hub.federation().peer(id).id().toString());
         args.put("reason", reason);
         return gated("peer.revoke", operator, args, false);
     }
@@ -116,11 +116,11 @@ public class PeerController {
     @Post("/{id}/repin")
     public Map<String, Object> repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        String fp = string(body, "fingerprint", true).toLowerCase().replace(":", "");
+        String fp = Bodies.string(body, "fingerprint", true).toLowerCase().replace(":", "");
         if (!fp.matches("[0-9a-f]{64}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "fingerprint must be the SHA-256 of the peer's certificate: 64 hex digits");
         }
-        Peer peer = federation().peers().repin(find(id).id(), List.of(fp));
+        Peer peer = federation().peers().repin(hub.federation().peer(id).id(), List.of(fp));
         hub.tx().inTransaction(c -> hub.audit().append(c, dev.entente.lifecycle.audit.AuditEvent.of("peer.repinned",
                 operator.subject(), peer.id().toString(), Map.of("fingerprint", fp))));
         return Map.of("peer", peer.toMap());
@@ -150,21 +150,8 @@ public class PeerController {
     }
 
     private Duration ttl(Map<String, Object> body) {
-        String ttl = string(body, "ttl", false);
+        String ttl = Bodies.string(body, "ttl", false);
         return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse(ttl);
-    }
-
-    private Peer find(String id) {
-        try {
-            UUID uuid = UUID.fromString(id);
-            return federation().peers().find(uuid).orElseThrow(() -> notFound(id));
-        } catch (IllegalArgumentException e) {
-            return federation().peers().findByName(id).orElseThrow(() -> notFound(id));
-        }
-    }
-
-    private static EntenteException notFound(String id) {
-        return new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id + "; 'entente peers list' shows ids and names");
     }
 
     private static OperatorPrincipal write(HttpRequest<?> request) {
@@ -175,16 +162,5 @@ public class PeerController {
 
     private FederationService federation() {
         return hub.federation();
-    }
-
-    private static String string(Map<String, Object> body, String key, boolean required) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
-        }
-        return s;
     }
 }

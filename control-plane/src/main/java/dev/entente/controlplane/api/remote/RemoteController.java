@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.remote;
 
+import dev.entente.controlplane.api.Bodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
@@ -16,7 +17,6 @@ import io.micronaut.http.annotation.Post;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code POST /api/v1/remote/resources}: this hub calls a peer's federation API with its node
@@ -34,11 +34,11 @@ public class RemoteController {
     @Post("/resources")
     public JsonNode resources(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        Peer peer = peer(string(body, "peer", true));
+        Peer peer = hub.federation().peer(Bodies.string(body, "peer", true));
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Authorization", "Bearer " + string(body, "grant", true));
-        String instance = string(body, "instance", false);
-        String network = string(body, "network", false);
+        headers.put("Authorization", "Bearer " + Bodies.string(body, "grant", true));
+        String instance = Bodies.string(body, "instance", false);
+        String network = Bodies.string(body, "network", false);
         if (instance != null) {
             headers.put(FederationResourcesController.INSTANCE_HEADER, instance);
         }
@@ -55,28 +55,5 @@ public class RemoteController {
             }
             throw e;
         }
-    }
-
-    private Peer peer(String idOrName) {
-        try {
-            return hub.federation().peers().find(UUID.fromString(idOrName)).orElseThrow(() -> noPeer(idOrName));
-        } catch (IllegalArgumentException e) {
-            return hub.federation().peers().findByName(idOrName).orElseThrow(() -> noPeer(idOrName));
-        }
-    }
-
-    private static EntenteException noPeer(String id) {
-        return new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id + "; 'entente peers list' shows ids and names");
-    }
-
-    private static String string(Map<String, Object> body, String key, boolean required) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
-        }
-        return s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.resource;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
@@ -17,7 +18,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +41,7 @@ public class ResourceController {
                                    @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Resource r = hub.resources().put(kind, name, string(body, "instance_id"), string(body, "network_id"), attributes(body));
+        Resource r = hub.resources().put(kind, name, Bodies.string(body, "instance_id", false), Bodies.string(body, "network_id", false), Bodies.attributes(body));
         hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", operator.subject(),
                 kind + "/" + name, r.toMap())));
         return r.toMap();
@@ -57,31 +57,5 @@ public class ResourceController {
         hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.deleted", operator.subject(),
                 kind + "/" + name, Map.of())));
         return Map.of("deleted", kind + "/" + name);
-    }
-
-    static String string(Map<String, Object> body, String key) {
-        Object v = body == null ? null : body.get(key);
-        if (v != null && !(v instanceof String)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a string");
-        }
-        return (String) v;
-    }
-
-    static Map<String, String> attributes(Map<String, Object> body) {
-        Object v = body == null ? null : body.get("attributes");
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> {
-            if (!(val instanceof String s)) {
-                throw new EntenteException(ErrorCode.INVALID_REQUEST, "attribute " + k + " must be a string");
-            }
-            out.put(String.valueOf(k), s);
-        });
-        return out;
     }
 }
