@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.controlplane.findings.FindingsScanner;
 import dev.entente.federation.peer.StaleSweeper;
 import dev.entente.heartbeat.schedule.Task;
 import dev.entente.heartbeat.schedule.TaskRegistry;
@@ -14,13 +15,14 @@ import java.time.Instant;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
- * PostgreSQL): heartbeats to peers, the stale sweep, and the expiry of acceptance tokens, grants and approval requests. Every hub process runs it unless told
+ * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and approval requests, and the governance scan. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
 public final class HubWorker implements AutoCloseable {
     public static final String HEARTBEAT_TASK = "heartbeat_sender";
     public static final String APPROVAL_EXPIRY_TASK = "approval_expiry";
+    public static final String GOVERNANCE_SCAN_TASK = FindingsScanner.TASK;
     private final WorkerScheduler scheduler;
 
     private HubWorker(WorkerScheduler scheduler) {
@@ -57,6 +59,21 @@ public final class HubWorker implements AutoCloseable {
                 @Override
                 public void run(Instant now) {
                     hub.approvals().expireDue(now);
+                }
+            }, hub.settings().sweepInterval());
+            FindingsScanner scanner = new FindingsScanner(hub);
+            scheduler.schedule(new Task() {
+                @Override
+                public String name() {
+                    return GOVERNANCE_SCAN_TASK;
+                }
+
+                @Override
+                public void run(Instant now) throws Exception {
+                    // The hub's clock, not the firing time: the conditions are the doctor's, and
+                    // doctor judges them against the hub's clock; judging them against another
+                    // time would open and resolve findings the doctor disagrees with.
+                    scanner.scan(hub.clock().instant());
                 }
             }, hub.settings().sweepInterval());
             scheduler.start();
