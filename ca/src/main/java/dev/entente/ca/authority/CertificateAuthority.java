@@ -2,6 +2,7 @@ package dev.entente.ca.authority;
 
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
@@ -37,7 +38,7 @@ import java.util.Optional;
  */
 public final class CertificateAuthority {
     /** The audit actor of CA events. */
-    public static final String ACTOR = "federation-ca";
+    public static final String ACTOR = EventSource.CA.actor();
     private static final String KP_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
     private final Tx tx;

@@ -14,7 +14,7 @@ import java.util.Map;
 @Command(name = "audit", description = "The HMAC-chained audit log.",
         subcommands = {AuditCommand.Ls.class, AuditCommand.Verify.class, AuditCommand.RotateKey.class})
 final class AuditCommand {
-    @Command(name = "ls", description = "List audit events, newest first.")
+    @Command(name = "ls", description = "List what operators and peers did, newest first (the hub's own events: entente events).")
     static final class Ls extends ClientCommand {
         @Option(names = "--type", paramLabel = "T", description = "Only events of this type, e.g. access.denied.")
         String type;
@@ -25,9 +25,15 @@ final class AuditCommand {
         @Option(names = "--limit", paramLabel = "N", description = "At most N events (default 100).")
         Integer limit;
 
+        @Option(names = "--all", description = "Include the hub's own events (sweeps, handshakes, renewals...).")
+        boolean all;
+
         @Override
         public Integer call() {
             List<String> query = new ArrayList<>();
+            if (all) {
+                query.add("all=true");
+            }
             if (type != null) {
                 query.add("type=" + URLEncoder.encode(type, StandardCharsets.UTF_8));
             }

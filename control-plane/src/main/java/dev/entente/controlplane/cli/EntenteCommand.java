@@ -20,7 +20,7 @@ import java.util.Set;
 @Command(name = "entente", mixinStandardHelpOptions = true, version = "entente 0.1.0",
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
         subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
-                AuditCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
+                AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
                 RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EntenteCommand {

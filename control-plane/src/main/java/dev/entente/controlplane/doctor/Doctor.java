@@ -28,6 +28,7 @@ public final class Doctor {
         all.addAll(HubChecks.all());
         all.addAll(PeerChecks.all());
         all.addAll(RotationChecks.all());
+        all.addAll(DeadlineChecks.all());
         all.add(AuditCheck.CHAIN);
         all.sort(Comparator.comparing(DoctorCheck::code));
         return new Doctor(all);

@@ -36,7 +36,11 @@ public enum DoctorCode {
     /** The audit HMAC chain does not verify. */
     DR014("audit_chain_broken", Severity.ERROR, "operators-and-admin-api.md"),
     /** A peer no longer serves the TLS certificate we pin for it. */
-    DR015("pinned_fingerprint_not_served", Severity.ERROR, "tls-and-pinning.md");
+    DR015("pinned_fingerprint_not_served", Severity.ERROR, "tls-and-pinning.md"),
+    /** A pending approval request has less than a quarter of its window left, or none. */
+    DR016("approval_near_timeout", Severity.WARNING, "approvals.md"),
+    /** An active grant expires within 7 days. */
+    DR017("grant_expiring", Severity.WARNING, "grants-and-federation-api.md");
 
     private final String checkName;
     private final Severity severity;

@@ -15,6 +15,7 @@ import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import org.slf4j.Logger;
@@ -240,7 +241,7 @@ public final class FederationService {
             // proposer has it, so the link still comes up. Say so instead of failing the accept.
             LOG.warn("handshake step 3 with {} did not get through yet ({}); heartbeats will retry it",
                     claims.url(), e.getMessage());
-            peers.countHeartbeatFailed(created.id(), e.code().code() + ": " + e.detail());
+            deliveryFailed(created.id(), e.code().code() + ": " + e.detail());
         }
         return peers.find(created.id()).orElseThrow();
     }
@@ -367,7 +368,7 @@ public final class FederationService {
                 complete(peer); // the proposer may have missed step 3; it is idempotent there
             }
             JsonNode answer = clientFor(peer).post("federation/v1/heartbeat", heartbeatMessage());
-            peers.countHeartbeatSent(peer.id());
+            delivered(peer.id());
             List<String> theirs = new ArrayList<>();
             answer.path("tls_fingerprints").forEach(f -> theirs.add(f.asText()));
             if (!theirs.isEmpty() && !Set.copyOf(theirs).equals(Set.copyOf(peer.pinnedFingerprints()))) {
@@ -378,13 +379,54 @@ public final class FederationService {
             }
             return new SendResult(peer.id(), true, null);
         } catch (EntenteException e) {
-            peers.countHeartbeatFailed(peer.id(), e.code().code() + ": " + e.detail());
+            deliveryFailed(peer.id(), e.code().code() + ": " + e.detail());
             return new SendResult(peer.id(), false, e.code().code());
         } catch (RuntimeException e) {
             LOG.warn("heartbeat to peer {} failed", peer.id(), e);
-            peers.countHeartbeatFailed(peer.id(), String.valueOf(e));
+            deliveryFailed(peer.id(), String.valueOf(e));
             return new SendResult(peer.id(), false, "internal_error");
         }
+    }
+
+    /**
+     * Counts a delivered heartbeat; the first success after failures is a
+     * {@code heartbeat.delivery_recovered} event, so {@code entente events} shows when a link healed.
+     */
+    private void delivered(UUID peerId) {
+        hub.tx().inTransaction(c -> {
+            String cleared = peers.countHeartbeatSent(c, peerId);
+            if (cleared != null) {
+                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, "heartbeat.delivery_recovered",
+                        peerId.toString(), Map.of("previous_error", cleared)));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Counts a failed heartbeat; the first failure after a success (or with another error code) is
+     * a {@code heartbeat.delivery_failed} event. Repeats of the same code are only counted: a peer
+     * down for a day would otherwise write 2,880 identical events.
+     */
+    private void deliveryFailed(UUID peerId, String error) {
+        hub.tx().inTransaction(c -> {
+            String before = peers.countHeartbeatFailed(c, peerId, error);
+            if (before == null || !errorCode(error).equals(errorCode(before))) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("error", error);
+                if (before != null) {
+                    details.put("previous_error", before);
+                }
+                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, "heartbeat.delivery_failed",
+                        peerId.toString(), details));
+            }
+            return null;
+        });
+    }
+
+    private static String errorCode(String error) {
+        int colon = error.indexOf(':');
+        return colon < 0 ? error : error.substring(0, colon);
     }
 
     // ---------------------------------------------------------------- renewal
@@ -401,7 +443,7 @@ public final class FederationService {
         }
         String keyId = storeNodeKey(peer.id(), nodeKey, cert);
         credentials.recordClientCertificate(peer.id(), pem, keyId);
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("peer.client_cert_renewed", PeerLifecycle.SYSTEM_ACTOR,
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(EventSource.RENEWAL, "peer.client_cert_renewed",
                 peer.id().toString(), Map.of("not_after", cert.getNotAfter().toInstant().toString()))));
     }
 

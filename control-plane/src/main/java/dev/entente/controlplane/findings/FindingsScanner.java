@@ -1,13 +1,12 @@
 package dev.entente.controlplane.findings;
 
 import dev.entente.controlplane.doctor.Doctor;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.controlplane.doctor.DoctorCheck;
 import dev.entente.controlplane.doctor.DoctorCode;
 import dev.entente.controlplane.doctor.Finding;
 import dev.entente.controlplane.doctor.Severity;
 import dev.entente.controlplane.hub.HubRuntime;
-import dev.entente.federation.grant.Grant;
-import dev.entente.federation.grant.GrantState;
 import dev.entente.lifecycle.audit.AuditEvent;
 
 import java.sql.Connection;
@@ -15,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,10 +28,9 @@ import java.util.UUID;
  * The governance scan: computes which conditions hold now and stores them as findings, opening
  * new ones and closing those whose condition cleared.
  *
- * <p>The peer, certificate and rotation conditions are the doctor's own checks (DR006, DR003,
- * DR012, DR007), run as they are, so the scan and {@code entente doctor} never disagree about
- * what is wrong; only the codes differ, because findings are named for the condition rather than
- * numbered. {@code grant_expiring} has no doctor check and is computed here.
+ * <p>The conditions are the doctor's own checks (DR006, DR003, DR012, DR007, DR017), run as they
+ * are, so the scan and {@code entente doctor} never disagree about what is wrong; only the codes
+ * differ, because findings are named for the condition rather than numbered.
  *
  * <p>Safe to run twice and on two replicas at once: the store is a partial unique index on open
  * {@code (code, subject)}, opening is {@code INSERT ... ON CONFLICT DO UPDATE}, closing is an
@@ -43,19 +40,18 @@ import java.util.UUID;
 public final class FindingsScanner {
     /** The scheduled task's name in {@code worker_runs} and Quartz. */
     public static final String TASK = "governance_scan";
-    /** An active grant expiring within this window is reported: a week leaves time to re-issue. */
-    public static final Duration GRANT_EXPIRY_WINDOW = Duration.ofDays(7);
     /** Subject of a finding about the hub itself (the doctor gives none). */
     public static final String HUB_SUBJECT = "hub";
     /** The actor of the audit events: the scan runs for nobody in particular. */
-    static final String ACTOR = "system";
+    static final String ACTOR = EventSource.GOVERNANCE.actor();
 
     /** Doctor code to finding code; the checks run in the doctor's code order. */
     private static final Map<DoctorCode, String> FROM_DOCTOR = Map.of(
             DoctorCode.DR006, "stale_accepted_without_handshake",
             DoctorCode.DR003, "cert_expiring",
             DoctorCode.DR012, "rotation_stalled",
-            DoctorCode.DR007, "peer_degraded_long");
+            DoctorCode.DR007, "peer_degraded_long",
+            DoctorCode.DR017, "grant_expiring");
     /** Every code a finding may carry. */
     public static final List<String> CODES = List.of("stale_accepted_without_handshake", "cert_expiring",
             "rotation_stalled", "peer_degraded_long", "grant_expiring");
@@ -90,14 +86,6 @@ public final class FindingsScanner {
                 String subject = f.subject() == null ? HUB_SUBJECT : f.subject();
                 // keyed like the unique index, so one statement never meets its own row twice
                 out.putIfAbsent(code + "\n" + subject, new Observed(code, subject, f.severity(), f.diagnosis()));
-            }
-        }
-        for (Grant g : hub.grants().list()) {
-            if (g.state() == GrantState.ACTIVE && !g.isExpired(now) && g.expiresAt().isBefore(now.plus(GRANT_EXPIRY_WINDOW))) {
-                String subject = g.id().toString();
-                out.putIfAbsent("grant_expiring\n" + subject, new Observed("grant_expiring", subject, Severity.WARNING,
-                        "grant " + g.id() + " of peer " + g.peerId() + " expires at " + g.expiresAt()
-                                + "; issue a replacement before then"));
             }
         }
         return List.copyOf(out.values());

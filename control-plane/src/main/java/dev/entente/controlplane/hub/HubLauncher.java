@@ -1,6 +1,7 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.ApplicationContext;
@@ -85,7 +86,7 @@ public final class HubLauncher {
             }
             HubBootstrap.writeLocalFiles(runtime);
             HubRuntime r = runtime;
-            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of("hub.started", "system", r.hubId(),
+            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, "hub.started", r.hubId(),
                     Map.of("listening", r.listening(), "database", r.databaseKind(),
                             "tls_fingerprint", r.tls().current().fingerprint()))));
             boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);

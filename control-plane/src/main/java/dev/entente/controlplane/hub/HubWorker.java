@@ -31,7 +31,7 @@ public final class HubWorker implements AutoCloseable {
 
     public static HubWorker start(HubRuntime hub) {
         WorkerScheduler scheduler = new WorkerScheduler(hub.tx().dataSource(), WorkerSchedulerConfiguration.DEFAULTS,
-                new TaskRegistry(), hub.clock());
+                new TaskRegistry(), hub.clock(), hub.audit());
         try {
             scheduler.schedule(new Task() {
                 @Override

@@ -100,7 +100,7 @@ class FindingsSpec extends Specification {
         later.resolved().isEmpty()
         open*.code as Set == ['cert_expiring', 'grant_expiring', 'stale_accepted_without_handshake'] as Set
         open.find { it.code == 'stale_accepted_without_handshake' }.detail =~ /peer hub-far stuck in accepted for 2h/
-        open.find { it.code == 'grant_expiring' }.detail.contains(peerId)
+        open.find { it.code == 'grant_expiring' }.detail.contains('of peer hub-far')
         audited('finding.opened') == 3
     }
 

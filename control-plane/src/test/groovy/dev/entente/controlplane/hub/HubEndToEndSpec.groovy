@@ -190,14 +190,19 @@ class HubEndToEndSpec extends Specification {
         sql?.close()
     }
 
-    def "audit ls filters by type and time"() {
+    def "audit ls filters by type and time; the hub's own events need --all (or entente events)"() {
         when:
-        def r = cli('audit', 'ls', '--type', 'hub.started', '--since', '10m', '--output', 'json')
+        def audit = cli('audit', 'ls', '--type', 'hub.started', '--since', '10m', '--output', 'json')
+        def all = cli('audit', 'ls', '--all', '--type', 'hub.started', '--since', '10m', '--output', 'json')
+        def events = cli('events', '--source', 'hub', '--type', 'hub.started', '--since', '10m', '--output', 'json')
 
         then:
-        r.code == 0
-        r.json.size() == 1
-        r.json[0].type == 'hub.started'
+        audit.code == 0
+        audit.json == []
+        all.json*.type == ['hub.started']
+        all.json[0].actor == 'system:hub'
+        all.json[0].source == 'hub'
+        events.json == all.json
     }
 
     private Map cli(String... args) {

@@ -1,6 +1,7 @@
 package dev.entente.federation.grant;
 
 import dev.entente.federation.peer.PeerRevocationHook;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.engine.BulkEffect;
@@ -37,7 +38,7 @@ import java.util.UUID;
  */
 public final class GrantLifecycle {
     /** Actor recorded for moves the hub makes itself (expiry, revocation with the peer). */
-    public static final String SYSTEM_ACTOR = "system";
+    public static final String SYSTEM_ACTOR = EventSource.GRANT_EXPIRY.actor();
     /** Grants per batch of {@link #expireDue}: per set-based update and per audit event. */
     public static final int EXPIRY_BATCH = 1_000;
 

@@ -1,6 +1,7 @@
 package dev.entente.federation.peer;
 
 import dev.entente.lifecycle.engine.BulkEffect;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.engine.BulkTransitionResult;
 import dev.entente.lifecycle.engine.Effect;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
@@ -39,8 +40,8 @@ import java.util.UUID;
  * one audit event per batch.
  */
 public final class PeerLifecycle {
-    /** Actor recorded for moves the hub makes itself (the stale sweep). */
-    public static final String SYSTEM_ACTOR = "system";
+    /** Actor recorded for the stale sweep's moves. */
+    public static final String SYSTEM_ACTOR = EventSource.HEARTBEAT_SWEEP.actor();
 
     /**
      * The definition: table {@code peers}, audit types {@code peer.<state>}. Public so the
@@ -131,7 +132,7 @@ public final class PeerLifecycle {
         context.put(PeerTransitions.DRILL_MODE, configuration.drillMode());
         Map<String, Object> details = remote == null ? Map.of() : Map.of("hub_id", remote.hubId());
         TransitionResult<PeerState> result = engine.apply(DEFINITION, id, PeerEvent.ACCEPT,
-                remote == null ? SYSTEM_ACTOR : remote.hubId(), context, details, (c, row, from, to, ctx) -> {
+                EventSource.HANDSHAKE.actor(), context, details, (c, row, from, to, ctx) -> {
                     StringBuilder sql = new StringBuilder("UPDATE peers SET token_digest = NULL, state_since = ?");
                     if (remote != null) {
                         sql.append(", hub_id = ?, url = ?, pinned_fingerprints = ?");
@@ -179,7 +180,7 @@ public final class PeerLifecycle {
         context.put(PeerTransitions.NOW, now);
         Map<String, Object> details = new LinkedHashMap<>();
         putIfPresent(details, "node_cert_serial", nodeCertSerial);
-        return engine.apply(DEFINITION, id, PeerEvent.ENROLL, SYSTEM_ACTOR, context, details,
+        return engine.apply(DEFINITION, id, PeerEvent.ENROLL, EventSource.HANDSHAKE.actor(), context, details,
                 (c, row, from, to, ctx) -> {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET node_cert_serial = ?, "
                             + "node_cert_not_after = ?, node_cert_signer_fingerprint = ?, client_cert_pem = ?, "
@@ -230,7 +231,7 @@ public final class PeerLifecycle {
                 ps.executeUpdate();
             }
         };
-        String actor = "peer:" + id;
+        String actor = EventSource.HEARTBEAT.actor();
         if (ACTIVE_HEARTBEAT_IS_QUIET) {
             // The common case, thousands a minute: an active peer's heartbeat is a quiet internal
             // transition in the table, so it is only its effect. One auto-commit UPDATE guarded by

@@ -227,14 +227,50 @@ public final class PeerRepository {
      * concurrent transition of the same peer conflict.
      */
     public void countHeartbeatSent(UUID id) {
-        update("UPDATE peers SET heartbeats_sent = heartbeats_sent + 1, last_heartbeat_error = NULL WHERE id = ?",
-                id, null);
+        tx.inTransaction(c -> countHeartbeatSent(c, id));
+    }
+
+    /**
+     * {@link #countHeartbeatSent(UUID)} on the caller's transaction.
+     *
+     * @return the delivery error this success clears, null when the last delivery worked too
+     */
+    public String countHeartbeatSent(Connection c, UUID id) throws SQLException {
+        return countDelivery(c, id, "heartbeats_sent = p.heartbeats_sent + 1, last_heartbeat_error = NULL", null);
     }
 
     /** Counts a heartbeat we failed to deliver and records why (a plain update, see {@link #countHeartbeatSent}). */
     public void countHeartbeatFailed(UUID id, String error) {
-        update("UPDATE peers SET heartbeats_failed = heartbeats_failed + 1, last_heartbeat_error = ? WHERE id = ?",
-                id, error == null ? "unknown error" : error);
+        tx.inTransaction(c -> countHeartbeatFailed(c, id, error));
+    }
+
+    /**
+     * {@link #countHeartbeatFailed(UUID, String)} on the caller's transaction.
+     *
+     * @return the delivery error recorded before this one, null when the last delivery worked
+     */
+    public String countHeartbeatFailed(Connection c, UUID id, String error) throws SQLException {
+        return countDelivery(c, id, "heartbeats_failed = p.heartbeats_failed + 1, last_heartbeat_error = ?",
+                error == null ? "unknown error" : error);
+    }
+
+    /** One counting update that also returns the error it replaced, read under the same row lock. */
+    private String countDelivery(Connection c, UUID id, String set, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE peers p SET " + set
+                + " FROM (SELECT id, last_heartbeat_error FROM peers WHERE id = ? FOR UPDATE) old"
+                + " WHERE p.id = old.id RETURNING old.last_heartbeat_error")) {
+            int i = 1;
+            if (value != null) {
+                ps.setString(i++, value);
+            }
+            ps.setObject(i, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(id);
+                }
+                return rs.getString(1);
+            }
+        }
     }
 
     /**
@@ -329,22 +365,6 @@ public final class PeerRepository {
                     "this remote hub is already linked as another peer; revoke that peer first", e));
         }
         return Optional.empty();
-    }
-
-    private void update(String sql, UUID id, String value) {
-        int n = tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (value != null) {
-                    ps.setString(i++, value);
-                }
-                ps.setObject(i, id);
-                return ps.executeUpdate();
-            }
-        });
-        if (n == 0) {
-            throw notFound(id);
-        }
     }
 
     private static EntenteException notFound(UUID id) {

@@ -1,5 +1,8 @@
 package dev.entente.heartbeat.schedule;
 
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
 
 import javax.sql.DataSource;
@@ -11,12 +14,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The {@code worker_runs} table: the last start, end, duration, outcome and error of every
  * task, whichever replica ran it. {@link TaskRunner} writes it; doctor and metrics read it.
+ *
+ * <p>With an audit log, a task that starts failing (or recovers) leaves a {@code worker.task_failed}
+ * ({@code worker.task_recovered}) event from source {@code worker}: once per change, not per run,
+ * so a task failing every minute for a day is one event, not 1,440.
  */
 public final class WorkerRuns {
     /** Errors are kept short: the log has the stack trace, the table only says what broke. */
@@ -26,9 +35,16 @@ public final class WorkerRuns {
             "task, last_started_at, last_finished_at, last_duration_ms, last_outcome, last_error, runs";
 
     private final Tx tx;
+    private final AuditLog audit;
 
     public WorkerRuns(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    /** @param audit where failures and recoveries are recorded; null records none */
+    public WorkerRuns(DataSource dataSource, AuditLog audit) {
         this.tx = new Tx(dataSource);
+        this.audit = audit;
     }
 
     /** Records that a run of {@code task} started; the row is created on the first run. */
@@ -51,6 +67,27 @@ public final class WorkerRuns {
     public void recordFinish(String task, Instant startedAt, Instant finishedAt, Duration duration,
                              RunOutcome outcome, String error) {
         tx.inTransaction(c -> {
+            String before = null;
+            if (audit != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT last_outcome FROM worker_runs WHERE task = ? FOR UPDATE")) {
+                    ps.setString(1, task);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        before = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                boolean wasOk = before == null || before.equals(RunOutcome.OK.code());
+                if (wasOk != (outcome == RunOutcome.OK)) {
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("outcome", outcome.code());
+                    details.put("previous_outcome", before);
+                    if (error != null) {
+                        details.put("error", truncate(error));
+                    }
+                    audit.append(c, AuditEvent.of(EventSource.WORKER,
+                            outcome == RunOutcome.OK ? "worker.task_recovered" : "worker.task_failed", task, details));
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO worker_runs (task, last_started_at, last_finished_at, last_duration_ms,
                                              last_outcome, last_error, runs)

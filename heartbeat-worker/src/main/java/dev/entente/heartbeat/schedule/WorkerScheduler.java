@@ -1,5 +1,6 @@
 package dev.entente.heartbeat.schedule;
 
+import dev.entente.lifecycle.audit.AuditLog;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -78,10 +79,16 @@ public final class WorkerScheduler implements AutoCloseable {
      * @param clock      the clock {@code worker_runs} timestamps come from
      */
     public WorkerScheduler(DataSource dataSource, WorkerSchedulerConfiguration config, TaskRegistry tasks, Clock clock) {
+        this(dataSource, config, tasks, clock, null);
+    }
+
+    /** As above; a task that starts failing or recovers is recorded in {@code audit} (null: nowhere). */
+    public WorkerScheduler(DataSource dataSource, WorkerSchedulerConfiguration config, TaskRegistry tasks, Clock clock,
+                           AuditLog audit) {
         this.dataSource = dataSource;
         this.config = config;
         this.tasks = tasks;
-        WorkerRuns runs = new WorkerRuns(dataSource);
+        WorkerRuns runs = new WorkerRuns(dataSource, audit);
         Map<Class<?>, Object> injectables = new HashMap<>();
         injectables.put(TaskRunner.class, new TaskRunner(tasks, runs, clock));
         injectables.put(TaskRegistry.class, tasks);

@@ -1,12 +1,16 @@
 package dev.entente.heartbeat.schedule
 
 import com.zaxxer.hikari.HikariDataSource
+import dev.entente.lifecycle.audit.AuditKey
+import dev.entente.lifecycle.audit.AuditKeyring
+import dev.entente.lifecycle.audit.AuditLog
 import dev.entente.testkit.PostgresFixture
 import groovy.sql.Sql
 import spock.lang.Shared
 import spock.lang.Specification
 import spock.util.concurrent.PollingConditions
 
+import java.time.Clock
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
@@ -85,6 +89,34 @@ class WorkerSchedulerSpec extends Specification {
         replica.interval('boom') == Optional.of(Duration.ofSeconds(1))
         triggerState('boom') != 'ERROR'
         conditions.eventually { assert runs.find('boom').get().runs() >= run.runs() + 1 }
+    }
+
+    def "with an audit log, a task that starts failing and one that recovers are one event each, not one per run"() {
+        given:
+        def keys = new AuditKeyring() {
+            final AuditKey key = new AuditKey('k1', ('k' * 32).bytes)
+            AuditKey current() { key }
+            Optional<AuditKey> byId(String id) { Optional.of(key) }
+        }
+        def audit = new AuditLog(keys, Clock.systemUTC())
+        def audited = new WorkerRuns(dataSource, audit)
+        def task = "flaky-" + cluster
+        def t0 = Instant.now()
+        def record = { RunOutcome outcome, String error ->
+            audited.recordFinish(task, t0, t0, Duration.ofMillis(3), outcome, error)
+        }
+
+        when:
+        record(RunOutcome.OK, null)
+        3.times { record(RunOutcome.FAILED, 'SQLException: connection refused') }
+        2.times { record(RunOutcome.OK, null) }
+        def events = sql.rows("SELECT type, actor, subject, details FROM audit_events WHERE subject = ? ORDER BY seq", [task])
+
+        then:
+        events*.type == ['worker.task_failed', 'worker.task_recovered']
+        events.every { it.actor == 'system:worker' }
+        events[0].details.contains('connection refused')
+        audited.find(task).get().runs() == 6
     }
 
     def "re-registering the same job, on the same or another replica, does not duplicate or reset it"() {

@@ -1,5 +1,6 @@
 package dev.entente.lifecycle.approval;
 
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.engine.Effect;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
@@ -22,7 +23,7 @@ import java.util.UUID;
  */
 public final class ApprovalLifecycle {
     /** Actor recorded for moves the hub makes itself (expiry, the outcome of the action). */
-    public static final String SYSTEM_ACTOR = "system";
+    public static final String SYSTEM_ACTOR = EventSource.APPROVALS.actor();
 
     /** The definition: table {@code approvals}, audit types {@code approval.<state>}. */
     public static final LifecycleDefinition<ApprovalState, ApprovalEvent> DEFINITION = new LifecycleDefinition<>(

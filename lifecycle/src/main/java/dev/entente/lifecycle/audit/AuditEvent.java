@@ -14,4 +14,9 @@ public record AuditEvent(String type, String code, String actor, String subject,
     public static AuditEvent of(String type, String actor, String subject, Map<String, Object> details) {
         return new AuditEvent(type, null, actor, subject, details);
     }
+
+    /** An event the hub's own {@code source} caused, listed by {@code entente events}. */
+    public static AuditEvent of(EventSource source, String type, String subject, Map<String, Object> details) {
+        return new AuditEvent(type, null, source.actor(), subject, details);
+    }
 }

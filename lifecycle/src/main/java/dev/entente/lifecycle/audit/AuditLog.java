@@ -168,11 +168,38 @@ public final class AuditLog {
         return new AuditVerification(false, verified, seq, reason);
     }
 
+    /** Which part of the chain a listing reads. */
+    public enum Scope {
+        /** Every event. */
+        ALL,
+        /** What operators and calling peers did: {@code entente audit ls}. */
+        AUDIT,
+        /** What the hub did on its own ({@link EventSource}): {@code entente events}. */
+        SYSTEM
+    }
+
     /** Events newest first, optionally of one type and since an instant. */
     public List<AuditRecord> list(Connection c, String type, Instant since, int limit) throws SQLException {
+        return list(c, Scope.ALL, null, type, since, limit);
+    }
+
+    /**
+     * Events of {@code scope} newest first, optionally from one {@code source} (which implies
+     * {@link Scope#SYSTEM}), of one type and since an instant.
+     */
+    public List<AuditRecord> list(Connection c, Scope scope, EventSource source, String type, Instant since, int limit)
+            throws SQLException {
         StringBuilder sql = new StringBuilder(
                 "SELECT seq, at, type, code, actor, subject, details, key_id FROM audit_events WHERE true");
         List<Object> args = new ArrayList<>();
+        if (source != null) {
+            sql.append(" AND actor = ?");
+            args.add(source.actor());
+        } else if (scope == Scope.SYSTEM) {
+            sql.append(" AND (actor = 'system' OR actor LIKE 'system:%')");
+        } else if (scope == Scope.AUDIT) {
+            sql.append(" AND actor <> 'system' AND actor NOT LIKE 'system:%'");
+        }
         if (type != null) {
             sql.append(" AND type = ?");
             args.add(type);

@@ -211,6 +211,61 @@ class AuditLogSpec extends Specification {
         pool?.shutdownNow()
     }
 
+    def "the hub's own events (actor system:<source>) and the operator audit are listed apart, from one chain"() {
+        given:
+        tx.inTransaction { c ->
+            log.append(c, AuditEvent.of('peer.proposed', 'alice', 'p1', [:]))
+            log.append(c, AuditEvent.of(EventSource.HANDSHAKE, 'peer.accepted', 'p1', [:]))
+            log.append(c, AuditEvent.of(EventSource.HEARTBEAT_SWEEP, 'peer.degraded', 'peers', [:]))
+            log.append(c, AuditEvent.of('access.denied', 'peer:p1', null, [:]))
+            log.append(c, AuditEvent.of('hub.started', 'system', 'hub', [:])) // written before sources existed
+        }
+
+        expect:
+        types(AuditLog.Scope.ALL, null) == ['hub.started', 'access.denied', 'peer.degraded', 'peer.accepted', 'peer.proposed']
+        types(AuditLog.Scope.AUDIT, null) == ['access.denied', 'peer.proposed']
+        types(AuditLog.Scope.SYSTEM, null) == ['hub.started', 'peer.degraded', 'peer.accepted']
+        types(AuditLog.Scope.SYSTEM, EventSource.HEARTBEAT_SWEEP) == ['peer.degraded']
+        types(AuditLog.Scope.SYSTEM, EventSource.SYSTEM) == ['hub.started']
+        types(AuditLog.Scope.SYSTEM, EventSource.RENEWAL) == []
+        verify().ok()
+
+        when: 'the source is part of the MACed actor: moving an event to another source breaks the chain'
+        sql("UPDATE audit_events SET actor = 'system:renewal' WHERE type = 'peer.degraded'")
+
+        then:
+        !verify().ok()
+        verify().firstBroken() == 3L
+    }
+
+    def "EventSource: #actor is #expected"() {
+        expect:
+        EventSource.ofActor(actor).map { it.value() }.orElse(null) == expected
+
+        where:
+        actor                    || expected
+        'system:heartbeat_sweep' || 'heartbeat_sweep'
+        'system:handshake'       || 'handshake'
+        'system'                 || 'system'
+        'system:'                || null
+        'system:nonsense'        || null
+        'alice'                  || null
+        'peer:0b0b'              || null
+        'systemic'               || null
+        null                     || null
+    }
+
+    def "EventSource: every source's actor maps back to it"() {
+        expect:
+        EventSource.values().every { EventSource.ofActor(it.actor()).get() == it }
+        EventSource.parse('HEARTBEAT_SWEEP').get() == EventSource.HEARTBEAT_SWEEP
+        EventSource.parse('sweeper').isEmpty()
+    }
+
+    private List<String> types(AuditLog.Scope scope, EventSource source) {
+        tx.read { c -> log.list(c, scope, source, null, null, 100) }*.type()
+    }
+
     private long append(String type, Map<String, Object> details) {
         tx.inTransaction { c -> log.append(c, AuditEvent.of(type, 'op', 'subject', details)) }
     }

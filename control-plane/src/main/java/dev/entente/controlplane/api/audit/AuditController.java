@@ -8,8 +8,10 @@ import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditKey;
+import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditRecord;
 import dev.entente.lifecycle.audit.AuditVerification;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -25,7 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The audit log: list, verify the HMAC chain, rotate the chain's key. */
+/**
+ * The audit log: list, verify the HMAC chain, rotate the chain's key. Listing shows what operators
+ * and calling peers did; the hub's own events (same chain) are under {@code /api/v1/events}, or
+ * here with {@code all=true}.
+ */
 @Controller("/api/v1/audit")
 public class AuditController {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +43,16 @@ public class AuditController {
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String type,
-                                          @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
+                                          @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit,
+                                          @Nullable @QueryValue Boolean all) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
+        AuditLog.Scope scope = Boolean.TRUE.equals(all) ? AuditLog.Scope.ALL : AuditLog.Scope.AUDIT;
+        return list(hub, scope, null, type, since, limit);
+    }
+
+    /** One listing of the chain, its query arguments checked the same way for audit and events. */
+    static List<Map<String, Object>> list(HubRuntime hub, AuditLog.Scope scope, EventSource source, String type,
+                                          String since, Integer limit) {
         Instant from = since == null ? null : hub.clock().instant().minus(Durations.parse(since));
         int n = limit == null ? 100 : limit;
         if (n < 1 || n > 10_000) {
@@ -47,7 +61,7 @@ public class AuditController {
         if (type != null && !type.matches("[a-z_]+(\\.[a-z_]+)*")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "type looks like peer.accepted or access.denied");
         }
-        List<AuditRecord> records = hub.tx().read(c -> hub.audit().list(c, type, from, n));
+        List<AuditRecord> records = hub.tx().read(c -> hub.audit().list(c, scope, source, type, from, n));
         return records.stream().map(AuditController::toJson).toList();
     }
 
@@ -82,6 +96,7 @@ public class AuditController {
         m.put("type", r.type());
         m.put("code", r.code());
         m.put("actor", r.actor());
+        EventSource.ofActor(r.actor()).ifPresent(source -> m.put("source", source.value()));
         m.put("subject", r.subject());
         try {
             m.put("details", JSON.readValue(r.details(), Map.class));

@@ -1,0 +1,44 @@
+package dev.entente.controlplane.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code entente events [--source S] [--type T] [--since D] [--limit N]}. */
+@Command(name = "events", description = "What the hub did on its own (sweeps, handshakes, renewals, expiries, failures), newest first.")
+final class EventsCommand extends ClientCommand {
+    @Option(names = "--source", paramLabel = "S", description = "Only events from this part of the hub: hub, handshake, "
+            + "heartbeat, heartbeat_sweep, renewal, ca, token_expiry, grant_expiry, approvals, governance, worker.")
+    String source;
+
+    @Option(names = "--type", paramLabel = "T", description = "Only events of this type, e.g. peer.degraded.")
+    String type;
+
+    @Option(names = "--since", paramLabel = "D", description = "Only events of the last D, e.g. 1h.")
+    String since;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N events (default 100).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        List<String> query = new ArrayList<>();
+        add(query, "source", source);
+        add(query, "type", type);
+        add(query, "since", since);
+        if (limit != null) {
+            query.add("limit=" + limit);
+        }
+        return print(client().get("api/v1/events" + (query.isEmpty() ? "" : "?" + String.join("&", query))));
+    }
+
+    private static void add(List<String> query, String name, String value) {
+        if (value != null) {
+            query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+}
