@@ -88,6 +88,14 @@ public final class RotationLifecycle {
         return tx.read(RotationLifecycle::currentPhase);
     }
 
+    /** The current phase and laggards, read on the caller's transaction. */
+    public Status status(Connection c) throws SQLException {
+        RotationState phase = currentPhase(c);
+        CaKeys keys = ca.keys(c);
+        return new Status(FederationCa.TYPE, phase, null, keys.signing().fingerprint(),
+                keys.standby().map(CaKey::fingerprint).orElse(null), laggards(c, keys));
+    }
+
     public Status status() {
         return tx.read(c -> {
             RotationState phase;

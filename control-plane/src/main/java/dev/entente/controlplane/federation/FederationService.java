@@ -2,8 +2,11 @@ package dev.entente.controlplane.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.ca.authority.CsrPolicy;
+import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.authority.IssuedCertificate;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.ca.rotation.RotationState;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.controlplane.api.Bodies;
@@ -25,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -454,10 +459,33 @@ public final class FederationService {
         IssuedCertificate issued = hub.tx().inTransaction(c -> {
             IssuedCertificate next = hub.authority().issue(c, peer.id().toString(), peer.hubId(), csr);
             hub.authority().revoke(c, presented.serial(), "superseded by " + next.serial());
+            if (!next.signerFingerprint().equals(presented.signerFingerprint())) {
+                recordKeyMove(c, peer, presented, next);
+            }
             return next;
         });
         credentials.recordNodeCertificate(peer.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint());
         return Map.of("protocol_version", PROTOCOL_VERSION, "node_cert", issued.certificatePem());
+    }
+
+    /**
+     * A peer renewed onto another CA key: during a rotation that is the laggard list shrinking by
+     * itself, which operators follow with {@code entente events --source rotation}; the last one
+     * says the next phase may start.
+     */
+    private void recordKeyMove(Connection c, Peer peer, IssuedCertificate from, IssuedCertificate to) throws SQLException {
+        RotationLifecycle.Status status = hub.rotation().status(c);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("peer", peer.name());
+        details.put("phase", status.phase().value());
+        details.put("from_signer", from.signerFingerprint());
+        details.put("to_signer", to.signerFingerprint());
+        details.put("laggards_left", status.laggards().size());
+        hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, "ca_rotation.peer_moved", peer.id().toString(), details));
+        if (status.laggards().isEmpty() && status.phase() != RotationState.STANDBY) {
+            hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, "ca_rotation.laggards_drained", FederationCa.TYPE,
+                    Map.of("phase", status.phase().value(), "last_peer", peer.name())));
+        }
     }
 
     // ---------------------------------------------------------------- helpers

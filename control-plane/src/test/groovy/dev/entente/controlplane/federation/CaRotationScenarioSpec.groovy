@@ -86,6 +86,14 @@ class CaRotationScenarioSpec extends Specification {
         eventually(20) { caStatus().laggards == [] }
         peerOn(k2)
 
+        and: 'the move is the hub\'s own doing: an event from source rotation, and the last laggard says so'
+        def moves = cli(a, 'events', '--source', 'rotation', '--output', 'json').json
+        moves*.type == ['ca_rotation.laggards_drained', 'ca_rotation.peer_moved']
+        moves[1].subject == peerBonA
+        moves[1].details.to_signer == k2
+        moves[1].details.phase == 'update_clients'
+        moves[1].details.laggards_left == 0
+
         when:
         certUnderK2 = saveClientCert('k2')
 
@@ -143,12 +151,14 @@ class CaRotationScenarioSpec extends Specification {
         stillHeartbeating()
     }
 
-    def "every move is in the audit log"() {
+    def "every operator move is in the audit log; the peer's moves are events"() {
         expect:
         cli(a, 'audit', 'ls', '--since', '10m', '--limit', '500', '--output', 'json').json*.type
                 .findAll { it.startsWith('ca_rotation.') }.toSet() ==
                 ['ca_rotation.init', 'ca_rotation.update_clients', 'ca_rotation.update_servers',
                  'ca_rotation.standby', 'ca_rotation.rollback'] as Set
+        cli(a, 'events', '--source', 'rotation', '--output', 'json').json*.type.toSet() ==
+                ['ca_rotation.peer_moved', 'ca_rotation.laggards_drained'] as Set
     }
 
     /**

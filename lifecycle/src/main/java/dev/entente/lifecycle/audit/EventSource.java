@@ -24,6 +24,8 @@ public enum EventSource {
     RENEWAL,
     /** The federation CA issuing and revoking certificates. */
     CA,
+    /** A CA rotation's progress that no operator made: peers moving to the new key, the last laggard gone. */
+    ROTATION,
     /** Acceptance tokens that expired unused. */
     TOKEN_EXPIRY,
     /** Grants that reached their expiry, and grants ended because their peer was revoked. */
