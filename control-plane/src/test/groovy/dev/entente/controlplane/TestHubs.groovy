@@ -1,7 +1,10 @@
 package dev.entente.controlplane
 
+import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
+
+import groovy.json.JsonSlurper
 
 import java.nio.file.Files
 import java.nio.file.Path
@@ -18,6 +21,20 @@ class TestHubs {
 
     static String adminToken(RunningHub hub) {
         hub.runtime().settings().dataDir().resolve('admin.token').text.trim()
+    }
+
+    /**
+     * Runs {@code entente ...} against the hub's data dir, as an operator on its machine would:
+     * exit code, stdout (parsed when it is JSON) and stderr.
+     */
+    static Map cli(RunningHub hub, String... args) {
+        def out = new StringWriter()
+        def err = new StringWriter()
+        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+                [:], new PrintWriter(out), new PrintWriter(err))
+        def text = out.toString().trim()
+        [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
+         out: text, err: err.toString()]
     }
 
     /** Polls {@code condition} every 200 ms for up to {@code seconds}; the last try's assertion error surfaces. */

@@ -1,7 +1,6 @@
 package dev.entente.controlplane.audit
 
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared
@@ -11,6 +10,7 @@ import spock.lang.Stepwise
 import java.nio.file.Files
 import java.nio.file.Path
 
+import static dev.entente.controlplane.TestHubs.cli
 import static dev.entente.controlplane.TestHubs.eventually
 
 /**
@@ -126,15 +126,5 @@ class EventsSpec extends Specification {
 
     private long failedDeliveries() {
         a.runtime().federation().peers().find(UUID.fromString(peerBonA)).get().heartbeatsFailed()
-    }
-
-    private static Map cli(RunningHub hub, String... args) {
-        def out = new StringWriter()
-        def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
-                [:], new PrintWriter(out), new PrintWriter(err))
-        def text = out.toString().trim()
-        [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
-         out: text, err: err.toString()]
     }
 }

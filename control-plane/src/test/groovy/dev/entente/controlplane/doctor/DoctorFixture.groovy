@@ -2,6 +2,7 @@ package dev.entente.controlplane.doctor
 
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
+import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
@@ -43,13 +44,7 @@ class DoctorFixture {
 
     /** Runs {@code entente ...} against the hub's data dir, as an operator on its machine would. */
     static Map cli(RunningHub hub, String... args) {
-        def out = new StringWriter()
-        def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
-                [:], new PrintWriter(out), new PrintWriter(err))
-        def text = out.toString().trim()
-        [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
-         out: text, err: err.toString()]
+        TestHubs.cli(hub, args)
     }
 
     /** {@code entente doctor --output json}: exit code and report; every next command must parse. */
