@@ -294,7 +294,7 @@ class BackupRestoreSpec extends Specification {
         }
         [code   : code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
          problem: errText.startsWith('{') ? new JsonSlurper().parseText(errText) : (errText.startsWith('error:') ? [code: errText.split(':')[1].trim(), detail: errText] : null),
-         err    : errText]
+         err    : errText, out: text]
     }
 
     static Map manifest(Path file) {
