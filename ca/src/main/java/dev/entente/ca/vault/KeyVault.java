@@ -59,7 +59,7 @@ public final class KeyVault {
         if (passphrase == null || passphrase.length == 0) {
             throw new IllegalArgumentException("the key passphrase must not be empty");
         }
-        Optional<Row> existing = tx.read(KeyVault::readRow);
+        Optional<Header> existing = tx.read(KeyVault::header);
         if (existing.isPresent()) {
             return unlock(existing.get(), passphrase);
         }
@@ -70,7 +70,7 @@ public final class KeyVault {
         // Two hubs starting on the same empty database both get here: ON CONFLICT DO NOTHING
         // lets exactly one row win, and everyone (winner included) re-reads it, so no hub keeps
         // sealing keys under a key-encryption key whose salt was thrown away.
-        Row stored = tx.inTransaction(c -> {
+        Header stored = tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO key_vault (singleton, kdf, salt, memory_kib, iterations, parallelism, check_blob) "
                             + "VALUES (true, ?, ?, ?, ?, ?, ?) ON CONFLICT (singleton) DO NOTHING")) {
@@ -82,7 +82,7 @@ public final class KeyVault {
                 ps.setBytes(6, check);
                 ps.executeUpdate();
             }
-            return readRow(c).orElseThrow(() -> new IllegalStateException("key_vault row vanished after insert"));
+            return header(c).orElseThrow(() -> new IllegalStateException("key_vault row vanished after insert"));
         });
         if (MessageDigest.isEqual(stored.salt(), salt) && MessageDigest.isEqual(stored.checkBlob(), check)) {
             return new KeyVault(candidate);
@@ -112,7 +112,17 @@ public final class KeyVault {
         }
     }
 
-    private static KeyVault unlock(Row row, char[] passphrase) {
+    /**
+     * Opens a vault from its header alone, with no database: a restore checks the passphrase this
+     * way before it creates or loads anything.
+     *
+     * @throws EntenteException {@link ErrorCode#KEY_PASSPHRASE_INVALID} when the passphrase does
+     *                          not open the vault
+     */
+    public static KeyVault unlock(Header row, char[] passphrase) {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new IllegalArgumentException("the key passphrase must not be empty");
+        }
         if (!Argon2id.NAME.equals(row.kdf())) {
             throw new EntenteException(ErrorCode.KEY_MATERIAL_CORRUPT,
                     "key vault uses unknown kdf " + row.kdf() + "; this hub only knows " + Argon2id.NAME);
@@ -146,18 +156,24 @@ public final class KeyVault {
         return aad.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Optional<Row> readRow(Connection c) throws SQLException {
+    /** The {@code key_vault} row, if the vault exists. */
+    public static Optional<Header> header(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT kdf, salt, memory_kib, iterations, parallelism, check_blob FROM key_vault WHERE singleton");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Row(rs.getString(1), rs.getBytes(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
+            return Optional.of(new Header(rs.getString(1), rs.getBytes(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
                     rs.getBytes(6)));
         }
     }
 
-    private record Row(String kdf, byte[] salt, int memoryKib, int iterations, int parallelism, byte[] checkBlob) {
+    /**
+     * The {@code key_vault} row: how the key-encryption key is derived, and the check blob sealed
+     * under it. Nothing in it is secret; a backup carries it so a restore can check a passphrase
+     * without a database.
+     */
+    public record Header(String kdf, byte[] salt, int memoryKib, int iterations, int parallelism, byte[] checkBlob) {
     }
 }

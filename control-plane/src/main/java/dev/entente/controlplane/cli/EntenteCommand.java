@@ -22,6 +22,7 @@ import java.util.Set;
         subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
                 AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
                 RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
+                BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EntenteCommand {
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",

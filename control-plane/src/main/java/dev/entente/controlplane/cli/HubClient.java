@@ -77,14 +77,50 @@ final class HubClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
-    private JsonNode send(HttpRequest.Builder request) {
-        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+    /**
+     * POSTs {@code {}} and streams a successful answer into {@code target} (which must exist);
+     * an error answer is thrown as its problem, like every other call.
+     */
+    void download(String path, java.nio.file.Path target, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/zip, application/json")
+                .header("Authorization", "Bearer " + token)
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        HttpResponse<java.io.InputStream> response = exchange(timeout, () -> http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() >= 400) {
+                byte[] body = in.readAllBytes();
+                JsonNode problem;
+                try {
+                    problem = JSON.readTree(body);
+                } catch (IOException e) {
+                    problem = JSON.nullNode();
+                }
+                if (problem != null && problem.isObject() && problem.has("code")) {
+                    throw new CliException(JSON.convertValue(problem, Map.class));
+                }
+                throw problem(ErrorCode.INTERNAL_ERROR, "the hub answered " + response.statusCode());
+            }
+            // Written into the existing file, never replaced: it keeps the 0600 it was created with.
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(target,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw problem(ErrorCode.HUB_UNREACHABLE, "the download from " + base + " broke off: " + e.getMessage());
         }
-        HttpResponse<byte[]> response;
+    }
+
+    private interface Exchange<T> {
+        HttpResponse<T> run() throws IOException, InterruptedException;
+    }
+
+    private <T> HttpResponse<T> exchange(Duration timeout, Exchange<T> call) {
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return call.run();
         } catch (SSLHandshakeException e) {
             if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {
                 throw problem(ErrorCode.TLS_PIN_MISMATCH, base + " presented certificate " + trust.presented()
@@ -95,7 +131,7 @@ final class HubClient {
         } catch (HttpConnectTimeoutException e) {
             throw problem(ErrorCode.HUB_UNREACHABLE, "connecting to " + base + " timed out; check the address and any firewall");
         } catch (HttpTimeoutException e) {
-            throw problem(ErrorCode.HUB_UNREACHABLE, base + " accepted the connection but did not answer within 30s");
+            throw problem(ErrorCode.HUB_UNREACHABLE, base + " accepted the connection but did not answer within " + timeout.toSeconds() + "s");
         } catch (ConnectException e) {
             throw problem(ErrorCode.HUB_UNREACHABLE, "cannot connect to " + base
                     + ": connection refused; is the hub running? start it with 'entente start'");
@@ -105,6 +141,15 @@ final class HubClient {
             Thread.currentThread().interrupt();
             throw problem(ErrorCode.HUB_UNREACHABLE, "interrupted");
         }
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest built = request.build();
+        HttpResponse<byte[]> response = exchange(Duration.ofSeconds(30), () -> http.send(built, HttpResponse.BodyHandlers.ofByteArray()));
         JsonNode body;
         try {
             body = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());

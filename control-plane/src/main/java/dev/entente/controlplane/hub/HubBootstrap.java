@@ -222,7 +222,7 @@ public final class HubBootstrap {
         writeAtomically(dir.resolve("hub.json"), AuditLog.canonicalJson(local) + "\n");
     }
 
-    private static HikariDataSource dataSource(String url, String user, String password) {
+    static HikariDataSource dataSource(String url, String user, String password) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         if (user != null) {

@@ -156,6 +156,18 @@ public enum ErrorCode {
     /** The hub cannot reach PostgreSQL. */
     DATABASE_UNREACHABLE(503, "database unreachable", Runbook.DATABASE),
 
+    // --- backup and restore ---
+    /** The backup file is not an Entente backup, is truncated, or an entry does not match its manifest checksum. */
+    BACKUP_CORRUPT(422, "backup file corrupt", Runbook.DATABASE),
+    /** The backup was taken by a newer hub: its schema has migrations this binary does not know. */
+    BACKUP_SCHEMA_TOO_NEW(409, "backup schema newer than this binary", Runbook.DATABASE),
+    /** The backup file (or its temporary spool on the hub) cannot be written. */
+    BACKUP_WRITE_FAILED(503, "backup cannot be written", Runbook.DATABASE),
+    /** A restore only goes into an empty or new data directory; it never merges into a hub. */
+    RESTORE_TARGET_NOT_EMPTY(409, "restore target not empty", Runbook.DATABASE),
+    /** A restore needs the key passphrase of the backed-up hub: ENTENTE_KEY_PASSPHRASE or --passphrase-file. */
+    RESTORE_PASSPHRASE_MISSING(400, "key passphrase required to restore", Runbook.DATABASE),
+
     // --- TLS ---
     /** The server's TLS certificate is not the pinned one. */
     TLS_PIN_MISMATCH(502, "TLS certificate does not match the pinned fingerprint", Runbook.TLS),
