@@ -255,7 +255,7 @@ class BackupRestoreSpec extends Specification {
         def verify = cli(restored, 'audit', 'verify', '--output', 'json')
         verify.code == 0
         verify.json.ok == true
-        cli(restored, 'audit', 'ls', '--type', 'hub.restored', '--output', 'json').json.size() == 1
+        cli(restored, 'events', '--source', 'hub', '--type', 'hub.restored', '--output', 'json').json.size() == 1
 
         and: 'the rows of the snapshot, and only those, are there'
         cli(restored, 'resources', 'list', '--output', 'json').json.findAll { it.name.startsWith('r-') }.size() ==

@@ -130,7 +130,7 @@ class RestoreOlderSchemaSpec extends Specification {
         cli('resources', 'list').json*.name == ['legacy']
         cli('findings', 'list').code == 0
         cli('audit', 'verify').json.ok == true
-        cli('audit', 'ls', '--type', 'hub.restored').json[0].details.backup_schema_version == '7'
+        cli('events', '--source', 'hub', '--type', 'hub.restored').json[0].details.backup_schema_version == '7'
         def doctor = cli('doctor').json
         doctor.findings instanceof List
         doctor.findings.every { it.code != 'DR002' }
