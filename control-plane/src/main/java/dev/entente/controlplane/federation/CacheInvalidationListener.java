@@ -19,6 +19,8 @@ import java.sql.Statement;
  */
 public final class CacheInvalidationListener implements AutoCloseable {
     static final String CHANNEL = "entente_cache";
+    /** The listener's {@code application_name} in {@code pg_stat_activity}, so operators can tell it apart. */
+    public static final String APPLICATION_NAME = "entente-cache-listener";
     private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidationListener.class);
     // How long one wait for notices lasts; also how often the loop sees close().
     private static final int POLL_MILLIS = 500;
@@ -47,6 +49,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
         while (running) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(true);
+                c.setClientInfo("ApplicationName", APPLICATION_NAME);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
@@ -75,6 +78,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
                     // The connection goes back to the pool: it must not keep listening there.
                     try (Statement s = c.createStatement()) {
                         s.execute("UNLISTEN *");
+                        c.setClientInfo("ApplicationName", "");
                     } catch (SQLException ignored) {
                         // a broken connection: the pool discards it anyway
                     }

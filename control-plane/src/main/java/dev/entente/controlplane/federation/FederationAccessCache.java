@@ -61,6 +61,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     private final Map<UUID, Timed<Object>> grants = new ConcurrentHashMap<>();
     private final Map<String, Timed<Object>> resources = new ConcurrentHashMap<>();
     private volatile boolean live;
+    private final AtomicLong connections = new AtomicLong();
 
     /**
      * Whether entries may be used: only while the invalidation listener is connected, so that no
@@ -73,7 +74,13 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     /** The listener is connected and listening: start from nothing, since notices may have been missed. */
     void connected() {
         invalidateAll();
+        connections.incrementAndGet();
         live = true;
+    }
+
+    /** How many times the invalidation listener has (re)connected. */
+    public long connections() {
+        return connections.get();
     }
 
     /** The listener lost its connection: stop using entries until it is back. */
@@ -94,7 +101,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
      * within its validity at {@code now}; otherwise null and the caller takes the full path
      * (which also reports an expired certificate with its own code).
      */
-    PeerAuthenticator.Caller caller(X509Certificate leaf, Instant now) {
+    public PeerAuthenticator.Caller caller(X509Certificate leaf, Instant now) {
         if (!live) {
             return null;
         }
