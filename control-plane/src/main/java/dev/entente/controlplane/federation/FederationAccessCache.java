@@ -207,7 +207,13 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     /** Lifecycle transitions committed on this process (the engine's commit listener). */
     public void committed(String table, List<Object> ids) {
         switch (table) {
-            case "peers" -> ids.forEach(id -> invalidatePeer(asUuid(id)));
+            case "peers" -> {
+                ids.forEach(id -> invalidatePeer(asUuid(id)));
+                // Revoking a peer revokes its grants in the same transaction, without a grant
+                // transition of their own; grant rows are opaque here, so drop them all (peer
+                // transitions are rare, and the peer is refused before its grants are read anyway).
+                grants.clear();
+            }
             case "grants" -> ids.forEach(id -> invalidateGrant(asUuid(id)));
             case "ca_rotations", "certificate_authorities" -> invalidateCertificates();
             default -> {
