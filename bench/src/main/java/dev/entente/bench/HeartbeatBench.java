@@ -260,6 +260,8 @@ public final class HeartbeatBench {
     }
 
     private static long received(RunningHub a, UUID peerBonA) {
+        // Quiet heartbeats are buffered for up to 250 ms: write them before counting.
+        a.runtime().heartbeats().flush();
         return a.runtime().federation().peers().find(peerBonA).orElseThrow().heartbeatsReceived();
     }
 

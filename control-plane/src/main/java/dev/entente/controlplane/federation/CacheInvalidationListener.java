@@ -23,7 +23,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
     public static final String APPLICATION_NAME = "entente-cache-listener";
     private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidationListener.class);
     // How long one wait for notices lasts; also how often the loop sees close().
-    private static final int POLL_MILLIS = 500;
+    private static final int POLL_MILLIS = 200;
     // A query now and then proves the connection alive: a silent socket looks like "no notices".
     private static final long PING_NANOS = 5_000_000_000L;
     private static final long RETRY_MILLIS = 1_000;
