@@ -108,7 +108,12 @@ public final class HeartbeatCoalescer implements AutoCloseable {
         return true;
     }
 
-    private void flushQuietly() {
+    /**
+     * {@link #flush()}, logging a failure instead of throwing: for the timer, and for readers of
+     * the heartbeat columns on this hub (peers list/show, /metrics) so they see every heartbeat
+     * this hub has answered.
+     */
+    public void flushQuietly() {
         try {
             flush();
         } catch (RuntimeException e) {

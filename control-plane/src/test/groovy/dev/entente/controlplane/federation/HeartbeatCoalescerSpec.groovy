@@ -116,8 +116,11 @@ class HeartbeatCoalescerSpec extends Specification {
         b.worker().close()
         def toA = clientTo(b, a)
         eventually(5) { a.runtime().accessCache().live() }
+        long shown = show(a, bOnA).heartbeats_received as long
         toA.post('federation/v1/heartbeat', [protocol_version: FederationService.PROTOCOL_VERSION])
         toA.post('federation/v1/heartbeat', [protocol_version: FederationService.PROTOCOL_VERSION])
+        // 'peers show' on A counts both at once, buffered or not
+        assert show(a, bOnA).heartbeats_received == shown + 2
 
         when:
         assert cli(a, 'peers', 'suspend', bOnA, '--reason', 'next request').code == 0
@@ -133,6 +136,10 @@ class HeartbeatCoalescerSpec extends Specification {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static Map show(RunningHub hub, String peerId) {
+        HubHttp.get(hub.url() + '/api/v1/peers/' + peerId, TestHubs.adminToken(hub)).json as Map
+    }
 
     private static PeerClient clientTo(RunningHub from, RunningHub to) {
         def peer = from.runtime().federation().peers().findByName('hub-a').get()
