@@ -315,7 +315,16 @@ public final class FederationService {
         if (body.get("tls_fingerprints") instanceof List<?> l) {
             l.forEach(f -> fingerprints.add(String.valueOf(f)));
         }
-        lifecycle.recordHeartbeat(peer.id(), now, skewMs, PROTOCOL_VERSION, Bodies.string(body, "ca_phase", false), fingerprints);
+        String caPhase = Bodies.string(body, "ca_phase", false);
+        // An active peer's heartbeat that changes nothing but the heartbeat columns is buffered
+        // and written in a batch; anything else (a state change, new pins) is written now.
+        boolean quiet = peer.state() == PeerState.ACTIVE
+                && (fingerprints.isEmpty() || fingerprints.equals(peer.pinnedFingerprints()));
+        if (!quiet || !hub.heartbeats().offer(peer.id(), now, skewMs, PROTOCOL_VERSION, caPhase, fingerprints)) {
+            lifecycle.recordHeartbeat(peer.id(), now, skewMs, PROTOCOL_VERSION, caPhase, fingerprints);
+            // The cached copy of the peer (its state, its pins) may be what just changed.
+            hub.accessCache().invalidatePeer(peer.id());
+        }
         Map<String, Object> out = heartbeatMessage();
         out.put("renew", shouldRenew(presented, now));
         return out;
@@ -464,6 +473,8 @@ public final class FederationService {
             }
             return next;
         });
+        // The superseded certificate stops working now, not when a cached copy of it ages out.
+        hub.accessCache().invalidateCertificate(presented.fingerprint());
         credentials.recordNodeCertificate(peer.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint());
         return Map.of("protocol_version", PROTOCOL_VERSION, "node_cert", issued.certificatePem());
     }

@@ -9,7 +9,10 @@ import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.StoredKey;
+import dev.entente.controlplane.federation.CacheInvalidationListener;
+import dev.entente.controlplane.federation.FederationAccessCache;
 import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.federation.HeartbeatCoalescer;
 import dev.entente.controlplane.federation.PeerAuthenticator;
 import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.peer.PeerCredentials;
@@ -37,7 +40,9 @@ import java.time.Instant;
 /**
  * Everything a running hub's HTTP layer needs, built once by {@link HubBootstrap} and registered
  * in the Micronaut context as a singleton. It holds handles, not state that matters: all state
- * is in PostgreSQL, so replicas behind one load balancer agree.
+ * is in PostgreSQL, so replicas behind one load balancer agree. The two exceptions are kept
+ * exact or bounded: the {@link FederationAccessCache} (invalidated at commit, locally and by
+ * NOTIFY) and the {@link HeartbeatCoalescer} (quiet heartbeats written within 250 ms).
  */
 public final class HubRuntime {
     private final HubSettings settings;
@@ -64,6 +69,9 @@ public final class HubRuntime {
     private final GrantLifecycle grantLifecycle;
     private final GrantAuthorizer grantAuthorizer;
     private final ApprovalGate approvals;
+    private final FederationAccessCache accessCache = new FederationAccessCache();
+    private final HeartbeatCoalescer heartbeats;
+    private final CacheInvalidationListener cacheListener;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
 
@@ -82,13 +90,16 @@ public final class HubRuntime {
         this.tls = tls;
         this.embeddedDatabase = embeddedDatabase;
         this.engine = new LifecycleEngine(tx, audit, clock);
+        // Peer, grant and CA rotation transitions committed here drop what they void from the
+        // cache before the call that made them returns: "suspend, then the next call is refused".
+        engine.onCommit(accessCache::committed);
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
         this.authority = new CertificateAuthority(tx, federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         PeerRepository peers = new PeerRepository(tx);
         this.grants = new GrantRepository(tx, clock);
         this.grantLifecycle = new GrantLifecycle(engine, audit);
-        this.grantAuthorizer = new GrantAuthorizer(grants, grantLifecycle, clock);
+        this.grantAuthorizer = new GrantAuthorizer(grants, grantLifecycle, clock, accessCache);
         // Revoking a peer revokes, in the same transaction, the certificates this hub issued it
         // and its grants: nothing of the peer keeps working after the revoke commits.
         PeerRevocationHook certificates = (c, peerId, reason) ->
@@ -102,12 +113,24 @@ public final class HubRuntime {
                         .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
                 clock, settings.clockSkew());
         this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
-        this.peerAuthenticator = new PeerAuthenticator(this, peers);
-        this.resources = new ResourceRepository(tx);
+        this.peerAuthenticator = new PeerAuthenticator(this, peers, accessCache);
+        this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
         this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
+        this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
+        this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
+    }
+
+    /** The federation API's in-memory authentication state (see its Javadoc for why it stays exact). */
+    public FederationAccessCache accessCache() {
+        return accessCache;
+    }
+
+    /** Quiet heartbeats waiting for their batched write. */
+    public HeartbeatCoalescer heartbeats() {
+        return heartbeats;
     }
 
     public HubSettings settings() {
@@ -233,6 +256,10 @@ public final class HubRuntime {
 
     /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
     public void closeDatabase() {
+        // Buffered heartbeats are written while the pool is still open; the listener gives back
+        // its connection before the pool closes.
+        heartbeats.close();
+        cacheListener.close();
         AutoCloseable closer = dataSourceCloser;
         if (closer != null) {
             try {

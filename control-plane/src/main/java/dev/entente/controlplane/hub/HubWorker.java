@@ -46,7 +46,20 @@ public final class HubWorker implements AutoCloseable {
             }, hub.settings().heartbeatInterval());
             StaleSweeper sweeper = new StaleSweeper(hub.federation().peers(), hub.federation().lifecycle(),
                     hub.settings().staleAfter());
-            scheduler.schedule(new StaleSweepTask(sweeper), hub.settings().sweepInterval());
+            StaleSweepTask sweep = new StaleSweepTask(sweeper);
+            scheduler.schedule(new Task() {
+                @Override
+                public String name() {
+                    return sweep.name();
+                }
+
+                @Override
+                public void run(Instant now) {
+                    // Heartbeats this process has buffered count: write them before judging staleness.
+                    hub.heartbeats().flush();
+                    sweep.run(now);
+                }
+            }, hub.settings().sweepInterval());
             scheduler.schedule(new TokenExpiryTask(hub.tx(), hub.audit(), new PeerCredentials(hub.tx())),
                     hub.settings().sweepInterval());
             scheduler.schedule(new GrantExpiryTask(hub.grantLifecycle()), hub.settings().sweepInterval());

@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 public final class HubMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> decisions = new java.util.concurrent.ConcurrentHashMap<>();
 
     public HubMetrics(HubRuntime hub) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -58,8 +59,10 @@ public final class HubMetrics {
 
     /** One federation API decision: {@code ok} or the refusal's code. */
     public void federationDecision(String code) {
-        Counter.builder("entente.federation.decisions").description("Federation API decisions by code")
-                .tag("code", code).register(registry).increment();
+        // Once per federation API call: look the counter up by code instead of building and
+        // registering a tagged meter every time.
+        decisions.computeIfAbsent(code, k -> Counter.builder("entente.federation.decisions")
+                .description("Federation API decisions by code").tag("code", k).register(registry)).increment();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -45,6 +45,26 @@ public final class GrantAuthorizer {
     private final GrantLifecycle lifecycle;
     private final Clock clock;
     private final ConcurrentHashMap<UUID, CompiledGrant> compiled = new ConcurrentHashMap<>();
+    private final GrantRows rows;
+
+    /**
+     * Where {@link #authenticate} gets a grant's row by id: straight from the database, or from
+     * a memo that the caller keeps exact (the control plane drops a grant's row the moment it
+     * changes, on this process and, by NOTIFY, on every replica). The row's content is opaque to
+     * the memo: the secret digest stays inside this package.
+     */
+    public interface GrantRows {
+        /** The row {@code load} would return, possibly remembered; only present rows may be remembered. */
+        <T> Optional<T> find(UUID grantId, java.util.function.Supplier<Optional<T>> load);
+
+        /** Always asks the database. */
+        GrantRows DIRECT = new GrantRows() {
+            @Override
+            public <T> Optional<T> find(UUID grantId, java.util.function.Supplier<Optional<T>> load) {
+                return load.get();
+            }
+        };
+    }
 
     /**
      * @param grants    where grants are read
@@ -52,6 +72,12 @@ public final class GrantAuthorizer {
      * @param clock     the time of a request that does not carry one
      */
     public GrantAuthorizer(GrantRepository grants, GrantLifecycle lifecycle, Clock clock) {
+        this(grants, lifecycle, clock, GrantRows.DIRECT);
+    }
+
+    /** As above, reading grant rows through {@code rows}. */
+    public GrantAuthorizer(GrantRepository grants, GrantLifecycle lifecycle, Clock clock, GrantRows rows) {
+        this.rows = Objects.requireNonNull(rows, "rows");
         this.grants = Objects.requireNonNull(grants, "grants");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,7 +103,7 @@ public final class GrantAuthorizer {
         Objects.requireNonNull(callerPeerId, "callerPeerId");
         GrantTokens.Parsed token = GrantTokens.parse(bearerToken);
         byte[] presented = GrantTokens.digest(token.secret());
-        Optional<GrantRepository.Stored> stored = grants.findStored(token.grantId());
+        Optional<GrantRepository.Stored> stored = rows.find(token.grantId(), () -> grants.findStored(token.grantId()));
         // Constant-time comparison: timing must not tell how many leading bytes were right.
         boolean match = MessageDigest.isEqual(stored.map(GrantRepository.Stored::secretDigest).orElse(NO_DIGEST),
                 presented);

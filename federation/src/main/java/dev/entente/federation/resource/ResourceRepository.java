@@ -31,9 +31,19 @@ public final class ResourceRepository {
     private static final String COLUMNS = "kind, name, instance_id, network_id, attributes::text, created_at, updated_at";
 
     private final Tx tx;
+    private final java.util.function.BiConsumer<String, String> changed;
 
     public ResourceRepository(Tx tx) {
+        this(tx, (kind, name) -> { });
+    }
+
+    /**
+     * @param changed told {@code (kind, name)} after a put or delete commits, so that in-memory
+     *                copies (the federation API's cache) never serve the old version
+     */
+    public ResourceRepository(Tx tx, java.util.function.BiConsumer<String, String> changed) {
         this.tx = tx;
+        this.changed = java.util.Objects.requireNonNull(changed, "changed");
     }
 
     /** Creates or replaces {@code kind/name}; returns the stored resource. */
@@ -48,7 +58,7 @@ public final class ResourceRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return tx.inTransaction(c -> {
+        Resource stored = tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO exported_resources (kind, name, instance_id, network_id, attributes) VALUES (?, ?, ?, ?, ?::jsonb) "
                             + "ON CONFLICT (kind, name) DO UPDATE SET instance_id = excluded.instance_id, "
@@ -65,6 +75,8 @@ public final class ResourceRepository {
                 }
             }
         });
+        changed.accept(kind, name);
+        return stored;
     }
 
     public Optional<Resource> get(String kind, String name) {
@@ -96,13 +108,15 @@ public final class ResourceRepository {
     /** Deletes {@code kind/name}; false when there was none. */
     public boolean delete(String kind, String name) {
         validate(kind, name);
-        return tx.inTransaction(c -> {
+        boolean deleted = tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM exported_resources WHERE kind = ? AND name = ?")) {
                 ps.setString(1, kind);
                 ps.setString(2, name);
                 return ps.executeUpdate() > 0;
             }
         });
+        changed.accept(kind, name);
+        return deleted;
     }
 
     public static void validate(String kind, String name) {

@@ -51,6 +51,17 @@ public final class LifecycleEngine {
     private final AuditLog audit;
     private final Clock clock;
     private final Map<LifecycleDefinition<?, ?>, StateMachineAdapter<?, ?>> adapters = new ConcurrentHashMap<>();
+    private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Told, after the commit, that rows of {@code table} changed state: for in-memory copies of
+     * those rows (the control plane's authentication cache) that must not outlive the change by
+     * even one request. Runs on the thread that applied the transition; must not throw.
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(String table, List<Object> ids);
+    }
 
     public LifecycleEngine(Tx tx, AuditLog audit, Clock clock) {
         this.tx = Objects.requireNonNull(tx, "tx");
@@ -58,7 +69,23 @@ public final class LifecycleEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The clock lifecycles use for {@code now} when the caller does not pass one. */
+    /** Registers a listener for committed state changes (see {@link CommitListener}). */
+    public void onCommit(CommitListener listener) {
+        commitListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void committed(TableBinding t, List<Object> ids) {
+        for (CommitListener l : commitListeners) {
+            try {
+                l.committed(t.table(), ids);
+            } catch (RuntimeException e) {
+                // A listener's bug must not turn a committed transition into a reported failure.
+                System.getLogger(LifecycleEngine.class.getName()).log(System.Logger.Level.WARNING,
+                        "commit listener failed for " + t.table(), e);
+            }
+        }
+    }
+
     /** The transactions this engine runs in, for effects of quiet transitions done in one statement. */
     public Tx tx() {
         return tx;
@@ -103,7 +130,7 @@ public final class LifecycleEngine {
         StateMachineAdapter<S, E> machines = adapter(definition);
         TableBinding t = definition.table();
 
-        return tx.inTransaction(c -> {
+        TransitionResult<S> result = tx.inTransaction(c -> {
             // 1. load
             Map<String, Object> row = load(c, definition, id);
             S from = definition.state((String) row.get(t.stateColumn()));
@@ -166,6 +193,11 @@ public final class LifecycleEngine {
                     String.valueOf(id), details));
             return new TransitionResult<>(from, to, version + 1, true);
         });
+        // Quiet transitions keep the state, so nothing a listener holds can have gone stale.
+        if (result.changed() && result.from() != result.to()) {
+            committed(t, List.of(id));
+        }
+        return result;
     }
 
     /**
@@ -346,6 +378,7 @@ public final class LifecycleEngine {
             }
             moved.addAll(ids);
             batches++;
+            committed(t, Collections.unmodifiableList(ids));
         }
         return new BulkTransitionResult<>(from, to, moved, batches);
     }

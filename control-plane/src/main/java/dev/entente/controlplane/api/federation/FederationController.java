@@ -45,7 +45,7 @@ public class FederationController {
 
     @Post("/handshake/complete")
     public Map<String, Object> complete(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
+        PeerAuthenticator.Caller caller = authenticator().authenticate(request, false);
         return federation().handshakeComplete(caller.peer(), caller.certificate(), body);
     }
 
@@ -62,7 +62,7 @@ public class FederationController {
 
     @Post("/renew")
     public Map<String, Object> renew(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
+        PeerAuthenticator.Caller caller = authenticator().authenticate(request, false);
         return federation().handleRenew(caller.peer(), caller.certificate(), body);
     }
 

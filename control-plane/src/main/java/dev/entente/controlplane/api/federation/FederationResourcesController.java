@@ -8,6 +8,7 @@ import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Decision;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.resource.Resource;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -48,7 +49,7 @@ public class FederationResourcesController {
             Grant grant = authorize(request, Permission.READ);
             String instance = request.getHeaders().get(INSTANCE_HEADER);
             String network = request.getHeaders().get(NETWORK_HEADER);
-            return hub.resources().list().stream()
+            return hub.accessCache().resources(hub.resources()::list).stream()
                     .filter(r -> visible(grant, r))
                     .filter(r -> instance == null || instance.equals(r.instanceId()))
                     .filter(r -> network == null || network.equals(r.networkId()))
@@ -61,7 +62,8 @@ public class FederationResourcesController {
         return decided(() -> {
             Grant grant = authorize(request, Permission.READ);
             // Out of scope reads as absent: a grant must not reveal what it does not cover.
-            return hub.resources().get(kind, name).filter(r -> visible(grant, r)).map(Resource::toMap)
+            ResourceRepository.validate(kind, name);
+            return hub.accessCache().resource(kind, name, () -> hub.resources().get(kind, name)).filter(r -> visible(grant, r)).map(Resource::toMap)
                     .orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name + " in your grant's scope"));
         });
     }

@@ -18,6 +18,7 @@ public class MetricsController {
 
     @Get(uri = "/metrics", produces = "text/plain; version=0.0.4; charset=utf-8")
     public String metrics() {
+        hub.heartbeats().flushQuietly(); // heartbeat counters include the buffered ones
         return hub.metrics().scrape();
     }
 }

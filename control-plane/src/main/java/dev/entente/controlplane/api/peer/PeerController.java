@@ -38,6 +38,7 @@ public class PeerController {
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
+        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
         Instant now = hub.clock().instant();
         return federation().peers().list().stream().map(p -> Boolean.TRUE.equals(detail) ? detailed(p, now) : p.toMap()).toList();
     }
@@ -45,6 +46,7 @@ public class PeerController {
     @Get("/{id}")
     public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
+        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
         return detailed(hub.federation().peer(id), hub.clock().instant());
     }
 
