@@ -12,7 +12,7 @@ import java.sql.Statement;
 
 /**
  * One thread per hub process that LISTENs on channel {@code entente_cache} on a dedicated
- * connection and hands every notice (sent by the V11 triggers when a change commits, on any
+ * connection and hands every notice (sent by the V9 triggers when a change commits, on any
  * process sharing the database) to the {@link FederationAccessCache}. The cache is only used
  * while this listener is connected: on a lost connection it is switched off and cleared, and
  * cleared again once LISTEN is back, since notices sent in between never reach us.

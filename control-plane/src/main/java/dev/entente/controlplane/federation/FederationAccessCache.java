@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *   <li>on this process, the code that commits a change drops the entries it voids before it
  *       returns (the lifecycle engine's commit listener for peer, grant and CA rotation
  *       transitions; explicit calls for certificate renewal and resource put/delete);</li>
- *   <li>on other processes sharing the database, triggers (migration V11) NOTIFY on channel
+ *   <li>on other processes sharing the database, triggers (migration V9) NOTIFY on channel
  *       {@code entente_cache} at commit, and {@link CacheInvalidationListener} drops the entries
  *       named; while that listener is not connected (start-up, a dropped connection) the cache is
  *       bypassed entirely, and when it (re)connects everything is dropped, since notices sent
@@ -224,7 +224,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
 
     /**
      * A notice from another process (or this one: NOTIFY reaches every listener), payload
-     * {@code <table>[:<key>]} as the V11 triggers send it. An unknown or malformed notice drops
+     * {@code <table>[:<key>]} as the V9 triggers send it. An unknown or malformed notice drops
      * everything rather than risk keeping a voided entry.
      */
     public void notice(String payload) {

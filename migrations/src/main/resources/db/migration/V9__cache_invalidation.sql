@@ -1,4 +1,4 @@
--- V11 adds cache invalidation notices. Each hub process keeps the answers of the federation
+-- V9 adds cache invalidation notices. Each hub process keeps the answers of the federation
 -- API's authentication in memory (client certificate -> issued certificate + peer, grant rows,
 -- exported resources) so that a keep-alive connection does no SQL per request. Replicas sharing
 -- this database learn of a change through NOTIFY on channel 'entente_cache', which PostgreSQL
