@@ -1,0 +1,2 @@
+/** The hub's own API description, served at {@code /openapi.yml}. */
+package dev.entente.controlplane.api.docs;
