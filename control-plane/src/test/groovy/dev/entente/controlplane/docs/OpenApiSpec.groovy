@@ -3,6 +3,7 @@ package dev.entente.controlplane.docs
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.lifecycle.audit.EventSource
 import io.micronaut.web.router.Router
 import org.yaml.snakeyaml.Yaml
 import spock.lang.Shared
@@ -58,6 +59,12 @@ class OpenApiSpec extends Specification {
         expect:
         (routed - documented).isEmpty()
         (documented - routed).isEmpty()
+    }
+
+    def "the event sources the document lists are exactly the hub's"() {
+        expect:
+        doc.paths['/api/v1/events'].get.parameters.find { it.name == 'source' }.schema.enum as Set ==
+                EventSource.values()*.value() as Set
     }
 
     def "every operation that can refuse a client says so with a Problem"() {
