@@ -37,6 +37,21 @@ class TestHubs {
          out: text, err: err.toString()]
     }
 
+    /**
+     * Links two running hubs the way operators do ({@code peers propose} on one, {@code peers accept}
+     * on the other) and waits until the proposer sees the accepter active; returns the peer's id
+     * on the proposer.
+     */
+    static String link(RunningHub proposer, RunningHub accepter, String name) {
+        def p = cli(proposer, 'peers', 'propose', '--name', name, '--output', 'json').json
+        def r = cli(accepter, 'peers', 'accept', '--token', p.acceptance_token, '--output', 'json')
+        assert r.code == 0: r.err
+        eventually(20) {
+            HubHttp.get(proposer.url() + '/api/v1/peers/' + p.peer.id, adminToken(proposer)).json.state == 'active'
+        }
+        p.peer.id
+    }
+
     /** Polls {@code condition} every 200 ms for up to {@code seconds}; the last try's assertion error surfaces. */
     static boolean eventually(int seconds, Closure<Boolean> condition) {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L

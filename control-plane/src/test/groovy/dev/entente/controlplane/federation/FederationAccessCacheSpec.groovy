@@ -3,12 +3,10 @@ package dev.entente.controlplane.federation
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.lifecycle.error.EntenteException
 import dev.entente.testkit.PostgresFixture
-import groovy.json.JsonSlurper
 import spock.lang.Shared
 import spock.lang.Specification
 import spock.lang.Stepwise
@@ -17,7 +15,9 @@ import java.nio.file.Files
 import java.time.Clock
 import java.time.Duration
 
+import static dev.entente.controlplane.TestHubs.cli
 import static dev.entente.controlplane.TestHubs.eventually
+import static dev.entente.controlplane.TestHubs.link
 
 /**
  * Issues 4 and 5: the federation API answers keep-alive callers from memory, and that memory
@@ -204,25 +204,5 @@ class FederationAccessCacheSpec extends Specification {
         } finally {
             sql.close()
         }
-    }
-
-    private static String link(RunningHub proposer, RunningHub accepter, String name) {
-        def p = cli(proposer, 'peers', 'propose', '--name', name, '--output', 'json').json
-        def r = cli(accepter, 'peers', 'accept', '--token', p.acceptance_token, '--output', 'json')
-        assert r.code == 0: r.err
-        eventually(20) {
-            HubHttp.get(proposer.url() + '/api/v1/peers/' + p.peer.id, TestHubs.adminToken(proposer)).json.state == 'active'
-        }
-        p.peer.id
-    }
-
-    private static Map cli(RunningHub hub, String... args) {
-        def out = new StringWriter()
-        def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
-                [:], new PrintWriter(out), new PrintWriter(err))
-        def text = out.toString().trim()
-        [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
-         err : err.toString().trim()]
     }
 }
