@@ -14,7 +14,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 
 /** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT. */
 @Command(name = "start", description = "Start a hub (embedded PostgreSQL unless --db-url).")
@@ -47,14 +48,15 @@ final class StartCommand implements Callable<Integer> {
         putIf(flags, "entente.hub.name", name);
         putIf(flags, "entente.db.url", dbUrl);
         RunningHub hub = HubLauncher.launch(flags, config, root.env, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            hub.stop();
-            stopped.countDown();
-        }, "entente-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "entente-shutdown"));
         banner(spec.commandLine().getOut(), hub.runtime(), root.dataDir());
-        stopped.await();
+        String fatal = hub.awaitStop();
+        if (fatal != null) {
+            // Non-zero, so that systemd (Restart=on-failure) or any supervisor starts the hub again.
+            throw new EntenteException(ErrorCode.EMBEDDED_DATABASE_FAILED, fatal
+                    + "; see <data-dir>/pg/postmaster.log, then start the hub again");
+        }
         return 0;
     }
 

@@ -40,7 +40,11 @@ public enum DoctorCode {
     /** A pending approval request has less than a quarter of its window left, or none. */
     DR016("approval_near_timeout", Severity.WARNING, "approvals.md"),
     /** An active grant expires within 7 days. */
-    DR017("grant_expiring", Severity.WARNING, "grants-and-federation-api.md");
+    DR017("grant_expiring", Severity.WARNING, "grants-and-federation-api.md"),
+    /** The embedded PostgreSQL died while the hub ran, and the hub started it again. */
+    DR018("embedded_database_restarted", Severity.WARNING, "database-and-backup.md"),
+    /** The embedded PostgreSQL runs without fsync and synchronous commit: a power loss can lose acknowledged changes. */
+    DR019("database_durability_off", Severity.WARNING, "database-and-backup.md");
 
     private final String checkName;
     private final Severity severity;

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.doctor;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.controlplane.hub.EmbeddedDatabase;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.hub.HubWorker;
 import dev.entente.federation.peer.Peer;
@@ -144,8 +145,40 @@ final class HubChecks {
         return Optional.empty();
     }
 
+    /**
+     * DR018: restarts of the embedded server the watchdog made in the last 24 hours. The hub
+     * recovered by itself; the finding is there so that an operator asks why the server died.
+     */
+    static final DoctorCheck DATABASE_RESTARTS = Checks.of(DoctorCode.DR018, false, (hub, now) -> {
+        EmbeddedDatabase db = hub.embeddedDatabase();
+        if (db == null) {
+            return List.of();
+        }
+        List<EmbeddedDatabase.Restart> recent = db.restarts().stream()
+                .filter(r -> r.at().isAfter(now.minus(Duration.ofHours(24)))).toList();
+        if (recent.isEmpty()) {
+            return List.of();
+        }
+        EmbeddedDatabase.Restart last = recent.get(recent.size() - 1);
+        return List.of(Finding.of(DoctorCode.DR018, "the embedded PostgreSQL died " + recent.size()
+                + " time(s) in the last 24h and was started again (last " + Checks.human(Duration.between(last.at(), now))
+                + " ago, down " + last.downtime().toMillis() + " ms); find out why in " + db.directory().resolve("postmaster.log"),
+                "entente events --source hub --type database.restarted", Integer.toString(recent.size())));
+    });
+
+    /** DR019: the embedded server runs with fsync and synchronous commit off. */
+    static final DoctorCheck DURABILITY = Checks.of(DoctorCode.DR019, false, (hub, now) -> {
+        EmbeddedDatabase db = hub.embeddedDatabase();
+        if (db == null || db.options().durable()) {
+            return List.of();
+        }
+        return List.of(Finding.of(DoctorCode.DR019, "the embedded PostgreSQL runs with fsync and synchronous commit off "
+                + "(entente.database.durable=false): a power loss can lose acknowledged changes; never run a real hub like this",
+                "entente doctor --explain DR019", null));
+    });
+
     static List<DoctorCheck> all() {
-        return List.of(DATABASE, MIGRATIONS, TLS_EXPIRY, LOOPBACK, WORKER);
+        return List.of(DATABASE, MIGRATIONS, TLS_EXPIRY, LOOPBACK, WORKER, DATABASE_RESTARTS, DURABILITY);
     }
 
     private static boolean isLoopback(String url) {

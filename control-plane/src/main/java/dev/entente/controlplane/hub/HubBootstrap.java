@@ -70,11 +70,11 @@ public final class HubBootstrap {
         try {
             String url = settings.dbUrl();
             if (url == null) {
-                embedded = EmbeddedDatabase.start(dataDir.resolve("pg"));
-                url = embedded.jdbcUrl();
+                embedded = EmbeddedDatabase.start(dataDir.resolve("pg"), settings.database());
+                ds = dataSource(embedded.jdbcUrl(), embedded.hubUser(), embedded.hubPassword());
+            } else {
+                ds = dataSource(url, settings.dbUser(), settings.dbPassword());
             }
-            ds = dataSource(url, settings.dbUser() != null ? settings.dbUser() : embedded != null ? "postgres" : null,
-                    settings.dbPassword());
             migrate(ds);
             Tx tx = new Tx(ds);
             KeyVault vault = KeyVault.open(tx, passphrase);
@@ -102,6 +102,9 @@ public final class HubBootstrap {
                 lock.close();
             });
             writeAdminToken(runtime);
+            if (embedded != null) {
+                embedded.watch(new DatabaseWatch(runtime));
+            }
             return runtime;
         } catch (RuntimeException e) {
             if (ds != null) {

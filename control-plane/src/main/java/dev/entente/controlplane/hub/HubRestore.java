@@ -103,7 +103,7 @@ public final class HubRestore {
         HikariDataSource ds = null;
         try {
             db = EmbeddedDatabase.start(dataDir.resolve("pg"));
-            ds = HubBootstrap.dataSource(db.jdbcUrl(), "postgres", null);
+            ds = HubBootstrap.dataSource(db.jdbcUrl(), db.hubUser(), db.hubPassword());
             FluentConfiguration flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration");
             checkSchemaKnown(flyway, m);
             migrate(flyway.target(MigrationVersion.fromVersion(m.schemaVersion())));

@@ -74,6 +74,7 @@ public final class HubRuntime {
     private final CacheInvalidationListener cacheListener;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
+    private volatile Runnable databaseLost = () -> { };
 
     HubRuntime(HubSettings settings, String hubId, String name, Clock clock, Tx tx, AuditLog audit, VaultAuditKeyring auditKeys,
                SealedKeyStore keys, OperatorTokens tokens, TlsState tls, EmbeddedDatabase embeddedDatabase) {
@@ -248,6 +249,15 @@ public final class HubRuntime {
     public String listening() {
         String bind = settings.bind();
         return (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + boundPort;
+    }
+
+    /** Run when the embedded database died and could not be started again: the hub must not stay half-alive. */
+    public void onDatabaseLost(Runnable action) {
+        this.databaseLost = action;
+    }
+
+    void databaseLost() {
+        databaseLost.run();
     }
 
     void dataSourceCloser(AutoCloseable closer) {

@@ -25,13 +25,15 @@ import java.util.Set;
  * @param port          {@code entente.hub.port}, default 7443; 0 picks a free port
  * @param publicUrl     {@code entente.hub.public-url}, default {@code https://<bind or hostname>:<port>}
  * @param dbUrl         {@code entente.db.url}: external PostgreSQL; null runs the embedded one
+ * @param database      how the embedded PostgreSQL runs ({@code entente.database.*})
  */
 public record HubSettings(Path dataDir, String name, String bind, int port, String publicUrl,
                           String dbUrl, String dbUser, String dbPassword,
                           Duration heartbeatInterval, Duration staleAfter, Duration sweepInterval,
                           Duration acceptanceTtl, Duration clockSkew, Duration nodeTtl,
                           Duration tlsRotationGrace, Duration tlsCertValidity, Duration approvalsTimeout,
-                          boolean drillMode, CaAlgorithm caAlgorithm, Map<String, String> approvalPolicies) {
+                          boolean drillMode, CaAlgorithm caAlgorithm, Map<String, String> approvalPolicies,
+                          EmbeddedDatabase.Options database) {
 
     public static final int DEFAULT_PORT = 7443;
 
@@ -58,7 +60,11 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                 duration(p, "entente.approvals.timeout", "4h"),
                 p.get("entente.federation.drill-mode", Boolean.class).orElse(false),
                 caAlgorithm(p.get("entente.ca.algorithm", String.class).orElse("ed25519")),
-                approvalPolicies(p));
+                approvalPolicies(p),
+                new EmbeddedDatabase.Options(
+                        p.get("entente.database.durable", Boolean.class).orElse(EmbeddedDatabase.Options.DEFAULTS.durable()),
+                        p.get("entente.database.os-user", String.class).orElse(EmbeddedDatabase.Options.DEFAULTS.osUser()),
+                        duration(p, "entente.database.restart-give-up", "2m")));
     }
 
     /** {@code entente.ca.algorithm}: {@code ed25519} (default) or {@code ecdsa-p256}; applies to new CA keys. */

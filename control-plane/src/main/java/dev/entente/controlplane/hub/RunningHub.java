@@ -20,6 +20,8 @@ public final class RunningHub implements AutoCloseable {
     private final EmbeddedServer server;
     private final ScheduledExecutorService housekeeping;
     private final HubWorker worker;
+    private final java.util.concurrent.CountDownLatch stoppedLatch = new java.util.concurrent.CountDownLatch(1);
+    private volatile String fatal;
     private boolean stopped;
 
     RunningHub(HubRuntime runtime, ApplicationContext context, EmbeddedServer server, HubWorker worker) {
@@ -35,6 +37,26 @@ public final class RunningHub implements AutoCloseable {
         // Another replica may rotate the TLS key, and grace windows end with time: re-read.
         housekeeping.scheduleWithFixedDelay(this::refreshTls, TLS_REFRESH.toMillis(), TLS_REFRESH.toMillis(),
                 TimeUnit.MILLISECONDS);
+        runtime.onDatabaseLost(() -> {
+            fatal = "the embedded PostgreSQL died and could not be started again";
+            Thread t = new Thread(this::stop, "entente-stop-database-lost");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
+     * Blocks until the hub stopped; returns why when it stopped by itself (its database is gone),
+     * or null after an ordinary stop.
+     */
+    public String awaitStop() throws InterruptedException {
+        stoppedLatch.await();
+        return fatal;
+    }
+
+    /** Why the hub stopped by itself, or null. */
+    public String fatal() {
+        return fatal;
     }
 
     private void refreshTls() {
@@ -84,6 +106,7 @@ public final class RunningHub implements AutoCloseable {
             context.close();
         } finally {
             runtime.closeDatabase();
+            stoppedLatch.countDown();
         }
     }
 

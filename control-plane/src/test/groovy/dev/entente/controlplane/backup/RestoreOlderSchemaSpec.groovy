@@ -43,7 +43,7 @@ class RestoreOlderSchemaSpec extends Specification {
     def setupSpec() {
         Path old = Files.createDirectories(work.resolve('old'))
         def db = EmbeddedDatabase.start(old.resolve('pg'))
-        def ds = HubBootstrap.dataSource(db.jdbcUrl(), 'postgres', null)
+        def ds = HubBootstrap.dataSource(db.jdbcUrl(), db.hubUser(), db.hubPassword())
         try {
             Flyway.configure().dataSource(ds).locations('classpath:db/migration').target('7').load().migrate()
             def tx = new Tx(ds)

@@ -1,0 +1,57 @@
+package dev.entente.controlplane.hub;
+
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.EventSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the hub does when its embedded PostgreSQL died: a restart becomes a hub event
+ * ({@code database.restarted}, listed by {@code entente events --source hub}) once the server
+ * answers again; a server that does not come back stops the hub, so that its supervisor restarts
+ * it instead of leaving a process that answers 503 forever.
+ */
+final class DatabaseWatch implements EmbeddedDatabase.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatch.class);
+    private final HubRuntime hub;
+
+    DatabaseWatch(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void restarted(int attempts, Duration downtime, String cause) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("attempts", attempts);
+        details.put("downtime_ms", downtime.toMillis());
+        details.put("cause", cause);
+        // The pool's old connections died with the server: the first tries may still fail.
+        for (int i = 0; i < 10; i++) {
+            try {
+                hub.tx().inTransaction(c -> hub.audit().append(c,
+                        AuditEvent.of(EventSource.HUB, "database.restarted", hub.hubId(), details)));
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("database.restarted not recorded yet: {}", e.getMessage());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.warn("the embedded PostgreSQL restarted after {} ms but the event could not be recorded", downtime.toMillis());
+    }
+
+    @Override
+    public void gaveUp(Duration downtime, String lastError) {
+        LOG.error("the embedded PostgreSQL is down for {} s and does not start ({}); stopping the hub so that its "
+                + "supervisor restarts it", downtime.toSeconds(), lastError);
+        hub.databaseLost();
+    }
+}
