@@ -74,6 +74,8 @@ public final class HeartbeatBench {
     }
 
     /** Starts the hubs, measures, prints the figures, stops the hubs. */
+    private static boolean durable = true;
+
     public static void main(String[] args) throws Exception {
         List<Integer> threadCounts = List.of(1, 2);
         int windows = 7;
@@ -88,6 +90,7 @@ public final class HeartbeatBench {
                 case "--window-seconds" -> windowSeconds = Double.parseDouble(args[++i]);
                 case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
                 case "--profile-ops" -> profileOps = Integer.parseInt(args[++i]);
+                case "--durable" -> durable = Boolean.parseBoolean(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -256,6 +259,8 @@ public final class HeartbeatBench {
         flags.put("entente.heartbeat.interval", "1h");
         flags.put("entente.heartbeat.stale-after", "24h");
         flags.put("entente.sweep.interval", "1h");
+        // A real hub's database is durable (issue 11); --durable false measures the old setting.
+        flags.put("entente.database.durable", durable);
         return HubLauncher.launch(flags, null, Map.of(), Clock.systemUTC());
     }
 

@@ -1,6 +1,13 @@
 package dev.entente.bench;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.entente.controlplane.hub.EmbeddedDatabase;
+import org.flywaydb.core.Flyway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerLifecycleConfiguration;
@@ -65,6 +72,10 @@ public final class SweepBench {
         int batch = StaleSweeper.BATCH;
         boolean analyze = true;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--durable")) {
+                durable = true;
+                continue;
+            }
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--baseline-runs" -> baselineRuns = Integer.parseInt(args[++i]);
@@ -83,8 +94,8 @@ public final class SweepBench {
             System.setProperty("entente.test.embedded", "true");
         }
         System.out.printf(Locale.ROOT, "stale sweep bench: stale-after %s, every %d-th peer stale, batch %d, "
-                        + "runs %d (baseline %d), analyze %s, java %s, %d cpus%n", STALE_AFTER, staleEvery, batch,
-                runs, baselineRuns, analyze, Runtime.version(), Runtime.getRuntime().availableProcessors());
+                        + "runs %d (baseline %d), analyze %s, durable %s, java %s, %d cpus%n", STALE_AFTER, staleEvery, batch,
+                runs, baselineRuns, analyze, durable, Runtime.version(), Runtime.getRuntime().availableProcessors());
 
         // Warm-up (JIT, machine pool, connection pool): not reported.
         measure("warm-up bulk", 10_000, staleEvery, batch, analyze, false);
@@ -133,8 +144,7 @@ public final class SweepBench {
 
     private static Measurement measure(String label, int peers, int staleEvery, int batch, boolean analyze,
                                        boolean perPeer) throws SQLException {
-        PostgresFixture.TestDatabase db = PostgresFixture.migratedDatabase();
-        try (HikariDataSource ds = db.dataSource()) {
+        try (HikariDataSource ds = freshDatabase()) {
             Instant now = Instant.now();
             Tx tx = new Tx(ds);
             AuditLog audit = new AuditLog(keyring(), Clock.systemUTC());
@@ -174,6 +184,45 @@ public final class SweepBench {
                             + "%,d audit rows%n", label, perPeer ? "per-peer" : "bulk", peers, stale, millis,
                     stale / (millis / 1000), detail, auditRows);
             return new Measurement(millis, stale);
+        }
+    }
+
+    /**
+     * {@code --durable}: every measurement gets a new database in one embedded server run as a
+     * real hub runs it (fsync, synchronous commit, full-page writes on). Without it, a database of
+     * the test fixture (fsync off), as the figures before issue 11 were taken.
+     */
+    private static boolean durable;
+    private static EmbeddedDatabase durableServer;
+    private static int databases;
+
+    private static HikariDataSource freshDatabase() throws SQLException {
+        if (!durable) {
+            return PostgresFixture.migratedDatabase().dataSource();
+        }
+        try {
+            if (durableServer == null) {
+                Path dir = Files.createTempDirectory("entente-sweepbench");
+                durableServer = EmbeddedDatabase.start(dir.resolve("pg"), EmbeddedDatabase.Options.DEFAULTS);
+                Runtime.getRuntime().addShutdownHook(new Thread(durableServer::close));
+            }
+            String name = "sweep_" + (++databases);
+            String superuser = Files.readString(durableServer.directory().getParent()
+                    .resolve(EmbeddedDatabase.SUPERUSER_PASSWORD_FILE)).trim();
+            try (Connection c = DriverManager.getConnection(durableServer.jdbcUrl(), EmbeddedDatabase.SUPERUSER, superuser);
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedDatabase.HUB_ROLE);
+            }
+            HikariConfig cfg = new HikariConfig();
+            cfg.setJdbcUrl(durableServer.jdbcUrl().replace("/postgres", "/" + name));
+            cfg.setUsername(durableServer.hubUser());
+            cfg.setPassword(durableServer.hubPassword());
+            cfg.setMaximumPoolSize(4);
+            HikariDataSource ds = new HikariDataSource(cfg);
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            return ds;
+        } catch (IOException e) {
+            throw new SQLException(e);
         }
     }
 

@@ -94,6 +94,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Options options;
     private final OsUser user;
     private final Path bin;
+    private final Path mountPoint;
     private final String hubPassword;
     private final String superuserPassword;
     private final List<Restart> restarts = new ArrayList<>();
@@ -108,6 +109,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.options = options;
         this.user = user;
         this.bin = bin;
+        this.mountPoint = user.current() ? directory : PostgresBinaries.mountPointFor(directory);
         this.hubPassword = hubPassword;
         this.superuserPassword = superuserPassword;
     }
@@ -125,7 +127,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         stopStaleServer(directory);
         Path bin = PostgresBinaries.bin();
         OsUser user = OsUser.forServer(options.osUser());
-        user.allowTraversal(dataDir);
         String hubPassword = password(dataDir.resolve(HUB_PASSWORD_FILE)).value();
         Secret superuser = password(dataDir.resolve(SUPERUSER_PASSWORD_FILE));
         EmbeddedDatabase db = new EmbeddedDatabase(directory.toAbsolutePath(), freePort(), options, user, bin, hubPassword,
@@ -200,10 +201,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         writeHba();
-        List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.toString(),
-                "-l", directory.resolve("postmaster.log").toString(), "-w", "-t", "60", "-s", "-o", serverOptions(), "start"));
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", serverPath().toString(),
+                "-l", serverPath().resolve("postmaster.log").toString(), "-w", "-t", "60", "-s", "-o", serverOptions(), "start"));
         try {
-            run(user.wrap(cmd), null, Duration.ofSeconds(90));
+            run(asServer(cmd), null, Duration.ofSeconds(90));
         } catch (RuntimeException e) {
             throw new EntenteException(ErrorCode.EMBEDDED_DATABASE_FAILED,
                     "cannot start the embedded PostgreSQL in " + directory + ": " + rootMessage(e) + tail()
@@ -220,7 +221,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         try {
-            run(user.wrap(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.toString(), "-m", "fast", "-w",
+            run(asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", serverPath().toString(), "-m", "fast", "-w",
                     "-t", "30", "-s", "stop")), null, Duration.ofSeconds(40));
         } catch (RuntimeException e) {
             LOG.warn("embedded PostgreSQL did not stop cleanly ({}); stopping pid {}", e.getMessage(), pm.get().pid());
@@ -315,6 +316,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the server sees its directory. The server's own user cannot walk down to
+     * {@code <data-dir>/pg} (the data dir and its parents, e.g. {@code /root}, stay closed), so as
+     * another user every command runs in a private mount namespace in which the directory is bound
+     * onto an empty mount point under the binaries cache; nothing outside that namespace sees it.
+     */
+    private Path serverPath() {
+        return user.current() ? directory : mountPoint;
+    }
+
+    private List<String> asServer(List<String> command) {
+        if (user.current()) {
+            return command;
+        }
+        List<String> out = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", directory.toString(), mountPoint.toString()));
+        out.addAll(user.wrap(command));
+        return out;
+    }
+
     private String serverOptions() {
         String durable = options.durable() ? "on" : "off";
         return String.join(" ", "-p", Integer.toString(port),
@@ -362,14 +383,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         // initdb reads the password from a file: one in a 0700 directory of the server's user,
         // gone when initdb is (a pipe through /dev/stdin cannot be opened after the user switch).
-        Path scratch = directory.resolveSibling(directory.getFileName() + ".init");
+        Path scratch = PostgresBinaries.scratchFor(directory);
         try {
             deleteTree(scratch);
             Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path pwfile = scratch.resolve("pwfile");
             Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
             user.own(scratch);
-            run(user.wrap(List.of(bin.resolve("initdb").toString(), "-D", directory.toString(), "-U", SUPERUSER,
+            run(asServer(List.of(bin.resolve("initdb").toString(), "-D", serverPath().toString(), "-U", SUPERUSER,
                     "--auth=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8", "--no-locale", "--no-instructions")),
                     null, Duration.ofSeconds(120));
         } catch (IOException e) {
@@ -395,7 +416,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private void singleUser(String sql) {
-        run(user.wrap(List.of(bin.resolve("postgres").toString(), "--single", "-D", directory.toString(),
+        run(asServer(List.of(bin.resolve("postgres").toString(), "--single", "-D", serverPath().toString(),
                 "-c", "exit_on_error=true", "-c", "log_statement=none", SUPERUSER)), sql, Duration.ofSeconds(60));
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * does not: a root-owned server that a superuser session could reach would turn
  * {@code COPY ... TO PROGRAM} into root shell access. There the server runs as a dedicated system
  * user ({@code entente.database.os-user}, default {@code entente-db}), created on first use like
- * a distribution package creates {@code postgres}; it owns only {@code <data-dir>/pg}.
+ * a distribution package creates {@code postgres}; it owns only {@code <data-dir>/pg}, which it
+ * reaches through a private bind mount (see {@code EmbeddedDatabase}), so the data dir stays 0700.
  *
  * @param name    the user's name
  * @param uid     its uid
@@ -82,17 +83,6 @@ record OsUser(String name, int uid, int gid, boolean current) {
     void own(Path path) {
         if (!current) {
             exec(List.of("chown", "-R", uid + ":" + gid, path.toString()));
-        }
-    }
-
-    /**
-     * Lets this user reach {@code <data-dir>/pg} and nothing else of the data dir: the data dir
-     * becomes root:&lt;group&gt; 0710 (search only), every file in it stays 0600 root.
-     */
-    void allowTraversal(Path dataDir) {
-        if (!current) {
-            exec(List.of("chgrp", Integer.toString(gid), dataDir.toString()));
-            exec(List.of("chmod", "0710", dataDir.toString()));
         }
     }
 

@@ -59,6 +59,54 @@ final class PostgresBinaries {
         }
     }
 
+    /** An empty directory, reachable by any user, onto which {@code pgDir} is bound for a server run as another user. */
+    static Path mountPointFor(Path pgDir) {
+        return child("mnt", pgDir, true);
+    }
+
+    /**
+     * Where one-off files of {@code pgDir}'s server go (initdb's password file): a path in the
+     * cache, not created; the caller makes it, gives it to the server's user and removes it.
+     */
+    static Path scratchFor(Path pgDir) {
+        return child("scratch", pgDir, false);
+    }
+
+    private static Path child(String kind, Path pgDir, boolean create) {
+        try {
+            Path parent = cacheRoot().resolve(kind);
+            if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                } catch (FileAlreadyExistsException raced) {
+                    // another hub of ours made it; checked below
+                }
+            }
+            checkOwned(parent);
+            String name = sha256(pgDir.toAbsolutePath().toString()).substring(0, 16);
+            Path dir = parent.resolve(name);
+            if (!create) {
+                return dir;
+            }
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            }
+            checkOwned(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new EntenteException(ErrorCode.EMBEDDED_DATABASE_FAILED,
+                    "cannot prepare a directory for the PostgreSQL server: " + e.getMessage() + "; set ENTENTE_PG_CACHE", e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Path unpack() {
         URL archive = PostgresBinaries.class.getClassLoader().getResource(ARCHIVE);
         if (archive == null) {
