@@ -54,6 +54,8 @@ import java.util.UUID;
 public final class FederationService {
     /** The federation protocol this hub speaks; a peer speaking another is refused with both versions. */
     public static final int PROTOCOL_VERSION = 1;
+    /** Longest lifetime of an acceptance token ({@code peers propose --ttl}, {@code peers token --ttl}). */
+    public static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
     private static final Logger LOG = LoggerFactory.getLogger(FederationService.class);
 
     private final HubRuntime hub;
@@ -135,7 +137,7 @@ public final class FederationService {
     }
 
     private AcceptanceTokens.Minted mint(Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 30d");
         }
         return tokens.mint(hub.publicUrl(), hub.tls().current().fingerprint(), ttl);
