@@ -1,10 +1,12 @@
 package dev.entente.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -43,8 +45,9 @@ public class InputGuard implements Ordered {
     /** The request line; Netty reads up to 64KB so that a longer one still gets this answer. */
     public static final int MAX_URI_LENGTH = 8 * 1024;
     // Nesting deeper than any documented body is an attack on the parser, not a request.
+    private static final int MAX_DEPTH = 32;
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
 
     @Override
     public int getOrder() {
@@ -126,6 +129,12 @@ public class InputGuard implements Ordered {
                     + (type == null ? "sent without a Content-Type" : printable(type.getName()))
                     + "; send JSON with 'Content-Type: application/json'", Map.of("field", "Content-Type"));
         }
+        String charset = type.getParameters().get("charset").orElse(null);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            // RFC 8259 §8.1: JSON between systems is UTF-8; another label means the bytes are not what they say
+            throw new EntenteException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body is declared " + printable(charset)
+                    + "; send UTF-8 JSON with 'Content-Type: application/json'", Map.of("field", "Content-Type"));
+        }
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body must be one JSON object, "
@@ -139,9 +148,13 @@ public class InputGuard implements Ordered {
                     refuseControl(pointer(p), p.getText(), "\t\n\r");
                 }
             }
+        } catch (StreamConstraintsException e) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body nests deeper than " + MAX_DEPTH
+                    + " levels; no request of this API needs more than three", Map.of("field", "body"));
         } catch (JsonProcessingException e) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", Map.of("field", "body"));
+            JsonLocation at = e.getLocation();
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), Map.of("field", "body"));
         } catch (IOException e) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body cannot be read as JSON", Map.of("field", "body"));
         }
@@ -164,8 +177,8 @@ public class InputGuard implements Ordered {
 
     /**
      * Refuses {@code value} when it holds NUL, another C0 control character (except those in
-     * {@code allowed}) or DEL: PostgreSQL refuses NUL in text, and the others only hide what a
-     * value really is from the operator reading an audit line.
+     * {@code allowed}), DEL or an unpaired surrogate: PostgreSQL refuses NUL in text, and the
+     * others only hide what a value really is from the operator reading an audit line.
      */
     static void refuseControl(String field, String value, String allowed) {
         if (value == null) {
@@ -177,6 +190,16 @@ public class InputGuard implements Ordered {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " holds the control character "
                         + String.format("U+%04X", (int) c) + " at position " + i + "; remove it",
                         Map.of("field", field));
+            }
+            if (Character.isSurrogate(c)) {
+                // a lone surrogate (JSON "\ud800") is not text: PostgreSQL would store '?' in its place
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " holds an unpaired surrogate "
+                            + String.format("U+%04X", (int) c) + " at position " + i + "; send valid UTF-8 text",
+                            Map.of("field", field));
+                }
+                i++;
             }
         }
     }
