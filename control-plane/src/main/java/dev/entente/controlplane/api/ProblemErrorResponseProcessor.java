@@ -81,6 +81,8 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
             detail = "the request's headers are over what this hub reads; send only 'Authorization: Bearer <token>'";
         } else if (code == ErrorCode.URI_TOO_LONG) {
             detail = "the request line is over what this hub reads; ids and query values are short";
+        } else if (status == 400 && decoderFailure(request) != null) {
+            detail = "the request line or a header is not valid HTTP: control characters and bare CR or LF are refused";
         } else if (cause instanceof ConversionErrorException c) {
             detail = c.getArgument().getName() + " must be " + expected(c.getArgument());
             extensions = Map.of("field", c.getArgument().getName());
