@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class CompactJws {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    private static final long MIN_DATE = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    private static final long MAX_DATE = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
     private CompactJws() {
     }
@@ -63,6 +66,14 @@ public final class CompactJws {
         }
     }
 
+    /**
+     * A NumericDate claim as an instant, clamped to years 0-9999: a claim of 2^63 seconds is
+     * merely far away, not a reason for {@code Instant} arithmetic to throw.
+     */
+    public static Instant numericDate(long epochSecond) {
+        return Instant.ofEpochSecond(Math.max(MIN_DATE, Math.min(MAX_DATE, epochSecond)));
+    }
+
     /** Signs {@code claims} with an Ed25519 key, naming it {@code kid}. */
     public static String sign(Map<String, Object> claims, String kid, PrivateKey key) {
         Map<String, Object> header = new LinkedHashMap<>();
@@ -96,6 +107,10 @@ public final class CompactJws {
             throw new JwsException(Failure.MALFORMED, "critical header parameters are not supported");
         }
         JsonNode kid = header.get("kid");
+        if (kid != null && (!kid.isTextual() || !printable(kid.asText()))) {
+            // a key id goes to a key lookup (and possibly the database): only printable text does
+            throw new JwsException(Failure.MALFORMED, "token header kid must be printable text");
+        }
         PublicKey key = kid == null ? null : keys.apply(kid.asText());
         byte[] signature = decode(parts[2], "signature");
         if (key == null || signature.length != 64 || !verifies(key, parts[0] + "." + parts[1], signature)) {
@@ -126,6 +141,10 @@ public final class CompactJws {
         return parts;
     }
 
+    private static boolean printable(String s) {
+        return s.length() <= 256 && s.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
     private static boolean verifies(PublicKey key, String input, byte[] signature) {
         try {
             Signature s = Signature.getInstance("Ed25519");
@@ -145,12 +164,24 @@ public final class CompactJws {
         }
     }
 
+    /**
+     * Strict base64url (RFC 7515 §2): no padding, no other alphabet, and the unused low bits of
+     * the last character zero. Java's decoder ignores those bits, so without the re-encoding
+     * check one signature would have several spellings, and a token could be altered without
+     * breaking it: harmless to the signature, but a second token for anything keyed on the text.
+     */
     private static byte[] decode(String part, String what) {
+        byte[] bytes;
         try {
-            return B64D.decode(part);
+            bytes = B64D.decode(part);
         } catch (IllegalArgumentException e) {
             throw new JwsException(Failure.MALFORMED, "token " + what + " is not base64url");
         }
+        if (!B64.encodeToString(bytes).equals(part)) {
+            throw new JwsException(Failure.MALFORMED, "token " + what + " is not canonical base64url "
+                    + "(padding, or non-zero bits after the last byte)");
+        }
+        return bytes;
     }
 
     private static JsonNode json(String part, String what) {

@@ -54,6 +54,8 @@ import java.util.UUID;
 public final class FederationService {
     /** The federation protocol this hub speaks; a peer speaking another is refused with both versions. */
     public static final int PROTOCOL_VERSION = 1;
+    /** Longest lifetime of an acceptance token ({@code peers propose --ttl}, {@code peers token --ttl}). */
+    public static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
     private static final Logger LOG = LoggerFactory.getLogger(FederationService.class);
 
     private final HubRuntime hub;
@@ -135,7 +137,7 @@ public final class FederationService {
     }
 
     private AcceptanceTokens.Minted mint(Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 30d");
         }
         return tokens.mint(hub.publicUrl(), hub.tls().current().fingerprint(), ttl);
@@ -222,7 +224,8 @@ public final class FederationService {
         JsonNode answer = new PeerClient(claims.url(), Set.of(claims.tlsFingerprint()), null, null, Duration.ofSeconds(5))
                 .post("federation/v1/handshake/accept", request);
         String nodeCertPem = answer.path("node_cert").asText();
-        X509Certificate nodeCert = Certificates.parsePem(nodeCertPem).get(0);
+        X509Certificate nodeCert = certificate(nodeCertPem, ErrorCode.HANDSHAKE_REJECTED,
+                "the proposing hub answered without a PEM node_cert");
         if (!nodeCert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.path("hub_id").asText())) {
             throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the proposing hub answered with a certificate for another key or hub");
         }
@@ -272,7 +275,8 @@ public final class FederationService {
     public Map<String, Object> handshakeComplete(Peer peer, IssuedCertificate presented, Map<String, Object> body) {
         requireProtocol(body);
         String pem = Bodies.string(body, "node_cert", true);
-        X509Certificate cert = Certificates.parsePem(pem).get(0);
+        X509Certificate cert = certificate(pem, ErrorCode.INVALID_REQUEST,
+                "node_cert must be the PEM certificate this hub's CA issued you in handshake step 2");
         StoredKey key = hub.keys().active(nodeKeyPurpose(peer.id())).orElseThrow(() -> new EntenteException(
                 ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has no node key for peer " + peer.id() + "; link again"));
         if (!cert.getPublicKey().equals(Certificates.publicKey(key.algorithm(), key.publicKey()))) {
@@ -451,7 +455,7 @@ public final class FederationService {
         JsonNode answer = clientFor(peer).post("federation/v1/renew",
                 Map.of("protocol_version", PROTOCOL_VERSION, "csr", Certificates.csr(nodeKey, hub.hubId())));
         String pem = answer.path("node_cert").asText();
-        X509Certificate cert = Certificates.parsePem(pem).get(0);
+        X509Certificate cert = certificate(pem, ErrorCode.HANDSHAKE_REJECTED, "the peer answered the renewal without a PEM node_cert");
         if (!cert.getPublicKey().equals(nodeKey.getPublic())) {
             throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the renewed certificate is for another key");
         }
@@ -502,6 +506,19 @@ public final class FederationService {
     // ---------------------------------------------------------------- helpers
 
     /** A client for calling {@code peer}: its pinned fingerprints, our node certificate for it. */
+    /** The first certificate of a PEM text that came over the wire; anything else is {@code code}, never a 500. */
+    private static X509Certificate certificate(String pem, ErrorCode code, String detail) {
+        try {
+            List<X509Certificate> certs = Certificates.parsePem(pem == null ? "" : pem);
+            if (!certs.isEmpty()) {
+                return certs.get(0);
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the refusal: the parser's message names a JDK class
+        }
+        throw new EntenteException(code, detail, Map.of("field", "node_cert"));
+    }
+
     public PeerClient clientFor(Peer peer) {
         if (peer.clientCertPem() == null || peer.clientKeyId() == null) {
             throw new EntenteException(ErrorCode.MTLS_CONFIG_PARTIAL, "peer " + peer.id()

@@ -46,6 +46,11 @@ public final class HubLauncher {
         base.put("micronaut.server.ssl.build-self-signed", false);
         base.put("micronaut.server.dual-protocol", false);
         base.put("micronaut.server.max-request-size", "1MB");
+        // Netty closes the connection after refusing a head over its limit, and a client still
+        // sending then gets a reset instead of the answer. Netty reads generously; InputGuard
+        // refuses far below that (16KB of headers, 8KB of URI) with a 431/414 the client does read.
+        base.put("micronaut.server.netty.max-header-size", 1024 * 1024);
+        base.put("micronaut.server.netty.max-initial-line-length", 64 * 1024);
         // Every route touches PostgreSQL: run handlers on the blocking pool, never on the event loop.
         base.put("micronaut.server.thread-selection", "BLOCKING");
         base.put("jackson.property-naming-strategy", "SNAKE_CASE");

@@ -91,14 +91,14 @@ public final class OperatorTokens {
         if (exp == null || !exp.canConvertToLong()) {
             throw fail(ErrorCode.AUTH_TOKEN_MALFORMED, "token has no numeric exp claim");
         }
-        Instant expiresAt = Instant.ofEpochSecond(exp.asLong());
+        Instant expiresAt = CompactJws.numericDate(exp.asLong());
         if (now.isAfter(expiresAt.plus(skew))) {
             throw fail(ErrorCode.AUTH_TOKEN_EXPIRED, "token expired at " + expiresAt + "; issue a new one with 'entente operators token issue'");
         }
         for (String claim : List.of("nbf", "iat")) {
             JsonNode t = claims.get(claim);
-            if (t != null && t.canConvertToLong() && Instant.ofEpochSecond(t.asLong()).isAfter(now.plus(skew))) {
-                throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token " + claim + " is " + Instant.ofEpochSecond(t.asLong())
+            if (t != null && t.canConvertToLong() && CompactJws.numericDate(t.asLong()).isAfter(now.plus(skew))) {
+                throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token " + claim + " is " + CompactJws.numericDate(t.asLong())
                         + ", later than this hub's clock " + now + " plus " + skew.toSeconds() + "s skew: check clock synchronisation");
             }
         }

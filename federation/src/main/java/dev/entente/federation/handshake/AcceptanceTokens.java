@@ -70,7 +70,8 @@ public final class AcceptanceTokens {
 
     /**
      * The proposer's full check, in this order: shape, alg allow-list (before any signature work),
-     * signature, audience, issuer (this hub), not-yet-valid and expiry with the clock skew.
+     * signature, audience, issuer (this hub), not-yet-valid ({@code iat}, {@code nbf}) and expiry
+     * with the clock skew.
      */
     public Claims verify(String token) {
         if (token == null || token.isBlank()) {
@@ -100,6 +101,17 @@ public final class AcceptanceTokens {
             throw new EntenteException(ErrorCode.TOKEN_NOT_YET_VALID, "token issued at " + c.issuedAt()
                     + ", later than this hub's clock " + now + " plus " + skew.toSeconds()
                     + "s: the two hubs' clocks disagree; synchronise them (NTP) and retry");
+        }
+        // This hub never mints nbf, but a token carrying one is held to it (RFC 7519 §4.1.5)
+        // before the digest comparison could call it someone else's token.
+        JsonNode nbf = claims.get("nbf");
+        if (nbf != null && !nbf.canConvertToLong()) {
+            throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED, "the token's nbf is not a number of seconds");
+        }
+        if (nbf != null && CompactJws.numericDate(nbf.asLong()).isAfter(now.plus(skew))) {
+            throw new EntenteException(ErrorCode.TOKEN_NOT_YET_VALID, "token not valid before "
+                    + CompactJws.numericDate(nbf.asLong()) + ", later than this hub's clock " + now + " plus " + skew.toSeconds()
+                    + "s: use it after that time, or synchronise the two hubs' clocks (NTP)");
         }
         if (now.isAfter(c.expiresAt().plus(skew))) {
             throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "token expired at " + c.expiresAt()
@@ -134,13 +146,18 @@ public final class AcceptanceTokens {
         } catch (IllegalArgumentException e) {
             jti = null;
         }
-        if (url == null || !url.startsWith("https://") || fp == null || !fp.matches("[0-9a-f]{64}") || iss == null
+        if (url == null || !url.startsWith("https://") || !printable(url) || !printable(iss) || fp == null || !fp.matches("[0-9a-f]{64}") || iss == null
                 || jti == null || exp == null || !exp.canConvertToLong()) {
             throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED,
                     "the token lacks iss, jti, an https url, a SHA-256 tls_fingerprint or exp");
         }
-        return new Claims(iss, jti, url, fp, iat != null && iat.canConvertToLong() ? Instant.ofEpochSecond(iat.asLong()) : null,
-                Instant.ofEpochSecond(exp.asLong()));
+        return new Claims(iss, jti, url, fp, iat != null && iat.canConvertToLong() ? CompactJws.numericDate(iat.asLong()) : null,
+                CompactJws.numericDate(exp.asLong()));
+    }
+
+    /** A claim that ends up in the peers table or a URL: no control characters, at most 2048 characters. */
+    private static boolean printable(String s) {
+        return s == null || (s.length() <= 2048 && s.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f));
     }
 
     private static String text(JsonNode n, String field) {

@@ -17,6 +17,14 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "method not allowed", Runbook.OPERATORS),
     /** The body is not JSON. */
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported media type", Runbook.OPERATORS),
+    /** The Accept header asks for a type the route cannot produce (JSON or problem+json). */
+    NOT_ACCEPTABLE(406, "no acceptable response type", Runbook.OPERATORS),
+    /** The body is larger than micronaut.server.max-request-size (1MB). */
+    REQUEST_TOO_LARGE(413, "request body too large", Runbook.OPERATORS),
+    /** The request line (path and query) is longer than the hub reads. */
+    URI_TOO_LONG(414, "request URI too long", Runbook.OPERATORS),
+    /** The request's headers together are larger than the hub accepts (a bearer token pasted twice, a cookie jar). */
+    REQUEST_HEADERS_TOO_LARGE(431, "request headers too large", Runbook.OPERATORS),
     /** Anything unexpected: the detail never carries a stack trace; the hub log does. */
     INTERNAL_ERROR(500, "internal error", Runbook.OPERATORS),
 

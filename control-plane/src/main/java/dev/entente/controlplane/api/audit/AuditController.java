@@ -53,7 +53,7 @@ public class AuditController {
     /** One listing of the chain, its query arguments checked the same way for audit and events. */
     static List<Map<String, Object>> list(HubRuntime hub, AuditLog.Scope scope, EventSource source, String type,
                                           String since, Integer limit) {
-        Instant from = since == null ? null : hub.clock().instant().minus(Durations.parse(since));
+        Instant from = since == null ? null : hub.clock().instant().minus(Durations.parse("since", since, Durations.MAX));
         int n = limit == null ? 100 : limit;
         if (n < 1 || n > 10_000) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "limit must be between 1 and 10000");

@@ -8,6 +8,7 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
@@ -59,7 +60,7 @@ public class GrantController {
         args.put("instances", Bodies.strings(body, "instances"));
         args.put("networks", Bodies.strings(body, "networks"));
         args.put("cidrs", Bodies.strings(body, "cidrs"));
-        args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse(ttl)));
+        args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse("expires_in", ttl, GrantRepository.MAX_LIFETIME)));
         if (!scopes.contains("write")) {
             // read grants are not sensitive enough for the two-person rule
             return HttpResponse.created(ApprovalActions.issueGrant(hub, args, operator.subject()));

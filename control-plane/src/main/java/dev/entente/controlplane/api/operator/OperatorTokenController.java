@@ -52,7 +52,7 @@ public class OperatorTokenController {
         Role role = Role.parse(roleName == null ? "" : roleName).orElseThrow(() -> new EntenteException(
                 ErrorCode.INVALID_REQUEST, "role must be one of admin, operator, approver, viewer"));
         String ttlText = Bodies.string(body, "expires_in", false);
-        Duration ttl = ttlText == null ? DEFAULT_TTL : Durations.parse(ttlText);
+        Duration ttl = ttlText == null ? DEFAULT_TTL : Durations.parse("expires_in", ttlText, MAX_TTL);
         if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "expires_in must be between 1s and 365d");
         }

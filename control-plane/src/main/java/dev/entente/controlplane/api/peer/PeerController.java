@@ -153,7 +153,7 @@ public class PeerController {
 
     private Duration ttl(Map<String, Object> body) {
         String ttl = Bodies.string(body, "ttl", false);
-        return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse(ttl);
+        return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse("ttl", ttl, FederationService.MAX_TOKEN_TTL);
     }
 
     private static OperatorPrincipal write(HttpRequest<?> request) {
