@@ -47,6 +47,8 @@ public enum ErrorCode {
     // --- CA rotation ---
     /** Advancing out of update_clients while peers still hold certificates under the old key. */
     ROTATION_LAGGARDS(409, "peers still on the old CA key", Runbook.ROTATION),
+    /** A rotation move named a phase the rotation has already left (a repeated or concurrent move). */
+    ROTATION_PHASE_CHANGED(409, "CA rotation phase changed", Runbook.ROTATION),
 
     // --- approvals ---
     /** The approver is the requester: the two-person rule needs someone else. */
