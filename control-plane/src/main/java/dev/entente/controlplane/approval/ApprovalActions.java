@@ -4,6 +4,7 @@ import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
@@ -46,6 +47,7 @@ public final class ApprovalActions {
             return Map.of("peer", peer(hub, id).toMap());
         });
         gate.register("grant.issue.write", (args, requester) -> issueGrant(hub, args, requester));
+        gate.register(ApprovalGate.TOKEN_ISSUE, (args, requester) -> OperatorTokenMint.mint(hub, args, requester));
         gate.register("ca.rotate", (args, requester) -> {
             String move = (String) args.get("move");
             boolean force = Boolean.TRUE.equals(args.get("force"));
