@@ -11,6 +11,8 @@ import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.engine.TableBinding;
 import dev.entente.lifecycle.engine.TransitionResult;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,24 +65,32 @@ public final class RotationLifecycle {
         }
     }
 
-    /** START: a new key is generated and trusted; the old one keeps signing. */
+    /**
+     * START: a new key is generated and trusted; the old one keeps signing. Only {@code standby}
+     * accepts it, so that is the phase it expects to leave.
+     */
     public TransitionResult<RotationState> startRotation(String operator) {
-        return apply(RotationEvent.START, operator, false);
+        return apply(RotationEvent.START, operator, RotationState.STANDBY, false);
     }
 
     /**
-     * ADVANCE from whatever phase the rotation is in: init → update_clients (the new key signs),
-     * update_clients → update_servers (refused while laggards exist unless {@code force}),
-     * update_servers → standby (the old key leaves the bundle), rollback → standby (the new key
-     * is discarded).
+     * ADVANCE out of {@code expected}, the phase the operator last saw: init → update_clients
+     * (the new key signs), update_clients → update_servers (refused while laggards exist unless
+     * {@code force}), update_servers → standby (the old key leaves the bundle), rollback → standby
+     * (the new key is discarded). Refused with {@code rotation_phase_changed} when the rotation is
+     * no longer in {@code expected}, and with {@code transition_rejected} in standby (nothing to
+     * advance): a call that returns moved the phase exactly one step.
      */
-    public TransitionResult<RotationState> advance(String operator, boolean force) {
-        return apply(RotationEvent.ADVANCE, operator, force);
+    public TransitionResult<RotationState> advance(String operator, RotationState expected, boolean force) {
+        return apply(RotationEvent.ADVANCE, operator, expected, force);
     }
 
-    /** ROLLBACK: signing returns to the old key; both stay trusted while peers renew back. */
-    public TransitionResult<RotationState> rollBack(String operator) {
-        return apply(RotationEvent.ROLLBACK, operator, false);
+    /**
+     * ROLLBACK out of {@code expected}: signing returns to the old key; both stay trusted while
+     * peers renew back. Refused like {@link #advance} when the phase moved or there is nothing to roll back.
+     */
+    public TransitionResult<RotationState> rollBack(String operator, RotationState expected) {
+        return apply(RotationEvent.ROLLBACK, operator, expected, false);
     }
 
     /** Just the phase: one indexed read, cheap enough for every heartbeat. */
@@ -115,15 +125,63 @@ public final class RotationLifecycle {
         });
     }
 
-    private TransitionResult<RotationState> apply(RotationEvent event, String operator, boolean force) {
+    private TransitionResult<RotationState> apply(RotationEvent event, String operator, RotationState expected,
+                                                  boolean force) {
+        java.util.Objects.requireNonNull(expected, "expected phase");
         List<String> laggards = tx.read(c -> laggards(c, ca.keys(c)));
         Map<String, Object> context = new LinkedHashMap<>();
         context.put(RotationTransitions.LAGGARDS, laggards);
         context.put(RotationTransitions.FORCE, force);
+        context.put(RotationTransitions.EXPECTED_PHASE, expected);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("laggards", laggards);
         details.put("force", force);
-        return engine.apply(DEFINITION, FederationCa.TYPE, event, operator, context, details, this::moveKeys);
+        details.put("expected_phase", expected.value());
+        TransitionResult<RotationState> result;
+        try {
+            result = engine.apply(DEFINITION, FederationCa.TYPE, event, operator, context, details, this::moveKeys);
+        } catch (EntenteException e) {
+            // The engine refuses before the guards run when the phase it loaded has no such move,
+            // and reports a lost race as a bare conflict: both mean, for a caller who named the
+            // phase, that the rotation moved on from under it.
+            if (e.code() == ErrorCode.CONFLICT) {
+                throw RotationTransitions.phaseChanged(expected, phase(), event);
+            }
+            if (e.code() == ErrorCode.TRANSITION_REJECTED && !expected.value().equals(e.extensions().get("state"))) {
+                throw RotationTransitions.phaseChanged(expected, LifecycleState.fromValue(RotationState.class,
+                        (String) e.extensions().get("state")), event);
+            }
+            throw e;
+        }
+        if (!result.changed()) {
+            // The engine's idempotent no-op (already where the event leads). With the phase named
+            // it is either a repeat that already landed, or a move the named phase does not have.
+            if (result.from() != expected) {
+                throw RotationTransitions.phaseChanged(expected, result.from(), event);
+            }
+            throw nothingToDo(expected, event);
+        }
+        return result;
+    }
+
+    private static EntenteException nothingToDo(RotationState phase, RotationEvent event) {
+        List<String> allowed = DEFINITION.allowedEvents(phase).stream().map(LifecycleDefinition::eventName).toList();
+        String move = LifecycleDefinition.eventName(event);
+        String why = switch (phase) {
+            case STANDBY -> "no rotation is under way; start one with 'entente ca rotate start'";
+            case INIT, UPDATE_CLIENTS, UPDATE_SERVERS -> "a rotation is already under way; advance or roll it back";
+            case ROLLBACK -> "the rotation is already rolling back; advance to discard the new key";
+        };
+        Map<String, Object> ext = new LinkedHashMap<>();
+        ext.put("entity", DEFINITION.entity());
+        ext.put("id", FederationCa.TYPE);
+        ext.put("state", phase.value());
+        ext.put("event", move);
+        ext.put("allowed_events", allowed);
+        ext.put("changed", false);
+        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "nothing to " + move + " from " + phase.value()
+                + ": " + why + "; allowed from " + phase.value() + ": "
+                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
     }
 
     /** The key move that belongs to each transition; runs only after the phase change saved. */

@@ -28,12 +28,32 @@ import static dev.entente.ca.rotation.RotationState.UPDATE_SERVERS;
  *   init, update_clients, update_servers ROLLBACK → rollback
  *   rollback       ADVANCE  → standby         [no_laggards]
  * </pre>
+ *
+ * <p>Every move is also guarded by {@code phase_as_expected}: the caller names the phase it saw
+ * and means to leave, so a move sent twice, or by two operators at once, moves one step and not
+ * two (Teleport's rotate names its target phase for the same reason).
  */
 public final class RotationTransitions {
     /** Context key: peer ids still holding live node certificates under the old key ({@code List<String>}). */
     public static final String LAGGARDS = "laggards";
     /** Context key: the operator asked to advance despite laggards ({@code Boolean}). */
     public static final String FORCE = "force";
+    /** Context key: the phase the caller saw and means to leave ({@link RotationState}). */
+    public static final String EXPECTED_PHASE = "expected_phase";
+
+    /**
+     * A move applies only to the phase the operator decided it on. Without this, a second
+     * {@code advance} that loaded the row after the first committed would move on from the new
+     * phase: {@code update_clients → update_servers → standby} in one burst, dropping the old key
+     * without the planned stop.
+     */
+    public static final Guard<RotationState, RotationEvent> PHASE_AS_EXPECTED = Guard.of("phase_as_expected", in -> {
+        Object expected = in.context().get(EXPECTED_PHASE);
+        if (!(expected instanceof RotationState phase)) {
+            throw new IllegalArgumentException("context '" + EXPECTED_PHASE + "' must be a RotationState, got " + expected);
+        }
+        return phase == in.from() ? Optional.empty() : Optional.of(phaseChanged(phase, in.from(), in.event()));
+    });
 
     /**
      * Dropping the old key while peers still hold certificates under it would cut them off: they
@@ -52,16 +72,29 @@ public final class RotationTransitions {
     });
 
     public static final List<Transition<RotationState, RotationEvent>> TABLE = List.of(
-            Transition.of(STANDBY, START, INIT),
-            Transition.of(INIT, ADVANCE, UPDATE_CLIENTS),
-            Transition.guarded(UPDATE_CLIENTS, ADVANCE, UPDATE_SERVERS, NO_LAGGARDS),
-            Transition.of(UPDATE_SERVERS, ADVANCE, STANDBY),
-            Transition.of(INIT, ROLLBACK, RotationState.ROLLBACK),
-            Transition.of(UPDATE_CLIENTS, ROLLBACK, RotationState.ROLLBACK),
-            Transition.of(UPDATE_SERVERS, ROLLBACK, RotationState.ROLLBACK),
+            Transition.guarded(STANDBY, START, INIT, PHASE_AS_EXPECTED),
+            Transition.guarded(INIT, ADVANCE, UPDATE_CLIENTS, PHASE_AS_EXPECTED),
+            Transition.guarded(UPDATE_CLIENTS, ADVANCE, UPDATE_SERVERS, Guard.allOf(PHASE_AS_EXPECTED, NO_LAGGARDS)),
+            Transition.guarded(UPDATE_SERVERS, ADVANCE, STANDBY, PHASE_AS_EXPECTED),
+            Transition.guarded(INIT, ROLLBACK, RotationState.ROLLBACK, PHASE_AS_EXPECTED),
+            Transition.guarded(UPDATE_CLIENTS, ROLLBACK, RotationState.ROLLBACK, PHASE_AS_EXPECTED),
+            Transition.guarded(UPDATE_SERVERS, ROLLBACK, RotationState.ROLLBACK, PHASE_AS_EXPECTED),
             // Not in DESIGN §3's table: discarding the new key also cuts off peers that already
             // renewed under it, so the same guard applies (they renew back within one heartbeat).
-            Transition.guarded(RotationState.ROLLBACK, ADVANCE, STANDBY, NO_LAGGARDS));
+            Transition.guarded(RotationState.ROLLBACK, ADVANCE, STANDBY, Guard.allOf(PHASE_AS_EXPECTED, NO_LAGGARDS)));
+
+    /**
+     * The refusal of a move decided on a phase the rotation has left: it names the phase the
+     * rotation is in now, so the caller can see whether its earlier call (or someone else's) landed.
+     */
+    public static EntenteException phaseChanged(RotationState expected, RotationState current, RotationEvent event) {
+        String move = dev.entente.lifecycle.engine.LifecycleDefinition.eventName(event);
+        return new EntenteException(ErrorCode.ROTATION_PHASE_CHANGED, "the rotation is in " + current.value()
+                + ", not " + expected.value() + " as this " + move + " expected: another move landed first; check "
+                + "'entente ca status' and send the next move from " + current.value() + " if it is still wanted",
+                Map.of("expected_phase", expected.value(), "phase", current.value(),
+                        "event", move));
+    }
 
     private RotationTransitions() {
     }

@@ -77,6 +77,20 @@ public final class SealedKeyStore {
         }
     }
 
+    /**
+     * Seals a secret that is not a key but must not sit in clear in PostgreSQL either (an
+     * acceptance token waiting in an approval request), under the same vault; {@code aad} names
+     * the row and column it belongs to, so a blob copied elsewhere fails to open.
+     */
+    public byte[] sealSecret(byte[] plaintext, String aad) {
+        return vault.seal(plaintext, aad);
+    }
+
+    /** Opens what {@link #sealSecret} sealed with the same {@code aad}. */
+    public byte[] openSecret(byte[] sealed, String aad) {
+        return vault.open(sealed, aad);
+    }
+
     /** The active key of {@code purpose}, if any. */
     public Optional<StoredKey> active(String purpose) {
         return tx.read(c -> first(query(c, "WHERE purpose = ? AND status = 'active'", purpose)));

@@ -18,7 +18,9 @@ import static dev.entente.ca.rotation.RotationState.*
 /**
  * Every (phase, event) pair of the CA rotation lifecycle, through the real engine and the real
  * key moves on PostgreSQL: allowed pairs reach DESIGN §3's target and move the keys, all others
- * are rejected and change nothing.
+ * are rejected and change nothing. Issue 11 (item 10): every move names the phase it leaves; a move
+ * from a phase the rotation has left is refused with rotation_phase_changed, and a move the named
+ * phase does not have is transition_rejected instead of a silent no-op.
  */
 class RotationTransitionsSpec extends Specification {
     @Shared Set<List> covered = [] as Set
@@ -36,14 +38,14 @@ class RotationTransitionsSpec extends Specification {
         def outcome
         boolean changed = false
         try {
-            def result = apply(rotation, event)
+            def result = apply(rotation, event, from)
             outcome = result.to()
             changed = result.changed()
         } catch (EntenteException e) {
             outcome = e.code().code()
         }
 
-        then: 'repeating a move that already happened is a no-op (no write, no audit), not an error'
+        then: 'a refused move writes nothing; an accepted one moves exactly one step'
         outcome == expected
         changed == moves
         if (!moves) {
@@ -58,20 +60,110 @@ class RotationTransitionsSpec extends Specification {
         where:
         from                   | event    | expected                    | moves
         STANDBY                | START    | INIT                        | true
-        STANDBY                | ADVANCE  | STANDBY                     | false
+        STANDBY                | ADVANCE  | 'transition_rejected'       | false
         STANDBY                | ROLLBACK | 'transition_rejected'       | false
-        INIT                   | START    | INIT                        | false
+        INIT                   | START    | 'rotation_phase_changed'    | false
         INIT                   | ADVANCE  | UPDATE_CLIENTS              | true
         INIT                   | ROLLBACK | RotationState.ROLLBACK      | true
-        UPDATE_CLIENTS         | START    | 'transition_rejected'       | false
+        UPDATE_CLIENTS         | START    | 'rotation_phase_changed'    | false
         UPDATE_CLIENTS         | ADVANCE  | UPDATE_SERVERS              | true
         UPDATE_CLIENTS         | ROLLBACK | RotationState.ROLLBACK      | true
-        UPDATE_SERVERS         | START    | 'transition_rejected'       | false
+        UPDATE_SERVERS         | START    | 'rotation_phase_changed'    | false
         UPDATE_SERVERS         | ADVANCE  | STANDBY                     | true
         UPDATE_SERVERS         | ROLLBACK | RotationState.ROLLBACK      | true
-        RotationState.ROLLBACK | START    | 'transition_rejected'       | false
+        RotationState.ROLLBACK | START    | 'rotation_phase_changed'    | false
         RotationState.ROLLBACK | ADVANCE  | STANDBY                     | true
-        RotationState.ROLLBACK | ROLLBACK | RotationState.ROLLBACK      | false
+        RotationState.ROLLBACK | ROLLBACK | 'transition_rejected'       | false
+    }
+
+    @Unroll
+    def "issue 11: #event from #from, named as leaving any other phase, is refused with rotation_phase_changed and writes nothing"() {
+        given:
+        def f = new CaFixture()
+        def rotation = lifecycle(f)
+        driveTo(rotation, from)
+        def before = rotation.status()
+        def audited = auditCount(f)
+
+        when:
+        def refusals = (RotationState.values() - from).collect { RotationState stale ->
+            try {
+                event == ADVANCE ? rotation.advance('ops', stale, true) : rotation.rollBack('ops', stale)
+                return null
+            } catch (EntenteException e) {
+                return e
+            }
+        }
+
+        then: 'each names the phase it expected and the phase the rotation is in'
+        refusals.every { it?.code()?.code() == 'rotation_phase_changed' }
+        refusals*.extensions()*.phase.toSet() == [from.value()] as Set
+        refusals*.extensions()*.expected_phase as Set == (RotationState.values() - from)*.value() as Set
+        refusals.every { it.detail().contains("in ${from.value()}, not ") }
+        rotation.status() == before
+        auditCount(f) == audited
+
+        cleanup:
+        f?.close()
+
+        where:
+        [from, event] << [RotationState.values(), [ADVANCE, RotationEvent.ROLLBACK]].combinations()
+    }
+
+    def "issue 11: advance --force sent twice from update_clients moves one step; the second names where it went"() {
+        given:
+        def f = new CaFixture()
+        def rotation = lifecycle(f)
+        driveTo(rotation, UPDATE_CLIENTS)
+
+        when:
+        def first = rotation.advance('ops', UPDATE_CLIENTS, true)
+        rotation.advance('ops', UPDATE_CLIENTS, true)
+
+        then:
+        def e = thrown(EntenteException)
+        first.to() == UPDATE_SERVERS
+        e.code().code() == 'rotation_phase_changed'
+        e.extensions().phase == 'update_servers'
+        rotation.status().phase() == UPDATE_SERVERS
+        rotation.status().standbyFingerprint() != null
+
+        cleanup:
+        f?.close()
+    }
+
+    def "issue 11: eight concurrent advances naming the same phase move it exactly one step"() {
+        given:
+        def f = new CaFixture()
+        def rotation = lifecycle(f)
+        driveTo(rotation, UPDATE_CLIENTS)
+        def pool = java.util.concurrent.Executors.newFixedThreadPool(8)
+        def gate = new java.util.concurrent.CountDownLatch(1)
+
+        when:
+        def futures = (1..8).collect {
+            pool.submit({
+                gate.await()
+                try {
+                    rotation.advance("ops-$it", UPDATE_CLIENTS, true).to().value()
+                } catch (EntenteException e) {
+                    e.code().code()
+                }
+            } as java.util.concurrent.Callable)
+        }
+        gate.countDown()
+        def outcomes = futures*.get()
+
+        then:
+        outcomes.count('update_servers') == 1
+        outcomes.count('rotation_phase_changed') == 7
+        rotation.status().phase() == UPDATE_SERVERS
+        Sql.newInstance(f.ds).rows("SELECT type FROM audit_events WHERE type LIKE 'ca_rotation.%' ORDER BY seq")*.type ==
+                ['ca_rotation.init', 'ca_rotation.update_clients', 'ca_rotation.update_servers']
+
+        cleanup:
+        pool?.shutdownNow()
+        f?.close()
     }
 
     def "the table above covers every phase × event"() {
@@ -87,7 +179,7 @@ class RotationTransitionsSpec extends Specification {
         driveTo(rotation, UPDATE_CLIENTS, false)
 
         when:
-        rotation.advance('ops', false)
+        rotation.advance('ops', UPDATE_CLIENTS, false)
 
         then:
         def e = thrown(EntenteException)
@@ -98,7 +190,7 @@ class RotationTransitionsSpec extends Specification {
         rotation.status().laggards() == ['peer-old']
 
         when:
-        def forced = rotation.advance('ops', true)
+        def forced = rotation.advance('ops', UPDATE_CLIENTS, true)
 
         then:
         forced.to() == UPDATE_SERVERS
@@ -113,7 +205,7 @@ class RotationTransitionsSpec extends Specification {
         def f = new CaFixture()
         def rotation = lifecycle(f)
         rotation.startRotation('ops')
-        rotation.advance('ops', false)
+        rotation.advance('ops', INIT, false)
         def before = rotation.status()
 
         when:
@@ -136,8 +228,8 @@ class RotationTransitionsSpec extends Specification {
 
         when:
         rotation.startRotation('alice')
-        rotation.rollBack('alice')
-        rotation.advance('alice', false)
+        rotation.rollBack('alice', INIT)
+        rotation.advance('alice', RotationState.ROLLBACK, false)
         def types = Sql.newInstance(f.ds).rows("SELECT type, actor FROM audit_events WHERE type LIKE 'ca_rotation.%' ORDER BY seq")
 
         then:
@@ -154,21 +246,26 @@ class RotationTransitionsSpec extends Specification {
         new RotationLifecycle(engine, f.tx, f.ca, f.authority, clock)
     }
 
-    static def apply(RotationLifecycle r, RotationEvent e) {
+    /** The move as an operator who saw {@code from} sends it. */
+    static def apply(RotationLifecycle r, RotationEvent e, RotationState from) {
         switch (e) {
             case START: return r.startRotation('ops')
-            case ADVANCE: return r.advance('ops', false)
-            case RotationEvent.ROLLBACK: return r.rollBack('ops')
+            case ADVANCE: return r.advance('ops', from, false)
+            case RotationEvent.ROLLBACK: return r.rollBack('ops', from)
         }
+    }
+
+    static int auditCount(CaFixture f) {
+        Sql.newInstance(f.ds).firstRow("SELECT count(*) AS n FROM audit_events").n as int
     }
 
     static void driveTo(RotationLifecycle r, RotationState target, boolean force = true) {
         switch (target) {
             case STANDBY: return
             case INIT: r.startRotation('setup'); return
-            case UPDATE_CLIENTS: r.startRotation('setup'); r.advance('setup', false); return
-            case UPDATE_SERVERS: r.startRotation('setup'); r.advance('setup', false); r.advance('setup', force); return
-            case RotationState.ROLLBACK: r.startRotation('setup'); r.rollBack('setup'); return
+            case UPDATE_CLIENTS: r.startRotation('setup'); r.advance('setup', INIT, false); return
+            case UPDATE_SERVERS: r.startRotation('setup'); r.advance('setup', INIT, false); r.advance('setup', UPDATE_CLIENTS, force); return
+            case RotationState.ROLLBACK: r.startRotation('setup'); r.rollBack('setup', INIT); return
         }
     }
 }

@@ -1,12 +1,15 @@
 package dev.entente.controlplane.approval;
 
+import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -44,13 +47,17 @@ public final class ApprovalActions {
             return Map.of("peer", peer(hub, id).toMap());
         });
         gate.register("grant.issue.write", (args, requester) -> issueGrant(hub, args, requester));
+        gate.register(ApprovalGate.TOKEN_ISSUE, (args, requester) -> OperatorTokenMint.mint(hub, args, requester));
         gate.register("ca.rotate", (args, requester) -> {
             String move = (String) args.get("move");
             boolean force = Boolean.TRUE.equals(args.get("force"));
+            // The phase the requester saw is re-checked now: an approval that waited while the
+            // rotation moved on must not move it a second step.
+            RotationState expected = expectedPhase(args);
             switch (move) {
                 case "start" -> hub.rotation().startRotation(requester);
-                case "advance" -> hub.rotation().advance(requester, force);
-                case "rollback" -> hub.rotation().rollBack(requester);
+                case "advance" -> hub.rotation().advance(requester, expected, force);
+                case "rollback" -> hub.rotation().rollBack(requester, expected);
                 default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
             }
             hub.refreshTls();
@@ -76,6 +83,15 @@ public final class ApprovalActions {
         out.put("grant", issued.grant().toMap());
         out.put("bearer_token", issued.bearerToken());
         return out;
+    }
+
+    private static RotationState expectedPhase(Map<String, Object> args) {
+        Object phase = args.get("expected_phase");
+        if (!(phase instanceof String p)) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "this rotation request names no expected phase "
+                    + "(it predates them); request the move again with 'entente ca rotate " + args.get("move") + "'");
+        }
+        return LifecycleState.fromValue(RotationState.class, p);
     }
 
     private static Peer peer(HubRuntime hub, UUID id) {

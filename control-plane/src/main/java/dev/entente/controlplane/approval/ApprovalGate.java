@@ -14,6 +14,7 @@ import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,24 @@ import java.util.stream.Collectors;
  * the requester's arguments, as the requester; if its preconditions changed meanwhile (peer
  * already revoked, rotation moved on) the action's own error comes back and the approval ends
  * {@code failed}, with nothing half-applied (each action is one transition or transaction).
+ *
+ * <p>Secrets never sit in clear in the {@code approvals} row (nor so in WAL, data files or
+ * backups): secret arguments (peer.accept's acceptance token) are sealed under the hub's key vault
+ * and dropped once the request is decided; a secret result meant for the requester (an operator
+ * token minted under approval) is sealed too, shown to nobody else, and handed out once by
+ * {@link #collect}.
  */
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
     public static final List<String> ACTIONS = List.of("peer.propose", "peer.accept", "peer.revoke", "grant.issue.write", "ca.rotate");
+    /**
+     * Minting an approver-role token: not a policy of its own but gated whenever any policy
+     * requires approval, since a new approver identity is what would let one operator approve
+     * their own requests.
+     */
+    public static final String TOKEN_ISSUE = "operator.token.issue";
+    /** What stands in for a sealed secret in stored arguments. */
+    static final String SEALED = "(sealed)";
     /** Arguments and results that are secrets: kept out of API answers about approvals and out of stored results. */
     private static final Set<String> SECRETS = Set.of("token", "acceptance_token", "bearer_token");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,14 +77,32 @@ public final class ApprovalGate {
     }
 
     public void register(String action, Action a) {
-        if (!ACTIONS.contains(action)) {
+        if (!ACTIONS.contains(action) && !TOKEN_ISSUE.equals(action)) {
             throw new IllegalArgumentException("unknown action " + action);
         }
         actions.put(action, a);
     }
 
     public boolean requiresApproval(String action) {
+        if (TOKEN_ISSUE.equals(action)) {
+            return policies.containsValue("require_approval") && liveApproverExists();
+        }
         return "require_approval".equals(policies.getOrDefault(action, "auto"));
+    }
+
+    // Until some approver exists nobody could approve the first one, so minting it is not gated;
+    // the minting chain still keeps that approver from approving its minter's requests.
+    private boolean liveApproverExists() {
+        return hub.tx().read(c -> {
+            try (var ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM operator_tokens "
+                    + "WHERE 'approver' = ANY (roles) AND expires_at > ?)")) {
+                ps.setTimestamp(1, java.sql.Timestamp.from(hub.clock().instant()));
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
     }
 
     public Outcome submit(String action, OperatorPrincipal requester, Map<String, Object> arguments) {
@@ -78,8 +111,21 @@ public final class ApprovalGate {
             return new Outcome(false, a.execute(arguments, requester.subject()));
         }
         Instant expiresAt = hub.clock().instant().plus(hub.settings().approvalsTimeout());
+        UUID id = UUID.randomUUID();
+        Map<String, Object> secrets = new LinkedHashMap<>();
+        Map<String, Object> stored = new LinkedHashMap<>();
+        arguments.forEach((k, v) -> {
+            if (SECRETS.contains(k) && v != null) {
+                secrets.put(k, v);
+                stored.put(k, SEALED);
+            } else {
+                stored.put(k, v);
+            }
+        });
+        byte[] sealed = secrets.isEmpty() ? null : hub.keys().sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
+        List<String> chain = mintingChain(requester);
         Approval approval = hub.tx().inTransaction(c -> {
-            Approval created = repository.create(c, action, requester.subject(), json(arguments), expiresAt);
+            Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
             hub.audit().append(c, AuditEvent.of("approval.requested", requester.subject(), created.id().toString(),
                     Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
             return created;
@@ -87,7 +133,63 @@ public final class ApprovalGate {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("approval", toMap(approval));
         body.put("next", "entente approvals approve " + approval.id());
+        if (FOR_REQUESTER.contains(action)) {
+            body.put("collect", "entente approvals collect " + approval.id());
+        }
         return new Outcome(true, body);
+    }
+
+    /** Actions whose secret result goes to the requester alone (sealed until collected), not to the approver. */
+    private static final Set<String> FOR_REQUESTER = Set.of(TOKEN_ISSUE);
+
+    /**
+     * Who minted {@code operator}'s token, root first. A token from before the {@code minted_by}
+     * claim has none signed in: the hub's record of who issued it stands in (one link, not the
+     * whole chain; issue new tokens to close the gap).
+     */
+    public List<String> mintingChain(OperatorPrincipal operator) {
+        if (operator.mintedBy() != null) {
+            return operator.mintedBy();
+        }
+        return hub.tx().read(c -> {
+            try (var ps = c.prepareStatement("SELECT issued_by FROM operator_tokens WHERE jti = ?")) {
+                ps.setObject(1, UUID.fromString(operator.tokenId()));
+                try (var rs = ps.executeQuery()) {
+                    String issuer = rs.next() ? rs.getString(1) : null;
+                    return issuer == null || issuer.equals(dev.entente.lifecycle.audit.EventSource.HUB.actor())
+                            ? List.<String>of() : List.of(issuer);
+                }
+            }
+        });
+    }
+
+    /**
+     * Hands the requester the secret result of their executed request (an operator token minted
+     * under approval), once: it is cleared as it is read.
+     */
+    public Map<String, Object> collect(UUID id, OperatorPrincipal requester) {
+        Approval approval = find(id);
+        if (!approval.requester().equals(requester.subject())) {
+            throw new EntenteException(ErrorCode.APPROVAL_REQUESTER_ONLY, "only " + approval.requester()
+                    + ", who requested approval " + id + ", can collect its result; ask them");
+        }
+        byte[] sealed = repository.takeSealedResult(id, requester.subject()).orElseThrow(() ->
+                new EntenteException(ErrorCode.APPROVAL_RESULT_UNAVAILABLE, "approval " + id + " has no result to collect: it is "
+                        + approval.state().value() + (approval.state() == ApprovalState.EXECUTED
+                        ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
+                        : "; collect it once an approver has approved it"),
+                        Map.of("state", approval.state().value())));
+        Map<String, Object> result = parse(new String(hub.keys().openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("approval.collected", requester.subject(),
+                id.toString(), Map.of("action", approval.action()))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("approval", toMap(find(id)));
+        out.put("result", result);
+        return out;
+    }
+
+    private static String aad(UUID id, String part) {
+        return "approval/" + id + "/" + part;
     }
 
     /** Approve and execute; the action's result (secrets included, shown to the approver once). */
@@ -96,22 +198,43 @@ public final class ApprovalGate {
         Instant now = hub.clock().instant();
         List<String> roles = approver.roles().stream().map(Role::value).toList();
         try {
-            lifecycle.approve(id, approver.subject(), roles, now);
+            lifecycle.approve(id, approver.subject(), mintingChain(approver), roles, now);
         } catch (EntenteException e) {
             if (e.code() == ErrorCode.APPROVAL_EXPIRED) {
                 lifecycle.expire(id, now);
             }
             throw e;
         }
+        Map<String, Object> arguments = parse(approval.arguments());
+        if (approval.sealedSecrets() != null) {
+            arguments.putAll(parse(new String(hub.keys().openSecret(approval.sealedSecrets(), aad(id, "arguments")),
+                    StandardCharsets.UTF_8)));
+        }
         Map<String, Object> result;
         try {
-            result = actions.get(approval.action()).execute(parse(approval.arguments()), approval.requester());
+            result = actions.get(approval.action()).execute(arguments, approval.requester());
         } catch (EntenteException e) {
             lifecycle.fail(id, e.code().code() + ": " + e.detail());
             throw e;
         } catch (RuntimeException e) {
             lifecycle.fail(id, "internal_error: " + e);
             throw e;
+        }
+        if (FOR_REQUESTER.contains(approval.action())) {
+            // The approver must not walk away with the requester's new credential.
+            Map<String, Object> secret = new LinkedHashMap<>();
+            result.forEach((k, v) -> {
+                if (SECRETS.contains(k) && v != null) {
+                    secret.put(k, v);
+                }
+            });
+            lifecycle.complete(id, json(redact(result)),
+                    hub.keys().sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("approval", toMap(find(id)));
+            out.put("result", redact(result));
+            out.put("next", "the requester runs: entente approvals collect " + id);
+            return out;
         }
         lifecycle.complete(id, json(redact(result)));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -167,11 +290,13 @@ public final class ApprovalGate {
         m.put("id", a.id().toString());
         m.put("action", a.action());
         m.put("requester", a.requester());
+        m.put("requester_minted_by", a.requesterMintedBy());
         m.put("arguments", redact(parse(a.arguments())));
         m.put("state", a.state().value());
         m.put("approver", a.approver());
         m.put("reason", a.reason());
         m.put("result", a.result() == null ? null : tryParse(a.result()));
+        m.put("result_waiting", a.resultSealed());
         m.put("created_at", a.createdAt().toString());
         m.put("expires_at", a.expiresAt().toString());
         return m;

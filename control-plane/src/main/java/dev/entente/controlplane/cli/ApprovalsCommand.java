@@ -6,9 +6,10 @@ import picocli.CommandLine.Parameters;
 
 import java.util.Map;
 
-/** {@code entente approvals list | approve ID | reject ID --reason R}. */
+/** {@code entente approvals list | approve ID | reject ID --reason R | collect ID}. */
 @Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule).",
-        subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Reject.class})
+        subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Reject.class,
+                ApprovalsCommand.Collect.class})
 final class ApprovalsCommand {
     @Command(name = "list", description = "Approval requests, oldest first.")
     static final class ListApprovals extends ClientCommand {
@@ -43,6 +44,17 @@ final class ApprovalsCommand {
         @Override
         public Integer call() {
             return print(client().post("api/v1/approvals/" + id + "/reject", Map.of("reason", reason)));
+        }
+    }
+
+    @Command(name = "collect", description = "As the requester, take an approved request's secret result (e.g. a minted operator token); shown once.")
+    static final class Collect extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return print(client().post("api/v1/approvals/" + id + "/collect", Map.of()));
         }
     }
 }

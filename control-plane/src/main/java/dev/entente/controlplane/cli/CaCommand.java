@@ -7,7 +7,11 @@ import picocli.CommandLine.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code entente ca status | rotate start|advance|rollback [--type federation] [--force]}. */
+/**
+ * {@code entente ca status | rotate start|advance|rollback [--type federation] [--force] [--from PHASE]}.
+ * A move names the phase it leaves: {@code --from}, or else the phase {@code ca status} shows
+ * right before, so a command repeated by mistake is refused instead of moving a second step.
+ */
 @Command(name = "ca", description = "Internal certificate authorities and their rotation.",
         subcommands = {CaCommand.Status.class, CaCommand.Rotate.class})
 final class CaCommand {
@@ -30,6 +34,10 @@ final class CaCommand {
         @Option(names = "--force", description = "Advance out of update_clients despite laggards (they lose access).")
         boolean force;
 
+        @Option(names = "--from", paramLabel = "PHASE",
+                description = "The phase this move leaves (default: the phase 'ca status' shows now); refused if the rotation has left it.")
+        String from;
+
         @Override
         public Integer call() {
             if (!move.equals("start") && !move.equals("advance") && !move.equals("rollback")) {
@@ -39,7 +47,18 @@ final class CaCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("type", type);
             body.put("force", force);
+            body.put("expected_phase", from != null ? from : currentPhase());
             return print(client().post("api/v1/ca/rotate/" + move, body));
+        }
+
+        private String currentPhase() {
+            for (var ca : client().get("api/v1/ca")) {
+                if (type.equals(ca.path("type").asText())) {
+                    return ca.path("phase").asText();
+                }
+            }
+            throw HubClient.problem(dev.entente.lifecycle.error.ErrorCode.INVALID_REQUEST,
+                    "the hub has no CA of type " + type + "; 'entente ca status' lists them");
         }
     }
 }

@@ -28,6 +28,9 @@ abstract class ClientCommand implements Callable<Integer> {
             out.println("Nothing was applied yet: this action needs a second operator's approval (expires "
                     + approval.path("expires_at").asText() + ").");
             out.println("An approver runs: entente approvals approve " + approval.path("id").asText());
+            if (node.has("collect")) {
+                out.println("Then you collect the result (shown once): " + node.path("collect").asText());
+            }
             out.flush();
         }
         return 0;

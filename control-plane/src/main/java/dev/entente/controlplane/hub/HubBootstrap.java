@@ -200,12 +200,13 @@ public final class HubBootstrap {
 
     public static void recordToken(Connection c, OperatorTokens.Issued issued, String issuedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO operator_tokens (jti, subject, roles, issued_by, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO operator_tokens (jti, subject, roles, issued_by, expires_at, minted_by) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, issued.jti());
             ps.setString(2, issued.subject());
             ps.setArray(3, c.createArrayOf("text", issued.roles().stream().map(Role::value).sorted().toArray()));
             ps.setString(4, issuedBy);
             ps.setTimestamp(5, Timestamp.from(issued.expiresAt()));
+            ps.setArray(6, c.createArrayOf("text", issued.mintedBy().toArray()));
             ps.executeUpdate();
         }
     }

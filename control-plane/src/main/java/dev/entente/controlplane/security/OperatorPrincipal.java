@@ -4,11 +4,23 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The authenticated operator of one admin API call. */
-public record OperatorPrincipal(String subject, Set<Role> roles, String tokenId, Instant expiresAt) {
+/**
+ * The authenticated operator of one admin API call.
+ *
+ * @param mintedBy who minted the token, root first (the minter's chain plus the minter), from its
+ *                 signed {@code minted_by} claim; empty for {@code admin.token}; {@code null} for a
+ *                 token issued before the claim existed (the hub's record of its issuer stands in)
+ */
+public record OperatorPrincipal(String subject, Set<Role> roles, String tokenId, Instant expiresAt,
+                                List<String> mintedBy) {
+
+    public OperatorPrincipal(String subject, Set<Role> roles, String tokenId, Instant expiresAt) {
+        this(subject, roles, tokenId, expiresAt, List.of());
+    }
 
     public boolean can(Permission p) {
         return roles.stream().anyMatch(r -> r.allows(p));

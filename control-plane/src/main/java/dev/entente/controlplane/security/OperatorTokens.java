@@ -47,11 +47,23 @@ public final class OperatorTokens {
         this.skew = skew;
     }
 
+    /** The claim recording who minted a token, root first. */
+    public static final String MINTED_BY = "minted_by";
+
     /** An issued token; the token string is shown once and never stored. */
-    public record Issued(String token, String subject, Set<Role> roles, Instant expiresAt, UUID jti) {
+    public record Issued(String token, String subject, Set<Role> roles, Instant expiresAt, UUID jti, List<String> mintedBy) {
     }
 
+    /** A root token ({@code admin.token}): nobody minted it, its chain is empty. */
     public Issued issue(String subject, Set<Role> roles, Duration ttl) {
+        return issue(subject, roles, ttl, List.of());
+    }
+
+    /**
+     * A token minted along {@code mintedBy} (root first: the minter's chain, then the minter),
+     * signed into the token so that the two-person rule can tell who stands behind a subject.
+     */
+    public Issued issue(String subject, Set<Role> roles, Duration ttl, List<String> mintedBy) {
         Instant now = clock.instant();
         Instant exp = now.plus(ttl);
         UUID jti = UUID.randomUUID();
@@ -63,8 +75,9 @@ public final class OperatorTokens {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", exp.getEpochSecond());
         claims.put("jti", jti.toString());
+        claims.put(MINTED_BY, List.copyOf(mintedBy));
         return new Issued(CompactJws.sign(claims, keyId, signingKey), subject, Set.copyOf(roles),
-                Instant.ofEpochSecond(exp.getEpochSecond()), jti);
+                Instant.ofEpochSecond(exp.getEpochSecond()), jti, List.copyOf(mintedBy));
     }
 
     /** Checks a bearer token; every failure is a 401 with its own code. */
@@ -107,7 +120,17 @@ public final class OperatorTokens {
         if (rolesNode != null && rolesNode.isArray()) {
             rolesNode.forEach(r -> Role.parse(r.asText()).ifPresent(roles::add));
         }
-        return new OperatorPrincipal(text(claims, "sub"), roles, text(claims, "jti"), expiresAt);
+        List<String> mintedBy = null;
+        JsonNode chain = claims.get(MINTED_BY);
+        if (chain != null) {
+            if (!chain.isArray()) {
+                throw fail(ErrorCode.AUTH_TOKEN_MALFORMED, "token claim " + MINTED_BY + " is not a list of subjects");
+            }
+            List<String> subjects = new java.util.ArrayList<>();
+            chain.forEach(m -> subjects.add(m.asText()));
+            mintedBy = List.copyOf(subjects);
+        }
+        return new OperatorPrincipal(text(claims, "sub"), roles, text(claims, "jti"), expiresAt, mintedBy);
     }
 
     private static boolean audienceMatches(JsonNode aud) {

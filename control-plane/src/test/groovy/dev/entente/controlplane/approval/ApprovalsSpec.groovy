@@ -125,12 +125,12 @@ class ApprovalsSpec extends Specification {
         assert cli(a, 'bob', 'approvals', 'approve', advance).code == 0
         def late = cli(a, 'bob', 'approvals', 'approve', second)
 
-        then: 'starting again from update_clients is rejected, and the approval says so'
+        then: 'starting again from update_clients is refused (issue 11: the phase moved on), and the approval says so'
         late.code == 1
-        late.problem.code == 'transition_rejected'
+        late.problem.code == 'rotation_phase_changed'
         late.problem.detail.contains('update_clients')
         approvals().find { it.id == second }.state == 'failed'
-        approvals().find { it.id == second }.result.toString().contains('transition_rejected')
+        approvals().find { it.id == second }.result.toString().contains('rotation_phase_changed')
         cli(a, null, 'ca', 'status').json[0].phase == 'update_clients'
     }
 

@@ -72,6 +72,34 @@ class OperatorTokenSpec extends Specification {
         HubHttp.get("$base/api/v1/status", admin).status == 200
     }
 
+    def "issue 11: a minted token carries its minting chain, signed; with every policy auto, approver tokens are minted at once"() {
+        when: 'admin.token (chain []) mints an admin, who mints two approvers'
+        def ops = HubHttp.post("$base/api/v1/operators/tokens", '{"subject":"ops","role":"admin"}', admin)
+        def first = HubHttp.post("$base/api/v1/operators/tokens", '{"subject":"appr1","role":"approver"}', ops.json.token)
+        def second = HubHttp.post("$base/api/v1/operators/tokens", '{"subject":"appr2","role":"approver"}', ops.json.token)
+
+        then: 'nothing is gated: no policy requires approval'
+        [ops, first, second]*.status == [201, 201, 201]
+        ops.json.minted_by == ['admin']
+        second.json.minted_by == ['admin', 'ops']
+        claimsOf(second.json.token).minted_by == ['admin', 'ops']
+        claimsOf(admin).minted_by == null || claimsOf(admin).minted_by == []
+    }
+
+    def "issue 11: a forged minting chain does not verify"() {
+        given:
+        String[] parts = HubHttp.post("$base/api/v1/operators/tokens", '{"subject":"low2","role":"approver"}', admin).json.token.split('\\.')
+        Map c = claimsOf(parts.join('.'))
+        c.minted_by = []
+
+        expect:
+        HubHttp.get("$base/api/v1/status", parts[0] + '.' + b64(JsonOutput.toJson(c)) + '.' + parts[2]).json.code == 'auth_token_signature_invalid'
+    }
+
+    private static Map claimsOf(String token) {
+        new groovy.json.JsonSlurper().parse(Base64.urlDecoder.decode(token.split('\\.')[1])) as Map
+    }
+
     private String jwtKeyId() {
         hub.runtime().keys().active('jwt').get().id()
     }

@@ -41,9 +41,21 @@ public final class ApprovalLifecycle {
      * {@code approval_self_forbidden}, {@code approval_role_required} or {@code approval_expired}.
      */
     public TransitionResult<ApprovalState> approve(UUID id, String approver, Collection<String> roles, Instant now) {
+        return approve(id, approver, java.util.List.of(), roles, now);
+    }
+
+    /**
+     * As {@link #approve(UUID, String, Collection, Instant)}, for an approver whose token was minted
+     * along {@code approverMintedBy} (root first): refused with {@code approval_self_forbidden} too
+     * when the requester is in that chain, or the approver is in the requester's.
+     */
+    public TransitionResult<ApprovalState> approve(UUID id, String approver, java.util.List<String> approverMintedBy,
+                                                   Collection<String> roles, Instant now) {
         Objects.requireNonNull(approver, "approver");
         Map<String, Object> context = new LinkedHashMap<>();
         context.put(ApprovalTransitions.APPROVER, approver);
+        context.put(ApprovalTransitions.APPROVER_MINTED_BY, approverMintedBy == null ? java.util.List.of()
+                : java.util.List.copyOf(approverMintedBy));
         context.put(ApprovalTransitions.APPROVER_ROLES, roles == null ? Set.of() : Set.copyOf(roles));
         context.put(ApprovalTransitions.NOW, Objects.requireNonNull(now, "now"));
         return engine.apply(DEFINITION, id, ApprovalEvent.APPROVE, approver, context, Map.of(),
@@ -54,25 +66,58 @@ public final class ApprovalLifecycle {
     public TransitionResult<ApprovalState> reject(UUID id, String operator, String reason) {
         Objects.requireNonNull(operator, "operator");
         return engine.apply(DEFINITION, id, ApprovalEvent.REJECT, operator, Map.of(),
-                reason == null ? Map.of() : Map.of("reason", reason), set("reason", reason));
+                reason == null ? Map.of() : Map.of("reason", reason), both(set("reason", reason), DROP_SECRETS));
     }
 
     /** The deadline passed with no decision (the sweeper calls this for rows past {@code expires_at}). */
     public TransitionResult<ApprovalState> expire(UUID id, Instant now) {
         return engine.apply(DEFINITION, id, ApprovalEvent.EXPIRE, SYSTEM_ACTOR,
-                Map.of(ApprovalTransitions.NOW, now), Map.of("at", now.toString()), Effect.NONE);
+                Map.of(ApprovalTransitions.NOW, now), Map.of("at", now.toString()), DROP_SECRETS);
     }
 
     /** The approved action ran and returned {@code result}. */
     public TransitionResult<ApprovalState> complete(UUID id, String result) {
+        return complete(id, result, null);
+    }
+
+    /**
+     * The approved action ran and returned {@code result}, plus a secret part kept for the
+     * requester alone, already sealed ({@code null} when there is none).
+     */
+    public TransitionResult<ApprovalState> complete(UUID id, String result, byte[] sealedResult) {
+        Effect keep = (c, row, from, to, context) -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET sealed_result = ? WHERE id = ?")) {
+                ps.setBytes(1, sealedResult);
+                ps.setObject(2, row.get("id"));
+                ps.executeUpdate();
+            }
+        };
         return engine.apply(DEFINITION, id, ApprovalEvent.COMPLETE, SYSTEM_ACTOR, Map.of(), Map.of(),
-                set("result", result));
+                both(set("result", result), both(keep, DROP_SECRETS)));
     }
 
     /** The approved action ran and failed with {@code error}, stored in {@code result}. */
     public TransitionResult<ApprovalState> fail(UUID id, String error) {
         return engine.apply(DEFINITION, id, ApprovalEvent.FAIL, SYSTEM_ACTOR, Map.of(),
-                error == null ? Map.of() : Map.of("error", error), set("result", error));
+                error == null ? Map.of() : Map.of("error", error), both(set("result", error), DROP_SECRETS));
+    }
+
+    /**
+     * A decided request never runs again, so its sealed secret arguments (an acceptance token) go
+     * with the decision rather than waiting in the table and its backups.
+     */
+    private static final Effect DROP_SECRETS = (c, row, from, to, context) -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET sealed_secrets = NULL WHERE id = ?")) {
+            ps.setObject(1, row.get("id"));
+            ps.executeUpdate();
+        }
+    };
+
+    private static Effect both(Effect first, Effect second) {
+        return (c, row, from, to, context) -> {
+            first.run(c, row, from, to, context);
+            second.run(c, row, from, to, context);
+        };
     }
 
     // Column names are constants of this class, never caller input.

@@ -38,6 +38,8 @@ import static dev.entente.lifecycle.approval.ApprovalState.REJECTED;
 public final class ApprovalTransitions {
     /** Context key: the operator deciding (a {@code String}). */
     public static final String APPROVER = "approver";
+    /** Context key: who minted the deciding operator's token, root first (a {@code List<String>}). */
+    public static final String APPROVER_MINTED_BY = "approver_minted_by";
     /** Context key: the deciding operator's roles (a {@code Collection<String>}). */
     public static final String APPROVER_ROLES = "approver_roles";
     /** Context key: the time of the decision (an {@link Instant}). */
@@ -45,18 +47,55 @@ public final class ApprovalTransitions {
     /** The role an approver must hold. */
     public static final String APPROVER_ROLE = "approver";
 
-    /** The two-person rule: whoever asked cannot also say yes. */
+    /**
+     * The two-person rule: whoever asked cannot also say yes, under another name either. An admin
+     * can mint a token for any subject, so a token's {@code sub} alone proves nothing: the
+     * approver is refused when the requester minted the approver's token (directly or through
+     * tokens it minted: the requester is in the approver's minting chain), when the approver
+     * minted the requester's token, or when the two subjects differ only in case ({@code Admin}
+     * and {@code admin} are one person to this rule).
+     */
     public static final Guard<ApprovalState, ApprovalEvent> APPROVER_NOT_REQUESTER = Guard.of(
             "approver_not_requester", in -> {
                 Object requester = in.row().get("requester");
                 Object approver = in.context().get(APPROVER);
-                if (approver == null || approver.equals(requester)) {
+                if (approver == null || same(approver, requester)) {
                     return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver
                             + " requested this approval and cannot approve it; ask another operator with the approver role",
                             in.id(), Map.of("requester", String.valueOf(requester)));
                 }
+                if (in.context().get(APPROVER_MINTED_BY) instanceof Collection<?> chain
+                        && chain.stream().anyMatch(m -> same(m, requester))) {
+                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + "'s token was minted by "
+                            + requester + " (minted_by " + chain + "), who requested this approval; ask an approver "
+                            + "whose token " + requester + " did not mint", in.id(),
+                            Map.of("requester", String.valueOf(requester), "approver_minted_by", List.copyOf(chain)));
+                }
+                List<String> requesterChain = chain(in.row().get("requester_minted_by"));
+                if (requesterChain.stream().anyMatch(m -> same(m, approver))) {
+                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + " minted the token of "
+                            + requester + " (minted_by " + requesterChain + "), who requested this approval; ask an "
+                            + "approver who did not", in.id(),
+                            Map.of("requester", String.valueOf(requester), "requester_minted_by", requesterChain));
+                }
                 return Optional.empty();
             });
+
+    private static boolean same(Object a, Object b) {
+        return a != null && b != null && a.toString().equalsIgnoreCase(b.toString());
+    }
+
+    // The column is text[]: the engine hands guards the driver's array.
+    private static List<String> chain(Object column) {
+        try {
+            if (column instanceof java.sql.Array a) {
+                return List.of((String[]) a.getArray());
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("approvals.requester_minted_by cannot be read", e);
+        }
+        return column instanceof Collection<?> c ? c.stream().map(String::valueOf).toList() : List.of();
+    }
 
     /** Only operators trusted to approve may approve. */
     public static final Guard<ApprovalState, ApprovalEvent> APPROVER_HAS_ROLE = Guard.of(

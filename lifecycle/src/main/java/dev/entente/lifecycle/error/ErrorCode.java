@@ -55,6 +55,8 @@ public enum ErrorCode {
     // --- CA rotation ---
     /** Advancing out of update_clients while peers still hold certificates under the old key. */
     ROTATION_LAGGARDS(409, "peers still on the old CA key", Runbook.ROTATION),
+    /** A rotation move named a phase the rotation has already left (a repeated or concurrent move). */
+    ROTATION_PHASE_CHANGED(409, "CA rotation phase changed", Runbook.ROTATION),
 
     // --- approvals ---
     /** The approver is the requester: the two-person rule needs someone else. */
@@ -63,6 +65,10 @@ public enum ErrorCode {
     APPROVAL_ROLE_REQUIRED(403, "approver role required", Runbook.APPROVALS),
     /** The request passed its timeout before anyone decided. */
     APPROVAL_EXPIRED(409, "approval request expired", Runbook.APPROVALS),
+    /** Someone other than the requester tried to collect an approved request's secret result. */
+    APPROVAL_REQUESTER_ONLY(403, "only the requester may collect", Runbook.APPROVALS),
+    /** Nothing to collect: the request is not executed yet, or its secret result was already collected. */
+    APPROVAL_RESULT_UNAVAILABLE(409, "approval result not available", Runbook.APPROVALS),
 
     // --- acceptance tokens (the federation handshake) ---
     /** The presented acceptance token's digest is not the one stored for the peer (wrong, forged or replaced token). */

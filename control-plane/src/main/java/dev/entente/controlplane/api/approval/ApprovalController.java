@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code /api/v1/approvals}: list, show, approve (runs the action), reject. */
+/**
+ * {@code /api/v1/approvals}: list, show, approve (runs the action), reject, and collect (the
+ * requester takes a secret result, such as an operator token minted under approval, once).
+ */
 @Controller("/api/v1/approvals")
 public class ApprovalController {
     private final HubRuntime hub;
@@ -55,6 +58,13 @@ public class ApprovalController {
         OperatorPrincipal approver = OperatorAuthFilter.principal(request);
         approver.require(Permission.READ);
         return hub.approvals().approve(uuid(id), approver);
+    }
+
+    @Post("/{id}/collect")
+    public Map<String, Object> collect(HttpRequest<?> request, @PathVariable String id) {
+        OperatorPrincipal requester = OperatorAuthFilter.principal(request);
+        requester.require(Permission.READ);
+        return hub.approvals().collect(uuid(id), requester);
     }
 
     @Post("/{id}/reject")

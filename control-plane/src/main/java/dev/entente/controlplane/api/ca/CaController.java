@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.ca;
 
+import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
@@ -15,13 +16,18 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code /api/v1/ca}: rotation status per CA type, and the rotation moves
- * ({@code POST /api/v1/ca/rotate/start|advance|rollback} with {@code {"type", "force"}}).
+ * ({@code POST /api/v1/ca/rotate/start|advance|rollback} with {@code {"type", "force", "expected_phase"}}).
+ * Advance and rollback must name the phase the caller saw and means to leave
+ * ({@code expected_phase}); start may omit it, since only standby starts a rotation. A 200 means
+ * the phase moved exactly one step; a stale phase is 409 {@code rotation_phase_changed}.
  */
 @Controller("/api/v1/ca")
 public class CaController {
@@ -51,7 +57,28 @@ public class CaController {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("move", move);
         args.put("force", body != null && Boolean.TRUE.equals(body.get("force")));
+        args.put("expected_phase", expectedPhase(move, body == null ? null : body.get("expected_phase")).value());
         var outcome = hub.approvals().submit("ca.rotate", operator, args);
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
+    }
+
+    // Required for advance and rollback: without it two identical calls could move two steps.
+    private static RotationState expectedPhase(String move, Object value) {
+        if (value == null && move.equals("start")) {
+            return RotationState.STANDBY;
+        }
+        String phases = Arrays.stream(RotationState.values()).map(RotationState::value).collect(Collectors.joining(", "));
+        if (value == null) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "expected_phase is required for " + move
+                    + ": send the phase 'entente ca status' showed (one of " + phases + ")");
+        }
+        RotationState phase = Arrays.stream(RotationState.values()).filter(s -> s.value().equals(value)).findFirst()
+                .orElseThrow(() -> new EntenteException(ErrorCode.INVALID_REQUEST,
+                        "expected_phase must be one of " + phases + ", not " + value));
+        if (move.equals("start") && phase != RotationState.STANDBY) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST,
+                    "start leaves standby only; send expected_phase standby or leave it out");
+        }
+        return phase;
     }
 }

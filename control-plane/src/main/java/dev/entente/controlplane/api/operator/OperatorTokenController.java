@@ -2,14 +2,13 @@ package dev.entente.controlplane.api.operator;
 
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.controlplane.security.Role;
-import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
@@ -22,11 +21,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code POST /api/v1/operators/tokens} (admin): issues an operator token. The token is in this
- * response only; the hub records its id, subject, roles and expiry, never the token.
+ * response only; the hub records its id, subject, roles, expiry and minting chain, never the token.
+ * The new token's {@code minted_by} is the minter's chain plus the minter. Minting an approver
+ * token goes through the approval gate ({@code operator.token.issue}) whenever any policy requires
+ * approval: 202, and the requester collects the token once it is approved.
  */
 @Controller("/api/v1/operators/tokens")
 public class OperatorTokenController {
@@ -56,19 +57,21 @@ public class OperatorTokenController {
         if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "expires_in must be between 1s and 365d");
         }
-        OperatorTokens.Issued issued = hub.tokens().issue(subject, Set.of(role), ttl);
-        hub.tx().inTransaction(c -> {
-            HubBootstrap.recordToken(c, issued, admin.subject());
-            hub.audit().append(c, AuditEvent.of("operator.token_issued", admin.subject(), subject,
-                    Map.of("roles", List.of(role.value()), "expires_at", issued.expiresAt().toString(),
-                            "jti", issued.jti().toString())));
-            return null;
-        });
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", issued.token());
-        out.put("subject", subject);
-        out.put("roles", List.of(role.value()));
-        out.put("expires_at", issued.expiresAt().toString());
-        return HttpResponse.created(out);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("subject", subject);
+        args.put("role", role.value());
+        args.put("expires_in", ttlText == null ? "30d" : ttlText);
+        args.put("minted_by", chainOf(hub, admin));
+        if (role == Role.APPROVER && hub.approvals().requiresApproval(ApprovalGate.TOKEN_ISSUE)) {
+            return HttpResponse.accepted().body(hub.approvals().submit(ApprovalGate.TOKEN_ISSUE, admin, args).body());
+        }
+        return HttpResponse.created(OperatorTokenMint.mint(hub, args, admin.subject()));
+    }
+
+    // The new token's chain: the minter's own chain, then the minter.
+    private static List<String> chainOf(HubRuntime hub, OperatorPrincipal minter) {
+        List<String> chain = new java.util.ArrayList<>(hub.approvals().mintingChain(minter));
+        chain.add(minter.subject());
+        return List.copyOf(chain);
     }
 }
