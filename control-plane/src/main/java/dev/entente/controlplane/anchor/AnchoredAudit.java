@@ -5,6 +5,7 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditVerification;
 import dev.entente.lifecycle.db.Tx;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,17 +26,25 @@ public final class AnchoredAudit {
         this.witnessing = witnessing;
     }
 
-    /** The chain and its anchors, and which anchors were compared. */
-    public record Result(AuditVerification verification, List<AnchoredHead> anchors) {
+    /**
+     * The chain and its anchors; {@code superseded} are anchors signed before the hub was last
+     * restored from a backup, which the restore knowingly rolled back (not compared).
+     */
+    public record Result(AuditVerification verification, List<AnchoredHead> anchors, List<AnchoredHead> superseded) {
     }
 
     public Result verify() {
         // Anchors first: each was taken from a committed head, so the chain read afterwards is at
         // least as long; read the other way round, an append in between would look like a cut.
         List<AnchoredHead> anchors = new ArrayList<>();
-        anchor.read().ifPresent(s -> anchors.add(new AnchoredHead(s.head(), AuditAnchor.WITNESS)));
+        anchor.read().ifPresent(s -> anchors.add(new AnchoredHead(s.head(), s.at(), AuditAnchor.WITNESS)));
         anchors.addAll(witnessing.peerAnchors());
-        AuditVerification v = tx.read(c -> audit.verify(c, anchors));
-        return new Result(v, List.copyOf(anchors));
+        // A restore rolls the chain back on purpose ('entente restore' appends hub.restored, which
+        // only the hub's HMAC key can write): heads signed before it belong to the old timeline.
+        Instant restored = witnessing.restoredAt().orElse(null);
+        List<AnchoredHead> live = anchors.stream().filter(a -> restored == null || !a.signedAt().isBefore(restored)).toList();
+        List<AnchoredHead> superseded = anchors.stream().filter(a -> !live.contains(a)).toList();
+        AuditVerification v = tx.read(c -> audit.verify(c, live));
+        return new Result(v, live, superseded);
     }
 }

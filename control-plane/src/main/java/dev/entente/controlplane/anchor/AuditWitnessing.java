@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -61,6 +62,8 @@ public final class AuditWitnessing {
     private final Clock clock;
     /** Receiver: the answer to the last statement each peer sent (repeats cost nothing). */
     private final Map<UUID, Answer> answers = new ConcurrentHashMap<>();
+    /** When this hub's database was last restored from a backup (read once: restores happen offline). */
+    private volatile Optional<Instant> restoredAt;
     /** Sender: the seq each peer last said it witnessed of this hub, for the continuity proof. */
     private final Map<UUID, Long> witnessedSeq = new ConcurrentHashMap<>();
 
@@ -85,6 +88,7 @@ public final class AuditWitnessing {
     public void addTo(Map<String, Object> heartbeat, Peer peer) {
         HeadStatement head = anchor.current();
         heartbeat.put("audit_head", HeadStatements.toJson(head));
+        restoredAt().ifPresent(at -> heartbeat.put("audit_restored_at", at.toString()));
         Long seq = witnessedSeq.computeIfAbsent(peer.id(), id -> storedWitnessSeq(id).orElse(null));
         if (seq != null) {
             // Read from this hub's chain, not from what the peer sent: after a cut the event is
@@ -160,6 +164,20 @@ public final class AuditWitnessing {
         });
     }
 
+    /**
+     * The time of the last {@code hub.restored} event on this chain: the restore rolled the chain
+     * back on purpose, so heads signed before it (by this hub's earlier timeline) are superseded.
+     * Only the hub's HMAC key writes a valid event, so a row forged with SQL breaks the chain instead.
+     */
+    public Optional<Instant> restoredAt() {
+        Optional<Instant> r = restoredAt;
+        if (r == null) {
+            r = tx.read(c -> audit.list(c, "hub.restored", null, 1)).stream().findFirst().map(e -> e.at());
+            restoredAt = r;
+        }
+        return r;
+    }
+
     private Optional<Long> storedWitnessSeq(UUID peerId) {
         return tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM audit_witnesses WHERE peer_id = ?")) {
@@ -186,7 +204,7 @@ public final class AuditWitnessing {
                     HeadStatement s = new HeadStatement(hubId, new AuditHead(rs.getLong(2), rs.getBytes(3)),
                             rs.getTimestamp(4).toInstant(), anchor.key().publicKey(), rs.getBytes(5));
                     if (anchor.key().isOwn(s)) {
-                        out.add(new AnchoredHead(s.head(), "peer " + rs.getString(1)));
+                        out.add(new AnchoredHead(s.head(), s.at(), "peer " + rs.getString(1)));
                     }
                 }
             }
@@ -216,15 +234,16 @@ public final class AuditWitnessing {
         if (incoming == null || !incoming.hubId().equals(peer.hubId())) {
             return refusal(peer, "audit_head is not a head statement of hub " + peer.hubId());
         }
-        Map<String, Object> answer = tx.inTransaction(c -> witness(c, peer, incoming, continuity));
+        Instant restored = instant(heartbeat.get("audit_restored_at"));
+        Map<String, Object> answer = tx.inTransaction(c -> witness(c, peer, incoming, continuity, restored));
         if (!answer.containsKey("refused")) {
             answers.put(peer.id(), new Answer(incoming, proof, Collections.unmodifiableMap(answer)));
         }
         return answer;
     }
 
-    private Map<String, Object> witness(Connection c, Peer peer, HeadStatement incoming, Object continuity)
-            throws SQLException {
+    private Map<String, Object> witness(Connection c, Peer peer, HeadStatement incoming, Object continuity,
+                                        Instant restored) throws SQLException {
         Held held = held(c, peer.id());
         byte[] pinned = held != null ? held.key() : incoming.key();
         if (!Arrays.equals(pinned, incoming.key())) {
@@ -239,6 +258,13 @@ public final class AuditWitnessing {
             keep = incoming;
             store(c, peer.id(), pinned, incoming, true);
         } else if (incoming.head().seq() > keep.head().seq() && proves(continuity, keep.head())) {
+            keep = incoming;
+            store(c, peer.id(), pinned, incoming, false);
+        } else if (restored != null && keep.at().isBefore(restored) && !incoming.at().isBefore(restored)) {
+            // The peer was restored from a backup after we witnessed this head: its old timeline
+            // is gone on purpose, and the restore event that says so is on its HMAC chain.
+            LOG.info("peer {} ({}) was restored from a backup at {}; witnessing its chain from head {}",
+                    peer.id(), peer.hubId(), restored, incoming.head().seq());
             keep = incoming;
             store(c, peer.id(), pinned, incoming, false);
         } else if (incoming.head().seq() < keep.head().seq()
@@ -317,6 +343,14 @@ public final class AuditWitnessing {
             ps.setTimestamp(6, Timestamp.from(clock.instant()));
             ps.setObject(7, peerId);
             ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(Object v) {
+        try {
+            return v instanceof String s ? Instant.parse(s) : null;
+        } catch (RuntimeException malformed) {
+            return null;
         }
     }
 

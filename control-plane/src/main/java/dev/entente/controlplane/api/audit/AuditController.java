@@ -84,8 +84,10 @@ public class AuditController {
             truncated.put("witness", v.truncated().witness());
         }
         out.put("truncated", truncated);
-        out.put("anchors", result.anchors().stream()
-                .map(a -> Map.<String, Object>of("witness", a.witness(), "seq", a.head().seq())).toList());
+        List<Map<String, Object>> anchors = new java.util.ArrayList<>();
+        result.anchors().forEach(a -> anchors.add(Map.of("witness", a.witness(), "seq", a.head().seq(), "superseded", false)));
+        result.superseded().forEach(a -> anchors.add(Map.of("witness", a.witness(), "seq", a.head().seq(), "superseded", true)));
+        out.put("anchors", anchors);
         return out;
     }
 
