@@ -331,6 +331,10 @@ public final class FederationService {
         }
         Map<String, Object> out = heartbeatMessage();
         out.put("renew", shouldRenew(presented, now));
+        Map<String, Object> witness = hub.auditWitnessing().witness(peer, body);
+        if (witness != null) {
+            out.put("audit_witness", witness);
+        }
         return out;
     }
 
@@ -370,6 +374,12 @@ public final class FederationService {
 
     /** Sends one heartbeat to every linked peer; failures are counted per peer, never thrown. */
     public List<SendResult> sendHeartbeats() {
+        try {
+            // Once per tick, not per append: the anchor file and the signed head heartbeats carry.
+            hub.auditAnchor().refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot anchor the audit head this tick", e);
+        }
         List<SendResult> results = new ArrayList<>();
         for (Peer peer : peers.list()) {
             if (peer.state() != PeerState.ENROLLED && peer.state() != PeerState.ACTIVE && peer.state() != PeerState.DEGRADED) {
@@ -385,8 +395,11 @@ public final class FederationService {
             if (peer.state() == PeerState.ENROLLED && peer.heartbeatsSent() == 0) {
                 complete(peer); // the proposer may have missed step 3; it is idempotent there
             }
-            JsonNode answer = clientFor(peer).post("federation/v1/heartbeat", heartbeatMessage());
+            Map<String, Object> message = heartbeatMessage();
+            hub.auditWitnessing().addTo(message, peer);
+            JsonNode answer = clientFor(peer).post("federation/v1/heartbeat", message);
             delivered(peer.id());
+            recordWitness(peer, answer);
             List<String> theirs = new ArrayList<>();
             answer.path("tls_fingerprints").forEach(f -> theirs.add(f.asText()));
             if (!theirs.isEmpty() && !Set.copyOf(theirs).equals(Set.copyOf(peer.pinnedFingerprints()))) {
@@ -403,6 +416,15 @@ public final class FederationService {
             LOG.warn("heartbeat to peer {} failed", peer.id(), e);
             deliveryFailed(peer.id(), String.valueOf(e));
             return new SendResult(peer.id(), false, "internal_error");
+        }
+    }
+
+    /** A witness answer that cannot be kept is logged, never a failed heartbeat. */
+    private void recordWitness(Peer peer, JsonNode answer) {
+        try {
+            hub.auditWitnessing().recordAnswer(peer, answer);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot keep peer {}'s audit witness", peer.id(), e);
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.controlplane.anchor.AnchoredAudit;
+import dev.entente.controlplane.anchor.AuditAnchor;
+import dev.entente.controlplane.anchor.AuditWitnessing;
 import dev.entente.controlplane.approval.ApprovalActions;
 import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.authority.CsrPolicy;
@@ -72,6 +76,9 @@ public final class HubRuntime {
     private final FederationAccessCache accessCache = new FederationAccessCache();
     private final HeartbeatCoalescer heartbeats;
     private final CacheInvalidationListener cacheListener;
+    private final AuditAnchor auditAnchor;
+    private final AuditWitnessing auditWitnessing;
+    private final AnchoredAudit anchoredAudit;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
     private volatile Runnable databaseLost = () -> { };
@@ -122,6 +129,24 @@ public final class HubRuntime {
         this.boundPort = settings.port();
         this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
+        this.auditAnchor = new AuditAnchor(tx, audit, AnchorKey.loadOrCreate(tx, keys, hubId), settings.dataDir(), clock);
+        this.auditWitnessing = new AuditWitnessing(tx, audit, auditAnchor, hubId, clock);
+        this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
+    }
+
+    /** This hub's signed audit head and its data-dir anchor file. */
+    public AuditAnchor auditAnchor() {
+        return auditAnchor;
+    }
+
+    /** Peers witnessing each other's audit heads over heartbeats. */
+    public AuditWitnessing auditWitnessing() {
+        return auditWitnessing;
+    }
+
+    /** {@code audit verify}: the chain against the heads anchored outside the database. */
+    public AnchoredAudit anchoredAudit() {
+        return anchoredAudit;
     }
 
     /** The federation API's in-memory authentication state (see its Javadoc for why it stays exact). */
@@ -269,6 +294,12 @@ public final class HubRuntime {
         // Buffered heartbeats are written while the pool is still open; the listener gives back
         // its connection before the pool closes.
         heartbeats.close();
+        try {
+            // The head the shutdown leaves (its last events) is anchored before the pool closes.
+            auditAnchor.refresh();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(HubRuntime.class).warn("cannot anchor the audit head at shutdown: {}", e.toString());
+        }
         cacheListener.close();
         AutoCloseable closer = dataSourceCloser;
         if (closer != null) {

@@ -164,6 +164,70 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * {@link #verify(Connection)}, then each anchored head against the chain: an anchor past the
+     * last event is a cut tail; an anchor whose event has another HMAC is a cut tail re-grown (or
+     * a rewritten one). Anchors are read by the caller from outside the database (the data-dir
+     * file, peers' witness statements), which is what a truncation plus a consistent
+     * {@code audit_head} rewrite cannot take back. The highest anchor that disagrees is reported.
+     */
+    public AuditVerification verify(Connection c, List<AnchoredHead> anchors) throws SQLException {
+        AuditVerification chain = verify(c);
+        if (!chain.ok() || anchors.isEmpty()) {
+            return chain;
+        }
+        long count = chain.events();
+        AnchoredHead worst = null;
+        for (AnchoredHead a : anchors) {
+            long seq = a.head().seq();
+            boolean contradicts = seq > count
+                    || (seq > 0 && !Arrays.equals(hmacAt(c, seq).orElse(null), a.head().hmac()));
+            if (contradicts && (worst == null || seq > worst.head().seq())) {
+                worst = a;
+            }
+        }
+        if (worst == null) {
+            return chain;
+        }
+        long seq = worst.head().seq();
+        String reason = seq > count
+                ? "the chain ends at event " + count + " but " + worst.witness() + " anchored event " + seq
+                + ": events were cut from the tail"
+                : "event " + seq + " differs from the one " + worst.witness() + " anchored: the tail was cut and rewritten";
+        long firstBroken = Math.min(seq, count + 1);
+        return new AuditVerification(false, count, firstBroken, reason,
+                new AuditVerification.Truncation(seq, count, worst.witness()));
+    }
+
+    /** The head as {@code audit_head} holds it now. */
+    public AuditHead head(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hmac FROM audit_head WHERE singleton");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("audit_head row is missing: migrations incomplete");
+            }
+            return new AuditHead(rs.getLong(1), rs.getBytes(2));
+        }
+    }
+
+    /** The stored HMAC of event {@code seq}, if the event exists (one primary-key lookup). */
+    public Optional<byte[]> hmacAt(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT hmac FROM audit_events WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * True when {@code head} is still on this database's chain: its event exists with the same
+     * HMAC (the empty head is on every chain). Cheap: one primary-key lookup.
+     */
+    public boolean onChain(Connection c, AuditHead head) throws SQLException {
+        return head.seq() == 0 || Arrays.equals(hmacAt(c, head.seq()).orElse(null), head.hmac());
+    }
+
     private static AuditVerification broken(long verified, long seq, String reason) {
         return new AuditVerification(false, verified, seq, reason);
     }

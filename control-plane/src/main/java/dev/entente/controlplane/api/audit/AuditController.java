@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
@@ -68,12 +69,25 @@ public class AuditController {
     @Get("/verify")
     public Map<String, Object> verify(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        AuditVerification v = hub.tx().read(c -> hub.audit().verify(c));
+        AnchoredAudit.Result result = hub.anchoredAudit().verify();
+        AuditVerification v = result.verification();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", v.ok());
         out.put("events", v.events());
         out.put("first_broken", v.firstBroken());
         out.put("reason", v.reason());
+        Map<String, Object> truncated = null;
+        if (v.truncated() != null) {
+            truncated = new LinkedHashMap<>();
+            truncated.put("anchored_seq", v.truncated().anchoredSeq());
+            truncated.put("db_seq", v.truncated().dbSeq());
+            truncated.put("witness", v.truncated().witness());
+        }
+        out.put("truncated", truncated);
+        List<Map<String, Object>> anchors = new java.util.ArrayList<>();
+        result.anchors().forEach(a -> anchors.add(Map.of("witness", a.witness(), "seq", a.head().seq(), "superseded", false)));
+        result.superseded().forEach(a -> anchors.add(Map.of("witness", a.witness(), "seq", a.head().seq(), "superseded", true)));
+        out.put("anchors", anchors);
         return out;
     }
 
