@@ -29,8 +29,10 @@ class TwoPersonRuleSpec extends Specification {
     @Shared String pendingRotation
 
     def setupSpec() {
-        a = TestHubs.start(Files.createTempDirectory('two-person-a'), GATED + ['entente.hub.name': 'hub-a'])
-        b = TestHubs.start(Files.createTempDirectory('two-person-b'), ['entente.hub.name': 'hub-b',
+        // 1 s heartbeats: the accepted peer turns active within the spec's wait, whatever the machine's load
+        Map fast = ['entente.heartbeat.interval': '1s']
+        a = TestHubs.start(Files.createTempDirectory('two-person-a'), GATED + fast + ['entente.hub.name': 'hub-a'])
+        b = TestHubs.start(Files.createTempDirectory('two-person-b'), fast + ['entente.hub.name': 'hub-b',
                 'entente.approvals.policy.ca.rotate': 'require_approval'])
         // hub-a's first approver: no approver exists yet, so minting it is not gated
         ['dana': 'approver', 'carol': 'admin', 'alice': 'operator'].each { who, role ->

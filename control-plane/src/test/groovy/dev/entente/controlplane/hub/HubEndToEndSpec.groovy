@@ -153,7 +153,7 @@ class HubEndToEndSpec extends Specification {
         status.json.keySet().containsAll(['hub_id', 'name', 'listening', 'uptime_s', 'tls'])
         tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints'] as Set
         tls.json.key_type == 'Ed25519'
-        token.json.keySet() == ['token', 'subject', 'roles', 'expires_at'] as Set
+        token.json.keySet() == ['token', 'subject', 'roles', 'expires_at', 'minted_by'] as Set // DESIGN §10 plus the minting chain (issue 11)
         token.json.roles == ['operator']
     }
 
