@@ -15,16 +15,17 @@ import java.util.concurrent.TimeUnit
 class HubProcesses {
     /**
      * Starts {@code entente start} on {@code dir} (the data dir), with extra JVM system properties
-     * and environment variables; returns at once (see {@link #awaitHealthy}).
+     * and environment variables; returns at once (see {@link #awaitHealthy}). Port 0 picks a free
+     * one; a hub that must come back at the same URL (peers pinned it) needs a fixed one.
      */
     static Process launch(Path dir, Map<String, String> systemProperties = [:], Map<String, String> env = [:],
-                          String name = null) {
+                          String name = null, int port = 0) {
         Files.deleteIfExists(dir.resolve('hub.json')) // rewritten by the new process once it listens
         String java = Path.of(System.getProperty('java.home'), 'bin', 'java').toString()
         List<String> command = [java, '-XX:TieredStopAtLevel=1', '-Xss512k']
         systemProperties.each { k, v -> command << ('-D' + k + '=' + v) }
         command += ['-cp', System.getProperty('java.class.path'), 'dev.entente.controlplane.cli.Main',
-                    'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', '0']
+                    'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', String.valueOf(port)]
         if (name != null) {
             command += ['--name', name]
         }
@@ -33,6 +34,11 @@ class HubProcesses {
         pb.redirectErrorStream(true)
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve('hub.out').toFile()))
         pb.start()
+    }
+
+    /** A loopback port free right now, for a hub that must keep its URL across restarts. */
+    static int freePort() {
+        new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).withCloseable { it.localPort }
     }
 
     static Map json(Path dir) {

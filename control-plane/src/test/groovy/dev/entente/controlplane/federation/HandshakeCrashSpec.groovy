@@ -39,6 +39,8 @@ class HandshakeCrashSpec extends Specification {
 
     Path dirA = Files.createTempDirectory('entente-crash-a')
     Path dirB = Files.createTempDirectory('entente-crash-b')
+    // fixed ports: the token carries A's URL and A pins B's, so a restarted hub must come back on them
+    Map<Path, Integer> ports = [(dirA): HubProcesses.freePort(), (dirB): HubProcesses.freePort()]
     List<Process> processes = []
 
     def cleanup() {
@@ -118,7 +120,8 @@ class HandshakeCrashSpec extends Specification {
     }
 
     private Process start(Path dir, String name, HandshakeStep crashAt) {
-        def p = HubProcesses.launch(dir, crashAt == null ? [:] : [(HandshakeStep.PROPERTY): crashAt.value()], FAST, name)
+        def p = HubProcesses.launch(dir, crashAt == null ? [:] : [(HandshakeStep.PROPERTY): crashAt.value()], FAST, name,
+                ports[dir])
         processes << p
         p
     }
