@@ -93,6 +93,47 @@ class PeerLifecycleSpec extends Specification {
         db.auditOf(id).size() == 1
     }
 
+    def "a repeated ACCEPT by the hub that consumed the token is a no-op while the peer is accepted (issue 11)"() {
+        given: 'hub B accepted, then crashed before the certificate exchange finished'
+        UUID id = db.peerIn(PROPOSED)
+        def b = new PeerLifecycle.RemoteHub('hub_0b0b0b0b', 'https://hub-b.example:7443', ['sha256:bb'])
+        db.peers.accept(id, DIGEST, NOW, b)
+
+        when: 'B comes back with the same token'
+        def again = db.peers.accept(id, DIGEST, NOW + Duration.ofMinutes(1), b)
+
+        then: 'nothing changes, nothing is audited: the caller answers the enrollment again'
+        !again.changed()
+        again.from() == ACCEPTED && again.to() == ACCEPTED
+        db.row(id).state == 'accepted'
+        db.auditOf(id)*.type == ['peer.accepted']
+    }
+
+    def "a repeated ACCEPT is refused when #why (issue 11)"() {
+        given:
+        UUID id = db.peerIn(PROPOSED)
+        def b = new PeerLifecycle.RemoteHub('hub_0b0b0b0b', 'https://hub-b.example:7443', ['sha256:bb'])
+        db.peers.accept(id, DIGEST, NOW, b)
+        if (enrolled) {
+            db.peers.enroll(id, '0a1b2c', NOW + Duration.ofDays(7), 'sha256:ca01', 'PEM', 'node-key-1')
+        }
+
+        when:
+        db.peers.accept(id, DIGEST, NOW, presented)
+
+        then:
+        EntenteException e = thrown()
+        e.code() == ErrorCode.TRANSITION_REJECTED
+
+        where:
+        why                                        | enrolled | presented
+        'another hub presents it'                  | false    | new PeerLifecycle.RemoteHub('hub_0c0c0c0c', 'https://hub-b.example:7443', ['sha256:bb'])
+        'the hub id comes from another url'        | false    | new PeerLifecycle.RemoteHub('hub_0b0b0b0b', 'https://evil.example:7443', ['sha256:bb'])
+        'the hub id comes with another TLS key'    | false    | new PeerLifecycle.RemoteHub('hub_0b0b0b0b', 'https://hub-b.example:7443', ['sha256:cc'])
+        'no accepter is named'                     | false    | null
+        'the enrollment already completed'         | true     | new PeerLifecycle.RemoteHub('hub_0b0b0b0b', 'https://hub-b.example:7443', ['sha256:bb'])
+    }
+
     def "race: #threads threads accept the same proposed peer at once and exactly one wins"() {
         given:
         UUID id = db.peerIn(PROPOSED)
