@@ -36,9 +36,23 @@ class HubProcesses {
         pb.start()
     }
 
-    /** A loopback port free right now, for a hub that must keep its URL across restarts. */
+    /**
+     * A loopback port free right now, for a hub that must keep its URL across restarts. Taken
+     * below the kernel's ephemeral range: everything started with port 0 (embedded PostgreSQL,
+     * other specs' hubs) draws from that range and could grab it between now and the start.
+     */
     static int freePort() {
-        new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).withCloseable { it.localPort }
+        def random = new Random()
+        for (int i = 0; i < 100; i++) {
+            int port = 20000 + random.nextInt(10000)
+            try {
+                new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close()
+                return port
+            } catch (IOException ignored) {
+                // taken: try another
+            }
+        }
+        throw new IllegalStateException('no free loopback port between 20000 and 29999')
     }
 
     static Map json(Path dir) {

@@ -144,6 +144,23 @@ class HandshakeTokenSpec extends Specification {
         'the same hub id with another TLS key' | [tls_fingerprint: 'cd' * 32] || 409    | 'acceptance_token_used'
     }
 
+    def "a new proposal accepted by a hub whose earlier accept never finished replaces that peer (issue 11)"() {
+        given: 'hub B used a first token, and the handshake stopped there'
+        def earlier = propose()
+        Map accepter = [hub_id: 'hub_' + UUID.randomUUID().toString().substring(0, 8), url: 'https://127.0.0.1:9',
+                        tls_fingerprint: 'ab' * 32]
+        assert acceptAs(earlier.acceptance_token, accepter).status == 200
+
+        when: 'the operator proposes again and B accepts the new token'
+        def again = propose()
+        def r = acceptAs(again.acceptance_token, accepter)
+
+        then: 'the new peer is accepted and the unfinished one, whose token is spent, is revoked'
+        r.status == 200
+        peerState(again.peer.id) == 'accepted'
+        peerState(earlier.peer.id) == 'revoked'
+    }
+
     def "the accepter aborts before sending anything when the proposer's certificate is not the one in the token"() {
         given:
         def proposal = propose()
