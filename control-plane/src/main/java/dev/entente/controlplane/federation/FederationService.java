@@ -17,6 +17,7 @@ import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
@@ -149,6 +150,12 @@ public final class FederationService {
      * The proposer's half of step 2: verify the token, consume it atomically (ACCEPT), sign the
      * accepter's CSR, and hand back its node certificate, our CA bundle and a CSR for our own
      * node key. The CSR is checked before the token is consumed, so a bad CSR never burns a token.
+     *
+     * <p>Idempotent for the accepter that consumed the token (issue 11): when it comes back with
+     * the same token, hub id, URL and TLS fingerprint while the peer is still accepted (a crash on
+     * either side cut the handshake short), the enrollment is answered again: a certificate for
+     * the new CSR (the ones issued before are revoked: their keys died with the accepter's
+     * process), and a CSR for the node key already sealed for this peer.
      */
     public Map<String, Object> handshakeAccept(Map<String, Object> body) {
         requireProtocol(body);
@@ -165,21 +172,22 @@ public final class FederationService {
         UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> new EntenteException(
                 ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any proposed peer: it was "
                 + "replaced by a newer token ('entente peers token') or its peer was revoked"));
-        try {
-            lifecycle.accept(peerId, PeerLifecycle.tokenDigest(token), hub.clock().instant(),
-                    new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint)));
-        } catch (EntenteException e) {
-            if (e.code() == ErrorCode.TRANSITION_REJECTED || e.code() == ErrorCode.CONFLICT) {
-                // The single-use rule: whoever lost the race, or replays the token, sees this.
-                throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_USED,
-                        "this acceptance token was already used; ask the proposing hub for a new one with 'entente peers token ID'");
+        HandshakeStep.A_TOKEN_VERIFIED.reached();
+        PeerLifecycle.RemoteHub remote = new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint));
+        boolean resumed = !acceptOnce(peerId, token, remote).changed();
+        HandshakeStep.A_ACCEPTED.reached();
+        IssuedCertificate issued = hub.tx().inTransaction(c -> {
+            if (resumed) {
+                hub.authority().revokeAllForPeer(c, peerId.toString(), "superseded: the accepting hub resumed an interrupted handshake");
             }
-            throw e;
+            return hub.authority().issue(c, peerId.toString(), remoteHubId, csr);
+        });
+        KeyPair nodeKey = resumed ? unfinishedNodeKey(peerId).orElse(null) : null;
+        if (nodeKey == null) {
+            nodeKey = Certificates.ed25519();
+            storeNodeKey(peerId, nodeKey, null);
         }
-        IssuedCertificate issued = hub.tx().inTransaction(c ->
-                hub.authority().issue(c, peerId.toString(), remoteHubId, csr));
-        KeyPair nodeKey = Certificates.ed25519();
-        storeNodeKey(peerId, nodeKey, null);
+        HandshakeStep.A_ANSWERED.reached();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("protocol_version", PROTOCOL_VERSION);
         out.put("hub_id", hub.hubId());
@@ -188,6 +196,40 @@ public final class FederationService {
         out.put("ca_bundle", hub.authority().trustBundle().pem());
         out.put("csr", Certificates.csr(nodeKey, hub.hubId()));
         return out;
+    }
+
+    /**
+     * ACCEPT, or its no-op when the same accepter resumes. A peer of this hub id that an earlier
+     * handshake left accepted, under a token this hub has since replaced by a new proposal, would
+     * block the new one with {@code peer_hub_id_taken} forever: it can never finish (its token is
+     * spent), so it is revoked and the accept tried once more. Only a token that passed the guard
+     * gets that far: the failed accept rolled back, so nothing was consumed.
+     */
+    private TransitionResult<PeerState> acceptOnce(UUID peerId, String token, PeerLifecycle.RemoteHub remote) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return lifecycle.accept(peerId, PeerLifecycle.tokenDigest(token), hub.clock().instant(), remote);
+            } catch (EntenteException e) {
+                if (e.code() == ErrorCode.TRANSITION_REJECTED || e.code() == ErrorCode.CONFLICT) {
+                    // The single-use rule: whoever lost the race, or replays the token, sees this.
+                    throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_USED,
+                            "this acceptance token was already used; ask the proposing hub for a new one with 'entente peers token ID'");
+                }
+                Optional<Peer> holder = e.code() == ErrorCode.PEER_HUB_ID_TAKEN ? peers.findByHubId(remote.hubId()) : Optional.empty();
+                if (attempt > 1 || holder.isEmpty() || holder.get().id().equals(peerId)
+                        || holder.get().state() != PeerState.ACCEPTED) {
+                    throw e;
+                }
+                lifecycle.revoke(holder.get().id(), EventSource.HANDSHAKE.actor(),
+                        "superseded by peer " + peerId + ": an earlier handshake with " + remote.hubId() + " never completed");
+            }
+        }
+    }
+
+    /** The node key sealed for {@code peerId} by an accept that did not get to enroll, if any. */
+    private Optional<KeyPair> unfinishedNodeKey(UUID peerId) {
+        return hub.keys().active(nodeKeyPurpose(peerId)).map(k -> new KeyPair(
+                Certificates.publicKey(k.algorithm(), k.publicKey()), Certificates.privateKey(k.algorithm(), k.secret())));
     }
 
     // ---------------------------------------------------------------- B: peers accept
@@ -208,11 +250,16 @@ public final class FederationService {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "this token was issued by this very hub; accept it on the other hub");
         }
         Optional<Peer> existing = peers.findByHubId(claims.issuer());
-        if (existing.isPresent() && existing.get().state() != PeerState.REVOKED) {
+        // A peer of ours for this hub still in accepted is an accept of ours that a crash cut
+        // short (issue 11): it can never finish, so this accept replaces it once the proposer
+        // answered. A peer that got further is a link: the operator decides, by revoking it.
+        Optional<Peer> unfinished = existing.filter(p -> p.state() == PeerState.ACCEPTED);
+        if (existing.isPresent() && existing.get().state() != PeerState.REVOKED && unfinished.isEmpty()) {
             throw new EntenteException(ErrorCode.PEER_HUB_ID_TAKEN, "hub " + claims.issuer() + " is already peer "
                     + existing.get().id() + " (" + existing.get().state().value() + "); revoke it first to link again");
         }
         KeyPair nodeKey = Certificates.ed25519();
+        HandshakeStep.B_BEFORE_ACCEPT.reached();
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("protocol_version", PROTOCOL_VERSION);
         request.put("token", token);
@@ -229,6 +276,11 @@ public final class FederationService {
         if (!nodeCert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.path("hub_id").asText())) {
             throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the proposing hub answered with a certificate for another key or hub");
         }
+        HandshakeStep.B_ANSWER_RECEIVED.reached();
+        if (unfinished.isPresent()) {
+            lifecycle.revoke(unfinished.get().id(), operator, "superseded by a new accept of hub " + claims.issuer()
+                    + ": the earlier accept never completed");
+        }
         String peerName = name != null ? name : suggestName(answer.path("name").asText(""), claims.issuer());
         PeerRepository.validateName(peerName);
         byte[] remoteCsr = answer.path("csr").asText().getBytes(StandardCharsets.US_ASCII);
@@ -238,12 +290,15 @@ public final class FederationService {
                     Map.of("hub_id", claims.issuer(), "url", claims.url())));
             return p;
         });
+        HandshakeStep.B_PEER_STORED.reached();
         String keyId = storeNodeKey(created.id(), nodeKey, nodeCert);
         IssuedCertificate issued = hub.tx().inTransaction(c ->
                 hub.authority().issue(c, created.id().toString(), claims.issuer(), remoteCsr));
         lifecycle.enroll(created.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint(), nodeCertPem, keyId);
+        HandshakeStep.B_ENROLLED.reached();
         try {
             complete(peers.find(created.id()).orElseThrow());
+            HandshakeStep.B_COMPLETED.reached();
         } catch (EntenteException e) {
             // Both sides hold their halves already; the heartbeat task retries step 3 until the
             // proposer has it, so the link still comes up. Say so instead of failing the accept.
@@ -282,9 +337,11 @@ public final class FederationService {
         if (!cert.getPublicKey().equals(Certificates.publicKey(key.algorithm(), key.publicKey()))) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "the certificate is not for the node key this hub sent");
         }
+        HandshakeStep.A_COMPLETE_RECEIVED.reached();
         if (peer.state() == PeerState.ACCEPTED) {
             try {
                 lifecycle.enroll(peer.id(), presented.serial(), presented.notAfter(), presented.signerFingerprint(), pem, key.id());
+                HandshakeStep.A_ENROLLED.reached();
             } catch (EntenteException e) {
                 // The accepter's heartbeat task retries this step; when two identical completions
                 // race, the loser finds the winner's result and is just as done.

@@ -110,6 +110,57 @@ class HandshakeTokenSpec extends Specification {
         pool?.shutdownNow()
     }
 
+    @Unroll
+    def "after an accept whose answer was lost, #who presenting the token again gets #status (issue 11)"() {
+        given: 'an accepting hub used the token, and the answer never reached it'
+        def proposal = propose()
+        String hubId = 'hub_' + UUID.randomUUID().toString().substring(0, 8)
+        Map accepter = [hub_id: hubId, url: 'https://127.0.0.1:9', tls_fingerprint: 'ab' * 32]
+        def first = acceptAs(proposal.acceptance_token, accepter)
+        assert first.status == 200
+
+        when: 'the same token comes back'
+        def again = acceptAs(proposal.acceptance_token, accepter + change)
+
+        then:
+        again.status == status
+        again.json.code == code
+        peerState(proposal.peer.id) == 'accepted'
+
+        and: 'a resumed enrollment gets a new certificate, and the lost one is revoked'
+        if (status == 200) {
+            assert again.json.node_cert != first.json.node_cert
+            assert issued(first.json.node_cert).revoked()
+            assert !issued(again.json.node_cert).revoked()
+        } else {
+            assert !issued(first.json.node_cert).revoked()
+        }
+
+        where:
+        who                                  | change                         || status | code
+        'the same hub'                       | [:]                            || 200    | null
+        'another hub id'                     | [hub_id: 'hub_0badc0de']       || 409    | 'acceptance_token_used'
+        'the same hub id at another url'     | [url: 'https://127.0.0.1:10']  || 409    | 'acceptance_token_used'
+        'the same hub id with another TLS key' | [tls_fingerprint: 'cd' * 32] || 409    | 'acceptance_token_used'
+    }
+
+    def "a new proposal accepted by a hub whose earlier accept never finished replaces that peer (issue 11)"() {
+        given: 'hub B used a first token, and the handshake stopped there'
+        def earlier = propose()
+        Map accepter = [hub_id: 'hub_' + UUID.randomUUID().toString().substring(0, 8), url: 'https://127.0.0.1:9',
+                        tls_fingerprint: 'ab' * 32]
+        assert acceptAs(earlier.acceptance_token, accepter).status == 200
+
+        when: 'the operator proposes again and B accepts the new token'
+        def again = propose()
+        def r = acceptAs(again.acceptance_token, accepter)
+
+        then: 'the new peer is accepted and the unfinished one, whose token is spent, is revoked'
+        r.status == 200
+        peerState(again.peer.id) == 'accepted'
+        peerState(earlier.peer.id) == 'revoked'
+    }
+
     def "the accepter aborts before sending anything when the proposer's certificate is not the one in the token"() {
         given:
         def proposal = propose()
@@ -158,6 +209,18 @@ class HandshakeTokenSpec extends Specification {
             body.token = token
         }
         HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson(body))
+    }
+
+    /** POSTs an accept as the hub {@code accepter} describes ({@code hub_id}, {@code url}, {@code tls_fingerprint}). */
+    private HubHttp.Answer acceptAs(String token, Map accepter) {
+        Map body = [protocol_version: 1, token: token, csr: Certificates.csr(Certificates.ed25519(), accepter.hub_id)] + accepter
+        HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson(body))
+    }
+
+    /** The proposer's record of a certificate its CA issued. */
+    private dev.entente.ca.authority.IssuedCertificate issued(String pem) {
+        String fingerprint = Certificates.fingerprint(Certificates.parsePem(pem)[0])
+        a.runtime().tx().read { c -> a.runtime().authority().findByFingerprint(c, fingerprint) }.get()
     }
 
     private static Map claims(String token) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -68,6 +69,18 @@ public record Peer(UUID id, String name, String hubId, String url, PeerState sta
      */
     public boolean isStale(Instant now, Duration staleAfter) {
         return state == PeerState.ACTIVE && heartbeatOverdue(lastHeartbeatAt, now, staleAfter);
+    }
+
+    /**
+     * Whether this peer is an enrollment the same accepting hub left unfinished (issue 11): still
+     * accepted (no certificate exchange completed), with the hub id, URL and TLS fingerprints that
+     * hub presents again. Such a peer is resumed by a repeated accept instead of refusing it as a
+     * used token; any other accepter, or a peer that got further, is refused.
+     */
+    public boolean isUnfinishedAcceptBy(String remoteHubId, String remoteUrl, List<String> remoteFingerprints) {
+        return state == PeerState.ACCEPTED && hubId != null && hubId.equals(remoteHubId) && url != null
+                && url.equals(remoteUrl) && remoteFingerprints != null && !remoteFingerprints.isEmpty()
+                && Set.copyOf(pinnedFingerprints).equals(Set.copyOf(remoteFingerprints));
     }
 
     /**

@@ -114,8 +114,14 @@ public final class PeerLifecycle {
      * {@code now}: proposed → accepted, the stored digest is cleared (single use), and
      * {@code remote} (when given) is recorded as the peer's hub id, URL and pinned fingerprints.
      *
-     * <p>Unlike other moves, accepting an already accepted peer is an error, not a no-op: the
-     * handshake signs a CSR when accept succeeds, so a replayed token must never look like success.
+     * <p>Accepting an already accepted peer is an error, not a no-op, with one exception: the
+     * handshake signs a CSR when accept succeeds, so a replayed token must never look like success
+     * to anyone but the accepter that consumed it. When that same hub comes back (same hub id, URL
+     * and TLS fingerprints, {@link Peer#isUnfinishedAcceptBy}) before the enrollment completed,
+     * because a crash on either side cut the handshake short (issue 11), the result is a no-op
+     * ({@code changed() == false}) and the caller answers the enrollment again. The caller must
+     * have found the peer by the token's id after verifying the token's signature: the digest
+     * that would prove it is the same token is already cleared.
      *
      * @throws EntenteException {@code acceptance_token_mismatch}, {@code acceptance_token_expired},
      *                          {@code acceptance_token_required}; {@code transition_rejected} when the
@@ -153,9 +159,23 @@ public final class PeerLifecycle {
                     }
                 });
         if (!result.changed()) {
+            if (result.from() == PeerState.ACCEPTED && remote != null && engine.tx().read(c -> peerRow(c, id))
+                    .map(p -> p.isUnfinishedAcceptBy(remote.hubId(), remote.url(), remote.tlsFingerprints()))
+                    .orElse(false)) {
+                return result;
+            }
             throw singleUse(id, result.from());
         }
         return result;
+    }
+
+    private static java.util.Optional<Peer> peerRow(java.sql.Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PeerRepository.COLUMNS + " FROM peers WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(PeerRepository.read(rs)) : java.util.Optional.empty();
+            }
+        }
     }
 
     /**

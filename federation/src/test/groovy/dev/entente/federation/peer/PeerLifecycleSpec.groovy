@@ -93,6 +93,52 @@ class PeerLifecycleSpec extends Specification {
         db.auditOf(id).size() == 1
     }
 
+    def "a repeated ACCEPT by the hub that consumed the token is a no-op while the peer is accepted (issue 11)"() {
+        given: 'hub B accepted, then crashed before the certificate exchange finished'
+        UUID id = db.peerIn(PROPOSED)
+        def b = new PeerLifecycle.RemoteHub(freshHubId(), 'https://hub-b.example:7443', ['sha256:bb'])
+        db.peers.accept(id, DIGEST, NOW, b)
+
+        when: 'B comes back with the same token'
+        def again = db.peers.accept(id, DIGEST, NOW + Duration.ofMinutes(1), b)
+
+        then: 'nothing changes, nothing is audited: the caller answers the enrollment again'
+        !again.changed()
+        again.from() == ACCEPTED && again.to() == ACCEPTED
+        db.row(id).state == 'accepted'
+        db.auditOf(id)*.type == ['peer.accepted']
+    }
+
+    def "a repeated ACCEPT is refused when #why (issue 11)"() {
+        given:
+        UUID id = db.peerIn(PROPOSED)
+        String hubId = freshHubId()
+        db.peers.accept(id, DIGEST, NOW, new PeerLifecycle.RemoteHub(hubId, 'https://hub-b.example:7443', ['sha256:bb']))
+        if (enrolled) {
+            db.peers.enroll(id, '0a1b2c', NOW + Duration.ofDays(7), 'sha256:ca01', 'PEM', 'node-key-1')
+        }
+
+        when:
+        db.peers.accept(id, DIGEST, NOW, presented.call(hubId) as PeerLifecycle.RemoteHub)
+
+        then:
+        EntenteException e = thrown()
+        e.code() == ErrorCode.TRANSITION_REJECTED
+        db.auditOf(id)*.type == (enrolled ? ['peer.accepted', 'peer.enrolled'] : ['peer.accepted'])
+
+        where:
+        why                                     | enrolled | presented
+        'another hub presents it'               | false    | { h -> new PeerLifecycle.RemoteHub(freshHubId(), 'https://hub-b.example:7443', ['sha256:bb']) }
+        'the hub id comes from another url'     | false    | { h -> new PeerLifecycle.RemoteHub(h, 'https://evil.example:7443', ['sha256:bb']) }
+        'the hub id comes with another TLS key' | false    | { h -> new PeerLifecycle.RemoteHub(h, 'https://hub-b.example:7443', ['sha256:cc']) }
+        'no accepter is named'                  | false    | { h -> null }
+        'the enrollment already completed'      | true     | { h -> new PeerLifecycle.RemoteHub(h, 'https://hub-b.example:7443', ['sha256:bb']) }
+    }
+
+    private static String freshHubId() {
+        'hub_' + UUID.randomUUID().toString().substring(0, 8)
+    }
+
     def "race: #threads threads accept the same proposed peer at once and exactly one wins"() {
         given:
         UUID id = db.peerIn(PROPOSED)

@@ -29,6 +29,19 @@ public final class TaskRunner {
     }
 
     /**
+     * Whether a firing that starts at {@code now} is a stale catch-up: its trigger's next slot,
+     * {@code nextFireTime}, is already due, so a newer firing follows at once and this one would
+     * only repeat it. Misfires within the threshold come out of Quartz as such back-to-back
+     * firings, one per missed slot; skipping all but the newest coalesces them into one run.
+     *
+     * @param nextFireTime the trigger's next fire time after this firing; null when there is none
+     *                     (the last firing of a finite trigger always runs)
+     */
+    public static boolean superseded(Instant nextFireTime, Instant now) {
+        return nextFireTime != null && !nextFireTime.isAfter(now);
+    }
+
+    /**
      * Runs the task registered as {@code name} for the firing scheduled at {@code scheduledAt}.
      *
      * @return how the run ended

@@ -14,9 +14,10 @@ import java.util.Objects;
  *                               this plus Quartz's fixed 7.5 s grace has its in-flight firings
  *                               recovered by another ({@code entente.worker.cluster-checkin-interval},
  *                               default 5s)
- * @param misfireThreshold       how late a firing may start before it is skipped to the next
- *                               interval instead of run late; bounds the catch-up burst after a
- *                               stall to this over the interval ({@code entente.worker.misfire-threshold},
+ * @param misfireThreshold       how late a firing may start before Quartz skips it to the next
+ *                               interval instead of running it late; the late firings within it
+ *                               are coalesced into one run by {@link TaskJob}, so a stall never
+ *                               turns into a burst ({@code entente.worker.misfire-threshold},
  *                               default 5s)
  * @param idleWait               how long an idle replica waits before looking for due triggers
  *                               again; bounds how soon a replica takes over firings another gave
