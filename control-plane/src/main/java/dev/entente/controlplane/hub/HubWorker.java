@@ -105,4 +105,9 @@ public final class HubWorker implements AutoCloseable {
     public void close() {
         scheduler.close();
     }
+
+    /** Stops without waiting for running jobs (the database is gone; see {@link WorkerScheduler#abandon()}). */
+    public void abandon() {
+        scheduler.abandon();
+    }
 }

@@ -98,7 +98,11 @@ public final class RunningHub implements AutoCloseable {
         housekeeping.shutdownNow();
         try {
             if (worker != null) {
-                worker.close();
+                if (fatal != null) {
+                    worker.abandon();
+                } else {
+                    worker.close();
+                }
             }
             if (server.isRunning()) {
                 server.stop();

@@ -126,8 +126,9 @@ class AuditAnchorSpec extends Specification {
         v.code == 1
         !v.json.ok
         v.json.truncated.anchored_seq == witnessed
-        v.json.truncated.db_seq == kept
-        v.json.first_broken == kept + 1
+        // B's own events (a delivery failure, a worker run) may land on the cut chain meanwhile
+        v.json.truncated.db_seq >= kept && v.json.truncated.db_seq < witnessed
+        v.json.first_broken == v.json.truncated.db_seq + 1
         heldOf(a, b).seq == witnessed
 
         when: 'B\'s chain grows past the witnessed head again'

@@ -320,6 +320,21 @@ public final class WorkerScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops without waiting for running jobs: for a hub whose database is gone for good, where a
+     * job stuck in Quartz's retry of its completion (every 15 s, forever) would hold up the exit
+     * that lets a supervisor restart the hub.
+     */
+    public void abandon() {
+        try {
+            if (!scheduler.isShutdown()) {
+                scheduler.shutdown(false);
+            }
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot shut the scheduler down: " + e.getMessage(), e);
+        }
+    }
+
     private void drain() {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         while (acquiredTriggers() > 0 && System.nanoTime() < deadline) {
