@@ -168,12 +168,13 @@ public final class FederationService {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "hub_id, an https url and a SHA-256 tls_fingerprint are required");
         }
         byte[] csr = Bodies.string(body, "csr", true).getBytes(StandardCharsets.US_ASCII);
-        csrPolicy.check(csr);
+        String csrKeySha256 = Certificates.sha256Hex(csrPolicy.check(csr).publicKey().getEncoded());
         UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> new EntenteException(
                 ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any proposed peer: it was "
                 + "replaced by a newer token ('entente peers token') or its peer was revoked"));
         HandshakeStep.A_TOKEN_VERIFIED.reached();
-        PeerLifecycle.RemoteHub remote = new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint));
+        PeerLifecycle.RemoteHub remote = new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint),
+                csrKeySha256);
         boolean resumed = !acceptOnce(peerId, token, remote).changed();
         HandshakeStep.A_ACCEPTED.reached();
         IssuedCertificate issued = hub.tx().inTransaction(c -> {
@@ -258,7 +259,9 @@ public final class FederationService {
             throw new EntenteException(ErrorCode.PEER_HUB_ID_TAKEN, "hub " + claims.issuer() + " is already peer "
                     + existing.get().id() + " (" + existing.get().state().value() + "); revoke it first to link again");
         }
-        KeyPair nodeKey = Certificates.ed25519();
+        // The node key is sealed before the proposer sees it: an accept that a crash cuts short is
+        // retried with the same key, which the proposer requires before it answers again.
+        KeyPair nodeKey = pendingNodeKey(claims.issuer());
         HandshakeStep.B_BEFORE_ACCEPT.reached();
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("protocol_version", PROTOCOL_VERSION);
@@ -292,6 +295,7 @@ public final class FederationService {
         });
         HandshakeStep.B_PEER_STORED.reached();
         String keyId = storeNodeKey(created.id(), nodeKey, nodeCert);
+        retirePendingNodeKey(claims.issuer());
         IssuedCertificate issued = hub.tx().inTransaction(c ->
                 hub.authority().issue(c, created.id().toString(), claims.issuer(), remoteCsr));
         lifecycle.enroll(created.id(), issued.serial(), issued.notAfter(), issued.signerFingerprint(), nodeCertPem, keyId);
@@ -613,6 +617,28 @@ public final class FederationService {
 
     static String nodeKeyPurpose(UUID peerId) {
         return "node_" + peerId;
+    }
+
+    /** The node key of this hub's accept of {@code proposerHubId}: the one an interrupted accept sealed, or a new one. */
+    private KeyPair pendingNodeKey(String proposerHubId) {
+        String purpose = "node_pending_" + proposerHubId;
+        Optional<StoredKey> sealed = hub.keys().active(purpose);
+        if (sealed.isPresent()) {
+            return new KeyPair(Certificates.publicKey(sealed.get().algorithm(), sealed.get().publicKey()),
+                    Certificates.privateKey(sealed.get().algorithm(), sealed.get().secret()));
+        }
+        KeyPair keyPair = Certificates.ed25519();
+        String id = "node-pending-" + proposerHubId + "-" + Certificates.sha256Hex(keyPair.getPublic().getEncoded()).substring(0, 8);
+        hub.tx().inTransaction(c -> hub.keys().store(c, id, purpose, SealedKeyStore.ACTIVE, "Ed25519",
+                keyPair.getPublic().getEncoded(), null, null, keyPair.getPrivate().getEncoded(), null));
+        return keyPair;
+    }
+
+    private void retirePendingNodeKey(String proposerHubId) {
+        hub.keys().active("node_pending_" + proposerHubId).ifPresent(k -> hub.tx().inTransaction(c -> {
+            hub.keys().setStatus(c, k.id(), SealedKeyStore.RETIRED);
+            return null;
+        }));
     }
 
     /** Seals a node key for {@code peerId}; the previous one (if any) retires. */

@@ -116,11 +116,13 @@ class HandshakeTokenSpec extends Specification {
         def proposal = propose()
         String hubId = 'hub_' + UUID.randomUUID().toString().substring(0, 8)
         Map accepter = [hub_id: hubId, url: 'https://127.0.0.1:9', tls_fingerprint: 'ab' * 32]
-        def first = acceptAs(proposal.acceptance_token, accepter)
+        def nodeKey = Certificates.ed25519()
+        def first = acceptAs(proposal.acceptance_token, accepter, nodeKey)
         assert first.status == 200
 
         when: 'the same token comes back'
-        def again = acceptAs(proposal.acceptance_token, accepter + change)
+        def again = acceptAs(proposal.acceptance_token, accepter + change.findAll { it.key != 'new_key' },
+                change.new_key ? Certificates.ed25519() : nodeKey)
 
         then:
         again.status == status
@@ -142,6 +144,7 @@ class HandshakeTokenSpec extends Specification {
         'another hub id'                     | [hub_id: 'hub_0badc0de']       || 409    | 'acceptance_token_used'
         'the same hub id at another url'     | [url: 'https://127.0.0.1:10']  || 409    | 'acceptance_token_used'
         'the same hub id with another TLS key' | [tls_fingerprint: 'cd' * 32] || 409    | 'acceptance_token_used'
+        'a leaked token with the hub\'s public identity but another node key' | [new_key: true] || 409 | 'acceptance_token_used'
     }
 
     def "a new proposal accepted by a hub whose earlier accept never finished replaces that peer (issue 11)"() {
@@ -212,8 +215,8 @@ class HandshakeTokenSpec extends Specification {
     }
 
     /** POSTs an accept as the hub {@code accepter} describes ({@code hub_id}, {@code url}, {@code tls_fingerprint}). */
-    private HubHttp.Answer acceptAs(String token, Map accepter) {
-        Map body = [protocol_version: 1, token: token, csr: Certificates.csr(Certificates.ed25519(), accepter.hub_id)] + accepter
+    private HubHttp.Answer acceptAs(String token, Map accepter, java.security.KeyPair nodeKey = Certificates.ed25519()) {
+        Map body = [protocol_version: 1, token: token, csr: Certificates.csr(nodeKey, accepter.hub_id)] + accepter
         HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson(body))
     }
 

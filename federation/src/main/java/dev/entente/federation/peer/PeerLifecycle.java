@@ -63,10 +63,14 @@ public final class PeerLifecycle {
      * @param url             its public URL
      * @param tlsFingerprints its TLS certificate fingerprint(s), pinned from now on
      */
-    public record RemoteHub(String hubId, String url, List<String> tlsFingerprints) {
+    public record RemoteHub(String hubId, String url, List<String> tlsFingerprints, String nodeKeySha256) {
         public RemoteHub {
             Objects.requireNonNull(hubId, "hubId");
             tlsFingerprints = tlsFingerprints == null ? List.of() : List.copyOf(tlsFingerprints);
+        }
+
+        public RemoteHub(String hubId, String url, List<String> tlsFingerprints) {
+            this(hubId, url, tlsFingerprints, null);
         }
     }
 
@@ -141,7 +145,7 @@ public final class PeerLifecycle {
                 EventSource.HANDSHAKE.actor(), context, details, (c, row, from, to, ctx) -> {
                     StringBuilder sql = new StringBuilder("UPDATE peers SET token_digest = NULL, state_since = ?");
                     if (remote != null) {
-                        sql.append(", hub_id = ?, url = ?, pinned_fingerprints = ?");
+                        sql.append(", hub_id = ?, url = ?, pinned_fingerprints = ?, accepter_key_sha256 = ?");
                     }
                     sql.append(" WHERE id = ?");
                     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -151,6 +155,7 @@ public final class PeerLifecycle {
                             ps.setString(i++, remote.hubId());
                             ps.setString(i++, remote.url());
                             ps.setArray(i++, PeerRepository.textArray(c, remote.tlsFingerprints()));
+                            ps.setString(i++, remote.nodeKeySha256());
                         }
                         ps.setObject(i, row.get("id"));
                         ps.executeUpdate();
@@ -161,12 +166,30 @@ public final class PeerLifecycle {
         if (!result.changed()) {
             if (result.from() == PeerState.ACCEPTED && remote != null && engine.tx().read(c -> peerRow(c, id))
                     .map(p -> p.isUnfinishedAcceptBy(remote.hubId(), remote.url(), remote.tlsFingerprints()))
-                    .orElse(false)) {
+                    .orElse(false) && sameAccepterKey(id, remote.nodeKeySha256())) {
                 return result;
             }
             throw singleUse(id, result.from());
         }
         return result;
+    }
+
+    /**
+     * The resumed accept must come with the node key of the first one: the token's digest is gone,
+     * so holding a leaked token and the accepter's public hub id, URL and fingerprint is not
+     * enough to get a certificate. (A row accepted before V12 recorded no key: then the hub id,
+     * URL and fingerprints decide, as they did.)
+     */
+    private boolean sameAccepterKey(UUID id, String nodeKeySha256) {
+        String recorded = engine.tx().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT accepter_key_sha256 FROM peers WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        return recorded == null || recorded.equals(nodeKeySha256);
     }
 
     private static java.util.Optional<Peer> peerRow(java.sql.Connection c, UUID id) throws SQLException {
