@@ -153,8 +153,9 @@ class HubEndToEndSpec extends Specification {
         status.json.keySet().containsAll(['hub_id', 'name', 'listening', 'uptime_s', 'tls'])
         tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints'] as Set
         tls.json.key_type == 'Ed25519'
-        token.json.keySet() == ['token', 'subject', 'roles', 'expires_at'] as Set
+        token.json.keySet() == ['token', 'subject', 'roles', 'expires_at', 'minted_by'] as Set
         token.json.roles == ['operator']
+        token.json.minted_by == ['admin']
     }
 
     def "the CLI refuses a hub whose certificate is not the pinned one"() {
