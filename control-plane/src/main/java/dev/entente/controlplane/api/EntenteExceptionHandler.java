@@ -2,6 +2,7 @@ package dev.entente.controlplane.api;
 
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.OperatorTokenValidator;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
@@ -31,8 +32,7 @@ public class EntenteExceptionHandler implements ExceptionHandler<EntenteExceptio
         }
         // A peer's refusal relayed to our operator (remote_code) is the peer's denial, audited there.
         if ((e.code().status() == 401 || e.code().status() == 403) && !e.extensions().containsKey("remote_code")) {
-            String actor = request.getAttribute(OperatorAuthFilter.PRINCIPAL, OperatorPrincipal.class)
-                    .map(OperatorPrincipal::subject).orElse("anonymous");
+            String actor = OperatorTokenValidator.principal(request).map(OperatorPrincipal::subject).orElse("anonymous");
             AccessDenials.record(hub, request, e, actor);
         }
         return Problems.response(e);

@@ -35,8 +35,8 @@ import java.util.Optional;
  * object. A refusal names the field, so no bad byte ever reaches PostgreSQL (which refuses NUL in
  * text and jsonb with an error that would surface as a 500) or the audit log.
  *
- * <p>It runs first: {@link OperatorAuthFilter} audits refusals with the request's path, and a
- * path holding NUL must not get that far.
+ * <p>It runs first, ahead of Micronaut Security's filter: authentication refusals are audited with
+ * the request's path, and a path holding NUL must not get that far.
  */
 @ServerFilter("/**")
 public class InputGuard implements Ordered {

@@ -53,6 +53,14 @@ public final class HubLauncher {
         base.put("micronaut.server.netty.max-initial-line-length", 64 * 1024);
         // Every route touches PostgreSQL: run handlers on the blocking pool, never on the event loop.
         base.put("micronaut.server.thread-selection", "BLOCKING");
+        // Operators authenticate through Micronaut Security with one validator, ours
+        // (security/OperatorTokenValidator): the library's Nimbus validator would accept tokens
+        // ours refuses. An unknown path stays a 404 instead of becoming a 401.
+        base.put("micronaut.security.token.jwt.nimbus.reactive-validator", false);
+        base.put("micronaut.security.reject-not-found", false);
+        base.put("micronaut.security.token.cookie.enabled", false);
+        // on by default in Micronaut Security: an unauthenticated /token_info the API never documented
+        base.put("micronaut.security.endpoints.introspection.enabled", false);
         base.put("jackson.property-naming-strategy", "SNAKE_CASE");
         base.put("jackson.serialization-inclusion", "ALWAYS");
         base.put("jackson.serialization.write-dates-as-timestamps", false);

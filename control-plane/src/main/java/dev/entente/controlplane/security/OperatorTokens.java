@@ -1,7 +1,9 @@
 package dev.entente.controlplane.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.ca.jws.CompactJws;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.entente.ca.jws.EdDsaJws;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -10,39 +12,36 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Operator bearer tokens: compact JWS, EdDSA (Ed25519) only.
+ * Operator bearer tokens: compact JWS, EdDSA (Ed25519) only, signed and verified by Nimbus through
+ * {@link Ed25519SignatureConfiguration}.
  *
- * <p>Verification is Entente's own ({@link CompactJws}) rather than a JWT library's, so that
- * every failure has its own stable code and the {@code alg} allow-list is enforced before any
- * signature work: {@code none} and {@code HS256} (the classic key-confusion attack, where the
- * public key is used as an HMAC secret) never reach a verifier.
+ * <p>{@link EdDsaJws} runs Entente's checks ahead of the signature so that every failure has its
+ * own stable code and the {@code alg} allow-list is enforced before any signature work:
+ * {@code none} and {@code HS256} (the classic key-confusion attack, where the public key is used
+ * as an HMAC secret) never reach a verifier. The claims are then read here, each with its code.
  */
 public final class OperatorTokens {
     /** The only accepted {@code alg}. */
-    public static final Set<String> ALLOWED_ALGS = Set.of(CompactJws.ALG);
+    public static final Set<String> ALLOWED_ALGS = Set.of(EdDsaJws.ALG);
     public static final String AUDIENCE = "entente-admin";
 
     private final String hubId;
-    private final String keyId;
-    private final PrivateKey signingKey;
-    private final Map<String, PublicKey> verificationKeys;
+    private final Ed25519SignatureConfiguration signature;
     private final Clock clock;
     private final Duration skew;
 
     public OperatorTokens(String hubId, String keyId, PrivateKey signingKey, Map<String, PublicKey> verificationKeys,
                           Clock clock, Duration skew) {
         this.hubId = hubId;
-        this.keyId = keyId;
-        this.signingKey = signingKey;
-        this.verificationKeys = Map.copyOf(verificationKeys);
+        this.signature = new Ed25519SignatureConfiguration(keyId, signingKey, verificationKeys);
         this.clock = clock;
         this.skew = skew;
     }
@@ -67,17 +66,24 @@ public final class OperatorTokens {
         Instant now = clock.instant();
         Instant exp = now.plus(ttl);
         UUID jti = UUID.randomUUID();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", hubId);
-        claims.put("aud", AUDIENCE);
-        claims.put("sub", subject);
-        claims.put("roles", roles.stream().map(Role::value).sorted().toList());
-        claims.put("iat", now.getEpochSecond());
-        claims.put("exp", exp.getEpochSecond());
-        claims.put("jti", jti.toString());
-        claims.put(MINTED_BY, List.copyOf(mintedBy));
-        return new Issued(CompactJws.sign(claims, keyId, signingKey), subject, Set.copyOf(roles),
-                Instant.ofEpochSecond(exp.getEpochSecond()), jti, List.copyOf(mintedBy));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(hubId)
+                .audience(AUDIENCE)
+                .subject(subject)
+                .claim("roles", roles.stream().map(Role::value).sorted().toList())
+                .issueTime(Date.from(Instant.ofEpochSecond(now.getEpochSecond())))
+                .expirationTime(Date.from(Instant.ofEpochSecond(exp.getEpochSecond())))
+                .jwtID(jti.toString())
+                .claim(MINTED_BY, List.copyOf(mintedBy))
+                .build();
+        String token;
+        try {
+            token = signature.sign(claims).serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an operator token with Ed25519", e);
+        }
+        return new Issued(token, subject, Set.copyOf(roles), Instant.ofEpochSecond(exp.getEpochSecond()), jti,
+                List.copyOf(mintedBy));
     }
 
     /** Checks a bearer token; every failure is a 401 with its own code. */
@@ -87,13 +93,13 @@ public final class OperatorTokens {
         }
         JsonNode claims;
         try {
-            claims = CompactJws.verify(token, verificationKeys::get).claims();
-        } catch (CompactJws.JwsException e) {
+            claims = EdDsaJws.verifyWith(token, signature::verify).claims();
+        } catch (EdDsaJws.JwsException e) {
             throw fail(switch (e.failure()) {
                 case MALFORMED -> ErrorCode.AUTH_TOKEN_MALFORMED;
                 case ALG_FORBIDDEN -> ErrorCode.AUTH_TOKEN_ALG_FORBIDDEN;
                 case SIGNATURE_INVALID -> ErrorCode.AUTH_TOKEN_SIGNATURE_INVALID;
-            }, e.getMessage() + (e.failure() == CompactJws.Failure.ALG_FORBIDDEN ? " (tokens issued by this hub)" : ""));
+            }, e.getMessage() + (e.failure() == EdDsaJws.Failure.ALG_FORBIDDEN ? " (tokens issued by this hub)" : ""));
         }
         if (!hubId.equals(text(claims, "iss")) || !audienceMatches(claims.get("aud"))) {
             throw fail(ErrorCode.AUTH_TOKEN_WRONG_HUB, "token was issued by " + text(claims, "iss") + " for "
@@ -104,14 +110,14 @@ public final class OperatorTokens {
         if (exp == null || !exp.canConvertToLong()) {
             throw fail(ErrorCode.AUTH_TOKEN_MALFORMED, "token has no numeric exp claim");
         }
-        Instant expiresAt = CompactJws.numericDate(exp.asLong());
+        Instant expiresAt = EdDsaJws.numericDate(exp.asLong());
         if (now.isAfter(expiresAt.plus(skew))) {
             throw fail(ErrorCode.AUTH_TOKEN_EXPIRED, "token expired at " + expiresAt + "; issue a new one with 'entente operators token issue'");
         }
         for (String claim : List.of("nbf", "iat")) {
             JsonNode t = claims.get(claim);
-            if (t != null && t.canConvertToLong() && CompactJws.numericDate(t.asLong()).isAfter(now.plus(skew))) {
-                throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token " + claim + " is " + CompactJws.numericDate(t.asLong())
+            if (t != null && t.canConvertToLong() && EdDsaJws.numericDate(t.asLong()).isAfter(now.plus(skew))) {
+                throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token " + claim + " is " + EdDsaJws.numericDate(t.asLong())
                         + ", later than this hub's clock " + now + " plus " + skew.toSeconds() + "s skew: check clock synchronisation");
             }
         }

@@ -1,2 +1,5 @@
-/** Operator tokens (EdDSA JWT with an alg allow-list), roles and permissions. */
+/**
+ * Operators through Micronaut Security: EdDSA tokens over Nimbus with an alg allow-list, roles and
+ * permissions, and the route rules that say which permission each route needs.
+ */
 package dev.entente.controlplane.security;

@@ -155,6 +155,7 @@ class HubEndToEndSpec extends Specification {
         tls.json.key_type == 'Ed25519'
         token.json.keySet() == ['token', 'subject', 'roles', 'expires_at', 'minted_by'] as Set // DESIGN §10 plus the minting chain (issue 11)
         token.json.roles == ['operator']
+        token.json.minted_by == ['admin']
     }
 
     def "the CLI refuses a hub whose certificate is not the pinned one"() {

@@ -96,6 +96,23 @@ class OperatorTokenSpec extends Specification {
         HubHttp.get("$base/api/v1/status", parts[0] + '.' + b64(JsonOutput.toJson(c)) + '.' + parts[2]).json.code == 'auth_token_signature_invalid'
     }
 
+    def "issue 12: a token signed as before Nimbus (JDK Ed25519, the old header and claim order) still verifies"() {
+        given: 'the bytes the hand-written signer produced'
+        def key = hub.runtime().keys().active('jwt').get()
+        long now = Instant.now().epochSecond
+        String input = b64(JsonOutput.toJson([alg: 'EdDSA', typ: 'JWT', kid: key.id()])) + '.' + b64(JsonOutput.toJson(
+                [iss: hub.runtime().hubId(), aud: 'entente-admin', sub: 'legacy', roles: ['viewer'], iat: now, exp: now + 3600,
+                 jti: UUID.randomUUID().toString(), minted_by: ['admin']]))
+        Signature s = Signature.getInstance('Ed25519')
+        s.initSign(Certificates.privateKey('Ed25519', key.secret()))
+        s.update(input.bytes)
+        String legacy = input + '.' + Base64.urlEncoder.withoutPadding().encodeToString(s.sign())
+
+        expect: 'read access as its role allows, and no more'
+        HubHttp.get("$base/api/v1/status", legacy).status == 200
+        HubHttp.post("$base/api/v1/peers", '{"name":"nope"}', legacy).json.code == 'auth_role_forbidden'
+    }
+
     private static Map claimsOf(String token) {
         new groovy.json.JsonSlurper().parse(Base64.urlDecoder.decode(token.split('\\.')[1])) as Map
     }

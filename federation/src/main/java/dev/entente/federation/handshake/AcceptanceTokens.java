@@ -1,7 +1,7 @@
 package dev.entente.federation.handshake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.ca.jws.CompactJws;
+import dev.entente.ca.jws.EdDsaJws;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -65,7 +65,7 @@ public final class AcceptanceTokens {
         claims.put("tls_fingerprint", tlsFingerprint);
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", exp.getEpochSecond());
-        return new Minted(CompactJws.sign(claims, keyId, signingKey), jti, Instant.ofEpochSecond(exp.getEpochSecond()));
+        return new Minted(EdDsaJws.sign(claims, keyId, signingKey), jti, Instant.ofEpochSecond(exp.getEpochSecond()));
     }
 
     /**
@@ -79,8 +79,8 @@ public final class AcceptanceTokens {
         }
         JsonNode claims;
         try {
-            claims = CompactJws.verify(token, verificationKeys).claims();
-        } catch (CompactJws.JwsException e) {
+            claims = EdDsaJws.verify(token, verificationKeys).claims();
+        } catch (EdDsaJws.JwsException e) {
             throw new EntenteException(switch (e.failure()) {
                 case MALFORMED -> ErrorCode.ACCEPTANCE_TOKEN_MALFORMED;
                 case ALG_FORBIDDEN -> ErrorCode.ACCEPTANCE_TOKEN_ALG_FORBIDDEN;
@@ -108,9 +108,9 @@ public final class AcceptanceTokens {
         if (nbf != null && !nbf.canConvertToLong()) {
             throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED, "the token's nbf is not a number of seconds");
         }
-        if (nbf != null && CompactJws.numericDate(nbf.asLong()).isAfter(now.plus(skew))) {
+        if (nbf != null && EdDsaJws.numericDate(nbf.asLong()).isAfter(now.plus(skew))) {
             throw new EntenteException(ErrorCode.TOKEN_NOT_YET_VALID, "token not valid before "
-                    + CompactJws.numericDate(nbf.asLong()) + ", later than this hub's clock " + now + " plus " + skew.toSeconds()
+                    + EdDsaJws.numericDate(nbf.asLong()) + ", later than this hub's clock " + now + " plus " + skew.toSeconds()
                     + "s: use it after that time, or synchronise the two hubs' clocks (NTP)");
         }
         if (now.isAfter(c.expiresAt().plus(skew))) {
@@ -127,8 +127,8 @@ public final class AcceptanceTokens {
      */
     public static Claims read(String token) {
         try {
-            return parse(CompactJws.unverifiedClaims(token));
-        } catch (CompactJws.JwsException e) {
+            return parse(EdDsaJws.unverifiedClaims(token));
+        } catch (EdDsaJws.JwsException e) {
             throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED, e.getMessage()
                     + "; paste the whole token printed by 'entente peers propose'");
         }
@@ -151,8 +151,8 @@ public final class AcceptanceTokens {
             throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED,
                     "the token lacks iss, jti, an https url, a SHA-256 tls_fingerprint or exp");
         }
-        return new Claims(iss, jti, url, fp, iat != null && iat.canConvertToLong() ? CompactJws.numericDate(iat.asLong()) : null,
-                CompactJws.numericDate(exp.asLong()));
+        return new Claims(iss, jti, url, fp, iat != null && iat.canConvertToLong() ? EdDsaJws.numericDate(iat.asLong()) : null,
+                EdDsaJws.numericDate(exp.asLong()));
     }
 
     /** A claim that ends up in the peers table or a URL: no control characters, at most 2048 characters. */

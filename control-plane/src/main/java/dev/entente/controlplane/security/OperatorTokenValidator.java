@@ -1,0 +1,64 @@
+package dev.entente.controlplane.security;
+
+import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.error.EntenteException;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.token.validator.TokenValidator;
+import jakarta.inject.Singleton;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Micronaut Security's bearer-token step for operators: {@link OperatorTokens} verifies the token
+ * (keys in memory, so this works while the database is down). Micronaut Security only learns
+ * "no authentication" from a refusal, so the precise refusal waits on the request for
+ * {@link OperatorRejectionHandler}, which answers it with its own code.
+ *
+ * <p>The only token validator of the hub: micronaut-security-jwt's own Nimbus validator is
+ * switched off ({@code micronaut.security.token.jwt.nimbus.reactive-validator: false}), since it
+ * would accept a well-signed token this class refused (say, a malformed {@code minted_by}).
+ */
+@Singleton
+public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
+    /** The {@link Authentication} attribute holding the {@link OperatorPrincipal}. */
+    public static final String PRINCIPAL = "entente.operator";
+    /** The request attribute holding why a presented token was refused. */
+    public static final String REFUSAL = "entente.operator.refusal";
+
+    private final HubRuntime hub;
+
+    public OperatorTokenValidator(HubRuntime hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public Publisher<Authentication> validateToken(String token, HttpRequest<?> request) {
+        try {
+            OperatorPrincipal p = hub.tokens().verify(token);
+            return Mono.just(Authentication.build(p.subject(), p.roles().stream().map(Role::value).sorted().toList(),
+                    Map.of(PRINCIPAL, p)));
+        } catch (EntenteException e) {
+            if (request != null) {
+                request.setAttribute(REFUSAL, e);
+            }
+            return Mono.empty();
+        }
+    }
+
+    /** The operator Micronaut Security authenticated on {@code request}, if any. */
+    public static Optional<OperatorPrincipal> principal(HttpRequest<?> request) {
+        return request.getUserPrincipal(Authentication.class)
+                .map(a -> a.getAttributes().get(PRINCIPAL))
+                .filter(OperatorPrincipal.class::isInstance)
+                .map(OperatorPrincipal.class::cast);
+    }
+
+    /** Why the token presented with {@code request} was refused, if one was. */
+    public static Optional<EntenteException> refusal(HttpRequest<?> request) {
+        return request.getAttribute(REFUSAL, EntenteException.class);
+    }
+}

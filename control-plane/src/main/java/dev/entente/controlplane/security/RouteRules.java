@@ -1,0 +1,156 @@
+package dev.entente.controlplane.security;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who may call each HTTP route of a hub: the one table the admin API's authorization reads, and
+ * the one the route × role spec checks against {@code docs/openapi.yml}. A route missing here is
+ * refused at run time (closed by default) and fails that spec, so a new route cannot ship without
+ * a deliberate rule.
+ *
+ * <p>Keys are {@code METHOD /path/{param}} as documented; path parameters compare by position.
+ */
+public final class RouteRules {
+    /** Who a route is for. */
+    public enum Caller {
+        /** Anyone, with or without a token: liveness, metrics, the API document. */
+        ANYONE,
+        /**
+         * Another hub: operator tokens play no part; the federation protocol authenticates
+         * (mutual TLS, acceptance and grant tokens).
+         */
+        PEER,
+        /** An operator with a bearer token whose roles grant the rule's permission. */
+        OPERATOR
+    }
+
+    /** A route's rule; {@code permission} is set exactly for {@link Caller#OPERATOR}. */
+    public record Rule(Caller caller, Permission permission) {
+        public static Rule anyone() {
+            return new Rule(Caller.ANYONE, null);
+        }
+
+        public static Rule peer() {
+            return new Rule(Caller.PEER, null);
+        }
+
+        public static Rule operator(Permission permission) {
+            return new Rule(Caller.OPERATOR, permission);
+        }
+
+        /** Whether an operator holding {@code roles} passes this rule. */
+        public boolean allows(java.util.Collection<Role> roles) {
+            return caller != Caller.OPERATOR || roles.stream().anyMatch(r -> r.allows(permission));
+        }
+    }
+
+    private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+    static {
+        rule("GET /healthz", Rule.anyone());
+        rule("GET /metrics", Rule.anyone());
+        rule("GET /openapi.yml", Rule.anyone());
+
+        read("GET /api/v1/status");
+        read("GET /api/v1/tls");
+        write("POST /api/v1/tls/rotate");
+        admin("POST /api/v1/backup");
+        admin("POST /api/v1/operators/tokens");
+
+        read("GET /api/v1/peers");
+        write("POST /api/v1/peers");
+        write("POST /api/v1/peers/accept");
+        read("GET /api/v1/peers/{id}");
+        write("POST /api/v1/peers/{id}/token");
+        write("POST /api/v1/peers/{id}/suspend");
+        write("POST /api/v1/peers/{id}/resume");
+        write("POST /api/v1/peers/{id}/revoke");
+        write("POST /api/v1/peers/{id}/repin");
+
+        read("GET /api/v1/grants");
+        write("POST /api/v1/grants");
+        read("GET /api/v1/grants/{id}");
+        write("POST /api/v1/grants/{id}/revoke");
+        read("GET /api/v1/grants/{id}/explain");
+
+        read("GET /api/v1/resources");
+        write("PUT /api/v1/resources/{kind}/{name}");
+        write("DELETE /api/v1/resources/{kind}/{name}");
+        // Asks a peer, with this hub's own grant: reading, not changing anything here.
+        read("POST /api/v1/remote/resources");
+
+        read("GET /api/v1/approvals");
+        read("GET /api/v1/approvals/{id}");
+        // Who may approve depends on the action (approver_has_role): the approval lifecycle decides.
+        read("POST /api/v1/approvals/{id}/approve");
+        // Only the requester may collect (approval_requester_only): the approval gate decides.
+        read("POST /api/v1/approvals/{id}/collect");
+        rule("POST /api/v1/approvals/{id}/reject", Rule.operator(Permission.APPROVE));
+
+        read("GET /api/v1/ca");
+        write("POST /api/v1/ca/rotate/{move}");
+
+        read("GET /api/v1/audit");
+        read("GET /api/v1/events");
+        read("GET /api/v1/audit/verify");
+        admin("POST /api/v1/audit/keys/rotate");
+        read("GET /api/v1/doctor");
+        read("GET /api/v1/findings");
+
+        rule("GET /federation/v1/ping", Rule.peer());
+        rule("POST /federation/v1/handshake/accept", Rule.peer());
+        rule("POST /federation/v1/handshake/complete", Rule.peer());
+        rule("POST /federation/v1/heartbeat", Rule.peer());
+        rule("POST /federation/v1/renew", Rule.peer());
+        rule("GET /federation/v1/resources", Rule.peer());
+        rule("GET /federation/v1/resources/{kind}/{name}", Rule.peer());
+        rule("PUT /federation/v1/resources/{kind}/{name}", Rule.peer());
+    }
+
+    private RouteRules() {
+    }
+
+    /** The rule of a route, by method and path template (a router's or the document's). */
+    public static Optional<Rule> of(String method, String template) {
+        return Optional.ofNullable(RULES.get(key(method, template)));
+    }
+
+    /** Every rule, keyed by normalised {@code METHOD /path/{}}. */
+    public static Map<String, Rule> all() {
+        return Map.copyOf(RULES);
+    }
+
+    /**
+     * {@code METHOD /path/{}}: parameter names dropped (the router and the document may name
+     * them differently), query templates and a trailing slash dropped.
+     */
+    public static String key(String method, String template) {
+        String path = template.replaceAll("\\{[?&][^}]*}", "").replaceAll("\\{[^}]*}", "{}");
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return method.toUpperCase(Locale.ROOT) + " " + path;
+    }
+
+    private static void read(String route) {
+        rule(route, Rule.operator(Permission.READ));
+    }
+
+    private static void write(String route) {
+        rule(route, Rule.operator(Permission.WRITE));
+    }
+
+    private static void admin(String route) {
+        rule(route, Rule.operator(Permission.ADMIN));
+    }
+
+    private static void rule(String route, Rule rule) {
+        String[] parts = route.split(" ", 2);
+        if (RULES.put(key(parts[0], parts[1]), rule) != null) {
+            throw new IllegalStateException("two rules for " + route);
+        }
+    }
+}
