@@ -72,6 +72,8 @@ public final class HubWorker implements AutoCloseable {
                 @Override
                 public void run(Instant now) {
                     hub.approvals().expireDue(now);
+                    // Approved requests a stopped hub (or a lost database) left unexecuted.
+                    hub.approvals().executeApproved();
                 }
             }, hub.settings().sweepInterval());
             FindingsScanner scanner = new FindingsScanner(hub);
