@@ -106,7 +106,7 @@ public final class ApprovalActions {
         }
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
-                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer, false);
+                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer);
         hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("grant.issued", issuer,
                 issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();

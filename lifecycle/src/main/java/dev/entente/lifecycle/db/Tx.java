@@ -141,7 +141,9 @@ public final class Tx {
      * Runs {@code work} as if outside this thread's {@link #inOneTransaction}: what it does
      * through this {@code Tx} takes connections and commits of its own. For a call to another
      * system in the middle of an operation (another hub over HTTPS), whose local writes must not
-     * vanish with the operation once the other side has acted on them.
+     * vanish with the operation once the other side has acted on them. The operation's locks stay
+     * held meanwhile: call this before the operation takes any that {@code work} needs (the
+     * audit chain's head, taken by the first audit event), or {@code work} waits for itself.
      */
     public <T> T outside(java.util.function.Supplier<T> work) {
         Joined joined = joined();
