@@ -137,7 +137,10 @@ public final class ApprovalGate {
     public Outcome submit(String action, OperatorPrincipal requester, Map<String, Object> arguments) {
         Action a = actions.get(action);
         if (!requiresApproval(action)) {
-            return new Outcome(false, a.execute(arguments, requester.subject()));
+            // Not gated, the same rule: a local action's writes and audit events commit as one.
+            Map<String, Object> result = a instanceof RemoteAction ? a.execute(arguments, requester.subject())
+                    : hub.tx().inOneTransaction(c -> a.execute(arguments, requester.subject()));
+            return new Outcome(false, result);
         }
         Instant expiresAt = hub.clock().instant().plus(hub.settings().approvalsTimeout());
         UUID id = UUID.randomUUID();
