@@ -30,7 +30,9 @@ class TwoPersonRuleSpec extends Specification {
 
     def setupSpec() {
         a = TestHubs.start(Files.createTempDirectory('two-person-a'), GATED + ['entente.hub.name': 'hub-a'])
-        b = TestHubs.start(Files.createTempDirectory('two-person-b'), ['entente.hub.name': 'hub-b',
+        // hub-b's heartbeat is what makes hub-a's end of the last feature's link active: every
+        // second, not the default 30s, or whether it lands within the wait depends on timing
+        b = TestHubs.start(Files.createTempDirectory('two-person-b'), ['entente.hub.name': 'hub-b', 'entente.heartbeat.interval': '1s',
                 'entente.approvals.policy.ca.rotate': 'require_approval'])
         // hub-a's first approver: no approver exists yet, so minting it is not gated
         ['dana': 'approver', 'carol': 'admin', 'alice': 'operator'].each { who, role ->
