@@ -7,7 +7,10 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
+import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.error.EntenteException;
@@ -18,12 +21,18 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * What each gated action does. Arguments are plain JSON values (they are stored while pending),
  * checked again at execution: the world may have moved while the request waited.
+ *
+ * <p>Every action but {@code peer.accept} touches only this hub's database, so the gate runs it
+ * and the approval's {@code approved → executed} in one transaction. {@code peer.accept} calls the
+ * proposing hub over HTTPS: it is a {@link ApprovalGate.RemoteAction}, run outside that
+ * transaction, and a retry after a stop first looks for the link an earlier run made.
  */
 public final class ApprovalActions {
     private ApprovalActions() {
@@ -39,8 +48,28 @@ public final class ApprovalActions {
             out.put("acceptance_token", p.acceptanceToken());
             return out;
         });
-        gate.register("peer.accept", (args, requester) -> Map.of("peer",
-                hub.federation().accept((String) args.get("token"), (String) args.get("name"), requester).toMap()));
+        gate.register("peer.accept", new ApprovalGate.RemoteAction() {
+            @Override
+            public Map<String, Object> execute(Map<String, Object> args, String requester) {
+                return Map.of("peer", hub.federation().accept((String) args.get("token"), (String) args.get("name"),
+                        requester).toMap());
+            }
+
+            // The proposer consumes a token once, so a second accept would be refused: a link to
+            // the token's hub made since the approval is this request's, done before a stop.
+            @Override
+            public Optional<Map<String, Object>> alreadyDone(Map<String, Object> args, Approval approval) {
+                String issuer;
+                try {
+                    issuer = AcceptanceTokens.read((String) args.get("token")).issuer();
+                } catch (RuntimeException e) {
+                    return Optional.empty();
+                }
+                return hub.federation().peers().findByHubId(issuer)
+                        .filter(p -> p.state() != PeerState.REVOKED && !p.createdAt().isBefore(approval.updatedAt()))
+                        .map(p -> Map.of("peer", p.toMap()));
+            }
+        });
         gate.register("peer.revoke", (args, requester) -> {
             UUID id = UUID.fromString((String) args.get("peer_id"));
             hub.federation().lifecycle().revoke(id, requester, (String) args.get("reason"));
@@ -60,7 +89,8 @@ public final class ApprovalActions {
                 case "rollback" -> hub.rotation().rollBack(requester, expected);
                 default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
             }
-            hub.refreshTls();
+            // The TLS state is in memory: it takes up the new keys once they are committed.
+            hub.tx().afterCommit(hub::refreshTls);
             return Map.of("ca", List.of(hub.rotation().status().toMap()));
         });
         return gate;
@@ -76,7 +106,7 @@ public final class ApprovalActions {
         }
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
-                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer, false);
+                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer);
         hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("grant.issued", issuer,
                 issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();

@@ -30,7 +30,14 @@ import java.util.stream.Collectors;
  * gets 202. {@link #approve} by another operator holding the approver role runs the action with
  * the requester's arguments, as the requester; if its preconditions changed meanwhile (peer
  * already revoked, rotation moved on) the action's own error comes back and the approval ends
- * {@code failed}, with nothing half-applied (each action is one transition or transaction).
+ * {@code failed}, with nothing half-applied.
+ *
+ * <p>Executed exactly once: the approval commits as {@code approved} with its arguments (an
+ * outbox), then one runner at a time, holding the request's row lock, runs it and moves it to
+ * {@code executed} or {@code failed}. An action that touches only this hub's database commits
+ * with that move, in one transaction; a {@link RemoteAction} cannot, and is asked on a retry what
+ * an earlier run already did. The approver's call runs it at once; {@link #executeApproved}, at
+ * start-up and on every approval-expiry run, finishes what a stopped hub left approved.
  *
  * <p>Secrets never sit in clear in the {@code approvals} row (nor so in WAL, data files or
  * backups): secret arguments (peer.accept's acceptance token) are sealed under the hub's key vault
@@ -52,11 +59,27 @@ public final class ApprovalGate {
     /** Arguments and results that are secrets: kept out of API answers about approvals and out of stored results. */
     private static final Set<String> SECRETS = Set.of("token", "acceptance_token", "bearer_token");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
+    /**
+     * Test hook: approving commits the approval and then stops short of executing it, as a hub
+     * killed at that moment would; the next start (or worker run) must execute it, once.
+     */
+    public static final String HALT_AFTER_APPROVAL = "entente.testing.halt-after-approval";
 
     /** What an action does with its arguments, as whom. */
     @FunctionalInterface
     public interface Action {
         Map<String, Object> execute(Map<String, Object> arguments, String requester);
+    }
+
+    /**
+     * An action that calls another hub ({@code peer.accept}): it cannot commit with the approval,
+     * so it runs outside the runner's transaction, and a runner that finds the request still
+     * approved (the hub stopped after the other hub answered) asks {@link #alreadyDone} first.
+     */
+    public interface RemoteAction extends Action {
+        /** The result of an earlier, interrupted run of {@code approval}, if it got through. */
+        java.util.Optional<Map<String, Object>> alreadyDone(Map<String, Object> arguments, Approval approval);
     }
 
     /** Either the action's result (ran now) or the pending approval (202). */
@@ -68,6 +91,7 @@ public final class ApprovalGate {
     private final Map<String, Action> actions = new LinkedHashMap<>();
     private final ApprovalRepository repository;
     private final ApprovalLifecycle lifecycle;
+    private volatile boolean haltAfterApproval;
 
     public ApprovalGate(HubRuntime hub, Map<String, String> policies) {
         this.hub = hub;
@@ -81,6 +105,11 @@ public final class ApprovalGate {
             throw new IllegalArgumentException("unknown action " + action);
         }
         actions.put(action, a);
+    }
+
+    /** Sets the {@value #HALT_AFTER_APPROVAL} test hook. */
+    public void haltAfterApproval(boolean halt) {
+        this.haltAfterApproval = halt;
     }
 
     public boolean requiresApproval(String action) {
@@ -108,7 +137,10 @@ public final class ApprovalGate {
     public Outcome submit(String action, OperatorPrincipal requester, Map<String, Object> arguments) {
         Action a = actions.get(action);
         if (!requiresApproval(action)) {
-            return new Outcome(false, a.execute(arguments, requester.subject()));
+            // Not gated, the same rule: a local action's writes and audit events commit as one.
+            Map<String, Object> result = a instanceof RemoteAction ? a.execute(arguments, requester.subject())
+                    : hub.tx().inOneTransaction(c -> a.execute(arguments, requester.subject()));
+            return new Outcome(false, result);
         }
         Instant expiresAt = hub.clock().instant().plus(hub.settings().approvalsTimeout());
         UUID id = UUID.randomUUID();
@@ -192,9 +224,13 @@ public final class ApprovalGate {
         return "approval/" + id + "/" + part;
     }
 
-    /** Approve and execute; the action's result (secrets included, shown to the approver once). */
+    /**
+     * Approve, then execute: the approval commits as {@code approved} first (with the stored
+     * arguments, the outbox), then {@link #execute} runs the action and records the outcome. The
+     * action's result comes back (secrets included, shown to the approver once), or its error.
+     */
     public Map<String, Object> approve(UUID id, OperatorPrincipal approver) {
-        Approval approval = find(id);
+        find(id);
         Instant now = hub.clock().instant();
         List<String> roles = approver.roles().stream().map(Role::value).toList();
         try {
@@ -205,40 +241,150 @@ public final class ApprovalGate {
             }
             throw e;
         }
-        Map<String, Object> arguments = parse(approval.arguments());
-        if (approval.sealedSecrets() != null) {
-            arguments.putAll(parse(new String(hub.keys().openSecret(approval.sealedSecrets(), aad(id, "arguments")),
-                    StandardCharsets.UTF_8)));
+        if (haltAfterApproval) {
+            throw new IllegalStateException(HALT_AFTER_APPROVAL + " is set: stopped between approval " + id
+                    + " and its execution; the next start or worker run executes it");
         }
-        Map<String, Object> result;
-        try {
-            result = actions.get(approval.action()).execute(arguments, approval.requester());
-        } catch (EntenteException e) {
-            lifecycle.fail(id, e.code().code() + ": " + e.detail());
-            throw e;
-        } catch (RuntimeException e) {
-            lifecycle.fail(id, "internal_error: " + e);
-            throw e;
-        }
-        if (FOR_REQUESTER.contains(approval.action())) {
-            // The approver must not walk away with the requester's new credential.
-            Map<String, Object> secret = new LinkedHashMap<>();
-            result.forEach((k, v) -> {
-                if (SECRETS.contains(k) && v != null) {
-                    secret.put(k, v);
+        return execute(id, true);
+    }
+
+    /**
+     * Runs every approved request not yet executed (approved, then the hub stopped or the action
+     * could not be recorded): at start-up and on every approval-expiry run. Safe to run twice and
+     * on several replicas at once: a request another runner holds is skipped, one that is no
+     * longer approved is left alone. A failed action ends its request {@code failed}; an error
+     * that could not be recorded (the database went away) leaves it approved for the next run.
+     *
+     * @return how many requests this call moved to executed or failed
+     */
+    public int executeApproved() {
+        int n = 0;
+        for (Approval a : repository.listByState(ApprovalState.APPROVED)) {
+            try {
+                if (run(a.id(), false) != null) {
+                    n++;
                 }
-            });
+            } catch (EntenteException e) {
+                // recorded as failed (or left approved when even that failed): nobody waits for it here
+                LOG.log(System.Logger.Level.WARNING, "approved request " + a.id() + " (" + a.action() + ") did not run: "
+                        + e.code().code() + ": " + e.detail());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "approved request " + a.id() + " (" + a.action() + ") did not run", e);
+            }
+        }
+        return n;
+    }
+
+    // For the approver: the outcome of this run, or of whoever ran it first.
+    private Map<String, Object> execute(UUID id, boolean approverWaits) {
+        Map<String, Object> out = run(id, approverWaits);
+        if (out != null) {
+            return out;
+        }
+        Approval done = find(id);
+        if (done.state() == ApprovalState.FAILED) {
+            throw new EntenteException(ErrorCode.CONFLICT, "approval " + id + " was executed meanwhile by the hub and failed: "
+                    + done.result(), Map.of("state", done.state().value()));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("approval", toMap(done));
+        m.put("result", done.result() == null ? null : tryParse(done.result()));
+        if (done.resultSealed()) {
+            m.put("next", "the requester runs: entente approvals collect " + id);
+        }
+        return m;
+    }
+
+    /**
+     * Executes approved request {@code id} once, in one transaction that holds the request's row
+     * lock throughout: an action that only touches this hub's database runs inside it, so its
+     * effects and {@code approved → executed} commit together or not at all; a {@link RemoteAction}
+     * (it calls another hub) runs outside it, its own writes committing as it goes, and a retry
+     * first asks it what an interrupted earlier run already did. Null when the request is not
+     * approved (any more) or, with {@code wait} false, another runner holds it.
+     */
+    private Map<String, Object> run(UUID id, boolean wait) {
+        EntenteException[] failure = new EntenteException[1];
+        RuntimeException[] crash = new RuntimeException[1];
+        Map<String, Object> out = hub.tx().inOneTransaction(c -> {
+            if (!claim(c, id, wait)) {
+                return null;
+            }
+            Approval approval = find(id);
+            Action action = actions.get(approval.action());
+            Map<String, Object> arguments = parse(approval.arguments());
+            if (approval.sealedSecrets() != null) {
+                arguments.putAll(parse(new String(hub.keys().openSecret(approval.sealedSecrets(), aad(id, "arguments")),
+                        StandardCharsets.UTF_8)));
+            }
+            Map<String, Object> result;
+            try {
+                if (action instanceof RemoteAction remote) {
+                    result = hub.tx().outside(() -> remote.alreadyDone(arguments, approval)
+                            .orElseGet(() -> remote.execute(arguments, approval.requester())));
+                } else {
+                    // A savepoint: a failing action leaves nothing behind, and the failure is recorded.
+                    result = hub.tx().inTransaction(x -> action.execute(arguments, approval.requester()));
+                }
+            } catch (EntenteException e) {
+                if (e.code() == ErrorCode.DATABASE_UNREACHABLE) {
+                    throw e;
+                }
+                lifecycle.fail(id, e.code().code() + ": " + e.detail());
+                failure[0] = e;
+                return null;
+            } catch (RuntimeException e) {
+                lifecycle.fail(id, "internal_error: " + e);
+                crash[0] = e;
+                return null;
+            }
+            return complete(approval, result, wait);
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (crash[0] != null) {
+            throw crash[0];
+        }
+        if (out == null) {
+            return null;
+        }
+        out.put("approval", toMap(find(id)));
+        return out;
+    }
+
+    // The row lock that makes one runner the executor; re-checked on the row's newest version.
+    private static boolean claim(java.sql.Connection c, UUID id, boolean wait) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("SELECT 1 FROM approvals WHERE id = ? AND state = ? FOR UPDATE"
+                + (wait ? "" : " SKIP LOCKED"))) {
+            ps.setObject(1, id);
+            ps.setString(2, ApprovalState.APPROVED.value());
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    // approved → executed, on the runner's transaction; a secret result goes to the requester
+    // alone when the action is theirs (a minted token) or nobody is there to be shown it.
+    private Map<String, Object> complete(Approval approval, Map<String, Object> result, boolean approverWaits) {
+        UUID id = approval.id();
+        Map<String, Object> secret = new LinkedHashMap<>();
+        result.forEach((k, v) -> {
+            if (SECRETS.contains(k) && v != null) {
+                secret.put(k, v);
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (FOR_REQUESTER.contains(approval.action()) || (!approverWaits && !secret.isEmpty())) {
+            // The approver must not walk away with the requester's new credential.
             lifecycle.complete(id, json(redact(result)),
                     hub.keys().sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("approval", toMap(find(id)));
             out.put("result", redact(result));
             out.put("next", "the requester runs: entente approvals collect " + id);
             return out;
         }
         lifecycle.complete(id, json(redact(result)));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("approval", toMap(find(id)));
         out.put("result", result);
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
@@ -102,6 +103,10 @@ public final class HubLauncher {
             runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, "hub.started", r.hubId(),
                     Map.of("listening", r.listening(), "database", r.databaseKind(),
                             "tls_fingerprint", r.tls().current().fingerprint()))));
+            runtime.approvals().haltAfterApproval(ctx.getEnvironment()
+                    .get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
+            // What a hub stopped between approving and executing left behind, before any new request.
+            runtime.approvals().executeApproved();
             boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);
             return new RunningHub(runtime, ctx, embedded, inProcessWorker ? HubWorker.start(runtime) : null);
         } catch (RuntimeException e) {

@@ -15,7 +15,7 @@ import java.time.Instant;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
- * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and approval requests, and the governance scan. Every hub process runs it unless told
+ * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and approval requests (and the execution of approved ones a stopped hub left), and the governance scan. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
@@ -72,6 +72,8 @@ public final class HubWorker implements AutoCloseable {
                 @Override
                 public void run(Instant now) {
                     hub.approvals().expireDue(now);
+                    // Approved requests a stopped hub (or a lost database) left unexecuted.
+                    hub.approvals().executeApproved();
                 }
             }, hub.settings().sweepInterval());
             FindingsScanner scanner = new FindingsScanner(hub);

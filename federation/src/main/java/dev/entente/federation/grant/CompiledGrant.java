@@ -26,8 +26,7 @@ public final class CompiledGrant {
     public static final int APPLIES = 0;
     /** Refused: the grant is revoked. */
     public static final int REVOKED = 1;
-    /** Refused: the grant waits for approval. */
-    public static final int PENDING_APPROVAL = 2;
+    // 2 was "waits for approval": grants have no such state since V14.
     /** Refused: the grant is expired, by state or because {@code now >= expires_at}. */
     public static final int EXPIRED = 3;
     /** Refused: the grant lacks the permission. */
@@ -150,7 +149,7 @@ public final class CompiledGrant {
     }
 
     /**
-     * The verdict for one call, in the federation API's order of checks: state (revoked, pending,
+     * The verdict for one call, in the federation API's order of checks: state (revoked,
      * expired state), expiry ({@code nowNanos >= expires_at}), permission, instance, network,
      * source. {@link #APPLIES} or the first failing check's constant.
      *
@@ -165,7 +164,6 @@ public final class CompiledGrant {
         int byState = switch (state) {
             case ACTIVE -> APPLIES;
             case REVOKED -> CompiledGrant.REVOKED;
-            case PENDING_APPROVAL -> CompiledGrant.PENDING_APPROVAL;
             case EXPIRED -> CompiledGrant.EXPIRED;
         };
         if (byState != APPLIES) {
@@ -256,7 +254,6 @@ public final class CompiledGrant {
         return switch (verdict) {
             case APPLIES -> null;
             case REVOKED -> ErrorCode.GRANT_REVOKED;
-            case PENDING_APPROVAL -> ErrorCode.GRANT_PENDING_APPROVAL;
             case EXPIRED -> ErrorCode.GRANT_EXPIRED;
             case PERMISSION_INSUFFICIENT -> ErrorCode.GRANT_PERMISSION_INSUFFICIENT;
             case INSTANCE_MISMATCH, NETWORK_MISMATCH, SOURCE_MISMATCH -> ErrorCode.GRANT_SCOPE_MISMATCH;

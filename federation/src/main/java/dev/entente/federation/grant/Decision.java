@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param applies whether the call may proceed
  * @param code    {@code null} when it applies; otherwise the first failing check's code (all 403:
- *                {@code grant_revoked}, {@code grant_pending_approval}, {@code grant_expired},
+ *                {@code grant_revoked}, {@code grant_expired},
  *                {@code grant_permission_insufficient}, {@code grant_scope_mismatch})
  * @param detail  the first failing check's detail, or a summary when it applies
  * @param checks  every check in order (state, permission, instance, network, source_ip), each

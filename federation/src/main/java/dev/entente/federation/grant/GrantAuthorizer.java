@@ -21,8 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link #authenticate}: is the bearer token a grant of the calling peer? Failures are 401:
  *       {@code grant_token_malformed}, {@code grant_unknown}, {@code grant_peer_mismatch}.</li>
  *   <li>{@link #decide}: does that grant cover this call? Failures are 403, first failing check
- *       wins, in this order: state ({@code grant_revoked}, {@code grant_pending_approval},
- *       {@code grant_expired}), permission ({@code grant_permission_insufficient}), instance,
+ *       wins, in this order: state ({@code grant_revoked}, {@code grant_expired}), permission ({@code grant_permission_insufficient}), instance,
  *       network, source IP (each {@code grant_scope_mismatch}, the detail names which).</li>
  * </ol>
  * {@link #explain} answers the second without side effects, for {@code grants explain}.
@@ -183,7 +182,7 @@ public final class GrantAuthorizer {
         // ever disagree, refusing loudly beats letting explain and the API tell different stories.
         String expected = switch (verdict) {
             case CompiledGrant.APPLIES -> null;
-            case CompiledGrant.REVOKED, CompiledGrant.PENDING_APPROVAL, CompiledGrant.EXPIRED -> "state";
+            case CompiledGrant.REVOKED, CompiledGrant.EXPIRED -> "state";
             case CompiledGrant.PERMISSION_INSUFFICIENT -> "permission";
             case CompiledGrant.INSTANCE_MISMATCH -> "instance";
             case CompiledGrant.NETWORK_MISMATCH -> "network";
@@ -207,8 +206,6 @@ public final class GrantAuthorizer {
                     : new Check("state", true, "grant is active until " + grant.expiresAt());
             case REVOKED -> new Check("state", false, "grant " + grant.id() + " is revoked"
                     + (grant.revokedReason() == null ? "" : " (" + grant.revokedReason() + ")"));
-            case PENDING_APPROVAL -> new Check("state", false, "grant " + grant.id()
-                    + " is pending approval; another operator must approve it (entente approvals list)");
             case EXPIRED -> new Check("state", false, "grant " + grant.id() + " expired at " + grant.expiresAt()
                     + "; issue a new grant");
         };

@@ -47,7 +47,7 @@ public final class GrantLifecycle {
      * integrator can add it to the generated {@code docs/state-machines.md}.
      */
     public static final LifecycleDefinition<GrantState, GrantEvent> DEFINITION = new LifecycleDefinition<>(
-            "grant", GrantState.class, GrantEvent.class, GrantTransitions.TABLE, GrantState.PENDING_APPROVAL,
+            "grant", GrantState.class, GrantEvent.class, GrantTransitions.TABLE, GrantState.ACTIVE,
             TableBinding.of("grants"), "grant");
 
     private final LifecycleEngine engine;
@@ -64,20 +64,7 @@ public final class GrantLifecycle {
     }
 
     /**
-     * {@code operator} approves a grant issued pending approval: pending_approval → active.
-     * Approving an active grant is a no-op.
-     *
-     * @throws EntenteException {@code transition_rejected} for an expired or revoked grant
-     */
-    public TransitionResult<GrantState> approve(UUID id, String operator) {
-        Objects.requireNonNull(operator, "operator");
-        Instant now = engine.clock().instant();
-        return engine.apply(DEFINITION, id, GrantEvent.APPROVE, operator, Map.of(GrantTransitions.NOW, now),
-                Map.of(), stampStateSince(now));
-    }
-
-    /**
-     * {@code operator} withdraws the grant: pending_approval or active → revoked; calls under it
+     * {@code operator} withdraws the grant: active → revoked; calls under it
      * are refused with {@code grant_revoked} from the moment this commits. Revoking a revoked
      * grant is a no-op.
      *
@@ -107,8 +94,8 @@ public final class GrantLifecycle {
      * {@code expires_at} before the expiry job ran.
      *
      * @throws EntenteException {@code grant_not_expired} when {@code now} is before
-     *                          {@code expires_at}; {@code transition_rejected} for a pending or
-     *                          revoked grant
+     *                          {@code expires_at}; {@code transition_rejected} for a revoked
+     *                          grant
      */
     public TransitionResult<GrantState> expire(UUID id, Instant now) {
         Objects.requireNonNull(now, "now");
@@ -139,7 +126,7 @@ public final class GrantLifecycle {
     }
 
     /**
-     * Revokes every pending or active grant of {@code peerId} on the caller's connection, inside
+     * Revokes every active grant of {@code peerId} on the caller's connection, inside
      * the caller's transaction: the peer's REVOKE runs this as its revocation hook, so the peer and
      * its grants are revoked together or not at all. One set-based {@code UPDATE} (state revoked,
      * version + 1, {@code revoked_reason}, {@code state_since}) and, when it changed anything, one
@@ -149,7 +136,7 @@ public final class GrantLifecycle {
      * <p>Why not the engine: its transitions open their own transactions, and a grant revoked in
      * another transaction than its peer could survive a peer revocation that rolls back, or miss
      * one that commits. The version bump still makes a concurrent per-grant transition (an
-     * approval) lose its optimistic save with {@code conflict}; one that committed first is seen
+     * expiry) lose its optimistic save with {@code conflict}; one that committed first is seen
      * by this statement (read committed re-reads the row) and revoked with the rest.
      *
      * @param c      the caller's connection, not in auto-commit (do not commit, roll back or close it)
@@ -164,13 +151,12 @@ public final class GrantLifecycle {
         List<UUID> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("UPDATE grants SET state = ?, version = version + 1, "
                 + "updated_at = now(), state_since = ?, revoked_reason = ? "
-                + "WHERE peer_id = ? AND state IN (?, ?) RETURNING id")) {
+                + "WHERE peer_id = ? AND state = ? RETURNING id")) {
             ps.setString(1, GrantState.REVOKED.value());
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setString(3, why);
             ps.setObject(4, peerId);
-            ps.setString(5, GrantState.PENDING_APPROVAL.value());
-            ps.setString(6, GrantState.ACTIVE.value());
+            ps.setString(5, GrantState.ACTIVE.value());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));
@@ -185,7 +171,7 @@ public final class GrantLifecycle {
         Collections.sort(idStrings);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("event", LifecycleDefinition.eventName(GrantEvent.REVOKE));
-        details.put("from", List.of(GrantState.PENDING_APPROVAL.value(), GrantState.ACTIVE.value()));
+        details.put("from", GrantState.ACTIVE.value());
         details.put("to", GrantState.REVOKED.value());
         details.put("count", ids.size());
         details.put("ids", idStrings);

@@ -88,12 +88,11 @@ public final class GrantRepository {
      * @param sourceCidrs     allow-list of IPv4/IPv6 CIDRs; empty or {@code null} = any source
      * @param expiresAt       in the future, at most {@link #MAX_LIFETIME} out
      * @param issuedBy        the operator
-     * @param pendingApproval issue it in {@code pending_approval} (a policy requires a second operator)
      * @throws EntenteException {@code invalid_request} naming the field and the fix;
      *                          {@code not_found} for an unknown peer
      */
     public IssuedGrant issue(UUID peerId, Set<Permission> scopes, List<String> instanceIds, List<String> networkIds,
-                             List<String> sourceCidrs, Instant expiresAt, String issuedBy, boolean pendingApproval) {
+                             List<String> sourceCidrs, Instant expiresAt, String issuedBy) {
         if (peerId == null) {
             throw invalid("peer_id is required");
         }
@@ -108,7 +107,7 @@ public final class GrantRepository {
         UUID id = UUID.randomUUID();
         String secret = GrantTokens.newSecret();
         byte[] digest = GrantTokens.digest(secret);
-        GrantState state = pendingApproval ? GrantState.PENDING_APPROVAL : GrantState.ACTIVE;
+        GrantState state = GrantState.ACTIVE;
         Grant grant = tx.inTransaction(c -> {
             checkPeer(c, peerId);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO grants (id, peer_id, state, permission_scopes, "

@@ -6,19 +6,17 @@ import dev.entente.lifecycle.engine.LifecycleState;
  * Where a federation grant stands, stored as its lower_snake {@link #value()}.
  *
  * <pre>
- *   pending_approval ──APPROVE──▶ active ──EXPIRE──▶ expired (terminal)
- *          │                        │
- *          └────────REVOKE──────────┴──REVOKE──▶ revoked (terminal)
+ *   active ──EXPIRE──▶ expired (terminal)
+ *     └────REVOKE──▶ revoked (terminal)
  * </pre>
  *
- * Only an {@code active} grant applies to a call, and only before its {@code expires_at}.
+ * Only an {@code active} grant applies to a call, and only before its {@code expires_at}. A grant
+ * under the two-person rule is not a state of the grant: the approval request waits
+ * ({@code grant.issue.write}), and the grant is issued active once it is approved. (A
+ * {@code pending_approval} state used to stand for that too; nothing reached it, and V14
+ * removed it.)
  */
 public enum GrantState implements LifecycleState {
-    /**
-     * Issued under a {@code require_approval} policy (write grants, typically); waits for a second
-     * operator. Refused with {@code grant_pending_approval}. Left by APPROVE (to active) or REVOKE.
-     */
-    PENDING_APPROVAL,
     /**
      * The grant applies to calls of its peer within its scopes until {@code expires_at}. Left by
      * EXPIRE (the expiry job, or lazily on the first use at or after {@code expires_at}) or REVOKE.

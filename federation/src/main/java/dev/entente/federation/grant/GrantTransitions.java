@@ -10,26 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.entente.federation.grant.GrantEvent.APPROVE;
 import static dev.entente.federation.grant.GrantEvent.EXPIRE;
 import static dev.entente.federation.grant.GrantEvent.REVOKE;
 import static dev.entente.federation.grant.GrantState.ACTIVE;
 import static dev.entente.federation.grant.GrantState.EXPIRED;
-import static dev.entente.federation.grant.GrantState.PENDING_APPROVAL;
 import static dev.entente.federation.grant.GrantState.REVOKED;
 
 /**
  * The grant lifecycle's transition table (DESIGN §3), as data. Expired and revoked are terminal.
  *
  * <pre>
- *   pending_approval  APPROVE → active
- *   active            EXPIRE  → expired   [expiry_reached]
- *   pending_approval | active  REVOKE → revoked
+ *   active  EXPIRE  → expired   [expiry_reached]
+ *   active  REVOKE  → revoked
  * </pre>
  *
- * <p>A pending grant does not EXPIRE: it never applied, and the approval that would activate it
- * times out on its own (4h); past its {@code expires_at} it is refused as expired the moment it
- * is approved and used. Guards only read the row and the context; what a move writes is in
+ * <p>A grant is born active: the two-person rule holds the request, not the grant (see
+ * {@link GrantState}). Guards only read the row and the context; what a move writes is in
  * {@link GrantLifecycle}'s effects.
  */
 public final class GrantTransitions {
@@ -58,11 +54,9 @@ public final class GrantTransitions {
 
     /** The table. */
     public static final List<Transition<GrantState, GrantEvent>> TABLE = List.of(
-            Transition.of(PENDING_APPROVAL, APPROVE, ACTIVE),
             Transition.guarded(ACTIVE, EXPIRE, EXPIRED, EXPIRY_REACHED),
             // No reason is required (the CLI's `grants revoke ID` has none): a grant is not an
             // incident the way a peer revocation is; the reason is recorded when given.
-            Transition.of(PENDING_APPROVAL, REVOKE, REVOKED),
             Transition.of(ACTIVE, REVOKE, REVOKED));
 
     private GrantTransitions() {

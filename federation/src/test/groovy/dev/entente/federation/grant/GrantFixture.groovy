@@ -41,7 +41,7 @@ class GrantFixture implements Closeable {
                 (args.instances ?: []) as List<String>, (args.networks ?: []) as List<String>,
                 (args.cidrs ?: []) as List<String>,
                 (args.expiresAt ?: NOW + Duration.ofDays(1)) as Instant,
-                'alice', args.pending as boolean)
+                'alice')
     }
 
     /**

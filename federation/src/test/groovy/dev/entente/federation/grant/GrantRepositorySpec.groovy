@@ -28,7 +28,7 @@ class GrantRepositorySpec extends Specification {
 
         when:
         IssuedGrant issued = db.repository.issue(peer, [READ, WRITE] as Set, ['i-1'], ['n-1'], ['10.0.0.0/8'],
-                NOW + Duration.ofDays(30), 'alice', false)
+                NOW + Duration.ofDays(30), 'alice')
         String token = issued.bearerToken()
         String secret = token.substring(token.indexOf('.') + 1)
 
@@ -62,9 +62,10 @@ class GrantRepositorySpec extends Specification {
         tokens.collect { it.substring(it.indexOf('.') + 1) }.toSet().size() == 5
     }
 
-    def "pending approval when a policy asks for it"() {
+    def "issue 12: a grant is born active (the two-person rule holds the request, not the grant)"() {
         expect:
-        db.issue(pending: true).grant().state() == GrantState.PENDING_APPROVAL
+        db.issue().grant().state() == GrantState.ACTIVE
+        GrantState.values()*.value() == ['active', 'expired', 'revoked']
     }
 
     def "the token authenticates its own peer and returns the stored grant"() {
@@ -166,7 +167,7 @@ class GrantRepositorySpec extends Specification {
 
         when:
         db.repository.issue(args.peer as UUID, args.scopes as Set, args.instances as List, args.networks as List,
-                args.cidrs as List, args.expiresAt as Instant, 'alice', false)
+                args.cidrs as List, args.expiresAt as Instant, 'alice')
 
         then:
         EntenteException e = thrown()
@@ -276,12 +277,12 @@ class GrantRepositorySpec extends Specification {
         db.repository.list()*.id().containsAll([a1.id(), a2.id(), b1.id()])
     }
 
-    def "revoking a peer revokes its pending and active grants in the same transaction, with one audit event"() {
+    def "revoking a peer revokes its active grants in the same transaction, with one audit event"() {
         given:
         UUID peer = db.peer()
         UUID other = db.peer()
         UUID active = db.issue(peer: peer).grant().id()
-        UUID pending = db.issue(peer: peer, pending: true).grant().id()
+        UUID active2 = db.issue(peer: peer).grant().id()
         UUID expired = db.grantIn(GrantState.EXPIRED, [peer_id: peer])
         UUID othersGrant = db.issue(peer: other).grant().id()
 
@@ -290,7 +291,7 @@ class GrantRepositorySpec extends Specification {
 
         then:
         db.row(active).state == 'revoked' && db.row(active).version == 1
-        db.row(pending).state == 'revoked' && db.row(pending).version == 1
+        db.row(active2).state == 'revoked' && db.row(active2).version == 1
         db.row(active).revoked_reason == 'peer revoked: contract ended'
         db.row(active).state_since.toInstant() == NOW
         db.row(expired).state == 'expired' && db.row(expired).version == 0
@@ -301,7 +302,8 @@ class GrantRepositorySpec extends Specification {
         events.size() == 1
         with(new JsonSlurper().parseText(events[0].details as String)) {
             count == 2
-            ids == [active.toString(), pending.toString()].sort()
+            ids == [active.toString(), active2.toString()].sort()
+            from == 'active'
             peer_id == peer.toString()
             reason == 'peer revoked: contract ended'
             event == 'revoke'
@@ -362,7 +364,6 @@ class GrantRepositorySpec extends Specification {
         List<UUID> due = (1..5).collect { db.grantIn(GrantState.ACTIVE, [peer_id: peer, expires_at: NOW - Duration.ofMinutes(it)]) }
         due << db.grantIn(GrantState.ACTIVE, [peer_id: peer, expires_at: NOW])   // exactly now: due
         UUID future = db.grantIn(GrantState.ACTIVE, [peer_id: peer, expires_at: NOW + Duration.ofNanos(1000)])
-        UUID pending = db.grantIn(GrantState.PENDING_APPROVAL, [peer_id: peer, expires_at: NOW - Duration.ofDays(1)])
         UUID revoked = db.grantIn(GrantState.REVOKED, [peer_id: peer, expires_at: NOW - Duration.ofDays(1)])
 
         when:
@@ -374,7 +375,6 @@ class GrantRepositorySpec extends Specification {
         result.batches() == 2
         due.every { db.row(it).state == 'expired' && db.row(it).version == 1 && db.row(it).state_since.toInstant() == NOW }
         db.row(future).state == 'active'
-        db.row(pending).state == 'pending_approval'
         db.row(revoked).state == 'revoked'
         def events = db.sql.rows("SELECT * FROM audit_events WHERE type = 'grant.expired' AND subject = 'grants' ORDER BY seq")
         events.size() >= 2

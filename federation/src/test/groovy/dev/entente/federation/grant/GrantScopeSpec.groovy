@@ -236,7 +236,6 @@ class GrantScopeSpec extends Specification {
         state                       | reason          || code                   | names
         GrantState.REVOKED          | 'key leaked'    || GRANT_REVOKED          | 'is revoked (key leaked)'
         GrantState.REVOKED          | null            || GRANT_REVOKED          | 'is revoked'
-        GrantState.PENDING_APPROVAL | null            || GRANT_PENDING_APPROVAL | 'is pending approval'
         GrantState.EXPIRED          | null            || GRANT_EXPIRED          | 'expired at'
     }
 

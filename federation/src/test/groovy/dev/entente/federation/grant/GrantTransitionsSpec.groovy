@@ -69,19 +69,13 @@ class GrantTransitionsSpec extends Specification {
         }
 
         where:
-        from             | event   || expected  | to
-        PENDING_APPROVAL | APPROVE || MOVES     | ACTIVE
-        PENDING_APPROVAL | EXPIRE  || REJECTED_ | PENDING_APPROVAL  // never applied; its approval times out instead
-        PENDING_APPROVAL | REVOKE  || MOVES     | REVOKED
-        ACTIVE           | APPROVE || NO_OP     | ACTIVE
-        ACTIVE           | EXPIRE  || MOVES     | EXPIRED
-        ACTIVE           | REVOKE  || MOVES     | REVOKED
-        EXPIRED          | APPROVE || REJECTED_ | EXPIRED
-        EXPIRED          | EXPIRE  || NO_OP     | EXPIRED
-        EXPIRED          | REVOKE  || REJECTED_ | EXPIRED
-        REVOKED          | APPROVE || REJECTED_ | REVOKED
-        REVOKED          | EXPIRE  || REJECTED_ | REVOKED
-        REVOKED          | REVOKE  || NO_OP     | REVOKED
+        from    | event  || expected  | to
+        ACTIVE  | EXPIRE || MOVES     | EXPIRED
+        ACTIVE  | REVOKE || MOVES     | REVOKED
+        EXPIRED | EXPIRE || NO_OP     | EXPIRED
+        EXPIRED | REVOKE || REJECTED_ | EXPIRED
+        REVOKED | EXPIRE || REJECTED_ | REVOKED
+        REVOKED | REVOKE || NO_OP     | REVOKED
     }
 
     // Spock runs features in declaration order, so the table above has run by now. Run on its
@@ -100,14 +94,12 @@ class GrantTransitionsSpec extends Specification {
 
         expect:
         table == [
-                [PENDING_APPROVAL, APPROVE, ACTIVE, false, false, null],
                 [ACTIVE, EXPIRE, EXPIRED, false, false, 'expiry_reached'],
-                [PENDING_APPROVAL, REVOKE, REVOKED, false, false, null],
                 [ACTIVE, REVOKE, REVOKED, false, false, null],
         ] as Set
         table.size() == GrantTransitions.TABLE.size()
         GrantState.values().findAll { GrantLifecycle.DEFINITION.isTerminal(it) } == [EXPIRED, REVOKED]
-        GrantLifecycle.DEFINITION.initial() == PENDING_APPROVAL
+        GrantLifecycle.DEFINITION.initial() == ACTIVE
         GrantLifecycle.DEFINITION.table().table() == 'grants'
     }
 
@@ -126,10 +118,9 @@ class GrantTransitionsSpec extends Specification {
                            event: event.name().toLowerCase(), allowed_events: allowed]
 
         where:
-        from             | event   || message                                                                   | allowed
-        EXPIRED          | REVOKE  || 'cannot revoke an expired grant; allowed from expired: none'              | []
-        REVOKED          | APPROVE || 'cannot approve a revoked grant; allowed from revoked: none'             | []
-        PENDING_APPROVAL | EXPIRE  || 'cannot expire a pending_approval grant; allowed from pending_approval: approve, revoke' | ['approve', 'revoke']
+        from    | event  || message                                                      | allowed
+        EXPIRED | REVOKE || 'cannot revoke an expired grant; allowed from expired: none' | []
+        REVOKED | EXPIRE || 'cannot expire a revoked grant; allowed from revoked: none'  | []
     }
 
     def "expiring before expires_at is refused by the expiry_reached guard, at the exact boundary too"() {
@@ -157,7 +148,7 @@ class GrantTransitionsSpec extends Specification {
     def "revoke records the reason on the grant and in the audit event; without a reason it records none"() {
         given:
         UUID withReason = db.grantIn(ACTIVE)
-        UUID without = db.grantIn(PENDING_APPROVAL)
+        UUID without = db.grantIn(ACTIVE)
 
         when:
         db.grants.revoke(withReason, 'alice', 'key leaked in a ticket')
@@ -179,7 +170,6 @@ class GrantTransitionsSpec extends Specification {
 
     private TransitionResult<GrantState> send(UUID id, GrantEvent event) {
         switch (event) {
-            case APPROVE: return db.grants.approve(id, 'bob')
             case EXPIRE: return db.grants.expire(id, NOW)
             case REVOKE: return db.grants.revoke(id, 'alice', 'no longer needed')
         }

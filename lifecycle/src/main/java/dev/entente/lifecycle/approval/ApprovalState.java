@@ -19,8 +19,10 @@ public enum ApprovalState implements LifecycleState {
      */
     PENDING,
     /**
-     * Approved by an operator other than the requester; the action may now run. Left by COMPLETE
-     * when the action succeeded or FAIL when it did not.
+     * Approved by an operator other than the requester; the stored request is now an outbox entry
+     * that one runner executes, once: the approver's call at once, or, when the hub stopped first,
+     * the next start or worker run. Left by COMPLETE when the action succeeded or FAIL when it did
+     * not (for an action local to this hub, in the same transaction as the action's writes).
      */
     APPROVED,
     /** The approved action ran and succeeded; its result is recorded. Terminal. */

@@ -54,9 +54,10 @@ public final class LifecycleEngine {
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Told, after the commit, that rows of {@code table} changed state: for in-memory copies of
-     * those rows (the control plane's authentication cache) that must not outlive the change by
-     * even one request. Runs on the thread that applied the transition; must not throw.
+     * Told, after the commit (of the whole {@link Tx#inOneTransaction} when the transition ran
+     * inside one), that rows of {@code table} changed state: for in-memory copies of those rows
+     * (the control plane's authentication cache) that must not outlive the change by even one
+     * request. Runs on the thread that applied the transition; must not throw.
      */
     @FunctionalInterface
     public interface CommitListener {
@@ -195,7 +196,8 @@ public final class LifecycleEngine {
         });
         // Quiet transitions keep the state, so nothing a listener holds can have gone stale.
         if (result.changed() && result.from() != result.to()) {
-            committed(t, List.of(id));
+            // Inside Tx.inOneTransaction the commit is the operation's, not this call's.
+            tx.afterCommit(() -> committed(t, List.of(id)));
         }
         return result;
     }
@@ -378,7 +380,7 @@ public final class LifecycleEngine {
             }
             moved.addAll(ids);
             batches++;
-            committed(t, Collections.unmodifiableList(ids));
+            tx.afterCommit(() -> committed(t, Collections.unmodifiableList(ids)));
         }
         return new BulkTransitionResult<>(from, to, moved, batches);
     }

@@ -139,7 +139,10 @@ public enum ErrorCode {
     GRANT_EXPIRED(403, "grant expired", Runbook.GRANTS),
     /** The grant was revoked by an operator, or with its peer. */
     GRANT_REVOKED(403, "grant revoked", Runbook.GRANTS),
-    /** The grant waits for a second operator's approval and does not apply yet. */
+    /**
+     * No longer emitted (issue 12): grants have no pending state, the approval request waits
+     * instead. Kept so the code is never reused for something else.
+     */
     GRANT_PENDING_APPROVAL(403, "grant pending approval", Runbook.GRANTS),
     /** The call's instance, network or source IP is outside the grant's allow-lists; the detail says which. */
     GRANT_SCOPE_MISMATCH(403, "grant does not cover this instance, network or source", Runbook.GRANTS),
