@@ -9,6 +9,7 @@ import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -77,7 +78,7 @@ public final class ApprovalActions {
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
                 strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer, false);
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("grant.issued", issuer,
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, issuer,
                 issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("grant", issued.grant().toMap());
