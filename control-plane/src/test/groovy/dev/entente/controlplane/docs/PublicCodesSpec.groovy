@@ -3,6 +3,7 @@ package dev.entente.controlplane.docs
 import dev.entente.controlplane.doctor.DoctorCode
 import dev.entente.lifecycle.audit.AuditActor
 import dev.entente.lifecycle.audit.AuditEventType
+import dev.entente.lifecycle.audit.EventSource
 import dev.entente.lifecycle.engine.LifecycleDefinition
 import dev.entente.lifecycle.error.ErrorCode
 import dev.entente.lifecycle.error.PublicCode
@@ -13,8 +14,8 @@ import java.nio.file.Files
 import java.nio.file.Path
 
 /**
- * Issue 12, registries for what operators see: error codes, doctor codes and audit event types are
- * spelled out and pinned by {@code docs/codes.txt}, so renaming a Java constant cannot change the
+ * Issue 12, registries for what operators see: error codes, doctor codes, audit event types and
+ * event sources are spelled out and pinned by {@code docs/codes.txt}, so renaming a Java constant cannot change the
  * wire; every lifecycle transition's audit type is registered; emitters name types from the
  * registry, never as string literals. (RunbookSpec checks each code's runbook section,
  * AuditEventTypeSpec the registry's form and docs/audit-events.md.)
@@ -31,7 +32,8 @@ class PublicCodesSpec extends Specification {
     static List<List<String>> current() {
         ErrorCode.values().collect { ['error', it.code()] } +
                 DoctorCode.values().collect { ['doctor', it.code(), it.checkName()] } +
-                AuditEventType.values().collect { ['audit', it.value()] }
+                AuditEventType.values().collect { ['audit', it.value()] } +
+                EventSource.values().collect { ['source', it.value()] }
     }
 
     @Unroll
