@@ -2,6 +2,7 @@ package dev.entente.ca.authority;
 
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -94,7 +95,7 @@ public final class CertificateAuthority {
         details.put("signer_key_id", signing.id());
         details.put("subject", issued.subject());
         details.put("not_after", issued.notAfter().toString());
-        audit.append(c, AuditEvent.of("ca.certificate_issued", ACTOR, peerId, details));
+        audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_ISSUED, ACTOR, peerId, details));
         return records.bySerial(c, issued.serial()).orElseThrow();
     }
 
@@ -112,7 +113,7 @@ public final class CertificateAuthority {
         if (!records.revoke(c, s, why, clock.instant())) {
             return false;
         }
-        audit.append(c, AuditEvent.of("ca.certificate_revoked", ACTOR, cert.peerId(),
+        audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_REVOKED, ACTOR, cert.peerId(),
                 Map.of("serial", s, "fingerprint", cert.fingerprint(), "reason", why)));
         return true;
     }
@@ -122,7 +123,7 @@ public final class CertificateAuthority {
         String why = requireReason(reason);
         List<String> serials = records.revokeAllForPeer(c, peerId, why, clock.instant());
         if (!serials.isEmpty()) {
-            audit.append(c, AuditEvent.of("ca.certificate_revoked", ACTOR, peerId,
+            audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_REVOKED, ACTOR, peerId,
                     Map.of("serials", serials, "reason", why)));
         }
         return serials;

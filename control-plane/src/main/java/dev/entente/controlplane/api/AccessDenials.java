@@ -2,6 +2,7 @@ package dev.entente.controlplane.api;
 
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpRequest;
 import org.slf4j.Logger;
@@ -24,8 +25,8 @@ public final class AccessDenials {
             details.put("path", request.getPath());
             details.put("remote", request.getRemoteAddress().getAddress().getHostAddress());
             details.put("reason", e.detail());
-            hub.tx().inTransaction(c -> hub.audit().append(c, new AuditEvent("access.denied", e.code().code(),
-                    actor, request.getPath(), details)));
+            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.ACCESS_DENIED, actor,
+                    request.getPath(), details).withCode(e.code().code())));
         } catch (RuntimeException auditFailure) {
             // The denial stands even if the database is down; the log keeps the trace.
             LOG.warn("could not audit access.denied ({}): {}", e.code().code(), auditFailure.getMessage());

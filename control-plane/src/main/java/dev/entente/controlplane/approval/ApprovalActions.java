@@ -12,6 +12,7 @@ import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -107,7 +108,7 @@ public final class ApprovalActions {
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
                 strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer);
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("grant.issued", issuer,
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, issuer,
                 issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("grant", issued.grant().toMap());

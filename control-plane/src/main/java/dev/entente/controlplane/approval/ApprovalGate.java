@@ -11,6 +11,7 @@ import dev.entente.lifecycle.approval.ApprovalLifecycle;
 import dev.entente.lifecycle.approval.ApprovalRepository;
 import dev.entente.lifecycle.approval.ApprovalState;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -158,7 +159,7 @@ public final class ApprovalGate {
         List<String> chain = mintingChain(requester);
         Approval approval = hub.tx().inTransaction(c -> {
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
-            hub.audit().append(c, AuditEvent.of("approval.requested", requester.subject(), created.id().toString(),
+            hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
                     Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
             return created;
         });
@@ -212,7 +213,7 @@ public final class ApprovalGate {
                         : "; collect it once an approver has approved it"),
                         Map.of("state", approval.state().value())));
         Map<String, Object> result = parse(new String(hub.keys().openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("approval.collected", requester.subject(),
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
                 id.toString(), Map.of("action", approval.action()))));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approval", toMap(find(id)));

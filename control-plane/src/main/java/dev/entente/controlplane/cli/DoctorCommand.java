@@ -50,13 +50,13 @@ final class DoctorCommand extends ClientCommand {
         DoctorCode code = DoctorCode.find(explain);
         if (code == null) {
             throw HubClient.problem(ErrorCode.INVALID_REQUEST, "no doctor code " + explain + "; codes are "
-                    + Arrays.stream(DoctorCode.values()).map(Enum::name).collect(Collectors.joining(", ")));
+                    + Arrays.stream(DoctorCode.values()).map(DoctorCode::code).collect(Collectors.joining(", ")));
         }
         String section = DoctorRunbook.section(code).orElseThrow(() -> HubClient.problem(ErrorCode.INTERNAL_ERROR,
                 "the runbook section " + DoctorRunbook.anchor(code) + " is not bundled in this build"));
         if ("json".equals(root().output())) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("code", code.name());
+            m.put("code", code.code());
             m.put("name", code.checkName());
             m.put("severity", code.severity().value());
             m.put("runbook", DoctorRunbook.anchor(code));

@@ -76,7 +76,7 @@ public final class Doctor {
         } catch (Exception e) {
             return List.of(new Finding(DoctorCode.DR000, DoctorCode.DR000.checkName(), Severity.ERROR,
                     "check " + check.code() + " (" + check.code().checkName() + ") failed: " + rootMessage(e),
-                    "entente doctor --explain " + check.code(), check.code().name()));
+                    "entente doctor --explain " + check.code(), check.code().code()));
         }
     }
 

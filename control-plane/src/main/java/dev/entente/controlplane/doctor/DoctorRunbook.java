@@ -17,17 +17,17 @@ public final class DoctorRunbook {
 
     /** {@code ## DR0xx} up to the next {@code ## } heading, heading included; empty when missing. */
     public static Optional<String> section(DoctorCode code) {
-        String text = read("runbooks/" + code.runbook());
+        String text = read(code.runbookFile().path());
         if (text == null) {
             return Optional.empty();
         }
-        Matcher m = Pattern.compile("(?ms)^## " + code.name() + "\\s*$.*?(?=^## |\\z)").matcher(text);
+        Matcher m = Pattern.compile("(?ms)^## " + Pattern.quote(code.code()) + "\\s*$.*?(?=^## |\\z)").matcher(text);
         return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
     }
 
     /** Where the section lives, as error problems name theirs. */
     public static String anchor(DoctorCode code) {
-        return "runbooks/" + code.runbook() + "#" + code.name().toLowerCase(java.util.Locale.ROOT);
+        return code.runbook();
     }
 
     private static String read(String resource) {

@@ -27,7 +27,7 @@ public record Finding(DoctorCode code, String name, Severity severity, String di
     /** The API's snake_case form. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", code.name());
+        m.put("code", code.code());
         m.put("name", name);
         m.put("severity", severity.value());
         m.put("diagnosis", diagnosis);

@@ -19,6 +19,7 @@ import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -111,7 +112,7 @@ public final class FederationService {
         AcceptanceTokens.Minted minted = mint(ttl);
         Peer peer = hub.tx().inTransaction(c -> {
             Peer p = peers.propose(c, name, digestToStore(minted), minted.jti(), minted.expiresAt());
-            hub.audit().append(c, AuditEvent.of("peer.proposed", operator, p.id().toString(),
+            hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_PROPOSED, operator, p.id().toString(),
                     Map.of("name", name, "token_expires_at", minted.expiresAt().toString())));
             return p;
         });
@@ -122,7 +123,7 @@ public final class FederationService {
     public Proposal newToken(UUID id, Duration ttl, String operator) {
         AcceptanceTokens.Minted minted = mint(ttl);
         Peer peer = peers.replaceToken(id, digestToStore(minted), minted.jti(), minted.expiresAt());
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("peer.token_issued", operator, id.toString(),
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_TOKEN_ISSUED, operator, id.toString(),
                 Map.of("token_expires_at", minted.expiresAt().toString()))));
         return new Proposal(peer, minted.token());
     }
@@ -289,7 +290,7 @@ public final class FederationService {
         byte[] remoteCsr = answer.path("csr").asText().getBytes(StandardCharsets.US_ASCII);
         Peer created = hub.tx().inTransaction(c -> {
             Peer p = peers.createAccepted(c, peerName, claims.issuer(), claims.url(), List.of(claims.tlsFingerprint()));
-            hub.audit().append(c, AuditEvent.of("peer.accepted", operator, p.id().toString(),
+            hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_ACCEPTED, operator, p.id().toString(),
                     Map.of("hub_id", claims.issuer(), "url", claims.url())));
             return p;
         });
@@ -497,7 +498,7 @@ public final class FederationService {
         hub.tx().inTransaction(c -> {
             String cleared = peers.countHeartbeatSent(c, peerId);
             if (cleared != null) {
-                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, "heartbeat.delivery_recovered",
+                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, AuditEventType.HEARTBEAT_DELIVERY_RECOVERED,
                         peerId.toString(), Map.of("previous_error", cleared)));
             }
             return null;
@@ -518,7 +519,7 @@ public final class FederationService {
                 if (before != null) {
                     details.put("previous_error", before);
                 }
-                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, "heartbeat.delivery_failed",
+                hub.audit().append(c, AuditEvent.of(EventSource.HEARTBEAT, AuditEventType.HEARTBEAT_DELIVERY_FAILED,
                         peerId.toString(), details));
             }
             return null;
@@ -544,7 +545,7 @@ public final class FederationService {
         }
         String keyId = storeNodeKey(peer.id(), nodeKey, cert);
         credentials.recordClientCertificate(peer.id(), pem, keyId);
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(EventSource.RENEWAL, "peer.client_cert_renewed",
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(EventSource.RENEWAL, AuditEventType.PEER_CLIENT_CERT_RENEWED,
                 peer.id().toString(), Map.of("not_after", cert.getNotAfter().toInstant().toString()))));
     }
 
@@ -579,9 +580,9 @@ public final class FederationService {
         details.put("from_signer", from.signerFingerprint());
         details.put("to_signer", to.signerFingerprint());
         details.put("laggards_left", status.laggards().size());
-        hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, "ca_rotation.peer_moved", peer.id().toString(), details));
+        hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, AuditEventType.CA_ROTATION_PEER_MOVED, peer.id().toString(), details));
         if (status.laggards().isEmpty() && status.phase() != RotationState.STANDBY) {
-            hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, "ca_rotation.laggards_drained", FederationCa.TYPE,
+            hub.audit().append(c, AuditEvent.of(EventSource.ROTATION, AuditEventType.CA_ROTATION_LAGGARDS_DRAINED, FederationCa.TYPE,
                     Map.of("phase", status.phase().value(), "last_peer", peer.name())));
         }
     }

@@ -8,6 +8,7 @@ import dev.entente.controlplane.doctor.Finding;
 import dev.entente.controlplane.doctor.Severity;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -122,7 +123,7 @@ public final class FindingsScanner {
                     if (rs.getBoolean("inserted")) {
                         StoredFinding f = read(rs);
                         opened.add(f);
-                        hub.audit().append(c, AuditEvent.of("finding.opened", ACTOR, f.id().toString(), details(f)));
+                        hub.audit().append(c, AuditEvent.of(AuditEventType.FINDING_OPENED, ACTOR, f.id().toString(), details(f)));
                     }
                 }
             }
@@ -142,7 +143,7 @@ public final class FindingsScanner {
                     if (rs.next()) {
                         StoredFinding r = read(rs);
                         resolved.add(r);
-                        hub.audit().append(c, AuditEvent.of("finding.resolved", ACTOR, r.id().toString(), details(r)));
+                        hub.audit().append(c, AuditEvent.of(AuditEventType.FINDING_RESOLVED, ACTOR, r.id().toString(), details(r)));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ final class DatabaseWatch implements EmbeddedDatabase.Listener {
         for (int i = 0; i < 10; i++) {
             try {
                 hub.tx().inTransaction(c -> hub.audit().append(c,
-                        AuditEvent.of(EventSource.HUB, "database.restarted", hub.hubId(), details)));
+                        AuditEvent.of(EventSource.HUB, AuditEventType.DATABASE_RESTARTED, hub.hubId(), details)));
                 return;
             } catch (RuntimeException e) {
                 LOG.debug("database.restarted not recorded yet: {}", e.getMessage());

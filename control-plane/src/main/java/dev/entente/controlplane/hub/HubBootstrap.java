@@ -14,6 +14,7 @@ import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -83,7 +84,7 @@ public final class HubBootstrap {
             VaultAuditKeyring keyring = VaultAuditKeyring.load(keys, tx);
             AuditLog audit = new AuditLog(keyring, clock);
             if (identity.created()) {
-                tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, "hub.created", identity.hubId(),
+                tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_CREATED, identity.hubId(),
                         Map.of("name", identity.name()))));
             }
             HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
@@ -191,7 +192,7 @@ public final class HubBootstrap {
         OperatorTokens.Issued issued = hub.tokens().issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL);
         hub.tx().inTransaction(c -> {
             recordToken(c, issued, EventSource.HUB.actor());
-            hub.audit().append(c, AuditEvent.of(EventSource.HUB, "operator.token_issued", "admin",
+            hub.audit().append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
                     Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token")));
             return null;
         });

@@ -2,6 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -100,7 +101,7 @@ public final class HubLauncher {
             }
             HubBootstrap.writeLocalFiles(runtime);
             HubRuntime r = runtime;
-            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, "hub.started", r.hubId(),
+            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED, r.hubId(),
                     Map.of("listening", r.listening(), "database", r.databaseKind(),
                             "tls_fingerprint", r.tls().current().fingerprint()))));
             runtime.approvals().haltAfterApproval(ctx.getEnvironment()

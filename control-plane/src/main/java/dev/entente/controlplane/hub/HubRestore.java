@@ -10,6 +10,7 @@ import dev.entente.controlplane.backup.BackupManifest;
 import dev.entente.controlplane.backup.SchemaCatalog;
 import dev.entente.controlplane.backup.TableLoader;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditVerification;
 import dev.entente.lifecycle.audit.EventSource;
@@ -137,7 +138,7 @@ public final class HubRestore {
             details.put("schema_version", schemaVersion);
             details.put("backup_sha256", archive.sha256());
             details.put("rows", rows);
-            tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, "hub.restored", m.hubId(), details)));
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_RESTORED, m.hubId(), details)));
             if (passphraseFile) {
                 HubBootstrap.writePrivate(dataDir.resolve(Passphrases.FILE_NAME), new String(passphrase) + "\n");
             }

@@ -4,6 +4,7 @@ import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public final class OperatorTokenMint {
         OperatorTokens.Issued issued = hub.tokens().issue(subject, Set.of(role), ttl, mintedBy);
         hub.tx().inTransaction(c -> {
             HubBootstrap.recordToken(c, issued, issuer);
-            hub.audit().append(c, AuditEvent.of("operator.token_issued", issuer, subject,
+            hub.audit().append(c, AuditEvent.of(AuditEventType.OPERATOR_TOKEN_ISSUED, issuer, subject,
                     Map.of("roles", List.of(role.value()), "expires_at", issued.expiresAt().toString(),
                             "jti", issued.jti().toString(), "minted_by", mintedBy)));
             return null;

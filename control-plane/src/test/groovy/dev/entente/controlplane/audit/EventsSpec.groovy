@@ -2,6 +2,7 @@ package dev.entente.controlplane.audit
 
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.lifecycle.audit.AuditEventType
 import groovy.json.JsonSlurper
 import spock.lang.Shared
 import spock.lang.Specification
@@ -118,6 +119,34 @@ class EventsSpec extends Specification {
         problem.code == 'invalid_request'
         problem.detail.contains('heartbeat_sweep')
         problem.runbook
+    }
+
+    def "issue 12: an unknown type is a 400 naming the valid ones, for events and audit ls alike"() {
+        when:
+        def bad = cli(a, *command, '--type', type, '--output', 'json')
+        def problem = new JsonSlurper().parseText(bad.err)
+
+        then:
+        bad.code != 0
+        problem.code == 'invalid_request'
+        problem.field == 'type'
+        problem.detail.startsWith("unknown audit event type ${type}; use one of: ")
+        named.every { problem.detail.contains(it) }
+        notNamed.every { !problem.detail.contains(it) }
+
+        where:
+        command            | type                  || named                                      | notNamed
+        ['events']         | 'peer.degradd'        || ['peer.degraded', 'peer.accepted']         | ['hub.started']
+        ['audit', 'ls']    | 'acess.denied'        || ['access.denied', 'peer.proposed']         | []
+        ['audit', 'ls']    | 'ca_rotation.started' || ['ca_rotation.init', 'ca_rotation.peer_moved'] | ['peer.accepted']
+    }
+
+    def "issue 12: every registered type is accepted, including the transition types"() {
+        expect:
+        cli(a, 'audit', 'ls', '--all', '--type', type, '--limit', '1', '--output', 'json').code == 0
+
+        where:
+        type << AuditEventType.values()*.value()
     }
 
     private String peerState() {

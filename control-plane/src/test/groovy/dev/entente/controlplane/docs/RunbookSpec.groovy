@@ -3,6 +3,7 @@ package dev.entente.controlplane.docs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode
+import dev.entente.lifecycle.error.PublicCode
 import spock.lang.Specification
 import spock.lang.Unroll
 
@@ -19,9 +20,7 @@ class RunbookSpec extends Specification {
     @Unroll
     def "error code #code.code() has a section in #code.runbookFile().path()"() {
         given:
-        Path file = RUNBOOKS.resolve(code.runbookFile().path().substring('runbooks/'.length()))
-        String text = Files.readString(file)
-        String section = sectionOf(text, code.code())
+        String section = sectionOf(code)
 
         expect:
         section != null
@@ -34,14 +33,14 @@ class RunbookSpec extends Specification {
     }
 
     @Unroll
-    def "doctor code #code (#code.checkName()) has a section in runbooks/#code.runbook()"() {
+    def "doctor code #code.code() (#code.checkName()) has a section in #code.runbookFile().path()"() {
         given:
-        String section = sectionOf(Files.readString(RUNBOOKS.resolve(code.runbook())), code.name())
+        String section = sectionOf(code)
 
         expect:
         section != null
         ['**What you see.**', '**Why.**', '**Confirm.**', '**Fix.**', '**Escalate.**'].every { section.contains(it) }
-        section.contains(code.name())
+        section.contains(code.code())
 
         where:
         code << DoctorCode.values()
@@ -59,6 +58,11 @@ class RunbookSpec extends Specification {
     def "the runbooks do show commands"() {
         expect:
         commandLines().size() >= 10
+    }
+
+    /** The {@code ## <code>} section of a code's runbook file, the one its {@code runbook()} anchor points at. */
+    static String sectionOf(PublicCode code) {
+        sectionOf(Files.readString(Path.of('..').resolve(code.runbookFile().path())), code.code())
     }
 
     static String sectionOf(String text, String code) {

@@ -10,11 +10,11 @@ class DoctorExplainSpec extends Specification {
     @Unroll
     def "--explain #code prints its runbook section from the classpath"() {
         when:
-        def r = run('doctor', '--explain', code.name().toLowerCase())
+        def r = run('doctor', '--explain', code.code().toLowerCase())
 
         then:
         r.code == 0
-        r.out.startsWith("## ${code.name()}")
+        r.out.startsWith("## ${code.code()}")
         ['**What you see.**', '**Why.**', '**Confirm.**', '**Fix.**', '**Escalate.**'].every { r.out.contains(it) }
         r.out.contains("(${DoctorRunbook.anchor(code)})")
 
@@ -48,7 +48,8 @@ class DoctorExplainSpec extends Specification {
     def "codes and names are unique, names snake_case"() {
         expect:
         DoctorCode.values()*.checkName().unique().size() == DoctorCode.values().size()
-        DoctorCode.values().every { it.checkName() ==~ /[a-z][a-z0-9_]+/ && it.name() ==~ /DR\d{3}/ }
+        DoctorCode.values()*.code().unique().size() == DoctorCode.values().size()
+        DoctorCode.values().every { it.checkName() ==~ /[a-z][a-z0-9_]+/ && it.code() ==~ /DR\d{3}/ }
         Doctor.standard().checks()*.code() == (DoctorCode.values() as List) - DoctorCode.DR000
     }
 

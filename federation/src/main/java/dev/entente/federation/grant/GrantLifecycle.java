@@ -177,7 +177,7 @@ public final class GrantLifecycle {
         details.put("ids", idStrings);
         details.put("peer_id", peerId.toString());
         details.put("reason", why);
-        audit.append(c, AuditEvent.of(DEFINITION.auditPrefix() + "." + GrantState.REVOKED.value(), SYSTEM_ACTOR,
+        audit.append(c, AuditEvent.of(DEFINITION.auditType(GrantState.REVOKED), SYSTEM_ACTOR,
                 DEFINITION.table().table(), details));
         return List.copyOf(ids);
     }

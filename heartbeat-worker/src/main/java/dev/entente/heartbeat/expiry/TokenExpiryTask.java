@@ -3,6 +3,7 @@ package dev.entente.heartbeat.expiry;
 import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.heartbeat.schedule.Task;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -35,7 +36,7 @@ public final class TokenExpiryTask implements Task {
         tx.inTransaction(c -> {
             List<UUID> ids = credentials.expireTokens(c, now);
             if (!ids.isEmpty()) {
-                audit.append(c, AuditEvent.of(EventSource.TOKEN_EXPIRY, "peer.token_expired", "peers",
+                audit.append(c, AuditEvent.of(EventSource.TOKEN_EXPIRY, AuditEventType.PEER_TOKEN_EXPIRED, "peers",
                         Map.of("count", ids.size(), "ids", ids.stream().map(UUID::toString).toList())));
             }
             return null;

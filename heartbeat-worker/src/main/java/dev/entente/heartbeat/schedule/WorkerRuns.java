@@ -1,6 +1,7 @@
 package dev.entente.heartbeat.schedule;
 
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
@@ -84,8 +85,9 @@ public final class WorkerRuns {
                     if (error != null) {
                         details.put("error", truncate(error));
                     }
-                    audit.append(c, AuditEvent.of(EventSource.WORKER,
-                            outcome == RunOutcome.OK ? "worker.task_recovered" : "worker.task_failed", task, details));
+                    AuditEventType type = outcome == RunOutcome.OK
+                            ? AuditEventType.WORKER_TASK_RECOVERED : AuditEventType.WORKER_TASK_FAILED;
+                    audit.append(c, AuditEvent.of(EventSource.WORKER, type, task, details));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""

@@ -5,18 +5,35 @@ import java.util.Map;
 /**
  * An event to append: a dotted type ({@code peer.accepted}, {@code access.denied}), an optional
  * error code, who did it, what it was done to, and free-form details (snake_case keys).
+ *
+ * <p>Emitters name the type from {@link AuditEventType}; only a lifecycle transition passes a
+ * string, the {@code <entity>.<state>} its definition builds (and a spec checks is registered).
  */
 public record AuditEvent(String type, String code, String actor, String subject, Map<String, Object> details) {
     public AuditEvent {
         details = details == null ? Map.of() : details;
     }
 
+    /** An event an operator or a calling peer caused. */
+    public static AuditEvent of(AuditEventType type, String actor, String subject, Map<String, Object> details) {
+        return new AuditEvent(type.value(), null, actor, subject, details);
+    }
+
+    /** An event the hub's own {@code source} caused, listed by {@code entente events}. */
+    public static AuditEvent of(EventSource source, AuditEventType type, String subject, Map<String, Object> details) {
+        return new AuditEvent(type.value(), null, source.actor(), subject, details);
+    }
+
+    /**
+     * An event of a type built at run time: a lifecycle transition's
+     * {@code LifecycleDefinition#auditType(state)}. Everything else passes an {@link AuditEventType}.
+     */
     public static AuditEvent of(String type, String actor, String subject, Map<String, Object> details) {
         return new AuditEvent(type, null, actor, subject, details);
     }
 
-    /** An event the hub's own {@code source} caused, listed by {@code entente events}. */
-    public static AuditEvent of(EventSource source, String type, String subject, Map<String, Object> details) {
-        return new AuditEvent(type, null, source.actor(), subject, details);
+    /** The same event carrying an error code: {@code access.denied} says why with it. */
+    public AuditEvent withCode(String errorCode) {
+        return new AuditEvent(type, errorCode, actor, subject, details);
     }
 }

@@ -1,7 +1,6 @@
 package dev.entente.lifecycle.audit;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -11,44 +10,55 @@ import java.util.stream.Collectors;
  * {@code system:<source>}: the actor is MACed, so the source cannot be altered without breaking the
  * chain, and {@code entente events --source heartbeat_sweep} is a plain equality on the actor.
  */
-public enum EventSource {
+public enum EventSource implements AuditActor {
     /** Hub creation and start-up, the first admin token. */
-    HUB,
+    HUB("hub"),
     /** Accepting, enrolling and completing the acceptance-token handshake, as driven by the other hub. */
-    HANDSHAKE,
+    HANDSHAKE("handshake"),
     /** State changes caused by a heartbeat (recovery, first heartbeat) and delivery failures of ours. */
-    HEARTBEAT,
+    HEARTBEAT("heartbeat"),
     /** The stale sweep moving peers to degraded. */
-    HEARTBEAT_SWEEP,
+    HEARTBEAT_SWEEP("heartbeat_sweep"),
     /** Node and client certificate renewals. */
-    RENEWAL,
+    RENEWAL("renewal"),
     /** The federation CA issuing and revoking certificates. */
-    CA,
+    CA("ca"),
     /** A CA rotation's progress that no operator made: peers moving to the new key, the last laggard gone. */
-    ROTATION,
+    ROTATION("rotation"),
     /** Acceptance tokens that expired unused. */
-    TOKEN_EXPIRY,
+    TOKEN_EXPIRY("token_expiry"),
     /** Grants that reached their expiry, and grants ended because their peer was revoked. */
-    GRANT_EXPIRY,
+    GRANT_EXPIRY("grant_expiry"),
     /** Approval requests expiring, and the outcome of the actions they approved. */
-    APPROVALS,
+    APPROVALS("approvals"),
     /** Governance findings opened and resolved. */
-    GOVERNANCE,
+    GOVERNANCE("governance"),
     /** Background tasks that failed. */
-    WORKER,
+    WORKER("worker"),
     /** Events written before sources existed (actor plain {@code system}). */
-    SYSTEM;
+    SYSTEM("system");
 
     private static final String PREFIX = "system:";
 
-    /** The snake_case name, e.g. {@code heartbeat_sweep}. */
+    private final String value;
+
+    EventSource(String value) {
+        this.value = value;
+    }
+
+    /** The snake_case name, e.g. {@code heartbeat_sweep}: spelled out, as it is MACed into every actor. */
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
     }
 
     /** The actor recorded for this source's events: {@code system:heartbeat_sweep}. */
     public String actor() {
         return this == SYSTEM ? "system" : PREFIX + value();
+    }
+
+    @Override
+    public String shown() {
+        return actor();
     }
 
     /** The source behind an actor, empty for operators and peers. */

@@ -109,6 +109,15 @@ public final class LifecycleDefinition<S extends Enum<S> & LifecycleState, E ext
         return auditPrefix;
     }
 
+    /**
+     * The audit type of a move into {@code state}, {@code <auditPrefix>.<state>}: the one place it is
+     * built. Every such type of the product's lifecycles is registered in {@code AuditEventType}
+     * (a spec enumerates the transitions and checks).
+     */
+    public String auditType(S state) {
+        return auditPrefix + "." + state.value();
+    }
+
     /** All states in enum order. */
     public List<S> states() {
         return List.of(stateType.getEnumConstants());

@@ -190,7 +190,7 @@ public final class LifecycleEngine {
             details.put("from", from.value());
             details.put("to", to.value());
             details.put("event", LifecycleDefinition.eventName(event));
-            audit.append(c, AuditEvent.of(definition.auditPrefix() + "." + to.value(), actor,
+            audit.append(c, AuditEvent.of(definition.auditType(to), actor,
                     String.valueOf(id), details));
             return new TransitionResult<>(from, to, version + 1, true);
         });
@@ -370,7 +370,7 @@ public final class LifecycleEngine {
                 // Sorted so the event reads the same whatever order PostgreSQL returned the rows in.
                 Collections.sort(idStrings);
                 details.put("ids", idStrings);
-                audit.append(c, AuditEvent.of(definition.auditPrefix() + "." + to.value(), actor, t.table(), details));
+                audit.append(c, AuditEvent.of(definition.auditType(to), actor, t.table(), details));
                 return batch;
             });
             // Stop on an empty batch, not a short one: a short batch can mean rows were skipped

@@ -215,8 +215,8 @@ class AuditLogSpec extends Specification {
         given:
         tx.inTransaction { c ->
             log.append(c, AuditEvent.of('peer.proposed', 'alice', 'p1', [:]))
-            log.append(c, AuditEvent.of(EventSource.HANDSHAKE, 'peer.accepted', 'p1', [:]))
-            log.append(c, AuditEvent.of(EventSource.HEARTBEAT_SWEEP, 'peer.degraded', 'peers', [:]))
+            log.append(c, AuditEvent.of(EventSource.HANDSHAKE, AuditEventType.PEER_ACCEPTED, 'p1', [:]))
+            log.append(c, AuditEvent.of(EventSource.HEARTBEAT_SWEEP, AuditEventType.PEER_DEGRADED, 'peers', [:]))
             log.append(c, AuditEvent.of('access.denied', 'peer:p1', null, [:]))
             log.append(c, AuditEvent.of('hub.started', 'system', 'hub', [:])) // written before sources existed
         }

@@ -8,6 +8,7 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditRecord;
@@ -62,6 +63,11 @@ public class AuditController {
         if (type != null && !type.matches("[a-z_]+(\\.[a-z_]+)*")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "type looks like peer.accepted or access.denied");
         }
+        // A typo would otherwise list nothing, which reads as "it never happened".
+        if (type != null && AuditEventType.parse(type).isEmpty()) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "unknown audit event type " + type + "; use one of: "
+                    + AuditEventType.suggestions(type), Map.of("field", "type"));
+        }
         List<AuditRecord> records = hub.tx().read(c -> hub.audit().list(c, scope, source, type, from, n));
         return records.stream().map(AuditController::toJson).toList();
     }
@@ -97,7 +103,7 @@ public class AuditController {
         admin.require(Permission.ADMIN);
         AuditKey key = hub.tx().inTransaction(c -> {
             AuditKey next = hub.auditKeys().rotate(c);
-            hub.audit().append(c, AuditEvent.of("audit.key_rotated", admin.subject(), next.id(), Map.of()));
+            hub.audit().append(c, AuditEvent.of(AuditEventType.AUDIT_KEY_ROTATED, admin.subject(), next.id(), Map.of()));
             return next;
         });
         return Map.of("key_id", key.id());

@@ -7,6 +7,7 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
@@ -63,7 +64,7 @@ public class BackupController {
             deleteQuietly(spool);
         }
         try {
-            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("hub.backup_taken", admin.subject(), hub.hubId(),
+            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.HUB_BACKUP_TAKEN, admin.subject(), hub.hubId(),
                     Map.of("schema_version", manifest.schemaVersion(), "tables", manifest.tables().size(),
                             "rows", manifest.totalRows(), "created_at", manifest.createdAt()))));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.entente.federation.grant.Permission;
 import dev.entente.federation.resource.Resource;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -81,7 +82,7 @@ public class FederationResourcesController {
                         + " / networks " + grant.networkIds());
             }
             Resource r = hub.resources().put(kind, name, instance, network, Bodies.attributes(body));
-            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", "peer:" + grant.peerId(),
+            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, "peer:" + grant.peerId(),
                     kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
             return r.toMap();
         });

@@ -8,6 +8,8 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -123,7 +125,7 @@ public class PeerController {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "fingerprint must be the SHA-256 of the peer's certificate: 64 hex digits");
         }
         Peer peer = federation().peers().repin(hub.federation().peer(id).id(), List.of(fp));
-        hub.tx().inTransaction(c -> hub.audit().append(c, dev.entente.lifecycle.audit.AuditEvent.of("peer.repinned",
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_REPINNED,
                 operator.subject(), peer.id().toString(), Map.of("fingerprint", fp))));
         return Map.of("peer", peer.toMap());
     }

@@ -7,6 +7,7 @@ import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.resource.Resource;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -42,7 +43,7 @@ public class ResourceController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Resource r = hub.resources().put(kind, name, Bodies.string(body, "instance_id", false), Bodies.string(body, "network_id", false), Bodies.attributes(body));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.put", operator.subject(),
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator.subject(),
                 kind + "/" + name, r.toMap())));
         return r.toMap();
     }
@@ -54,7 +55,7 @@ public class ResourceController {
         if (!hub.resources().delete(kind, name)) {
             throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name);
         }
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of("resource.deleted", operator.subject(),
+        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator.subject(),
                 kind + "/" + name, Map.of())));
         return Map.of("deleted", kind + "/" + name);
     }

@@ -13,6 +13,7 @@ import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ public class TlsController {
         String previous = hub.tls().current().fingerprint();
         TlsKey next = hub.tx().inTransaction(c -> {
             TlsKey k = hub.tlsCertificates().rotate(c, hub.hubId(), hub.settings().subjectAltNames(), hub.clock().instant());
-            hub.audit().append(c, AuditEvent.of("tls.rotated", operator.subject(), k.fingerprint(),
+            hub.audit().append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator.subject(), k.fingerprint(),
                     Map.of("previous_fingerprint", previous, "grace", Durations.format(hub.settings().tlsRotationGrace()))));
             return k;
         });
