@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation;
 
+import dev.entente.federation.access.FederationCaller;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.Resource;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     private static final String ALL_RESOURCES = "";
 
     /** A verified client certificate: the caller it maps to, valid between the two instants (leaf and CA). */
-    record CallerEntry(PeerAuthenticator.Caller caller, Instant validFrom, Instant validUntil, long filledAt) {
+    record CallerEntry(FederationCaller caller, Instant validFrom, Instant validUntil, long filledAt) {
     }
 
     private record Timed<T>(T value, long filledAt) {
@@ -101,7 +102,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
      * within its validity at {@code now}; otherwise null and the caller takes the full path
      * (which also reports an expired certificate with its own code).
      */
-    public PeerAuthenticator.Caller caller(X509Certificate leaf, Instant now) {
+    public FederationCaller caller(X509Certificate leaf, Instant now) {
         if (!live) {
             return null;
         }

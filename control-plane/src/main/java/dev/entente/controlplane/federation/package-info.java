@@ -1,2 +1,2 @@
-/** The federation protocol as this hub runs it: handshake on both sides, heartbeats, renewal, peer authentication. */
+/** The shell of the federation protocol (which lives in the federation module): HTTPS transport, JSON wire, access cache. */
 package dev.entente.controlplane.federation;

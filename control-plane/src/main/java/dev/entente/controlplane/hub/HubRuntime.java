@@ -16,8 +16,27 @@ import dev.entente.ca.vault.StoredKey;
 import dev.entente.controlplane.federation.CacheInvalidationListener;
 import dev.entente.controlplane.federation.FederationAccessCache;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.federation.HeartbeatCoalescer;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.controlplane.anchor.AuditHeartbeatExtension;
+import dev.entente.controlplane.federation.CrashPoints;
+import dev.entente.controlplane.federation.HttpsPeerTransport;
+import dev.entente.controlplane.federation.TlsLocalHub;
+import dev.entente.federation.access.PeerAuthentication;
+import dev.entente.federation.handshake.HandshakeAccepter;
+import dev.entente.federation.handshake.HandshakeConfiguration;
+import dev.entente.federation.handshake.HandshakeHook;
+import dev.entente.federation.handshake.HandshakeProposer;
+import dev.entente.federation.handshake.NodeKeys;
+import dev.entente.federation.heartbeat.HeartbeatExtension;
+import dev.entente.federation.heartbeat.HeartbeatReceiver;
+import dev.entente.federation.heartbeat.HeartbeatSender;
+import dev.entente.federation.heartbeat.OwnHeartbeat;
+import dev.entente.federation.peer.HeartbeatDeliveries;
+import dev.entente.federation.protocol.AccessInvalidation;
+import dev.entente.federation.protocol.LocalHub;
+import dev.entente.federation.renewal.Renewal;
+import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.PeerLifecycle;
@@ -120,18 +139,56 @@ public final class HubRuntime {
                 kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
                         .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
                 clock, settings.clockSkew());
-        this.federation = new FederationService(this, peers, peerLifecycle, new PeerCredentials(tx), acceptanceTokens);
-        this.peerAuthenticator = new PeerAuthenticator(this, peers, accessCache);
+        this.auditAnchor = new AuditAnchor(tx, audit, AnchorKey.loadOrCreate(tx, keys, hubId), settings.dataDir(), clock);
+        this.auditWitnessing = new AuditWitnessing(tx, audit, auditAnchor, hubId, clock);
+        this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
+        this.federation = federation(peers, peerLifecycle, acceptanceTokens);
+        this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
         this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
         this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
-        this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
-        this.auditAnchor = new AuditAnchor(tx, audit, AnchorKey.loadOrCreate(tx, keys, hubId), settings.dataDir(), clock);
-        this.auditWitnessing = new AuditWitnessing(tx, audit, auditAnchor, hubId, clock);
         this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
+    }
+
+    /**
+     * The federation protocol's classes (module {@code federation}), each given what it needs; the
+     * shell adds the HTTPS transport, this hub's TLS identity, the audit anchor's heartbeat fields
+     * and the access cache's invalidation.
+     */
+    private FederationService federation(PeerRepository peers, PeerLifecycle peerLifecycle, AcceptanceTokens acceptanceTokens) {
+        LocalHub local = new TlsLocalHub(hubId, name, this::publicUrl, tls);
+        HttpsPeerTransport transport = new HttpsPeerTransport();
+        PeerCredentials credentials = new PeerCredentials(tx);
+        NodeKeys nodeKeys = new NodeKeys(tx, keys);
+        HeartbeatDeliveries deliveries = new HeartbeatDeliveries(peers, audit);
+        HandshakeConfiguration handshake = new HandshakeConfiguration(settings.drillMode(), settings.clockSkew());
+        HandshakeHook crashPoints = new CrashPoints();
+        AccessInvalidation invalidation = new AccessInvalidation() {
+            @Override
+            public void peerChanged(java.util.UUID peerId) {
+                accessCache.invalidatePeer(peerId);
+            }
+
+            @Override
+            public void certificateSuperseded(String fingerprint) {
+                accessCache.invalidateCertificate(fingerprint);
+            }
+        };
+        HandshakeProposer proposer = new HandshakeProposer(local, peers, peerLifecycle, credentials, acceptanceTokens,
+                authority, nodeKeys, audit, clock, handshake, crashPoints);
+        HandshakeAccepter accepter = new HandshakeAccepter(local, peers, peerLifecycle, authority, nodeKeys, deliveries,
+                transport, audit, clock, handshake, crashPoints);
+        Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
+        OwnHeartbeat own = new OwnHeartbeat(local, clock, () -> rotation.phase().value());
+        HeartbeatExtension anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
+        HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields);
+        HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
+                new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
+        return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal, nodeKeys,
+                transport, clock);
     }
 
     /** This hub's signed audit head and its data-dir anchor file. */

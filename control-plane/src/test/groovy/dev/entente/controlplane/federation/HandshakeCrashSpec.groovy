@@ -2,6 +2,7 @@ package dev.entente.controlplane.federation
 
 import dev.entente.controlplane.HubProcesses
 import dev.entente.controlplane.TestHubs
+import dev.entente.federation.handshake.HandshakeStep
 import spock.lang.Specification
 import spock.lang.Unroll
 

@@ -1,2 +1,2 @@
-/** The federation handshake: acceptance tokens and the messages two hubs exchange to enroll each other. */
+/** The federation handshake on both sides: acceptance tokens, proposing, accepting, completing, and the node keys it seals. */
 package dev.entente.federation.handshake;

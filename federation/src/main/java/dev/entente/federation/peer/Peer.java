@@ -1,5 +1,8 @@
 package dev.entente.federation.peer;
 
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -81,6 +84,81 @@ public record Peer(UUID id, String name, String hubId, String url, PeerState sta
         return state == PeerState.ACCEPTED && hubId != null && hubId.equals(remoteHubId) && url != null
                 && url.equals(remoteUrl) && remoteFingerprints != null && !remoteFingerprints.isEmpty()
                 && Set.copyOf(pinnedFingerprints).equals(Set.copyOf(remoteFingerprints));
+    }
+
+    /** Whether this hub sends the peer heartbeats now (see {@link PeerState#sendsHeartbeats}). */
+    public boolean sendsHeartbeats() {
+        return state.sendsHeartbeats();
+    }
+
+    /**
+     * Whether the next heartbeat to this peer first repeats handshake step 3: enrolled and never
+     * delivered one, so the proposer may have missed the completion (it is idempotent there).
+     */
+    public boolean needsCompletionRetry() {
+        return state == PeerState.ENROLLED && heartbeatsSent == 0;
+    }
+
+    /**
+     * Admits a federation call from this peer or says why not: suspended and revoked peers are
+     * refused with their own codes, a proposed one was never accepted. Accepted peers are admitted
+     * (they complete the handshake over mTLS).
+     */
+    public Peer admitFederationCall() {
+        return switch (state) {
+            case SUSPENDED -> throw new EntenteException(ErrorCode.PEER_SUSPENDED, "peer " + name
+                    + " is suspended on this hub (" + suspendedReason + "); its calls are refused until resumed");
+            case REVOKED -> throw new EntenteException(ErrorCode.PEER_REVOKED, "peer " + name
+                    + " is revoked on this hub; link again with a new acceptance token");
+            case PROPOSED -> throw new EntenteException(ErrorCode.CLIENT_CERT_UNKNOWN,
+                    "the certificate maps to a peer that was never accepted");
+            case ACCEPTED, ENROLLED, ACTIVE, DEGRADED -> this;
+        };
+    }
+
+    /**
+     * Refuses a heartbeat from a peer whose enrollment this hub has not completed: accepted, so
+     * this hub has no client certificate for it yet; its hub retries step 3 with its next heartbeat.
+     */
+    public void requireEnrollmentComplete() {
+        if (state == PeerState.ACCEPTED) {
+            throw new EntenteException(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has not received its client "
+                    + "certificate for your hub yet (handshake step 3); your hub retries it with its next heartbeat",
+                    Map.of("missing", "client_cert"));
+        }
+    }
+
+    /**
+     * Whether a heartbeat from this peer changes nothing but the heartbeat columns, so it may be
+     * buffered and written in a batch: the peer is active and the heartbeat repins nothing.
+     */
+    public boolean isQuietHeartbeat(List<String> servedFingerprints) {
+        return state == PeerState.ACTIVE
+                && (servedFingerprints.isEmpty() || servedFingerprints.equals(pinnedFingerprints));
+    }
+
+    /**
+     * Whether an answer carrying {@code served} fingerprints means this peer must be repinned: it
+     * named some, and they are not the set pinned now (a TLS rotation on the peer).
+     */
+    public boolean needsRepin(List<String> served) {
+        return !served.isEmpty() && !Set.copyOf(served).equals(Set.copyOf(pinnedFingerprints));
+    }
+
+    /**
+     * Whether this peer is an accept of this hub that a crash cut short (issue 11): still accepted,
+     * so it can never finish; a new accept of the same hub replaces it.
+     */
+    public boolean isUnfinishedAccept() {
+        return state == PeerState.ACCEPTED;
+    }
+
+    /**
+     * Whether this peer blocks a new accept of its hub: it got further than accepted and is not
+     * revoked, so it is a link and the operator decides, by revoking it first.
+     */
+    public boolean blocksNewAccept() {
+        return state != PeerState.REVOKED && state != PeerState.ACCEPTED;
     }
 
     /**

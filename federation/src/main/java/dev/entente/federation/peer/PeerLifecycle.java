@@ -266,27 +266,29 @@ public final class PeerLifecycle {
                                                        Integer remoteProtocolVersion, String remoteCaPhase,
                                                        List<String> fingerprints) {
         Objects.requireNonNull(now, "now");
-        List<String> pins = fingerprints == null ? List.of() : List.copyOf(fingerprints);
-        Map<String, Object> context = Map.of(PeerTransitions.NOW, now);
-        Effect effect = (c, row, from, to, ctx) -> {
-            try (PreparedStatement ps = heartbeatUpdate(c, from != to, "", now, clockSkewMs, remoteProtocolVersion,
-                    remoteCaPhase, pins, row.get("id"))) {
-                ps.executeUpdate();
-            }
-        };
+        return recordHeartbeat(ReceivedHeartbeat.one(id, now, clockSkewMs, remoteProtocolVersion, remoteCaPhase,
+                fingerprints));
+    }
+
+    /**
+     * {@link #recordHeartbeat(UUID, Instant, Long, Integer, String, List)} for one heartbeat or
+     * several folded into one (the coalescer replaying a buffered batch): the counter grows by
+     * {@link ReceivedHeartbeat#count()}.
+     */
+    public TransitionResult<PeerState> recordHeartbeat(ReceivedHeartbeat beat) {
+        UUID id = beat.peerId();
+        Map<String, Object> context = Map.of(PeerTransitions.NOW, beat.at());
+        Effect effect = (c, row, from, to, ctx) -> PeerRepository.writeHeartbeats(c,
+                List.of(beat),
+                from != to ? PeerRepository.HeartbeatWrite.STATE_CHANGED : PeerRepository.HeartbeatWrite.IN_TRANSITION);
         String actor = EventSource.HEARTBEAT.actor();
         if (ACTIVE_HEARTBEAT_IS_QUIET) {
             // The common case, thousands a minute: an active peer's heartbeat is a quiet internal
             // transition in the table, so it is only its effect. One auto-commit UPDATE guarded by
             // the state does it; the set-based sweep re-checks last_heartbeat_at under its row
             // lock, so no version bump is needed. Any other state takes the full engine path.
-            Long version = engine.tx().read(c -> {
-                try (PreparedStatement ps = heartbeatUpdate(c, false, " AND state = 'active' RETURNING version", now,
-                        clockSkewMs, remoteProtocolVersion, remoteCaPhase, pins, id);
-                     java.sql.ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : null;
-                }
-            });
+            Long version = engine.tx().read(c -> PeerRepository.writeHeartbeats(c, List.of(beat),
+                    PeerRepository.HeartbeatWrite.ONLY_ACTIVE).get(id));
             if (version != null) {
                 return new TransitionResult<>(PeerState.ACTIVE, PeerState.ACTIVE, version, true);
             }
@@ -299,31 +301,6 @@ public final class PeerLifecycle {
             }
             return engine.apply(DEFINITION, id, PeerEvent.HEARTBEAT, actor, context, effect);
         }
-    }
-
-    /** The one statement a heartbeat writes, for the engine's effect and for the quiet fast path alike. */
-    private static PreparedStatement heartbeatUpdate(java.sql.Connection c, boolean stateChanges, String tail, Instant now,
-                                                     Long clockSkewMs, Integer remoteProtocolVersion, String remoteCaPhase,
-                                                     List<String> pins, Object id) throws java.sql.SQLException {
-        PreparedStatement ps = c.prepareStatement("UPDATE peers SET "
-                // never move backwards: replicas' clocks differ by a little
-                + "last_heartbeat_at = GREATEST(COALESCE(last_heartbeat_at, ?), ?), degraded_reason = NULL, "
-                + "last_clock_skew_ms = ?, remote_protocol_version = ?, remote_ca_phase = ?, "
-                + "heartbeats_received = heartbeats_received + 1, "
-                + "pinned_fingerprints = CASE WHEN ? THEN ? ELSE pinned_fingerprints END, "
-                + "state_since = CASE WHEN ? THEN ? ELSE state_since END WHERE id = ?" + tail);
-        Timestamp at = Timestamp.from(now);
-        ps.setTimestamp(1, at);
-        ps.setTimestamp(2, at);
-        ps.setObject(3, clockSkewMs, java.sql.Types.BIGINT);
-        ps.setObject(4, remoteProtocolVersion, java.sql.Types.INTEGER);
-        ps.setString(5, remoteCaPhase);
-        ps.setBoolean(6, !pins.isEmpty());
-        ps.setArray(7, PeerRepository.textArray(c, pins));
-        ps.setBoolean(8, stateChanges);
-        ps.setTimestamp(9, at);
-        ps.setObject(10, id);
-        return ps;
     }
 
     /**

@@ -239,6 +239,90 @@ public final class PeerRepository {
         return countDelivery(c, id, "heartbeats_sent = p.heartbeats_sent + 1, last_heartbeat_error = NULL", null);
     }
 
+    /** Which rows {@link #writeHeartbeats} may write. */
+    public enum HeartbeatWrite {
+        /**
+         * The quiet path (single or batched): only rows still active; a peer that left active
+         * meanwhile is not written, and the caller replays its heartbeat through the lifecycle.
+         */
+        ONLY_ACTIVE,
+        /** Inside the HEARTBEAT transition's effect, state unchanged (active → active after a retry). */
+        IN_TRANSITION,
+        /** Inside the HEARTBEAT transition's effect that changes the state: {@code state_since} moves too. */
+        STATE_CHANGED
+    }
+
+    /**
+     * The one writer of the heartbeat columns of {@code peers} ({@code last_heartbeat_at},
+     * {@code degraded_reason}, {@code last_clock_skew_ms}, {@code remote_protocol_version},
+     * {@code remote_ca_phase}, {@code heartbeats_received}, the pins a heartbeat carries): the
+     * lifecycle's HEARTBEAT effect, its quiet fast path and the coalescer's batch all come here, so
+     * the rules (never move {@code last_heartbeat_at} backwards, clear the degraded reason, add
+     * every folded heartbeat to the counter) cannot drift apart.
+     *
+     * @return the version of each row written, by peer id
+     */
+    public static Map<UUID, Long> writeHeartbeats(Connection c, List<ReceivedHeartbeat> beats, HeartbeatWrite mode)
+            throws SQLException {
+        int n = beats.size();
+        Map<UUID, Long> written = new java.util.HashMap<>();
+        if (n == 0) {
+            return written;
+        }
+        UUID[] ids = new UUID[n];
+        String[] at = new String[n];
+        Long[] skew = new Long[n];
+        Integer[] protocol = new Integer[n];
+        String[] phase = new String[n];
+        String[] pins = new String[n];
+        Integer[] count = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            ReceivedHeartbeat b = beats.get(i);
+            ids[i] = b.peerId();
+            // ISO-8601 text, cast by PostgreSQL: no dependence on the session's time zone.
+            at[i] = b.at().toString();
+            skew[i] = b.clockSkewMs();
+            protocol[i] = b.protocolVersion();
+            phase[i] = b.caPhase();
+            // Fingerprints are lower-case hex: a comma cannot occur in one.
+            pins[i] = b.pins().isEmpty() ? null : String.join(",", b.pins());
+            count[i] = b.count();
+        }
+        if (n > 1) {
+            // Rows locked in id order: two replicas flushing overlapping batches cannot deadlock.
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM peers WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+                ps.setArray(1, c.createArrayOf("uuid", ids));
+                ps.executeQuery().close();
+            }
+        }
+        String sql = "UPDATE peers AS p SET "
+                // never move backwards: replicas' clocks differ by a little
+                + "last_heartbeat_at = GREATEST(COALESCE(p.last_heartbeat_at, u.at::timestamptz), u.at::timestamptz), "
+                + "degraded_reason = NULL, last_clock_skew_ms = u.skew, remote_protocol_version = u.protocol, "
+                + "remote_ca_phase = u.phase, heartbeats_received = p.heartbeats_received + u.n, "
+                + "pinned_fingerprints = COALESCE(string_to_array(u.pins, ','), p.pinned_fingerprints)"
+                + (mode == HeartbeatWrite.STATE_CHANGED ? ", state_since = u.at::timestamptz " : " ")
+                + "FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::text[], ?::int[]) "
+                + "AS u(id, at, skew, protocol, phase, pins, n) WHERE p.id = u.id"
+                + (mode == HeartbeatWrite.ONLY_ACTIVE ? " AND p.state = 'active'" : "")
+                + " RETURNING p.id, p.version";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("uuid", ids));
+            ps.setArray(2, c.createArrayOf("text", at));
+            ps.setArray(3, c.createArrayOf("int8", skew));
+            ps.setArray(4, c.createArrayOf("int4", protocol));
+            ps.setArray(5, c.createArrayOf("text", phase));
+            ps.setArray(6, c.createArrayOf("text", pins));
+            ps.setArray(7, c.createArrayOf("int4", count));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    written.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                }
+            }
+        }
+        return written;
+    }
+
     /** Counts a heartbeat we failed to deliver and records why (a plain update, see {@link #countHeartbeatSent}). */
     public void countHeartbeatFailed(UUID id, String error) {
         tx.inTransaction(c -> countHeartbeatFailed(c, id, error));

@@ -53,6 +53,26 @@ public enum PeerState implements LifecycleState {
      */
     REVOKED;
 
+    /**
+     * Whether this hub sends the peer heartbeats in this state: once enrolled (the first one
+     * also retries handshake step 3), and while active or degraded, which only heartbeats heal.
+     */
+    public boolean sendsHeartbeats() {
+        return switch (this) {
+            case ENROLLED, ACTIVE, DEGRADED -> true;
+            case PROPOSED, ACCEPTED, SUSPENDED, REVOKED -> false;
+        };
+    }
+
+    /**
+     * Whether a caller in this state may be served from the federation access cache: admitted and
+     * treated alike by every handler. Accepted (enrollment not complete) and every refusal take the
+     * full path, which also words their errors.
+     */
+    public boolean cachesFederationCalls() {
+        return sendsHeartbeats();
+    }
+
     /** The state stored as {@code value}. */
     public static PeerState fromValue(String value) {
         return LifecycleState.fromValue(PeerState.class, value);

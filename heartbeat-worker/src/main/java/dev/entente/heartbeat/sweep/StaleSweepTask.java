@@ -17,9 +17,19 @@ public final class StaleSweepTask implements Task {
     public static final String NAME = "stale_sweep";
     private static final Logger LOG = LoggerFactory.getLogger(StaleSweepTask.class);
     private final StaleSweeper sweeper;
+    private final Runnable beforeSweep;
 
     public StaleSweepTask(StaleSweeper sweeper) {
+        this(sweeper, () -> { });
+    }
+
+    /**
+     * @param beforeSweep run before each sweep: a hub writes the heartbeats it has buffered, since
+     *                    they count and the sweep judges the stored ones
+     */
+    public StaleSweepTask(StaleSweeper sweeper, Runnable beforeSweep) {
         this.sweeper = sweeper;
+        this.beforeSweep = beforeSweep;
     }
 
     @Override
@@ -29,6 +39,7 @@ public final class StaleSweepTask implements Task {
 
     @Override
     public void run(Instant now) {
+        beforeSweep.run();
         SweepResult r = sweeper.sweep(now);
         if (r.markedDegraded() > 0) {
             LOG.info("stale sweep: {} peer(s) degraded of {} examined in {} ms", r.markedDegraded(), r.examined(),

@@ -1,11 +1,10 @@
 package dev.entente.controlplane.api.federation;
 
 import dev.entente.controlplane.federation.FederationService;
+import dev.entente.controlplane.federation.FederationWire;
 import dev.entente.controlplane.federation.PeerAuthenticator;
 import dev.entente.controlplane.hub.HubRuntime;
-import dev.entente.federation.peer.PeerState;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.federation.access.FederationCaller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
@@ -40,30 +39,28 @@ public class FederationController {
 
     @Post("/handshake/accept")
     public Map<String, Object> accept(@Nullable @Body Map<String, Object> body) {
-        return federation().handshakeAccept(body);
+        return FederationWire.toJson(federation().handshakeAccept(FederationWire.handshakeAccept(body)));
     }
 
     @Post("/handshake/complete")
     public Map<String, Object> complete(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        PeerAuthenticator.Caller caller = authenticator().authenticate(request, false);
-        return federation().handshakeComplete(caller.peer(), caller.certificate(), body);
+        FederationCaller caller = authenticator().authenticate(request, false);
+        return FederationWire.toJson(federation().handshakeComplete(caller.peer(), caller.certificate(),
+                FederationWire.handshakeComplete(body)));
     }
 
     @Post("/heartbeat")
     public Map<String, Object> heartbeat(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        PeerAuthenticator.Caller caller = authenticator().authenticate(request);
-        if (caller.peer().state() == PeerState.ACCEPTED) {
-            throw new EntenteException(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "this hub has not received its client "
-                    + "certificate for your hub yet (handshake step 3); your hub retries it with its next heartbeat",
-                    Map.of("missing", "client_cert"));
-        }
-        return federation().receiveHeartbeat(caller.peer(), caller.certificate(), body);
+        FederationCaller caller = authenticator().authenticate(request);
+        return FederationWire.toJson(federation().receiveHeartbeat(caller.peer(), caller.certificate(),
+                FederationWire.heartbeat(body)));
     }
 
     @Post("/renew")
     public Map<String, Object> renew(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        PeerAuthenticator.Caller caller = authenticator().authenticate(request, false);
-        return federation().handleRenew(caller.peer(), caller.certificate(), body);
+        FederationCaller caller = authenticator().authenticate(request, false);
+        return FederationWire.toJson(federation().handleRenew(caller.peer(), caller.certificate(),
+                FederationWire.renewalRequest(body)));
     }
 
     private FederationService federation() {

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.api.federation;
 
 import dev.entente.controlplane.api.Bodies;
-import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.federation.access.FederationCaller;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
@@ -89,7 +89,7 @@ public class FederationResourcesController {
     }
 
     private Grant authorize(HttpRequest<?> request, Permission permission) {
-        PeerAuthenticator.Caller caller = hub.peerAuthenticator().authenticate(request);
+        FederationCaller caller = hub.peerAuthenticator().authenticate(request);
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         Grant grant = hub.grantAuthorizer().authenticate(token, caller.peer().id());

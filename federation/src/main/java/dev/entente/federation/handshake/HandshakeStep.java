@@ -1,4 +1,4 @@
-package dev.entente.controlplane.federation;
+package dev.entente.federation.handshake;
 
 import java.util.Locale;
 
@@ -11,10 +11,10 @@ import java.util.Locale;
  * URL and TLS fingerprint; B replaces its own half-finished peer), or both sides revoke and link
  * again with a new token.
  *
- * <p>Each constant is also a crash point: started with the system property
- * {@value #PROPERTY}{@code =<value>}, a hub halts the JVM when it reaches that step, with no
- * shutdown hooks and no cleanup, exactly as {@code kill -9} would leave it. Specs use it to prove
- * the table above; it is never set in production.
+ * <p>Each constant is also a crash point: the handshake tells its {@link HandshakeHook} every step
+ * it reaches, and the hub's hook, started with the system property {@value #PROPERTY}{@code =<value>},
+ * halts the JVM at that step, with no shutdown hooks and no cleanup, exactly as {@code kill -9}
+ * would leave it. Specs use it to prove the table above; it is never set in production.
  */
 public enum HandshakeStep {
     /** B made its node key, nothing sent: nothing stored anywhere; accept again. */
@@ -44,14 +44,5 @@ public enum HandshakeStep {
     /** The value {@link #PROPERTY} takes for this step, e.g. {@code a-accepted}. */
     public String value() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /** Halts the JVM here when {@link #PROPERTY} names this step; does nothing otherwise. */
-    void reached() {
-        if (value().equals(System.getProperty(PROPERTY))) {
-            System.err.println("entente: crash point " + value() + " reached; halting as kill -9 would");
-            System.err.flush();
-            Runtime.getRuntime().halt(137);
-        }
     }
 }

@@ -1,0 +1,9 @@
+package dev.entente.heartbeat.scan;
+
+import java.time.Instant;
+
+/** Opens and resolves findings from the conditions that hold at {@code now} (control-plane's findings scanner). */
+@FunctionalInterface
+public interface GovernanceScan {
+    void scan(Instant now) throws Exception;
+}
