@@ -98,7 +98,7 @@ public final class HubBootstrap {
             runtime.dataSourceCloser(() -> {
                 pool.close();
                 if (db != null) {
-                    db.stop();
+                    db.close(); // the watchdog too: a stopped hub must not restart its server
                 }
                 lock.close();
             });
