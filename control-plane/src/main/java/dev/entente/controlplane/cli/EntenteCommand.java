@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code entente}: the root command and the global options every subcommand inherits. */
-@Command(name = "entente", mixinStandardHelpOptions = true, version = "entente 0.1.0",
+@Command(name = "entente", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "entente 0.1.0",
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
         subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
                 AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,

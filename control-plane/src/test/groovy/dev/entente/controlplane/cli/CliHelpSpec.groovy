@@ -1,0 +1,51 @@
+package dev.entente.controlplane.cli
+
+import picocli.CommandLine
+import spock.lang.Specification
+
+/**
+ * Issue 14 (a defect met in the first minute): {@code entente <subcommand> --help} failed with
+ * "Unknown option" on every subcommand. Every command of the tree, read from picocli's model so
+ * a new one is covered, answers {@code --help} with its own usage page and exit code 0.
+ */
+class CliHelpSpec extends Specification {
+
+    def "entente #path --help prints that command's usage and exits 0"() {
+        given:
+        def out = new StringWriter()
+        def err = new StringWriter()
+
+        when:
+        int code = Main.run((path.split(' ') + ['--help']) as String[], [:], new PrintWriter(out), new PrintWriter(err))
+
+        then:
+        code == 0
+        out.toString().startsWith('Usage: entente ' + path)
+        err.toString().isEmpty()
+
+        where:
+        path << commandPaths()
+    }
+
+    def "the tree has the commands DESIGN §6 lists, so the table above is not empty by accident"() {
+        expect:
+        commandPaths().containsAll(['start', 'peers accept', 'ca rotate', 'operators token issue', 'audit verify'])
+    }
+
+    private static List<String> commandPaths() {
+        List<String> paths = []
+        walk(Main.commandLine(new EntenteCommand([:])), [], paths)
+        paths
+    }
+
+    private static void walk(CommandLine cl, List<String> prefix, List<String> paths) {
+        cl.subcommands.each { name, sub ->
+            if (name == 'help' || sub.commandSpec.aliases().contains(name) && sub.commandName != name) {
+                return
+            }
+            List<String> path = prefix + [name]
+            paths << path.join(' ')
+            walk(sub, path, paths)
+        }
+    }
+}
