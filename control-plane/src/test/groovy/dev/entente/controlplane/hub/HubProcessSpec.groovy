@@ -1,12 +1,14 @@
 package dev.entente.controlplane.hub
 
 import dev.entente.controlplane.HubHttp
-import groovy.json.JsonSlurper
 import spock.lang.Specification
 
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
+
+import static dev.entente.controlplane.HubProcesses.awaitHealthy
+import static dev.entente.controlplane.HubProcesses.json
 
 /**
  * The hub as operators run it: a separate process started by the real CLI, stopped by signals.
@@ -23,7 +25,7 @@ class HubProcessSpec extends Specification {
         when: 'hub A starts from a cold data dir'
         long t0 = System.nanoTime()
         def a = launch(dirA)
-        def hubA = awaitHealthy(dirA)
+        def hubA = awaitHealthy(dirA, a)
         double coldSeconds = (System.nanoTime() - t0) / 1e9
 
         then: 'it is healthy well inside the 15 s budget'
@@ -32,7 +34,7 @@ class HubProcessSpec extends Specification {
 
         when: 'hub B starts next to it'
         def b = launch(dirB)
-        def hubB = awaitHealthy(dirB)
+        def hubB = awaitHealthy(dirB, b)
 
         then:
         hubB.hub_id != hubA.hub_id
@@ -47,7 +49,7 @@ class HubProcessSpec extends Specification {
 
         when: 'A starts again on the same data dir'
         def a2 = launch(dirA)
-        def again = awaitHealthy(dirA)
+        def again = awaitHealthy(dirA, a2)
 
         then: 'the orphan is gone, the identity is the same, B never noticed'
         !orphan.get().isAlive()
@@ -77,29 +79,5 @@ class HubProcessSpec extends Specification {
         pb.redirectErrorStream(true)
         pb.redirectOutput(dir.resolve('hub.out').toFile())
         pb.start()
-    }
-
-    private static Map json(Path dir) {
-        new JsonSlurper().parse(dir.resolve('hub.json').toFile()) as Map
-    }
-
-    /** Waits for the new process to write hub.json, then for /healthz to answer ok. */
-    private static Map awaitHealthy(Path dir) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60)
-        while (System.nanoTime() < deadline) {
-            Path f = dir.resolve('hub.json')
-            if (Files.exists(f)) {
-                try {
-                    def answer = HubHttp.get(json(dir).url + '/healthz')
-                    if (answer.status == 200) {
-                        return answer.json as Map
-                    }
-                } catch (IOException ignored) {
-                    // not listening yet
-                }
-            }
-            Thread.sleep(200)
-        }
-        throw new AssertionError('hub in ' + dir + ' did not become healthy:\n' + dir.resolve('hub.out').text)
     }
 }
