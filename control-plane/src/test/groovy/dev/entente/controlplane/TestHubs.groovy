@@ -38,6 +38,23 @@ class TestHubs {
     }
 
     /**
+     * {@code entente ... --output json} against the hub's data dir as the operator holding
+     * {@code token} (null: the hub's admin.token): exit code, stdout (parsed when it is JSON) and
+     * the problem JSON on stderr.
+     */
+    static Map cliAs(RunningHub hub, String token, String... args) {
+        def out = new StringWriter()
+        def err = new StringWriter()
+        Map env = token == null ? [:] : [ENTENTE_TOKEN: token]
+        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+                env, new PrintWriter(out), new PrintWriter(err))
+        def text = out.toString().trim()
+        def errText = err.toString().trim()
+        [code   : code, out: text, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
+         problem: errText.startsWith('{') ? new JsonSlurper().parseText(errText) : null, err: errText]
+    }
+
+    /**
      * Links two running hubs the way operators do ({@code peers propose} on one, {@code peers accept}
      * on the other) and waits until the proposer sees the accepter active; returns the peer's id
      * on the proposer.

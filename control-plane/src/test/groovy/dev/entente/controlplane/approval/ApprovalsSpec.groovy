@@ -155,15 +155,7 @@ class ApprovalsSpec extends Specification {
 
     /** Runs the CLI on {@code hub} as {@code who} (an issued token), or with the local admin token. */
     private Map cli(RunningHub hub, String who, String... args) {
-        def out = new StringWriter()
-        def err = new StringWriter()
-        Map env = who == null ? [:] : [ENTENTE_TOKEN: tokens[who]]
-        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
-                env, new PrintWriter(out), new PrintWriter(err))
-        def text = out.toString().trim()
-        def errText = err.toString().trim()
-        [code   : code, json: text ? new JsonSlurper().parseText(text) : null,
-         problem: errText.startsWith('{') ? new JsonSlurper().parseText(errText) : null, err: errText]
+        TestHubs.cliAs(hub, who == null ? null : tokens[who], args)
     }
 
 }
