@@ -23,7 +23,7 @@ import java.util.Set;
                 AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
                 RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
                 BackupCommand.class, RestoreCommand.class,
-                CommandLine.HelpCommand.class})
+                HelpCommand.class})
 public final class EntenteCommand {
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Admin API of the hub (default: the local hub recorded in the data dir).")

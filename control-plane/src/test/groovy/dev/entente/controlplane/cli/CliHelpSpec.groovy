@@ -27,6 +27,37 @@ class CliHelpSpec extends Specification {
         path << commandPaths()
     }
 
+    def "entente help #path prints the same page, however deep the command"() {
+        given:
+        def out = new StringWriter()
+        def err = new StringWriter()
+
+        when:
+        int code = Main.run((['help'] + path.split(' ').toList()) as String[], [:], new PrintWriter(out), new PrintWriter(err))
+
+        then:
+        code == 0
+        out.toString().startsWith('Usage: entente ' + path)
+        err.toString().isEmpty()
+
+        where:
+        path << commandPaths()
+    }
+
+    def "entente help with a word that is no command says which commands there are and exits 2"() {
+        given:
+        def out = new StringWriter()
+        def err = new StringWriter()
+
+        when:
+        int code = Main.run(['help', 'tls', 'infos'] as String[], [:], new PrintWriter(out), new PrintWriter(err))
+
+        then:
+        code == 2
+        err.toString().contains("Unknown command 'infos' under 'entente tls'")
+        err.toString().contains('info')
+    }
+
     def "the tree has the commands DESIGN §6 lists, so the table above is not empty by accident"() {
         expect:
         commandPaths().containsAll(['start', 'peers accept', 'ca rotate', 'operators token issue', 'audit verify'])
