@@ -43,6 +43,9 @@ public final class EntenteCommand {
 
     final Map<String, String> env;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     EntenteCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -90,7 +93,7 @@ public final class EntenteCommand {
             throw HubClient.problem(ErrorCode.TLS_PIN_MISMATCH, "no certificate to pin: no " + dir.resolve("hub.json")
                     + "; pass --data-dir of the local hub or --tls-fingerprint (see 'entente tls info' on the hub)");
         }
-        return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins);
+        return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins, spec.commandLine().getErr());
     }
 
     private static JsonNode readHubJson(Path dir) {

@@ -3,6 +3,7 @@ package dev.entente.controlplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.tls.PinningTrustManager;
+import dev.entente.controlplane.tls.TlsFailures;
 import dev.entente.controlplane.tls.TlsPolicy;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.Problem;
@@ -32,10 +33,16 @@ final class HubClient {
     private final PinningTrustManager trust;
     private final HttpClient http;
 
-    HubClient(URI base, String token, Set<String> pinned) {
+    private final java.io.PrintWriter warnings;
+
+    /** @param warnings where the CLI says that the pinned certificate it accepted is expired or not yet valid */
+    HubClient(URI base, String token, Set<String> pinned, java.io.PrintWriter warnings) {
         this.base = base;
         this.token = token;
-        this.trust = new PinningTrustManager(pinned);
+        this.warnings = warnings;
+        // The pin is the operator's own (data dir or --tls-fingerprint): an expired certificate
+        // must not lock out the CLI that has come to rotate it.
+        this.trust = new PinningTrustManager(pinned, true);
         try {
             SSLContext ssl = SSLContext.getInstance("TLSv1.3");
             ssl.init(null, new TrustManager[]{trust}, null);
@@ -114,19 +121,33 @@ final class HubClient {
         }
     }
 
+    private boolean warned;
+
+    private void warnValidity() {
+        String problem = trust.validityProblem();
+        if (problem != null && !warned && warnings != null) {
+            warned = true;
+            warnings.println("warning: the hub's TLS " + problem + ". Peers refuse it: renew it with 'entente tls rotate' "
+                    + "(or correct the clock), see runbooks/tls-and-pinning.md");
+            warnings.flush();
+        }
+    }
+
     private interface Exchange<T> {
         HttpResponse<T> run() throws IOException, InterruptedException;
     }
 
     private <T> HttpResponse<T> exchange(Duration timeout, Exchange<T> call) {
         try {
-            return call.run();
+            HttpResponse<T> response = call.run();
+            warnValidity();
+            return response;
         } catch (SSLHandshakeException e) {
             if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {
                 throw problem(ErrorCode.TLS_PIN_MISMATCH, base + " presented certificate " + trust.presented()
                         + ", which is not the pinned one; if the hub rotated its certificate, run the command on the hub's machine or pass --tls-fingerprint");
             }
-            throw problem(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS handshake with " + base + " failed: " + e.getMessage()
+            throw problem(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS handshake with " + base + " failed: " + TlsFailures.describe(e)
                     + "; the hub speaks TLS 1.3 only, and a middlebox that intercepts TLS breaks the pin");
         } catch (HttpConnectTimeoutException e) {
             throw problem(ErrorCode.HUB_UNREACHABLE, "connecting to " + base + " timed out; check the address and any firewall");
@@ -136,7 +157,7 @@ final class HubClient {
             throw problem(ErrorCode.HUB_UNREACHABLE, "cannot connect to " + base
                     + ": connection refused; is the hub running? start it with 'entente start'");
         } catch (IOException e) {
-            throw problem(ErrorCode.HUB_UNREACHABLE, "cannot reach " + base + ": " + e);
+            throw problem(ErrorCode.HUB_UNREACHABLE, "cannot reach " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw problem(ErrorCode.HUB_UNREACHABLE, "interrupted");

@@ -3,6 +3,7 @@ package dev.entente.controlplane.federation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.tls.PinningTrustManager;
+import dev.entente.controlplane.tls.TlsFailures;
 import dev.entente.controlplane.tls.TlsPolicy;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -123,7 +124,7 @@ public final class PeerClient {
                         + "certificate, re-pin with 'entente peers repin ID --fingerprint F'; otherwise something intercepts TLS",
                         Map.of("presented", trust.presented()));
             }
-            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + e.getMessage());
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + TlsFailures.describe(e));
         } catch (HttpConnectTimeoutException e) {
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connecting to " + base + " timed out (a firewall dropping packets, or a wrong address)");
         } catch (HttpTimeoutException e) {
@@ -131,7 +132,7 @@ public final class PeerClient {
         } catch (ConnectException e) {
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connection to " + base + " refused: the hub is down or listens elsewhere");
         } catch (IOException e) {
-            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "cannot reach " + base + ": " + e);
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "cannot reach " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "interrupted while calling " + base);

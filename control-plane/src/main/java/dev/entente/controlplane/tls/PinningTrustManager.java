@@ -17,14 +17,33 @@ import java.util.Set;
  */
 public final class PinningTrustManager extends X509ExtendedTrustManager {
     private final Set<String> pinned;
+    private final boolean pinOutlivesValidity;
     private volatile String presented;
+    private volatile String validityProblem;
 
+    /** Refuses a pinned certificate outside its validity window, as a hub calling a peer must. */
     public PinningTrustManager(Set<String> pinned) {
+        this(pinned, false);
+    }
+
+    /**
+     * @param pinOutlivesValidity accept a pinned certificate outside its validity window and
+     *                            report why ({@link #validityProblem}): the local CLI pins what its
+     *                            own data dir records, and must still reach the hub whose expired
+     *                            certificate it has come to rotate
+     */
+    public PinningTrustManager(Set<String> pinned, boolean pinOutlivesValidity) {
         this.pinned = Set.copyOf(pinned);
+        this.pinOutlivesValidity = pinOutlivesValidity;
     }
 
     public String presented() {
         return presented;
+    }
+
+    /** Why the presented (pinned) certificate is outside its validity window, or null. */
+    public String validityProblem() {
+        return validityProblem;
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {
@@ -35,7 +54,11 @@ public final class PinningTrustManager extends X509ExtendedTrustManager {
         if (!pinned.contains(presented)) {
             throw new CertificateException("pin mismatch: the server presented " + presented + ", pinned " + pinned);
         }
-        chain[0].checkValidity();
+        String problem = CertificateValidity.problem(chain[0], java.time.Instant.now());
+        validityProblem = problem;
+        if (problem != null && !pinOutlivesValidity) {
+            throw new CertificateException(problem);
+        }
     }
 
     @Override

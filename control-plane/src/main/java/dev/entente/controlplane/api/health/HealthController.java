@@ -51,7 +51,11 @@ public class HealthController {
             return "database_unreachable";
         }
         Instant notAfter = hub.tls().current().notAfter();
-        if (notAfter.isBefore(hub.clock().instant().plus(TLS_EXPIRY_WARNING))) {
+        Instant now = hub.clock().instant();
+        if (!now.isBefore(notAfter)) {
+            return "tls_cert_expired";
+        }
+        if (notAfter.isBefore(now.plus(TLS_EXPIRY_WARNING))) {
             return "tls_cert_expiring_soon";
         }
         return null;
