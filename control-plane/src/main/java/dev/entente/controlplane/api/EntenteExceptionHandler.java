@@ -4,6 +4,7 @@ import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenValidator;
 import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -31,10 +32,16 @@ public class EntenteExceptionHandler implements ExceptionHandler<EntenteExceptio
             LOG.warn("{} {}: {}", request.getMethodName(), request.getPath(), e.getMessage(), e);
         }
         // A peer's refusal relayed to our operator (remote_code) is the peer's denial, audited there.
-        if ((e.code().status() == 401 || e.code().status() == 403) && !e.extensions().containsKey("remote_code")) {
+        if (refusesCredential(e.code()) && !e.extensions().containsKey("remote_code")) {
             String actor = OperatorTokenValidator.principal(request).map(OperatorPrincipal::subject).orElse("anonymous");
             AccessDenials.record(hub, request, e, actor);
         }
         return Problems.response(e);
+    }
+
+    /** 401 and 403, and the refusals of a presented token that are not: a replay (409), garbage (400). */
+    private static boolean refusesCredential(ErrorCode code) {
+        return code.status() == 401 || code.status() == 403
+                || code == ErrorCode.ACCEPTANCE_TOKEN_USED || code == ErrorCode.ACCEPTANCE_TOKEN_MALFORMED;
     }
 }

@@ -121,7 +121,9 @@ public final class PeerClient {
             if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {
                 throw new EntenteException(ErrorCode.HANDSHAKE_FINGERPRINT_MISMATCH, base + " presented certificate "
                         + trust.presented() + ", which is not the pinned one; nothing was sent. If that hub rotated its "
-                        + "certificate, re-pin with 'entente peers repin ID --fingerprint F'; otherwise something intercepts TLS",
+                        + "certificate: for a linked peer, re-pin with 'entente peers repin ID --fingerprint F'; while "
+                        + "accepting a token, ask that hub for a new token ('entente peers token ID' there), which pins its "
+                        + "current certificate. Otherwise something intercepts TLS",
                         Map.of("presented", trust.presented()));
             }
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + TlsFailures.describe(e));

@@ -147,6 +147,45 @@ class HandshakeTokenSpec extends Specification {
         'a leaked token with the hub\'s public identity but another node key' | [new_key: true] || 409 | 'acceptance_token_used'
     }
 
+    def "a replayed token is refused with the peer it linked and a command that works there, and the replay is audited (issue 13)"() {
+        given:
+        def proposal = propose()
+        assert accept(proposal.acceptance_token).status == 200
+
+        when:
+        def replay = accept(proposal.acceptance_token)
+
+        then:
+        replay.status == 409
+        replay.json.code == 'acceptance_token_used'
+        replay.json.detail.contains("it linked peer ${proposal.peer.id}")
+        replay.json.detail.contains("entente peers revoke ${proposal.peer.id}")
+        !replay.json.detail.contains('peers token')
+
+        and: 'every refusal of a credential is an access.denied event with the presenter\'s address'
+        def denied = HubHttp.get(a.url() + '/api/v1/audit?type=access.denied&all=true', adminA).json
+                .findAll { it.code == 'acceptance_token_used' }
+        denied.size() >= 1
+        denied.every { it.details.remote == '127.0.0.1' && it.details.path == '/federation/v1/handshake/accept' }
+    }
+
+    def "a token the expiry job has already forgotten is called expired, not replaced, inside the clock-skew allowance (issue 13)"() {
+        given: 'a one-second token, past its exp, that the token expiry job has cleared'
+        def proposal = cli('peers', 'propose', '--name', 'p-' + UUID.randomUUID().toString().substring(0, 8), '--ttl', '1s',
+                '--output', 'json')
+        Thread.sleep(1500)
+        def tx = a.runtime().tx()
+        tx.inTransaction { c -> new dev.entente.federation.peer.PeerCredentials(tx).expireTokens(c, Instant.now()) }
+
+        when:
+        def r = accept(proposal.acceptance_token)
+
+        then:
+        r.status == 401
+        r.json.code == 'acceptance_token_expired'
+        r.json.detail.startsWith('token expired at ')
+    }
+
     def "a new proposal accepted by a hub whose earlier accept never finished replaces that peer (issue 11)"() {
         given: 'hub B used a first token, and the handshake stopped there'
         def earlier = propose()

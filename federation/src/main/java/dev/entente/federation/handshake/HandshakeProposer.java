@@ -142,9 +142,7 @@ public final class HandshakeProposer {
         }
         byte[] csr = FederationProtocol.required(request.csr(), "csr").getBytes(StandardCharsets.US_ASCII);
         String csrKeySha256 = Certificates.sha256Hex(csrPolicy.check(csr).publicKey().getEncoded());
-        UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> new EntenteException(
-                ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any proposed peer: it was "
-                + "replaced by a newer token ('entente peers token') or its peer was revoked"));
+        UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> unknownToken(claims));
         hook.reached(HandshakeStep.A_TOKEN_VERIFIED);
         PeerLifecycle.RemoteHub remote = new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint),
                 csrKeySha256);
@@ -180,8 +178,11 @@ public final class HandshakeProposer {
             } catch (EntenteException e) {
                 if (e.code() == ErrorCode.TRANSITION_REJECTED || e.code() == ErrorCode.CONFLICT) {
                     // The single-use rule: whoever lost the race, or replays the token, sees this.
-                    throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_USED,
-                            "this acceptance token was already used; ask the proposing hub for a new one with 'entente peers token ID'");
+                    // 'peers token' cannot help here: it refuses a peer that is already linked.
+                    throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_USED, "this acceptance token was already used: "
+                            + "it linked peer " + peerId + " of the proposing hub. If that accept was yours, the link exists "
+                            + "('entente peers list'); to link again, the proposing hub revokes it ('entente peers revoke "
+                            + peerId + " --reason ...') and proposes anew ('entente peers propose')", Map.of("peer_id", peerId.toString()));
                 }
                 Optional<Peer> holder = e.code() == ErrorCode.PEER_HUB_ID_TAKEN ? peers.findByHubId(remote.hubId()) : Optional.empty();
                 if (attempt > 1 || holder.isEmpty() || holder.get().id().equals(peerId)
@@ -192,6 +193,21 @@ public final class HandshakeProposer {
                         "superseded by peer " + peerId + ": an earlier handshake with " + remote.hubId() + " never completed");
             }
         }
+    }
+
+    /**
+     * A verified token whose id no proposed peer holds. The expiry job forgets a token's id at its
+     * {@code exp}, while verification still lets it through for the clock-skew allowance: such a
+     * token is expired, not replaced.
+     */
+    private EntenteException unknownToken(AcceptanceTokens.Claims claims) {
+        if (!clock.instant().isBefore(claims.expiresAt())) {
+            return new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "token expired at " + claims.expiresAt()
+                    + "; ask the proposing hub for a new one with 'entente peers token ID' (ID: the proposed peer there)");
+        }
+        return new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "this token is not the current one of any "
+                + "proposed peer: the proposing hub replaced it with a newer one ('entente peers token') or revoked its "
+                + "peer; ask that hub for its current token");
     }
 
     // ---------------------------------------------------------------- step 3
