@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.doctor.DoctorCode;
 import dev.entente.controlplane.doctor.DoctorRunbook;
 import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.lifecycle.error.PublicCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  */
 @Command(name = "doctor", description = "Run every check; print one line per finding and the command to run next.")
 final class DoctorCommand extends ClientCommand {
-    @Option(names = "--explain", paramLabel = "CODE", description = "Print the runbook section of a doctor code (DR001...).")
+    @Option(names = "--explain", paramLabel = "CODE", description = "Print the runbook section of a doctor code (DR001...) or of an error code (acceptance_token_used...).")
     String explain;
 
     @Override
@@ -47,18 +48,29 @@ final class DoctorCommand extends ClientCommand {
     }
 
     private int explain(PrintWriter out) {
-        DoctorCode code = DoctorCode.find(explain);
+        // Any code the CLI prints can be looked up here: doctor codes and error codes alike.
+        PublicCode code = DoctorCode.find(explain);
         if (code == null) {
-            throw HubClient.problem(ErrorCode.INVALID_REQUEST, "no doctor code " + explain + "; codes are "
-                    + Arrays.stream(DoctorCode.values()).map(DoctorCode::code).collect(Collectors.joining(", ")));
+            code = ErrorCode.byCode(explain.toLowerCase(java.util.Locale.ROOT)).orElse(null);
         }
+        if (code == null) {
+            throw HubClient.problem(ErrorCode.INVALID_REQUEST, "no doctor or error code " + explain + "; doctor codes are "
+                    + Arrays.stream(DoctorCode.values()).map(DoctorCode::code).collect(Collectors.joining(", "))
+                    + ", error codes are in docs/codes.txt");
+        }
+        PublicCode found = code;
         String section = DoctorRunbook.section(code).orElseThrow(() -> HubClient.problem(ErrorCode.INTERNAL_ERROR,
-                "the runbook section " + DoctorRunbook.anchor(code) + " is not bundled in this build"));
+                "the runbook section " + DoctorRunbook.anchor(found) + " is not bundled in this build"));
         if ("json".equals(root().output())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("code", code.code());
-            m.put("name", code.checkName());
-            m.put("severity", code.severity().value());
+            m.put("title", code.title());
+            if (code instanceof DoctorCode doctor) {
+                m.put("name", doctor.checkName());
+                m.put("severity", doctor.severity().value());
+            } else if (code instanceof ErrorCode error) {
+                m.put("status", error.status());
+            }
             m.put("runbook", DoctorRunbook.anchor(code));
             m.put("section", section);
             out.println(Output.json(m));

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.doctor;
 
+import dev.entente.lifecycle.error.PublicCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The runbook section of a doctor code, read from the copy of {@code runbooks/*.md} bundled on
+ * The runbook section of a doctor or error code, read from the copy of {@code runbooks/*.md} bundled on
  * the classpath (so {@code entente doctor --explain} works from the jar, with no checkout).
  */
 public final class DoctorRunbook {
     private DoctorRunbook() {
     }
 
-    /** {@code ## DR0xx} up to the next {@code ## } heading, heading included; empty when missing. */
-    public static Optional<String> section(DoctorCode code) {
+    /** {@code ## DR0xx} or {@code ## error_code} up to the next {@code ## } heading, heading included; empty when missing. */
+    public static Optional<String> section(PublicCode code) {
         String text = read(code.runbookFile().path());
         if (text == null) {
             return Optional.empty();
@@ -26,7 +27,7 @@ public final class DoctorRunbook {
     }
 
     /** Where the section lives, as error problems name theirs. */
-    public static String anchor(DoctorCode code) {
+    public static String anchor(PublicCode code) {
         return code.runbook();
     }
 
