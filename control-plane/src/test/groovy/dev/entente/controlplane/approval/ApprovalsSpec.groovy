@@ -16,7 +16,7 @@ import java.nio.file.Files
 /**
  * Issue 7, "what it must show": with peer.revoke requiring approval, an operator's revoke is
  * pending and the peer still works; self-approval is refused; a second operator approves and
- * the peer is revoked; a request left past a short timeout ends expired; an approved action whose
+ * the peer is revoked; a request left past its deadline ends expired; an approved action whose
  * preconditions changed fails with the precise transition error and the approval ends failed.
  * `entente approvals list --output json` is read at each step.
  */
@@ -32,8 +32,7 @@ class ApprovalsSpec extends Specification {
     def setupSpec() {
         a = TestHubs.start(Files.createTempDirectory('approvals-a'), FAST + ['entente.hub.name': 'hub-a',
                 'entente.approvals.policy.peer.revoke': 'require_approval',
-                'entente.approvals.policy.ca.rotate'  : 'require_approval',
-                'entente.approvals.timeout'           : '3s'])
+                'entente.approvals.policy.ca.rotate'  : 'require_approval'])
         b = TestHubs.start(Files.createTempDirectory('approvals-b'), FAST + ['entente.hub.name': 'hub-b'])
         def p = cli(a, null, 'peers', 'propose', '--name', 'hub-b').json
         bOnA = p.peer.id
@@ -109,8 +108,14 @@ class ApprovalsSpec extends Specification {
 
         then:
         r.json.approval.state == 'pending'
+
+        when: 'its deadline passes (moved, not waited for: the other requests here must not expire on a slow machine)'
+        a.runtime().tx().inTransaction { c -> c.createStatement().execute(
+                "UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = '$id'") }
+
+        then:
         eventually(15) { approvals().find { it.id == id }.state == 'expired' }
-        cli(a, 'bob', 'approvals', 'approve', id).problem.code in ['approval_expired', 'transition_rejected']
+        cli(a, 'bob', 'approvals', 'approve', id).problem.code == 'approval_expired'
         cli(a, null, 'ca', 'status').json[0].phase == 'standby'
     }
 

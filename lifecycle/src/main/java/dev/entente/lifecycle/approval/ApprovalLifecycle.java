@@ -7,6 +7,8 @@ import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.TableBinding;
 import dev.entente.lifecycle.engine.TransitionResult;
 
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Collection;
@@ -58,8 +60,18 @@ public final class ApprovalLifecycle {
                 : java.util.List.copyOf(approverMintedBy));
         context.put(ApprovalTransitions.APPROVER_ROLES, roles == null ? Set.of() : Set.copyOf(roles));
         context.put(ApprovalTransitions.NOW, Objects.requireNonNull(now, "now"));
-        return engine.apply(DEFINITION, id, ApprovalEvent.APPROVE, approver, context, Map.of(),
-                set("approver", approver));
+        try {
+            return engine.apply(DEFINITION, id, ApprovalEvent.APPROVE, approver, context, Map.of(),
+                    set("approver", approver));
+        } catch (EntenteException e) {
+            // The expiry job got there first: the request is expired, and the operator must hear
+            // that, not that "approve" is not an event of state expired.
+            if (e.code() == ErrorCode.TRANSITION_REJECTED && ApprovalState.EXPIRED.value().equals(e.extensions().get("state"))) {
+                throw new EntenteException(ErrorCode.APPROVAL_EXPIRED, "approval " + id
+                        + " expired before anyone approved it; request the action again", Map.of("id", id.toString()));
+            }
+            throw e;
+        }
     }
 
     /** {@code operator} turns the request down; the reason is stored and audited. */

@@ -43,6 +43,21 @@ class ApprovalLifecycleSpec extends Specification {
         'self-approval after the deadline'   | 'alice'  | ['approver']             | NOW + Duration.ofHours(5)   || ErrorCode.APPROVAL_SELF_FORBIDDEN | /operator alice .*/
     }
 
+    def "approving a request the expiry job already expired is approval_expired, not transition_rejected"() {
+        given:
+        UUID id = db.approvalIn(ApprovalState.EXPIRED, NOW + Duration.ofHours(4))
+
+        when:
+        db.approvals.approve(id, 'bob', ['approver'], NOW)
+
+        then:
+        EntenteException e = thrown()
+        e.code() == ErrorCode.APPROVAL_EXPIRED
+        e.detail() ==~ /approval .* expired before anyone approved it; request the action again/
+        e.extensions().id == id.toString()
+        db.row(id).state == 'expired'
+    }
+
     def "a request runs its course: requested, approved by another operator, executed"() {
         given: 'alice asks to revoke a peer'
         Approval requested = db.repository.create('peer.revoke', 'alice', '{"peer":"hub_0badc0de"}', NOW + Duration.ofHours(4))
