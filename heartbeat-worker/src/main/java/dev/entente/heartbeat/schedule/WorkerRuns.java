@@ -61,6 +61,24 @@ public final class WorkerRuns {
         });
     }
 
+    /** A stepped wall clock re-timed the scheduled tasks: audited, as it explains a gap or a burst of runs. */
+    public void recordClockStep(Duration step, int retimedTasks) {
+        if (audit == null) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("step_ms", step.toMillis());
+        details.put("direction", step.isNegative() ? "back" : "ahead");
+        details.put("retimed_tasks", retimedTasks);
+        try {
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.WORKER, AuditEventType.WORKER_CLOCK_STEPPED,
+                    "worker", details)));
+        } catch (RuntimeException e) {
+            // the re-timing stands; the log already says what happened
+            org.slf4j.LoggerFactory.getLogger(WorkerRuns.class).warn("cannot audit the clock step: {}", e.getMessage());
+        }
+    }
+
     /**
      * Records how a run of {@code task} ended and counts it. Upserts, so a run whose start
      * could not be recorded (database blip) still shows up.

@@ -64,6 +64,8 @@ public final class WorkerScheduler implements AutoCloseable {
     private final TaskRegistry tasks;
     private final Scheduler scheduler;
     private final String instanceId;
+    private final WorkerRuns runs;
+    private final ClockStepWatch clockWatch = ClockStepWatch.system(this::clockStepped);
 
     /** A scheduler with its own empty task registry and the system clock. */
     public WorkerScheduler(DataSource dataSource, WorkerSchedulerConfiguration config) {
@@ -88,7 +90,7 @@ public final class WorkerScheduler implements AutoCloseable {
         this.dataSource = dataSource;
         this.config = config;
         this.tasks = tasks;
-        WorkerRuns runs = new WorkerRuns(dataSource, audit);
+        this.runs = new WorkerRuns(dataSource, audit);
         Map<Class<?>, Object> injectables = new HashMap<>();
         injectables.put(TaskRunner.class, new TaskRunner(tasks, runs, clock));
         injectables.put(TaskRegistry.class, tasks);
@@ -248,6 +250,33 @@ public final class WorkerScheduler implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The wall clock was stepped by {@code step}: every trigger of this cluster is re-timed to
+     * fire now and then every interval, as it would have without the step. After a step back
+     * Quartz would otherwise hold each trigger until the wall clock reached its old next fire
+     * time again; after a step ahead every trigger is late at once, and a late firing waits for
+     * its next slot. Other replicas, whose clocks did not move, just see triggers due now.
+     *
+     * @return how many triggers were re-timed
+     */
+    public int clockStepped(Duration step) {
+        int retimed = 0;
+        try {
+            for (TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(GROUP))) {
+                if (scheduler.getTrigger(key) instanceof SimpleTrigger simple) {
+                    scheduler.rescheduleJob(key, trigger(key, simple.getJobKey(), Duration.ofMillis(simple.getRepeatInterval())));
+                    retimed++;
+                }
+            }
+        } catch (SchedulerException e) {
+            LOG.warn("the clock was stepped by {} and the triggers could not be re-timed: {}", step, e.getMessage());
+            return retimed;
+        }
+        LOG.warn("the wall clock was stepped by {}s; {} scheduled task(s) re-timed from the new time", step.toSeconds(), retimed);
+        runs.recordClockStep(step, retimed);
+        return retimed;
+    }
+
     /** The interval job {@code jobName} is scheduled at, as stored (possibly by another replica). */
     public Optional<Duration> interval(String jobName) {
         try {
@@ -271,6 +300,7 @@ public final class WorkerScheduler implements AutoCloseable {
     public void start() {
         try {
             scheduler.start();
+            clockWatch.start(Duration.ofSeconds(1));
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
         }
@@ -306,6 +336,7 @@ public final class WorkerScheduler implements AutoCloseable {
      */
     @Override
     public void close() {
+        clockWatch.close();
         try {
             if (scheduler.isShutdown()) {
                 return;
@@ -326,6 +357,7 @@ public final class WorkerScheduler implements AutoCloseable {
      * that lets a supervisor restart the hub.
      */
     public void abandon() {
+        clockWatch.close();
         try {
             if (!scheduler.isShutdown()) {
                 scheduler.shutdown(false);

@@ -35,6 +35,9 @@ public enum AuditEventType {
     /** A background task succeeded again after failing. */
     WORKER_TASK_RECOVERED("worker.task_recovered", "a background task succeeded again after failing",
             EventSource.WORKER),
+    /** The wall clock jumped (NTP, an operator) and the scheduled tasks were re-timed from the new time. */
+    WORKER_CLOCK_STEPPED("worker.clock_stepped", "the wall clock was stepped and the scheduled tasks re-timed",
+            EventSource.WORKER),
 
     // --- operators and access ---
     /** An operator token was minted. */
