@@ -52,7 +52,7 @@ class AuditEventTypeSpec extends Specification {
 
         where:
         asked              || offered
-        'worker.task_died' || ['worker.task_failed', 'worker.task_recovered']
+        'worker.task_died' || ['worker.task_failed', 'worker.task_recovered', 'worker.clock_stepped']
         'tls.renewed'      || ['tls.rotated']
         'nonsense'         || AuditEventType.values()*.value()
         'peers.accepted'   || AuditEventType.values()*.value()
