@@ -17,7 +17,7 @@ public final class CaKey {
     /** CA certificates live ten years; node certificates are clamped to end before it. */
     public static final Duration VALIDITY = Duration.ofDays(3650);
     /** Backdating of notBefore, so a peer whose clock runs a little slow accepts new certificates. */
-    static final Duration BACKDATE = Duration.ofSeconds(60);
+    static final Duration BACKDATE = Certificates.BACKDATE;
 
     private final String id;
     private final String algorithm;

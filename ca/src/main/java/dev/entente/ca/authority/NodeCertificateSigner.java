@@ -48,7 +48,7 @@ public final class NodeCertificateSigner {
 
     /**
      * Checks {@code csr} against the policy and signs a node certificate for it with {@code ca}:
-     * notBefore = now - 60s (never before the CA's own), notAfter = now + ttl, clamped to the CA
+     * notBefore = now - {@link Certificates#BACKDATE} (never before the CA's own), notAfter = now + ttl, clamped to the CA
      * certificate's notAfter. Times are whole seconds, as X.509 stores them.
      *
      * @throws EntenteException a {@code csr_*} code when the request is refused,

@@ -58,6 +58,13 @@ import java.util.Set;
  * (SunEC Ed25519/EC) so that JSSE uses them directly; BouncyCastle only builds certificates.
  */
 public final class Certificates {
+    /**
+     * How far every certificate's notBefore is set back: a machine whose clock runs slow, or was
+     * just stepped back by NTP, must still accept a certificate issued a moment ago elsewhere.
+     * Five minutes covers the steps NTP makes after a short outage; validity counts from the
+     * issuing moment, not from the back-dated start.
+     */
+    public static final java.time.Duration BACKDATE = java.time.Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Certificates() {

@@ -95,7 +95,9 @@ public final class HubTlsCertificates {
 
     private StoredKey store(Connection c, String hubId, Set<String> sans, Instant now, String status) throws SQLException {
         KeyPair kp = Certificates.ed25519();
-        X509Certificate cert = Certificates.selfSigned(kp, hubId, sans, now.minusSeconds(60), validity);
+        // Back-dated for slow clocks, valid for the whole configured validity from now.
+        X509Certificate cert = Certificates.selfSigned(kp, hubId, sans, now.minus(Certificates.BACKDATE),
+                validity.plus(Certificates.BACKDATE));
         String fp = Certificates.fingerprint(cert);
         return keys.store(c, "tls-" + fp.substring(0, 16), PURPOSE, status, "Ed25519", kp.getPublic().getEncoded(),
                 Certificates.toPem(cert), fp, kp.getPrivate().getEncoded(), cert.getNotAfter().toInstant());

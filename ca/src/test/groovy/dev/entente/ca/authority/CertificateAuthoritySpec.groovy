@@ -66,10 +66,11 @@ class CertificateAuthoritySpec extends Specification {
         and: 'signed by the CA key'
         cert.verify(caKey.certificate().publicKey) == null
 
-        and: 'validity: 60 s backdated, 7 days'
-        !cert.notBefore.toInstant().isAfter(before.minusSeconds(59))
-        cert.notBefore.toInstant().isAfter(before.minusSeconds(62))
-        Duration.between(cert.notBefore.toInstant(), cert.notAfter.toInstant()) == Duration.ofDays(7).plusSeconds(60)
+        and: 'validity: 5 minutes backdated (never before the CA itself), 7 days from now'
+        !cert.notBefore.toInstant().isBefore([before.minusSeconds(301), caKey.notBefore().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)].max())
+        !cert.notBefore.toInstant().isAfter([java.time.Instant.now().minusSeconds(300), caKey.notBefore()].max())
+        !cert.notAfter.toInstant().isBefore(before.plus(Duration.ofDays(7)).minusSeconds(1))
+        !cert.notAfter.toInstant().isAfter(before.plus(Duration.ofDays(7)).plusSeconds(5))
 
         and: 'the record matches the certificate'
         issued.serial() == cert.serialNumber.toString(16)
