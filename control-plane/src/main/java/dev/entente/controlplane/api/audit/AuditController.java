@@ -1,7 +1,7 @@
 package dev.entente.controlplane.api.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entente.controlplane.anchor.AnchoredAudit;
+import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubRuntime;

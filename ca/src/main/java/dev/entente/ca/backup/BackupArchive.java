@@ -1,4 +1,4 @@
-package dev.entente.controlplane.backup;
+package dev.entente.ca.backup;
 
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.backup;
+package dev.entente.ca.backup;
 
 import dev.entente.ca.vault.KeyVault;
 import dev.entente.lifecycle.db.Tx;

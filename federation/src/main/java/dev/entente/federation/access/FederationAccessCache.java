@@ -1,6 +1,5 @@
-package dev.entente.controlplane.federation;
+package dev.entente.federation.access;
 
-import dev.entente.federation.access.FederationCaller;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.Resource;
 import org.slf4j.Logger;

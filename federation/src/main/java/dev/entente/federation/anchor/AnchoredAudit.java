@@ -1,4 +1,4 @@
-package dev.entente.controlplane.anchor;
+package dev.entente.federation.anchor;
 
 import dev.entente.lifecycle.audit.AnchoredHead;
 import dev.entente.lifecycle.audit.AuditLog;

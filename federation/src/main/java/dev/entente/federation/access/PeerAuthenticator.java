@@ -1,22 +1,20 @@
-package dev.entente.controlplane.federation;
+package dev.entente.federation.access;
 
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.crypto.Certificates;
-import dev.entente.federation.access.FederationCaller;
-import dev.entente.federation.access.PeerAuthentication;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
-import io.micronaut.http.HttpRequest;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * Who is calling the federation API over HTTP: the request's client certificate, checked by
- * {@link PeerAuthentication} (the domain's certificate → peer mapping). Each refusal is a 401
- * with its own code.
+ * Who is calling the federation API: the client certificate the TLS layer received, checked by
+ * {@link PeerAuthentication} (the certificate → peer mapping). Each refusal is its own code, which
+ * the HTTP layer answers with a 401.
  *
  * <p>An admitted certificate is remembered in the {@link FederationAccessCache} (which drops it
  * the moment the peer, the certificate or the CA changes), so that a keep-alive connection
@@ -37,18 +35,19 @@ public final class PeerAuthenticator {
     }
 
     /** The caller, from the cache when it holds the certificate (heartbeats, resource reads). */
-    public FederationCaller authenticate(HttpRequest<?> request) {
-        return authenticate(request, true);
+    public FederationCaller authenticate(Optional<Certificate> presented) {
+        return authenticate(presented, true);
     }
 
     /**
-     * @param cached false for calls that act on the peer row itself (handshake completion,
-     *               renewal): they read it fresh, and they are rare
+     * @param presented the client certificate of the connection, if the client sent one
+     * @param cached    false for calls that act on the peer row itself (handshake completion,
+     *                  renewal): they read it fresh, and they are rare
      */
-    public FederationCaller authenticate(HttpRequest<?> request, boolean cached) {
-        Certificate presented = request.getCertificate().orElseThrow(() -> new EntenteException(ErrorCode.PEER_CERT_REQUIRED,
+    public FederationCaller authenticate(Optional<Certificate> presented, boolean cached) {
+        Certificate certificate = presented.orElseThrow(() -> new EntenteException(ErrorCode.PEER_CERT_REQUIRED,
                 "the federation API needs the client certificate this hub issued to your hub at enrollment"));
-        if (!(presented instanceof X509Certificate leaf)) {
+        if (!(certificate instanceof X509Certificate leaf)) {
             throw new EntenteException(ErrorCode.CLIENT_CERT_UNTRUSTED, "the client certificate is not X.509");
         }
         Instant now = clock.instant();

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.backup;
+package dev.entente.ca.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.backup;
+package dev.entente.ca.backup;
 
 import org.flywaydb.core.api.MigrationVersion;
 

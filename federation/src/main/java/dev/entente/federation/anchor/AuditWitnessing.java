@@ -1,4 +1,4 @@
-package dev.entente.controlplane.anchor;
+package dev.entente.federation.anchor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.federation;
+package dev.entente.federation.access;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
