@@ -23,9 +23,9 @@ import java.nio.file.Path
 import java.time.Clock
 import java.time.Instant
 
-import static dev.entente.ca.backup.BackupRestoreSpec.manifest
-import static dev.entente.ca.backup.BackupRestoreSpec.rewrite
-import static dev.entente.ca.backup.BackupRestoreSpec.run
+import static dev.entente.controlplane.backup.BackupRestoreSpec.manifest
+import static dev.entente.controlplane.backup.BackupRestoreSpec.rewrite
+import static dev.entente.controlplane.backup.BackupRestoreSpec.run
 
 /**
  * Issue 6: "a restore into a newer schema runs forward migrations". The backup comes from a real
