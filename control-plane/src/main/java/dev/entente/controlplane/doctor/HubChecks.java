@@ -2,13 +2,22 @@ package dev.entente.controlplane.doctor;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.hub.EmbeddedDatabase;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.hub.HubWorker;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.doctor.Checks;
+import dev.entente.federation.doctor.Doctor;
+import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.schedule.WorkerRun;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
+import dev.entente.lifecycle.doctor.Severity;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
@@ -22,35 +31,60 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
-/** Checks of the hub itself: database, migrations, TLS certificate, listener, background worker. */
-final class HubChecks {
+/**
+ * Checks of the hub process itself, which only the shell knows: database, migrations, TLS
+ * certificate, listener, background worker, embedded PostgreSQL.
+ */
+public final class HubChecks {
     /** A certificate expiring within this window is a warning: time to rotate without a rush. */
     static final Duration TLS_EXPIRY_WARNING = Duration.ofDays(30);
     /** A task that has not started within this many of its intervals is not running anywhere. */
     static final int MISSED_INTERVALS = 3;
 
-    private HubChecks() {
+    private final Tx tx;
+    private final HubSettings settings;
+    private final TlsState tls;
+    private final PeerRepository peers;
+    private final EmbeddedDatabase embedded;
+    private final IntSupplier boundPort;
+    private final Instant startedAt;
+
+    /**
+     * @param embedded  the embedded database, or null when the hub runs on {@code --db-url}
+     * @param boundPort the port the listener got (known once the server is up)
+     * @param startedAt when this process started, so a fresh hub is not blamed for tasks it had no time to run
+     */
+    public HubChecks(Tx tx, HubSettings settings, TlsState tls, PeerRepository peers, EmbeddedDatabase embedded,
+                     IntSupplier boundPort, Instant startedAt) {
+        this.tx = tx;
+        this.settings = settings;
+        this.tls = tls;
+        this.peers = peers;
+        this.embedded = embedded;
+        this.boundPort = boundPort;
+        this.startedAt = startedAt;
     }
 
     /** DR001: a connection from the pool answers {@code isValid} within 2 s. */
-    static final DoctorCheck DATABASE = Checks.of(DoctorCode.DR001, false, (hub, now) -> {
+    private List<Finding> database(Instant now) {
         String problem;
         try {
-            problem = hub.tx().read(c -> c.isValid(2)) ? null : "a pooled connection did not validate within 2s";
+            problem = tx.read(c -> c.isValid(2)) ? null : "a pooled connection did not validate within 2s";
         } catch (RuntimeException e) {
             problem = rootMessage(e);
         }
         if (problem == null) {
             return List.of();
         }
-        return List.of(Finding.of(DoctorCode.DR001, "PostgreSQL (" + hub.databaseKind() + ") is unreachable: " + problem,
+        return List.of(Finding.of(DoctorCode.DR001, "PostgreSQL (" + (embedded == null ? "external" : "embedded") + ") is unreachable: " + problem,
                 "entente doctor --explain DR001", null));
-    });
+    }
 
     /** DR002: Flyway's view of the schema against the migrations bundled in this binary. */
-    static final DoctorCheck MIGRATIONS = Checks.of(DoctorCode.DR002, true, (hub, now) -> {
-        MigrationInfoService info = Flyway.configure().dataSource(hub.tx().dataSource())
+    private List<Finding> migrations(Instant now) {
+        MigrationInfoService info = Flyway.configure().dataSource(tx.dataSource())
                 .locations("classpath:db/migration").load().info();
         List<Finding> out = new ArrayList<>();
         MigrationInfo[] pending = info.pending();
@@ -72,34 +106,34 @@ final class HubChecks {
                     "entente doctor --explain DR002", versions(failed)));
         }
         return out;
-    });
+    }
 
     /** DR003: the served certificate's not-after against now. In memory: works with the database down. */
-    static final DoctorCheck TLS_EXPIRY = Checks.of(DoctorCode.DR003, false, (hub, now) -> {
-        TlsKey tls = hub.tls().current();
-        Instant notAfter = tls.notAfter();
+    private List<Finding> tlsExpiry(Instant now) {
+        TlsKey current = tls.current();
+        Instant notAfter = current.notAfter();
         if (!notAfter.isAfter(now)) {
             return List.of(Finding.of(DoctorCode.DR003, "the hub's TLS certificate expired at " + notAfter
                     + " (" + Checks.human(Duration.between(notAfter, now)) + " ago); peers and the CLI refuse it",
-                    "entente tls rotate", tls.fingerprint()).withSeverity(Severity.ERROR));
+                    "entente tls rotate", current.fingerprint()).withSeverity(Severity.ERROR));
         }
         if (notAfter.isBefore(now.plus(TLS_EXPIRY_WARNING))) {
             return List.of(Finding.of(DoctorCode.DR003, "the hub's TLS certificate expires at " + notAfter
-                    + ", in " + Checks.human(Duration.between(now, notAfter)), "entente tls rotate", tls.fingerprint()));
+                    + ", in " + Checks.human(Duration.between(now, notAfter)), "entente tls rotate", current.fingerprint()));
         }
         return List.of();
-    });
+    }
 
     /**
      * DR004: bound to loopback while a live peer is, or will be, elsewhere. A proposed peer's
      * address is not known yet, and it will dial our public URL, which loopback makes unreachable.
      */
-    static final DoctorCheck LOOPBACK = Checks.of(DoctorCode.DR004, true, (hub, now) -> {
-        if (!hub.settings().loopbackOnly()) {
+    private List<Finding> loopback(Instant now) {
+        if (!settings.loopbackOnly()) {
             return List.of();
         }
         List<String> remote = new ArrayList<>();
-        for (Peer p : hub.federation().peers().list()) {
+        for (Peer p : peers.list()) {
             if (p.state() != PeerState.REVOKED && !isLoopback(p.url())) {
                 remote.add(p.name());
             }
@@ -107,34 +141,35 @@ final class HubChecks {
         if (remote.isEmpty()) {
             return List.of();
         }
-        return List.of(Finding.of(DoctorCode.DR004, "the hub listens on " + hub.listening() + " only, but peer(s) "
+        return List.of(Finding.of(DoctorCode.DR004, "the hub listens on " + listening() + " only, but peer(s) "
                         + String.join(", ", remote) + " must reach it from another machine",
-                "entente start --bind 0.0.0.0 --port " + hub.boundPort(), hub.settings().bind()));
-    });
+                "entente start --bind 0.0.0.0 --port " + boundPort.getAsInt(), settings.bind()));
+    }
 
     /**
      * DR005: {@code worker_runs} says when the stale sweep and the heartbeat sender last started,
      * whichever replica ran them. Three missed intervals means no worker runs them at all.
      */
-    static final DoctorCheck WORKER = Checks.of(DoctorCode.DR005, true, (hub, now) -> {
-        WorkerRuns runs = new WorkerRuns(hub.tx().dataSource());
+    private List<Finding> worker(Instant now) {
+        WorkerRuns runs = new WorkerRuns(tx.dataSource());
         List<Finding> out = new ArrayList<>();
-        task(hub, now, runs, StaleSweepTask.NAME, hub.settings().sweepInterval()).ifPresent(out::add);
-        task(hub, now, runs, HubWorker.HEARTBEAT_TASK, hub.settings().heartbeatInterval()).ifPresent(out::add);
+        task(now, runs, StaleSweepTask.NAME, settings.sweepInterval()).ifPresent(out::add);
+        task(now, runs, HubWorker.HEARTBEAT_TASK, settings.heartbeatInterval()).ifPresent(out::add);
         return out;
-    });
+    }
 
-    private static Optional<Finding> task(HubRuntime hub, Instant now, WorkerRuns runs, String task, Duration interval) {
+    private Optional<Finding> task(Instant now, WorkerRuns runs, String task, Duration interval) {
+        Duration uptime = Duration.between(startedAt, now);
         Duration limit = interval.multipliedBy(MISSED_INTERVALS);
         Optional<WorkerRun> run = runs.find(task);
         Instant last = run.map(WorkerRun::lastStartedAt).orElse(null);
         if (last == null) {
             // A hub that just started has not had the chance yet.
-            if (hub.uptime().compareTo(limit) <= 0) {
+            if (uptime.compareTo(limit) <= 0) {
                 return Optional.empty();
             }
             return Optional.of(Finding.of(DoctorCode.DR005, "task " + task + " has never run, and the hub has been up "
-                    + Checks.human(hub.uptime()) + " (interval " + Checks.human(interval) + "); no worker is running",
+                    + Checks.human(uptime) + " (interval " + Checks.human(interval) + "); no worker is running",
                     "entente worker", task));
         }
         if (last.plus(limit).isBefore(now)) {
@@ -149,8 +184,8 @@ final class HubChecks {
      * DR018: restarts of the embedded server the watchdog made in the last 24 hours. The hub
      * recovered by itself; the finding is there so that an operator asks why the server died.
      */
-    static final DoctorCheck DATABASE_RESTARTS = Checks.of(DoctorCode.DR018, false, (hub, now) -> {
-        EmbeddedDatabase db = hub.embeddedDatabase();
+    private List<Finding> databaseRestarts(Instant now) {
+        EmbeddedDatabase db = embedded;
         if (db == null) {
             return List.of();
         }
@@ -164,21 +199,33 @@ final class HubChecks {
                 + " time(s) in the last 24h and was started again (last " + Checks.human(Duration.between(last.at(), now))
                 + " ago, down " + last.downtime().toMillis() + " ms); find out why in " + db.directory().resolve("postmaster.log"),
                 "entente events --source hub --type database.restarted", Integer.toString(recent.size())));
-    });
+    }
 
     /** DR019: the embedded server runs with fsync and synchronous commit off. */
-    static final DoctorCheck DURABILITY = Checks.of(DoctorCode.DR019, false, (hub, now) -> {
-        EmbeddedDatabase db = hub.embeddedDatabase();
+    private List<Finding> durability(Instant now) {
+        EmbeddedDatabase db = embedded;
         if (db == null || db.options().durable()) {
             return List.of();
         }
         return List.of(Finding.of(DoctorCode.DR019, "the embedded PostgreSQL runs with fsync and synchronous commit off "
                 + "(entente.database.durable=false): a power loss can lose acknowledged changes; never run a real hub like this",
                 "entente doctor --explain DR019", null));
-    });
+    }
 
-    static List<DoctorCheck> all() {
-        return List.of(DATABASE, MIGRATIONS, TLS_EXPIRY, LOOPBACK, WORKER, DATABASE_RESTARTS, DURABILITY);
+    /** The checks, registered with the federation's in {@link Doctor#of}. */
+    public List<DoctorCheck> all() {
+        return List.of(Checks.of(DoctorCode.DR001, false, this::database),
+                Checks.of(DoctorCode.DR002, true, this::migrations),
+                Checks.of(DoctorCode.DR003, false, this::tlsExpiry),
+                Checks.of(DoctorCode.DR004, true, this::loopback),
+                Checks.of(DoctorCode.DR005, true, this::worker),
+                Checks.of(DoctorCode.DR018, false, this::databaseRestarts),
+                Checks.of(DoctorCode.DR019, false, this::durability));
+    }
+
+    private String listening() {
+        String bind = settings.bind();
+        return (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + boundPort.getAsInt();
     }
 
     private static boolean isLoopback(String url) {

@@ -15,6 +15,7 @@ import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.federation.access.CacheInvalidationListener;
 import dev.entente.federation.access.FederationAccessCache;
+import dev.entente.controlplane.doctor.HubChecks;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.access.PeerAuthenticator;
@@ -23,6 +24,11 @@ import dev.entente.controlplane.federation.CrashPoints;
 import dev.entente.controlplane.federation.HttpsPeerTransport;
 import dev.entente.controlplane.federation.TlsLocalHub;
 import dev.entente.federation.access.PeerAuthentication;
+import dev.entente.federation.doctor.AuditCheck;
+import dev.entente.federation.doctor.DeadlineChecks;
+import dev.entente.federation.doctor.Doctor;
+import dev.entente.federation.doctor.PeerChecks;
+import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.handshake.HandshakeAccepter;
 import dev.entente.federation.handshake.HandshakeConfiguration;
 import dev.entente.federation.handshake.HandshakeHook;
@@ -47,6 +53,7 @@ import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -98,6 +105,8 @@ public final class HubRuntime {
     private final AuditAnchor auditAnchor;
     private final AuditWitnessing auditWitnessing;
     private final AnchoredAudit anchoredAudit;
+    private final Doctor doctor;
+    private final FindingsScanner findings;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
     private volatile Runnable databaseLost = () -> { };
@@ -151,6 +160,10 @@ public final class HubRuntime {
         this.boundPort = settings.port();
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
         this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
+        this.doctor = Doctor.of(new HubChecks(tx, settings, tls, peers, embeddedDatabase, this::boundPort, startedAt).all(),
+                new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()), new RotationChecks(rotation),
+                new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+        this.findings = new FindingsScanner(doctor.checks(), tx, audit);
     }
 
     /**
@@ -204,6 +217,16 @@ public final class HubRuntime {
     /** {@code audit verify}: the chain against the heads anchored outside the database. */
     public AnchoredAudit anchoredAudit() {
         return anchoredAudit;
+    }
+
+    /** Every doctor check: the federation's and the hub's own. */
+    public Doctor doctor() {
+        return doctor;
+    }
+
+    /** The governance scan and the findings it stored. */
+    public FindingsScanner findings() {
+        return findings;
     }
 
     /** The federation API's in-memory authentication state (see its Javadoc for why it stays exact). */

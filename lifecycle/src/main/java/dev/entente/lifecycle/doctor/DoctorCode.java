@@ -1,4 +1,4 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.lifecycle.doctor;
 
 import dev.entente.lifecycle.error.PublicCode;
 import dev.entente.lifecycle.error.Runbook;

@@ -1,13 +1,15 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.federation.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
  * One check: looks at one thing that breaks in the wild and says what it found. Checks only
- * read; they take the time so a spec can move it ({@code now} is the hub's clock).
+ * read; they are built with what they read and take the time so a spec can move it
+ * ({@code now} is the hub's clock).
  */
 public interface DoctorCheck {
     /** The code every finding of this check carries. */
@@ -19,5 +21,5 @@ public interface DoctorCheck {
     }
 
     /** What is wrong at {@code now}; empty when nothing is. */
-    List<Finding> run(HubRuntime hub, Instant now) throws Exception;
+    List<Finding> run(Instant now) throws Exception;
 }

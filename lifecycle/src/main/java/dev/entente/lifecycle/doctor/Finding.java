@@ -1,4 +1,4 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.lifecycle.doctor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,16 +1,27 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.federation.doctor;
 
+import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.lifecycle.audit.AuditVerification;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
 
+import java.time.Instant;
 import java.util.List;
 
 /** DR014: walks the audit HMAC chain and compares it with its anchors, exactly as {@code entente audit verify} does. */
-final class AuditCheck {
-    private AuditCheck() {
+public final class AuditCheck {
+    private final AnchoredAudit audit;
+
+    public AuditCheck(AnchoredAudit audit) {
+        this.audit = audit;
     }
 
-    static final DoctorCheck CHAIN = Checks.of(DoctorCode.DR014, true, (hub, now) -> {
-        AuditVerification v = hub.anchoredAudit().verify().verification();
+    public DoctorCheck check() {
+        return Checks.of(DoctorCode.DR014, true, this::chain);
+    }
+
+    private List<Finding> chain(Instant now) {
+        AuditVerification v = audit.verify().verification();
         if (v.ok()) {
             return List.of();
         }
@@ -22,5 +33,5 @@ final class AuditCheck {
         }
         return List.of(Finding.of(DoctorCode.DR014, "the audit chain breaks at event " + v.firstBroken() + ": " + v.reason(),
                 "entente audit verify", String.valueOf(v.firstBroken())));
-    });
+    }
 }

@@ -1,11 +1,15 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.federation.doctor;
 
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
-import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.federation.protocol.FederationProtocol;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
+import dev.entente.lifecycle.doctor.Severity;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.security.cert.X509Certificate;
@@ -17,7 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Checks of each peer's record: stuck handshakes, long degradation, heartbeats, clocks, protocol, mTLS, pins. */
-final class PeerChecks {
+public final class PeerChecks {
     /**
      * A handshake takes seconds and the first heartbeat one interval; a peer still in accepted or
      * enrolled after this (or 3 heartbeat intervals, if longer) will not finish by itself.
@@ -26,17 +30,30 @@ final class PeerChecks {
     /** Degraded this long is no blip: the other hub is gone or cut off. */
     static final Duration DEGRADED_TOO_LONG = Duration.ofHours(24);
 
-    /** States in which this hub sends the peer heartbeats ({@link FederationService#sendHeartbeats}). */
+    /** States in which this hub sends the peer heartbeats. */
     private static final Set<PeerState> HEARTBEATING = Set.of(PeerState.ENROLLED, PeerState.ACTIVE, PeerState.DEGRADED);
 
-    private PeerChecks() {
+    private final PeerRepository peers;
+    private final SealedKeyStore keys;
+    private final Duration heartbeatInterval;
+    private final Duration clockSkew;
+
+    /**
+     * @param heartbeatInterval how often heartbeats go out ({@code entente.heartbeat.interval})
+     * @param clockSkew         the skew tolerated in tokens ({@code entente.tokens.clock-skew})
+     */
+    public PeerChecks(PeerRepository peers, SealedKeyStore keys, Duration heartbeatInterval, Duration clockSkew) {
+        this.peers = peers;
+        this.keys = keys;
+        this.heartbeatInterval = heartbeatInterval;
+        this.clockSkew = clockSkew;
     }
 
     /** DR006: accepted or enrolled for longer than the handshake can take. */
-    static final DoctorCheck STUCK_HANDSHAKE = Checks.of(DoctorCode.DR006, true, (hub, now) -> {
-        Duration limit = max(HANDSHAKE_STUCK_AFTER, hub.settings().heartbeatInterval().multipliedBy(3));
+    private List<Finding> stuckHandshake(Instant now) {
+        Duration limit = max(HANDSHAKE_STUCK_AFTER, heartbeatInterval.multipliedBy(3));
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             if ((p.state() == PeerState.ACCEPTED || p.state() == PeerState.ENROLLED) && p.stateSince() != null
                     && p.stateSince().plus(limit).isBefore(now)) {
                 out.add(Finding.of(DoctorCode.DR006, "peer " + p.name() + " stuck in " + p.state().value() + " for "
@@ -45,12 +62,12 @@ final class PeerChecks {
             }
         }
         return out;
-    });
+    }
 
     /** DR007: degraded for more than 24 h. */
-    static final DoctorCheck DEGRADED = Checks.of(DoctorCode.DR007, true, (hub, now) -> {
+    private List<Finding> degraded(Instant now) {
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             if (p.state() == PeerState.DEGRADED && p.stateSince() != null && p.stateSince().plus(DEGRADED_TOO_LONG).isBefore(now)) {
                 out.add(Finding.of(DoctorCode.DR007, "peer " + p.name() + " degraded for "
                         + Checks.human(Duration.between(p.stateSince(), now)) + " (" + p.degradedReason() + ")",
@@ -58,16 +75,16 @@ final class PeerChecks {
             }
         }
         return out;
-    });
+    }
 
     /**
      * DR008: the last heartbeat we sent failed (a delivered one clears the error). The counters
      * are per link, not per time window: the diagnosis gives both, and failures outnumbering
      * deliveries is an error rather than a warning.
      */
-    static final DoctorCheck HEARTBEATS = Checks.of(DoctorCode.DR008, true, (hub, now) -> {
+    private List<Finding> heartbeats(Instant now) {
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             if (HEARTBEATING.contains(p.state()) && p.lastHeartbeatError() != null) {
                 Finding f = Finding.of(DoctorCode.DR008, "heartbeats to peer " + p.name() + " are failing ("
                         + p.heartbeatsFailed() + " failed, " + p.heartbeatsSent() + " delivered): "
@@ -76,13 +93,13 @@ final class PeerChecks {
             }
         }
         return out;
-    });
+    }
 
     /** DR009: the skew measured at the last heartbeat, against {@code entente.tokens.clock-skew} (60 s). */
-    static final DoctorCheck CLOCK_SKEW = Checks.of(DoctorCode.DR009, true, (hub, now) -> {
-        long limit = hub.settings().clockSkew().toMillis();
+    private List<Finding> clockSkew(Instant now) {
+        long limit = clockSkew.toMillis();
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             Long skew = p.lastClockSkewMs();
             if (HEARTBEATING.contains(p.state()) && skew != null && Math.abs(skew) > limit) {
                 out.add(Finding.of(DoctorCode.DR009, "peer " + p.name() + "'s clock is "
@@ -92,43 +109,43 @@ final class PeerChecks {
             }
         }
         return out;
-    });
+    }
 
     /**
      * DR010: a peer refused our heartbeat for its protocol version, or reported another one. A
      * heartbeat with another version is refused before it is recorded, so the refusal the
      * sender records is where a mismatch shows.
      */
-    static final DoctorCheck PROTOCOL = Checks.of(DoctorCode.DR010, true, (hub, now) -> {
+    private List<Finding> protocol(Instant now) {
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             boolean refused = p.lastHeartbeatError() != null
                     && p.lastHeartbeatError().contains(ErrorCode.PROTOCOL_VERSION_MISMATCH.code());
-            boolean other = p.remoteProtocolVersion() != null && p.remoteProtocolVersion() != FederationService.PROTOCOL_VERSION;
+            boolean other = p.remoteProtocolVersion() != null && p.remoteProtocolVersion() != FederationProtocol.VERSION;
             if (HEARTBEATING.contains(p.state()) && (refused || other)) {
                 out.add(Finding.of(DoctorCode.DR010, "peer " + p.name() + " speaks another federation protocol than "
-                        + "this hub (" + FederationService.PROTOCOL_VERSION + "): "
+                        + "this hub (" + FederationProtocol.VERSION + "): "
                         + (other ? "it reported " + p.remoteProtocolVersion() : firstLine(p.lastHeartbeatError())),
                         show(p), p.id().toString()));
             }
         }
         return out;
-    });
+    }
 
     /** DR011: a linked peer needs both halves of our client credential, and they must match. */
-    static final DoctorCheck MTLS = Checks.of(DoctorCode.DR011, true, (hub, now) -> {
+    private List<Finding> mtls(Instant now) {
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             if (!HEARTBEATING.contains(p.state()) && p.state() != PeerState.SUSPENDED) {
                 continue;
             }
-            partial(hub, p).ifPresent(problem -> out.add(Finding.of(DoctorCode.DR011, "peer " + p.name() + ": "
+            partial(p).ifPresent(problem -> out.add(Finding.of(DoctorCode.DR011, "peer " + p.name() + ": "
                     + problem + "; this hub cannot call it over mTLS", show(p), p.id().toString())));
         }
         return out;
-    });
+    }
 
-    private static Optional<String> partial(HubRuntime hub, Peer p) {
+    private Optional<String> partial(Peer p) {
         boolean cert = p.clientCertPem() != null;
         boolean key = p.clientKeyId() != null;
         if (!cert && !key) {
@@ -140,7 +157,7 @@ final class PeerChecks {
         if (!cert) {
             return Optional.of("a client key " + p.clientKeyId() + " but no certificate");
         }
-        Optional<StoredKey> stored = hub.keys().byId(p.clientKeyId());
+        Optional<StoredKey> stored = keys.byId(p.clientKeyId());
         if (stored.isEmpty()) {
             return Optional.of("a client certificate but its key " + p.clientKeyId() + " is missing");
         }
@@ -152,9 +169,9 @@ final class PeerChecks {
     }
 
     /** DR015: our pin no longer matches what the peer serves; nothing is sent until an operator re-pins. */
-    static final DoctorCheck PIN = Checks.of(DoctorCode.DR015, true, (hub, now) -> {
+    private List<Finding> pin(Instant now) {
         List<Finding> out = new ArrayList<>();
-        for (Peer p : peers(hub)) {
+        for (Peer p : peers.list()) {
             if (HEARTBEATING.contains(p.state()) && p.lastHeartbeatError() != null
                     && p.lastHeartbeatError().startsWith(ErrorCode.HANDSHAKE_FINGERPRINT_MISMATCH.code())) {
                 out.add(Finding.of(DoctorCode.DR015, "peer " + p.name() + " no longer serves a certificate we pin ("
@@ -163,14 +180,16 @@ final class PeerChecks {
             }
         }
         return out;
-    });
-
-    static List<DoctorCheck> all() {
-        return List.of(STUCK_HANDSHAKE, DEGRADED, HEARTBEATS, CLOCK_SKEW, PROTOCOL, MTLS, PIN);
     }
 
-    private static List<Peer> peers(HubRuntime hub) {
-        return hub.federation().peers().list();
+    public List<DoctorCheck> all() {
+        return List.of(Checks.of(DoctorCode.DR006, true, this::stuckHandshake),
+                Checks.of(DoctorCode.DR007, true, this::degraded),
+                Checks.of(DoctorCode.DR008, true, this::heartbeats),
+                Checks.of(DoctorCode.DR009, true, this::clockSkew),
+                Checks.of(DoctorCode.DR010, true, this::protocol),
+                Checks.of(DoctorCode.DR011, true, this::mtls),
+                Checks.of(DoctorCode.DR015, true, this::pin));
     }
 
     private static String show(Peer p) {

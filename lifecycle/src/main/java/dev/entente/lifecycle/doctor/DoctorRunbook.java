@@ -1,4 +1,4 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.lifecycle.doctor;
 
 import java.io.IOException;
 import java.io.InputStream;

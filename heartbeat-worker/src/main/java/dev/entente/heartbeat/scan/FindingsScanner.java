@@ -1,14 +1,14 @@
-package dev.entente.controlplane.findings;
+package dev.entente.heartbeat.scan;
 
-import dev.entente.controlplane.doctor.Doctor;
-import dev.entente.lifecycle.audit.EventSource;
-import dev.entente.controlplane.doctor.DoctorCheck;
-import dev.entente.controlplane.doctor.DoctorCode;
-import dev.entente.controlplane.doctor.Finding;
-import dev.entente.controlplane.doctor.Severity;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
+import dev.entente.lifecycle.doctor.Severity;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,7 +39,7 @@ import java.util.UUID;
  */
 public final class FindingsScanner {
     /** The scheduled task's name in {@code worker_runs} and Quartz. */
-    public static final String TASK = "governance_scan";
+    public static final String TASK = GovernanceScanTask.NAME;
     /** Subject of a finding about the hub itself (the doctor gives none). */
     public static final String HUB_SUBJECT = "hub";
     /** The actor of the audit events: the scan runs for nobody in particular. */
@@ -59,12 +58,15 @@ public final class FindingsScanner {
 
     private static final String COLUMNS = "id, code, subject, severity, detail, first_seen_at, last_seen_at, resolved_at";
 
-    private final HubRuntime hub;
     private final List<DoctorCheck> checks;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public FindingsScanner(HubRuntime hub) {
-        this.hub = Objects.requireNonNull(hub, "hub");
-        this.checks = Doctor.standard().checks().stream().filter(c -> FROM_DOCTOR.containsKey(c.code())).toList();
+    /** @param doctorChecks the doctor's checks; the scan runs those whose codes it turns into findings */
+    public FindingsScanner(List<DoctorCheck> doctorChecks, Tx tx, AuditLog audit) {
+        this.checks = doctorChecks.stream().filter(c -> FROM_DOCTOR.containsKey(c.code())).toList();
+        this.tx = tx;
+        this.audit = audit;
     }
 
     /** A condition that holds now, before it is stored. */
@@ -83,7 +85,7 @@ public final class FindingsScanner {
         Map<String, Observed> out = new LinkedHashMap<>();
         for (DoctorCheck check : checks) {
             String code = FROM_DOCTOR.get(check.code());
-            for (Finding f : check.run(hub, now)) {
+            for (Finding f : check.run(now)) {
                 String subject = f.subject() == null ? HUB_SUBJECT : f.subject();
                 // keyed like the unique index, so one statement never meets its own row twice
                 out.putIfAbsent(code + "\n" + subject, new Observed(code, subject, f.severity(), f.diagnosis()));
@@ -95,7 +97,7 @@ public final class FindingsScanner {
     /** Observes at {@code now} and stores the outcome in one transaction. */
     public Outcome scan(Instant now) throws Exception {
         List<Observed> observed = observe(now);
-        return hub.tx().inTransaction(c -> store(c, observed, now));
+        return tx.inTransaction(c -> store(c, observed, now));
     }
 
     private Outcome store(Connection c, List<Observed> observed, Instant now) throws SQLException {
@@ -123,7 +125,7 @@ public final class FindingsScanner {
                     if (rs.getBoolean("inserted")) {
                         StoredFinding f = read(rs);
                         opened.add(f);
-                        hub.audit().append(c, AuditEvent.of(AuditEventType.FINDING_OPENED, ACTOR, f.id().toString(), details(f)));
+                        audit.append(c, AuditEvent.of(AuditEventType.FINDING_OPENED, ACTOR, f.id().toString(), details(f)));
                     }
                 }
             }
@@ -143,7 +145,7 @@ public final class FindingsScanner {
                     if (rs.next()) {
                         StoredFinding r = read(rs);
                         resolved.add(r);
-                        hub.audit().append(c, AuditEvent.of(AuditEventType.FINDING_RESOLVED, ACTOR, r.id().toString(), details(r)));
+                        audit.append(c, AuditEvent.of(AuditEventType.FINDING_RESOLVED, ACTOR, r.id().toString(), details(r)));
                     }
                 }
             }
@@ -153,7 +155,7 @@ public final class FindingsScanner {
 
     /** Open findings, or every finding with {@code all}; oldest first. */
     public List<StoredFinding> list(boolean all) {
-        return hub.tx().read(c -> query(c, "SELECT " + COLUMNS + " FROM findings"
+        return tx.read(c -> query(c, "SELECT " + COLUMNS + " FROM findings"
                 + (all ? "" : " WHERE resolved_at IS NULL") + " ORDER BY first_seen_at, code, subject, id"));
     }
 

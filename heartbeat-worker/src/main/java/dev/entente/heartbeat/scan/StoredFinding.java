@@ -1,4 +1,4 @@
-package dev.entente.controlplane.findings;
+package dev.entente.heartbeat.scan;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.federation.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
+import dev.entente.lifecycle.doctor.Severity;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,14 +24,17 @@ public final class Doctor {
         this.checks = List.copyOf(checks);
     }
 
-    /** Every check, in code order. */
-    public static Doctor standard() {
-        List<DoctorCheck> all = new ArrayList<>();
-        all.addAll(HubChecks.all());
-        all.addAll(PeerChecks.all());
-        all.addAll(RotationChecks.all());
-        all.addAll(DeadlineChecks.all());
-        all.add(AuditCheck.CHAIN);
+    /**
+     * The federation's checks (peers, rotation, deadlines, audit chain) and {@code hubChecks}, the
+     * ones only the shell can make (its database, TLS certificate, listener, worker), in code order.
+     */
+    public static Doctor of(List<DoctorCheck> hubChecks, PeerChecks peers, RotationChecks rotation,
+                            DeadlineChecks deadlines, AuditCheck audit) {
+        List<DoctorCheck> all = new ArrayList<>(hubChecks);
+        all.addAll(peers.all());
+        all.addAll(rotation.all());
+        all.addAll(deadlines.all());
+        all.add(audit.check());
         all.sort(Comparator.comparing(DoctorCheck::code));
         return new Doctor(all);
     }
@@ -38,14 +43,13 @@ public final class Doctor {
         return checks;
     }
 
-    /** What every check found, worst first then by code. */
-    public Report run(HubRuntime hub) {
-        Instant now = hub.clock().instant();
+    /** What every check found at {@code now}, worst first then by code. */
+    public Report run(Instant now) {
         List<Finding> findings = new ArrayList<>();
         boolean databaseDown = false;
         for (DoctorCheck check : checks) {
             if (check.code() == DoctorCode.DR001) {
-                List<Finding> found = runOne(check, hub, now);
+                List<Finding> found = runOne(check, now);
                 databaseDown = found.stream().anyMatch(f -> f.code() == DoctorCode.DR001);
                 findings.addAll(found);
             }
@@ -59,7 +63,7 @@ public final class Doctor {
                 skipped++;
                 continue;
             }
-            findings.addAll(runOne(check, hub, now));
+            findings.addAll(runOne(check, now));
         }
         if (skipped > 0) {
             int n = skipped;
@@ -70,9 +74,9 @@ public final class Doctor {
         return new Report(findings);
     }
 
-    private static List<Finding> runOne(DoctorCheck check, HubRuntime hub, Instant now) {
+    private static List<Finding> runOne(DoctorCheck check, Instant now) {
         try {
-            return check.run(hub, now);
+            return check.run(now);
         } catch (Exception e) {
             return List.of(new Finding(DoctorCode.DR000, DoctorCode.DR000.checkName(), Severity.ERROR,
                     "check " + check.code() + " (" + check.code().checkName() + ") failed: " + rootMessage(e),

@@ -1,22 +1,23 @@
-package dev.entente.controlplane.doctor;
+package dev.entente.federation.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.Finding;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /** Builds a {@link DoctorCheck} from a code and a body; the check classes are lists of these. */
-final class Checks {
+public final class Checks {
     private Checks() {
     }
 
     /** The body of a check. */
-    interface Body {
-        List<Finding> run(HubRuntime hub, Instant now) throws Exception;
+    public interface Body {
+        List<Finding> run(Instant now) throws Exception;
     }
 
-    static DoctorCheck of(DoctorCode code, boolean needsDatabase, Body body) {
+    public static DoctorCheck of(DoctorCode code, boolean needsDatabase, Body body) {
         return new DoctorCheck() {
             @Override
             public DoctorCode code() {
@@ -29,8 +30,8 @@ final class Checks {
             }
 
             @Override
-            public List<Finding> run(HubRuntime hub, Instant now) throws Exception {
-                return body.run(hub, now);
+            public List<Finding> run(Instant now) throws Exception {
+                return body.run(now);
             }
 
             @Override
@@ -41,7 +42,7 @@ final class Checks {
     }
 
     /** {@code 2h 5m}, {@code 40s}: how long, for a diagnosis. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long s = Math.max(0, d.toSeconds());
         if (s >= 86_400) {
             return (s / 86_400) + "d " + (s % 86_400) / 3600 + "h";
