@@ -47,13 +47,6 @@ class DoctorExplainSpec extends Specification {
         r.err.contains('DR000, DR001')
     }
 
-    def "codes and names are unique, names snake_case"() {
-        expect:
-        DoctorCode.values()*.checkName().unique().size() == DoctorCode.values().size()
-        DoctorCode.values()*.code().unique().size() == DoctorCode.values().size()
-        DoctorCode.values().every { it.checkName() ==~ /[a-z][a-z0-9_]+/ && it.code() ==~ /DR\d{3}/ }
-    }
-
     private static Map run(String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
