@@ -3,7 +3,6 @@ package dev.entente.controlplane.doctor;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.hub.EmbeddedDatabase;
 import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.hub.HubWorker;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.doctor.Checks;
 import dev.entente.federation.doctor.Doctor;
@@ -11,9 +10,6 @@ import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
-import dev.entente.heartbeat.schedule.WorkerRun;
-import dev.entente.heartbeat.schedule.WorkerRuns;
-import dev.entente.heartbeat.sweep.StaleSweepTask;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.doctor.DoctorCode;
 import dev.entente.lifecycle.doctor.Finding;
@@ -30,18 +26,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
  * Checks of the hub process itself, which only the shell knows: database, migrations, TLS
- * certificate, listener, background worker, embedded PostgreSQL.
+ * certificate, listener, embedded PostgreSQL.
  */
 public final class HubChecks {
     /** A certificate expiring within this window is a warning: time to rotate without a rush. */
     static final Duration TLS_EXPIRY_WARNING = Duration.ofDays(30);
-    /** A task that has not started within this many of its intervals is not running anywhere. */
-    static final int MISSED_INTERVALS = 3;
 
     private final Tx tx;
     private final HubSettings settings;
@@ -49,22 +42,19 @@ public final class HubChecks {
     private final PeerRepository peers;
     private final EmbeddedDatabase embedded;
     private final IntSupplier boundPort;
-    private final Instant startedAt;
 
     /**
      * @param embedded  the embedded database, or null when the hub runs on {@code --db-url}
      * @param boundPort the port the listener got (known once the server is up)
-     * @param startedAt when this process started, so a fresh hub is not blamed for tasks it had no time to run
      */
     public HubChecks(Tx tx, HubSettings settings, TlsState tls, PeerRepository peers, EmbeddedDatabase embedded,
-                     IntSupplier boundPort, Instant startedAt) {
+                     IntSupplier boundPort) {
         this.tx = tx;
         this.settings = settings;
         this.tls = tls;
         this.peers = peers;
         this.embedded = embedded;
         this.boundPort = boundPort;
-        this.startedAt = startedAt;
     }
 
     /** DR001: a connection from the pool answers {@code isValid} within 2 s. */
@@ -147,40 +137,6 @@ public final class HubChecks {
     }
 
     /**
-     * DR005: {@code worker_runs} says when the stale sweep and the heartbeat sender last started,
-     * whichever replica ran them. Three missed intervals means no worker runs them at all.
-     */
-    private List<Finding> worker(Instant now) {
-        WorkerRuns runs = new WorkerRuns(tx.dataSource());
-        List<Finding> out = new ArrayList<>();
-        task(now, runs, StaleSweepTask.NAME, settings.sweepInterval()).ifPresent(out::add);
-        task(now, runs, HubWorker.HEARTBEAT_TASK, settings.heartbeatInterval()).ifPresent(out::add);
-        return out;
-    }
-
-    private Optional<Finding> task(Instant now, WorkerRuns runs, String task, Duration interval) {
-        Duration uptime = Duration.between(startedAt, now);
-        Duration limit = interval.multipliedBy(MISSED_INTERVALS);
-        Optional<WorkerRun> run = runs.find(task);
-        Instant last = run.map(WorkerRun::lastStartedAt).orElse(null);
-        if (last == null) {
-            // A hub that just started has not had the chance yet.
-            if (uptime.compareTo(limit) <= 0) {
-                return Optional.empty();
-            }
-            return Optional.of(Finding.of(DoctorCode.DR005, "task " + task + " has never run, and the hub has been up "
-                    + Checks.human(uptime) + " (interval " + Checks.human(interval) + "); no worker is running",
-                    "entente worker", task));
-        }
-        if (last.plus(limit).isBefore(now)) {
-            return Optional.of(Finding.of(DoctorCode.DR005, "task " + task + " last started "
-                    + Checks.human(Duration.between(last, now)) + " ago, more than " + MISSED_INTERVALS
-                    + " intervals of " + Checks.human(interval) + "; no worker is running", "entente worker", task));
-        }
-        return Optional.empty();
-    }
-
-    /**
      * DR018: restarts of the embedded server the watchdog made in the last 24 hours. The hub
      * recovered by itself; the finding is there so that an operator asks why the server died.
      */
@@ -218,7 +174,6 @@ public final class HubChecks {
                 Checks.of(DoctorCode.DR002, true, this::migrations),
                 Checks.of(DoctorCode.DR003, false, this::tlsExpiry),
                 Checks.of(DoctorCode.DR004, true, this::loopback),
-                Checks.of(DoctorCode.DR005, true, this::worker),
                 Checks.of(DoctorCode.DR018, false, this::databaseRestarts),
                 Checks.of(DoctorCode.DR019, false, this::durability));
     }

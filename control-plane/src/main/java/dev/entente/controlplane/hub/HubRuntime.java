@@ -27,6 +27,7 @@ import dev.entente.federation.access.PeerAuthentication;
 import dev.entente.federation.doctor.AuditCheck;
 import dev.entente.federation.doctor.DeadlineChecks;
 import dev.entente.federation.doctor.Doctor;
+import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.handshake.HandshakeAccepter;
@@ -53,7 +54,9 @@ import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.heartbeat.doctor.WorkerCheck;
 import dev.entente.heartbeat.scan.FindingsScanner;
+import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -66,6 +69,8 @@ import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything a running hub's HTTP layer needs, built once by {@link HubBootstrap} and registered
@@ -160,8 +165,11 @@ public final class HubRuntime {
         this.boundPort = settings.port();
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
         this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
-        this.doctor = Doctor.of(new HubChecks(tx, settings, tls, peers, embeddedDatabase, this::boundPort, startedAt).all(),
-                new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()), new RotationChecks(rotation),
+        List<DoctorCheck> shellChecks = new ArrayList<>(new HubChecks(tx, settings, tls, peers, embeddedDatabase,
+                this::boundPort).all());
+        shellChecks.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(),
+                settings.heartbeatInterval(), startedAt).check());
+        this.doctor = Doctor.of(shellChecks, new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()), new RotationChecks(rotation),
                 new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
         this.findings = new FindingsScanner(doctor.checks(), tx, audit);
     }
