@@ -1,2 +1,2 @@
-/** The doctor checks of the hub process itself (database, TLS certificate, listener, worker), registered with the federation's doctor. */
+/** The doctor checks of the hub's database (pool, migrations, embedded PostgreSQL), registered with the federation's doctor. */
 package dev.entente.controlplane.doctor;

@@ -15,7 +15,7 @@ import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.federation.access.CacheInvalidationListener;
 import dev.entente.federation.access.FederationAccessCache;
-import dev.entente.controlplane.doctor.HubChecks;
+import dev.entente.controlplane.doctor.DatabaseChecks;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.access.PeerAuthenticator;
@@ -28,6 +28,7 @@ import dev.entente.federation.doctor.AuditCheck;
 import dev.entente.federation.doctor.DeadlineChecks;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.doctor.DoctorCheck;
+import dev.entente.federation.doctor.ListenerChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.handshake.HandshakeAccepter;
@@ -165,12 +166,13 @@ public final class HubRuntime {
         this.boundPort = settings.port();
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
         this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
-        List<DoctorCheck> shellChecks = new ArrayList<>(new HubChecks(tx, settings, tls, peers, embeddedDatabase,
-                this::boundPort).all());
-        shellChecks.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(),
-                settings.heartbeatInterval(), startedAt).check());
-        this.doctor = Doctor.of(shellChecks, new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()), new RotationChecks(rotation),
-                new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+        List<DoctorCheck> above = new ArrayList<>(new DatabaseChecks(tx, embeddedDatabase).all());
+        above.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
+                startedAt).check());
+        this.doctor = Doctor.of(above,
+                new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), this::boundPort, peers),
+                new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
+                new RotationChecks(rotation), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
         this.findings = new FindingsScanner(doctor.checks(), tx, audit);
     }
 

@@ -25,13 +25,14 @@ public final class Doctor {
     }
 
     /**
-     * The federation's checks (peers, rotation, deadlines, audit chain) and {@code above}, those
-     * of the modules above it (the worker's tasks, the shell's database, TLS certificate and
-     * listener), in code order.
+     * The federation's checks (listener, peers, rotation, deadlines, audit chain) and
+     * {@code above}, those of the modules above it (the worker's tasks, the shell's database), in
+     * code order.
      */
-    public static Doctor of(List<DoctorCheck> above, PeerChecks peers, RotationChecks rotation,
+    public static Doctor of(List<DoctorCheck> above, ListenerChecks listener, PeerChecks peers, RotationChecks rotation,
                             DeadlineChecks deadlines, AuditCheck audit) {
         List<DoctorCheck> all = new ArrayList<>(above);
+        all.addAll(listener.all());
         all.addAll(peers.all());
         all.addAll(rotation.all());
         all.addAll(deadlines.all());
