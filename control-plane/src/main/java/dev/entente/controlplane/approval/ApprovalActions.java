@@ -2,7 +2,7 @@ package dev.entente.controlplane.approval;
 
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.federation.grant.IssuedGrant;

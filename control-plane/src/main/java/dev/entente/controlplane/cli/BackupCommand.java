@@ -1,8 +1,8 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.entente.controlplane.backup.BackupArchive;
-import dev.entente.controlplane.backup.BackupManifest;
+import dev.entente.ca.backup.BackupArchive;
+import dev.entente.ca.backup.BackupManifest;
 import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

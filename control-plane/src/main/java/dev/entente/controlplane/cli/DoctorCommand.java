@@ -1,8 +1,8 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.controlplane.doctor.DoctorCode;
-import dev.entente.controlplane.doctor.DoctorRunbook;
+import dev.entente.lifecycle.doctor.DoctorCode;
+import dev.entente.lifecycle.doctor.DoctorRunbook;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.PublicCode;
 import picocli.CommandLine.Command;

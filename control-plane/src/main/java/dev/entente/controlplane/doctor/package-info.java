@@ -1,2 +1,2 @@
-/** {@code entente doctor}: checks that each find one thing that breaks in the wild, with its code, diagnosis and next command. */
+/** The doctor checks of the hub's database (pool, migrations, embedded PostgreSQL), registered with the federation's doctor. */
 package dev.entente.controlplane.doctor;

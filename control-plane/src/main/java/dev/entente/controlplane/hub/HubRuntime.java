@@ -2,9 +2,9 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.authority.CertificateAuthority;
-import dev.entente.controlplane.anchor.AnchoredAudit;
-import dev.entente.controlplane.anchor.AuditAnchor;
-import dev.entente.controlplane.anchor.AuditWitnessing;
+import dev.entente.federation.anchor.AnchoredAudit;
+import dev.entente.federation.anchor.AuditAnchor;
+import dev.entente.federation.anchor.AuditWitnessing;
 import dev.entente.controlplane.approval.ApprovalActions;
 import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.authority.CsrPolicy;
@@ -13,16 +13,24 @@ import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.StoredKey;
-import dev.entente.controlplane.federation.CacheInvalidationListener;
-import dev.entente.controlplane.federation.FederationAccessCache;
+import dev.entente.federation.access.CacheInvalidationListener;
+import dev.entente.federation.access.FederationAccessCache;
+import dev.entente.controlplane.doctor.DatabaseChecks;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
-import dev.entente.controlplane.federation.PeerAuthenticator;
-import dev.entente.controlplane.anchor.AuditHeartbeatExtension;
+import dev.entente.federation.access.PeerAuthenticator;
+import dev.entente.federation.anchor.AuditHeartbeatExtension;
 import dev.entente.controlplane.federation.CrashPoints;
 import dev.entente.controlplane.federation.HttpsPeerTransport;
 import dev.entente.controlplane.federation.TlsLocalHub;
 import dev.entente.federation.access.PeerAuthentication;
+import dev.entente.federation.doctor.AuditCheck;
+import dev.entente.federation.doctor.DeadlineChecks;
+import dev.entente.federation.doctor.Doctor;
+import dev.entente.federation.doctor.DoctorCheck;
+import dev.entente.federation.doctor.ListenerChecks;
+import dev.entente.federation.doctor.PeerChecks;
+import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.handshake.HandshakeAccepter;
 import dev.entente.federation.handshake.HandshakeConfiguration;
 import dev.entente.federation.handshake.HandshakeHook;
@@ -47,6 +55,9 @@ import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.heartbeat.doctor.WorkerCheck;
+import dev.entente.heartbeat.scan.FindingsScanner;
+import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -59,6 +70,8 @@ import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything a running hub's HTTP layer needs, built once by {@link HubBootstrap} and registered
@@ -98,6 +111,8 @@ public final class HubRuntime {
     private final AuditAnchor auditAnchor;
     private final AuditWitnessing auditWitnessing;
     private final AnchoredAudit anchoredAudit;
+    private final Doctor doctor;
+    private final FindingsScanner findings;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
     private volatile Runnable databaseLost = () -> { };
@@ -151,6 +166,14 @@ public final class HubRuntime {
         this.boundPort = settings.port();
         this.cacheListener = new CacheInvalidationListener(tx.dataSource(), accessCache, name).start();
         this.anchoredAudit = new AnchoredAudit(tx, audit, auditAnchor, auditWitnessing);
+        List<DoctorCheck> above = new ArrayList<>(new DatabaseChecks(tx, embeddedDatabase).all());
+        above.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
+                startedAt).check());
+        this.doctor = Doctor.of(above,
+                new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), this::boundPort, peers),
+                new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
+                new RotationChecks(rotation), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+        this.findings = new FindingsScanner(doctor.checks(), tx, audit);
     }
 
     /**
@@ -204,6 +227,16 @@ public final class HubRuntime {
     /** {@code audit verify}: the chain against the heads anchored outside the database. */
     public AnchoredAudit anchoredAudit() {
         return anchoredAudit;
+    }
+
+    /** Every doctor check: the federation's and the hub's own. */
+    public Doctor doctor() {
+        return doctor;
+    }
+
+    /** The governance scan and the findings it stored. */
+    public FindingsScanner findings() {
+        return findings;
     }
 
     /** The federation API's in-memory authentication state (see its Javadoc for why it stays exact). */

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.federation.peer.Durations;
 import dev.entente.ca.authority.CaAlgorithm;
 import dev.entente.controlplane.approval.ApprovalGate;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.hub;
 
-import dev.entente.controlplane.findings.FindingsScanner;
 import dev.entente.federation.peer.StaleSweeper;
 import dev.entente.heartbeat.schedule.TaskRegistry;
 import dev.entente.heartbeat.schedule.WorkerScheduler;
@@ -48,8 +47,7 @@ public final class HubWorker implements AutoCloseable {
                 hub.approvals().executeApproved();
                 return expired;
             }), hub.settings().sweepInterval());
-            FindingsScanner scanner = new FindingsScanner(hub);
-            scheduler.schedule(new GovernanceScanTask(scanner::scan, hub.clock()), hub.settings().sweepInterval());
+            scheduler.schedule(new GovernanceScanTask(hub.findings()::scan, hub.clock()), hub.settings().sweepInterval());
             scheduler.start();
             return new HubWorker(scheduler);
         } catch (RuntimeException e) {

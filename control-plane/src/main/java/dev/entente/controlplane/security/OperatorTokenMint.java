@@ -1,6 +1,6 @@
 package dev.entente.controlplane.security;
 
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;

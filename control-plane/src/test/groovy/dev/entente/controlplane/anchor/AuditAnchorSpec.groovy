@@ -2,6 +2,7 @@ package dev.entente.controlplane.anchor
 
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.federation.anchor.HeadStatements
 import dev.entente.federation.peer.Peer
 import groovy.json.JsonSlurper
 import spock.lang.Shared

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.backup
 
+import dev.entente.ca.backup.Snapshot
 import dev.entente.ca.vault.KeyVault
 import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.vault.VaultAuditKeyring

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.docs
 
-import dev.entente.controlplane.doctor.DoctorCode
+import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.audit.AuditActor
 import dev.entente.lifecycle.audit.AuditEventType
 import dev.entente.lifecycle.audit.EventSource

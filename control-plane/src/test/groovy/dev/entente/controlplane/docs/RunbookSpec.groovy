@@ -1,7 +1,7 @@
 package dev.entente.controlplane.docs
 
 import dev.entente.controlplane.cli.Main
-import dev.entente.controlplane.doctor.DoctorCode
+import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode
 import dev.entente.lifecycle.error.PublicCode
 import spock.lang.Specification

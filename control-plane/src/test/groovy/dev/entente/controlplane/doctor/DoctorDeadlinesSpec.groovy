@@ -1,7 +1,6 @@
 package dev.entente.controlplane.doctor
 
 import dev.entente.controlplane.cli.Main
-import dev.entente.controlplane.findings.FindingsScanner
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared
@@ -92,7 +91,7 @@ class DoctorDeadlinesSpec extends Specification {
         cli(hub, 'doctor', '--explain', 'DR017').out.startsWith('## DR017')
 
         when:
-        new FindingsScanner(hub.runtime()).scan(clock.instant())
+        hub.runtime().findings().scan(clock.instant())
 
         then:
         run(null, 'findings', 'list').json.findAll { it.code == 'grant_expiring' }*.subject == [grant]
@@ -101,7 +100,7 @@ class DoctorDeadlinesSpec extends Specification {
     def "DR017: revoked, the grant is no longer reported and the finding resolves"() {
         when:
         run(null, 'grants', 'revoke', grant)
-        new FindingsScanner(hub.runtime()).scan(clock.instant())
+        hub.runtime().findings().scan(clock.instant())
 
         then:
         findings(hub, 'DR017').isEmpty()

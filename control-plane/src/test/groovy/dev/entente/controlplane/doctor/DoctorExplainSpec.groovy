@@ -1,6 +1,8 @@
 package dev.entente.controlplane.doctor
 
 import dev.entente.controlplane.cli.Main
+import dev.entente.lifecycle.doctor.DoctorCode
+import dev.entente.lifecycle.doctor.DoctorRunbook
 import spock.lang.Specification
 import spock.lang.Unroll
 
@@ -43,14 +45,6 @@ class DoctorExplainSpec extends Specification {
         r.code == 1
         r.err.contains('invalid_request')
         r.err.contains('DR000, DR001')
-    }
-
-    def "codes and names are unique, names snake_case"() {
-        expect:
-        DoctorCode.values()*.checkName().unique().size() == DoctorCode.values().size()
-        DoctorCode.values()*.code().unique().size() == DoctorCode.values().size()
-        DoctorCode.values().every { it.checkName() ==~ /[a-z][a-z0-9_]+/ && it.code() ==~ /DR\d{3}/ }
-        Doctor.standard().checks()*.code() == (DoctorCode.values() as List) - DoctorCode.DR000
     }
 
     private static Map run(String... args) {

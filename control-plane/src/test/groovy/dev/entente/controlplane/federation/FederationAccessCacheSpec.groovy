@@ -5,6 +5,7 @@ import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.federation.access.CacheInvalidationListener
 import dev.entente.lifecycle.error.EntenteException
 import dev.entente.testkit.PostgresFixture
 import spock.lang.Shared

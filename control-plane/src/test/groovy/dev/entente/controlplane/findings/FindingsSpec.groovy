@@ -4,6 +4,7 @@ import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.hub.HubWorker
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.heartbeat.scan.FindingsScanner
 import dev.entente.heartbeat.schedule.WorkerRuns
 import groovy.json.JsonOutput
 import spock.lang.Shared
@@ -36,7 +37,7 @@ class FindingsSpec extends Specification {
 
     def setupSpec() {
         hub = start('hub-a', clock, ['entente.tls.cert-validity': '10d', 'entente.worker.in-process': 'false'])
-        scanner = new FindingsScanner(hub.runtime())
+        scanner = hub.runtime().findings()
     }
 
     def cleanupSpec() {
@@ -157,7 +158,7 @@ class FindingsSpec extends Specification {
 
         when:
         def outcomes = pool.invokeAll([1, 2].collect {
-            { -> new FindingsScanner(hub.runtime()).scan(clock.instant()) } as Callable
+            { -> replica().scan(clock.instant()) } as Callable
         })*.get()
 
         then:
@@ -180,6 +181,12 @@ class FindingsSpec extends Specification {
 
         cleanup:
         other?.stop()
+    }
+
+    /** A scanner of its own, as another replica would have. */
+    private FindingsScanner replica() {
+        def runtime = hub.runtime()
+        new FindingsScanner(runtime.doctor().checks(), runtime.tx(), runtime.audit())
     }
 
     private FindingsScanner.Outcome scan() {

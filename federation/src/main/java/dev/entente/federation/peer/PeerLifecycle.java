@@ -315,12 +315,12 @@ public final class PeerLifecycle {
         Duration staleAfter = configuration.staleAfter();
         Map<String, Object> context = Map.of(PeerTransitions.NOW, now, PeerTransitions.STALE_AFTER, staleAfter);
         return engine.apply(DEFINITION, id, PeerEvent.STALE, SYSTEM_ACTOR, context,
-                Map.of("stale_after", Durations.format(staleAfter)), (c, row, from, to, ctx) -> {
+                Map.of("stale_after", Durations.describe(staleAfter)), (c, row, from, to, ctx) -> {
                     Instant last = (Instant) row.get("last_heartbeat_at");
                     String reason = last == null
-                            ? "no heartbeat since it became active (stale-after " + Durations.format(staleAfter) + ")"
-                            : "no heartbeat for " + Durations.format(Duration.between(last, now))
-                            + " (stale-after " + Durations.format(staleAfter) + ")";
+                            ? "no heartbeat since it became active (stale-after " + Durations.describe(staleAfter) + ")"
+                            : "no heartbeat for " + Durations.describe(Duration.between(last, now))
+                            + " (stale-after " + Durations.describe(staleAfter) + ")";
                     try (PreparedStatement ps = c.prepareStatement(
                             "UPDATE peers SET degraded_reason = ?, state_since = ? WHERE id = ?")) {
                         ps.setString(1, reason);
@@ -350,14 +350,14 @@ public final class PeerLifecycle {
     public BulkTransitionResult<PeerState> markAllStale(Instant now, int batchSize) {
         Objects.requireNonNull(now, "now");
         Duration staleAfter = configuration.staleAfter();
-        String threshold = Durations.format(staleAfter);
+        String threshold = Durations.describe(staleAfter);
         Timestamp at = Timestamp.from(now);
         SqlFragment overdue = SqlFragment.of("last_heartbeat_at IS NULL OR last_heartbeat_at < ?",
                 Timestamp.from(now.minus(staleAfter)));
         Map<String, SqlFragment> set = new LinkedHashMap<>();
         set.put("degraded_reason", SqlFragment.of("CASE WHEN last_heartbeat_at IS NULL THEN ? "
                         + "ELSE 'no heartbeat for ' || "
-                        + Durations.sqlFormat("extract(epoch FROM ?::timestamptz - last_heartbeat_at)")
+                        + Durations.sqlDescribe("extract(epoch FROM ?::timestamptz - last_heartbeat_at)")
                         + " || ? END",
                 "no heartbeat since it became active (stale-after " + threshold + ")", at,
                 " (stale-after " + threshold + ")"));

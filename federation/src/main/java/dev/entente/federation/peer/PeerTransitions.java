@@ -138,7 +138,7 @@ public final class PeerTransitions {
             return Optional.empty();
         }
         return fail(ErrorCode.PEER_NOT_STALE, "peer " + in.row().get("name") + " last sent a heartbeat at " + last
-                + ", within stale-after " + Durations.format(threshold), in.id(),
+                + ", within stale-after " + Durations.describe(threshold), in.id(),
                 Map.of("last_heartbeat_at", String.valueOf(last)));
     });
 

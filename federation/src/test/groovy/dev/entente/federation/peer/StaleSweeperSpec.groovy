@@ -198,10 +198,10 @@ class StaleSweeperSpec extends Specification {
         e.detail() == 'cannot stale a degraded peer; allowed from degraded: heartbeat, suspend, revoke'
     }
 
-    def "the SQL wording of a reason matches Durations.format: #duration"() {
+    def "the SQL wording of a reason matches Durations.describe: #duration"() {
         expect:
-        db.sql.firstRow("SELECT ${Durations.sqlFormat('?::numeric')} AS f".toString(),
-                [duration.toNanos() / 1_000_000_000.0]).f == Durations.format(duration)
+        db.sql.firstRow("SELECT ${Durations.sqlDescribe('?::numeric')} AS f".toString(),
+                [duration.toNanos() / 1_000_000_000.0]).f == Durations.describe(duration)
 
         where:
         duration << [Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(7), Duration.ofMillis(7_900),

@@ -1,8 +1,8 @@
 package dev.entente.controlplane.api.backup;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.backup.BackupManifest;
-import dev.entente.controlplane.backup.Snapshot;
+import dev.entente.ca.backup.BackupManifest;
+import dev.entente.ca.backup.Snapshot;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;

@@ -1,7 +1,6 @@
 package dev.entente.controlplane.api.doctor;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.doctor.Doctor;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.util.Map;
 @Controller("/api/v1/doctor")
 public class DoctorController {
     private final HubRuntime hub;
-    private final Doctor doctor = Doctor.standard();
 
     public DoctorController(HubRuntime hub) {
         this.hub = hub;
@@ -28,6 +26,6 @@ public class DoctorController {
     @Get
     public Map<String, Object> doctor(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return doctor.run(hub).toMap();
+        return hub.doctor().run(hub.clock().instant()).toMap();
     }
 }

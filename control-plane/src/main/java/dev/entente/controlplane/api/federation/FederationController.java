@@ -2,7 +2,7 @@ package dev.entente.controlplane.api.federation;
 
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.FederationWire;
-import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.federation.access.PeerAuthenticator;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.access.FederationCaller;
 import io.micronaut.core.annotation.Nullable;
@@ -44,21 +44,21 @@ public class FederationController {
 
     @Post("/handshake/complete")
     public Map<String, Object> complete(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        FederationCaller caller = authenticator().authenticate(request, false);
+        FederationCaller caller = authenticator().authenticate(request.getCertificate(), false);
         return FederationWire.toJson(federation().handshakeComplete(caller.peer(), caller.certificate(),
                 FederationWire.handshakeComplete(body)));
     }
 
     @Post("/heartbeat")
     public Map<String, Object> heartbeat(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        FederationCaller caller = authenticator().authenticate(request);
+        FederationCaller caller = authenticator().authenticate(request.getCertificate());
         return FederationWire.toJson(federation().receiveHeartbeat(caller.peer(), caller.certificate(),
                 FederationWire.heartbeat(body)));
     }
 
     @Post("/renew")
     public Map<String, Object> renew(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        FederationCaller caller = authenticator().authenticate(request, false);
+        FederationCaller caller = authenticator().authenticate(request.getCertificate(), false);
         return FederationWire.toJson(federation().handleRenew(caller.peer(), caller.certificate(),
                 FederationWire.renewalRequest(body)));
     }

@@ -89,7 +89,7 @@ public class FederationResourcesController {
     }
 
     private Grant authorize(HttpRequest<?> request, Permission permission) {
-        FederationCaller caller = hub.peerAuthenticator().authenticate(request);
+        FederationCaller caller = hub.peerAuthenticator().authenticate(request.getCertificate());
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         Grant grant = hub.grantAuthorizer().authenticate(token, caller.peer().id());

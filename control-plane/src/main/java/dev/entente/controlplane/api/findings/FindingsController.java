@@ -1,8 +1,8 @@
 package dev.entente.controlplane.api.findings;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.findings.FindingsScanner;
-import dev.entente.controlplane.findings.StoredFinding;
+import dev.entente.heartbeat.scan.FindingsScanner;
+import dev.entente.heartbeat.scan.StoredFinding;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.core.annotation.Nullable;
@@ -24,7 +24,7 @@ public class FindingsController {
     private final FindingsScanner findings;
 
     public FindingsController(HubRuntime hub) {
-        this.findings = new FindingsScanner(hub);
+        this.findings = hub.findings();
     }
 
     @Get

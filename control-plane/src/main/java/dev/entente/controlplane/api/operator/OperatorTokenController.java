@@ -3,7 +3,7 @@ package dev.entente.controlplane.api.operator;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.approval.ApprovalGate;
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenMint;
