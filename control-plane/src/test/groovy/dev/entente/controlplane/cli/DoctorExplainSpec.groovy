@@ -1,6 +1,6 @@
 package dev.entente.controlplane.cli
 
-import dev.entente.controlplane.doctor.DoctorCode
+import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode
 import groovy.json.JsonSlurper
 import spock.lang.Specification
