@@ -5,8 +5,6 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.anchor.AuditAnchor;
 import dev.entente.controlplane.anchor.AuditWitnessing;
-import dev.entente.controlplane.approval.ApprovalActions;
-import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
@@ -51,7 +49,12 @@ import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.metrics.HubMetrics;
+import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.command.CommandShell;
+import dev.entente.federation.command.IssueOperatorToken;
+import dev.entente.federation.command.OperatorCommands;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -145,7 +148,9 @@ public final class HubRuntime {
         this.federation = federation(peers, peerLifecycle, acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
         this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
-        this.approvals = ApprovalActions.gate(this);
+        this.approvals = new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(),
+                new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
+                        rotation, audit, tx, clock, settings.acceptanceTtl(), shell()));
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
@@ -189,6 +194,21 @@ public final class HubRuntime {
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
         return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal, nodeKeys,
                 transport, clock);
+    }
+
+    // What operator commands need of the shell: the operator-token key and table, the served TLS.
+    private CommandShell shell() {
+        return new CommandShell() {
+            @Override
+            public java.util.Map<String, Object> mintOperatorToken(IssueOperatorToken command, String issuer) {
+                return OperatorTokenMint.mint(HubRuntime.this, command, issuer);
+            }
+
+            @Override
+            public void rotationCommitted() {
+                refreshTls();
+            }
+        };
     }
 
     /** This hub's signed audit head and its data-dir anchor file. */

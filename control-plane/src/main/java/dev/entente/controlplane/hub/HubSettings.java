@@ -1,7 +1,8 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.lifecycle.time.Durations;
 import dev.entente.ca.authority.CaAlgorithm;
-import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.federation.approval.ApprovalGate;
 import java.util.Map;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

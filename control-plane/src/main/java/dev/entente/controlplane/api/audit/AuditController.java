@@ -3,7 +3,7 @@ package dev.entente.controlplane.api.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.lifecycle.time.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.api.status;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.lifecycle.time.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;

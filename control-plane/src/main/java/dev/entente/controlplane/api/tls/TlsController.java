@@ -9,7 +9,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import dev.entente.controlplane.hub.Durations;
+import dev.entente.lifecycle.time.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.lifecycle.audit.AuditEvent;

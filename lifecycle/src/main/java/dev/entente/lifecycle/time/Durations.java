@@ -1,4 +1,4 @@
-package dev.entente.controlplane.hub;
+package dev.entente.lifecycle.time;
 
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

@@ -1,0 +1,72 @@
+package dev.entente.federation.command;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One thing an operator asks the hub to do, validated when it is made. The CLI sends it as the
+ * request body, a controller builds it from the body, and an approval request stores it; all three
+ * carry the same JSON: the fields in snake_case and, in {@code action}, the name policies and
+ * stored approvals know it by ({@code peer.propose}, {@code ca.rotate}, ...). A stored approval
+ * keeps the action in its own column and the rest as its arguments (see {@link CommandJson}).
+ *
+ * <p>Java 17 has no pattern {@code switch}; {@link #dispatch} is its exhaustive stand-in: every
+ * command calls its own {@link Handler} method, so a new command does not compile until the
+ * executor handles it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ProposePeer.class, name = ProposePeer.ACTION),
+        @JsonSubTypes.Type(value = AcceptPeer.class, name = AcceptPeer.ACTION),
+        @JsonSubTypes.Type(value = NewAcceptanceToken.class, name = NewAcceptanceToken.ACTION),
+        @JsonSubTypes.Type(value = SuspendPeer.class, name = SuspendPeer.ACTION),
+        @JsonSubTypes.Type(value = ResumePeer.class, name = ResumePeer.ACTION),
+        @JsonSubTypes.Type(value = RevokePeer.class, name = RevokePeer.ACTION),
+        @JsonSubTypes.Type(value = RepinPeer.class, name = RepinPeer.ACTION),
+        @JsonSubTypes.Type(value = IssueGrant.class, names = {IssueGrant.WRITE_ACTION, IssueGrant.READ_ACTION}),
+        @JsonSubTypes.Type(value = RevokeGrant.class, name = RevokeGrant.ACTION),
+        @JsonSubTypes.Type(value = RotateCa.class, name = RotateCa.ACTION),
+        @JsonSubTypes.Type(value = IssueOperatorToken.class, name = IssueOperatorToken.ACTION)
+})
+public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
+        RevokePeer, RepinPeer, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken {
+
+    /** The action's name: what a policy is set for and what an approval request records. */
+    String action();
+
+    /** Calls {@code handler}'s method for this command. */
+    <R> R dispatch(Handler<R> handler);
+
+    /**
+     * True when running the command calls another hub: it cannot commit together with the
+     * approval that ran it, and a retry must first ask what an interrupted run already did.
+     */
+    default boolean remote() {
+        return false;
+    }
+
+    /** One method per command. */
+    interface Handler<R> {
+        R proposePeer(ProposePeer command);
+
+        R acceptPeer(AcceptPeer command);
+
+        R newAcceptanceToken(NewAcceptanceToken command);
+
+        R suspendPeer(SuspendPeer command);
+
+        R resumePeer(ResumePeer command);
+
+        R revokePeer(RevokePeer command);
+
+        R repinPeer(RepinPeer command);
+
+        R issueGrant(IssueGrant command);
+
+        R revokeGrant(RevokeGrant command);
+
+        R rotateCa(RotateCa command);
+
+        R issueOperatorToken(IssueOperatorToken command);
+    }
+}

@@ -1,0 +1,2 @@
+/** Durations as operators write them in settings and request fields. */
+package dev.entente.lifecycle.time;
