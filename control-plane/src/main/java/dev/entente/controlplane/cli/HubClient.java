@@ -2,6 +2,8 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.federation.command.CommandJson;
+import dev.entente.federation.command.OperatorCommand;
 import dev.entente.controlplane.tls.PinningTrustManager;
 import dev.entente.controlplane.tls.TlsPolicy;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -61,6 +63,13 @@ final class HubClient {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** POSTs {@code command} as the body: the API reads the same record, so no field name can differ. */
+    JsonNode post(String path, OperatorCommand command) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
     }
 
     JsonNode put(String path, Map<String, Object> body) {
