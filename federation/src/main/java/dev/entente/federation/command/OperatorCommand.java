@@ -1,7 +1,7 @@
 package dev.entente.federation.command;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 
 /**
  * One thing an operator asks the hub to do, validated when it is made. The CLI sends it as the
@@ -14,24 +14,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * command calls its own {@link Handler} method, so a new command does not compile until the
  * executor handles it.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
-@JsonSubTypes({
-        @JsonSubTypes.Type(value = ProposePeer.class, name = ProposePeer.ACTION),
-        @JsonSubTypes.Type(value = AcceptPeer.class, name = AcceptPeer.ACTION),
-        @JsonSubTypes.Type(value = NewAcceptanceToken.class, name = NewAcceptanceToken.ACTION),
-        @JsonSubTypes.Type(value = SuspendPeer.class, name = SuspendPeer.ACTION),
-        @JsonSubTypes.Type(value = ResumePeer.class, name = ResumePeer.ACTION),
-        @JsonSubTypes.Type(value = RevokePeer.class, name = RevokePeer.ACTION),
-        @JsonSubTypes.Type(value = RepinPeer.class, name = RepinPeer.ACTION),
-        @JsonSubTypes.Type(value = IssueGrant.class, names = {IssueGrant.WRITE_ACTION, IssueGrant.READ_ACTION}),
-        @JsonSubTypes.Type(value = RevokeGrant.class, name = RevokeGrant.ACTION),
-        @JsonSubTypes.Type(value = RotateCa.class, name = RotateCa.ACTION),
-        @JsonSubTypes.Type(value = IssueOperatorToken.class, name = IssueOperatorToken.ACTION)
-})
+@JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
+@JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
         RevokePeer, RepinPeer, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken {
 
-    /** The action's name: what a policy is set for and what an approval request records. */
+    /**
+     * The action's name: what a policy is set for, what an approval request records, and the
+     * JSON type id (a grant's depends on its scopes).
+     */
     String action();
 
     /** Calls {@code handler}'s method for this command. */
