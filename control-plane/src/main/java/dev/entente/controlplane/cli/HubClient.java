@@ -72,14 +72,11 @@ final class HubClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
     }
 
-    JsonNode put(String path, Map<String, Object> body) {
-        try {
-            return send(HttpRequest.newBuilder(base.resolve(path))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** PUTs {@code command} as the body, as {@link #post(String, OperatorCommand)} does. */
+    JsonNode put(String path, OperatorCommand command) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
     }
 
     JsonNode delete(String path) {

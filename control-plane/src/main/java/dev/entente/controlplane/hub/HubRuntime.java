@@ -49,11 +49,8 @@ import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.metrics.HubMetrics;
-import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.federation.approval.ApprovalGate;
-import dev.entente.federation.command.CommandShell;
-import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.federation.command.OperatorCommands;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -150,7 +147,7 @@ public final class HubRuntime {
         this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
         this.approvals = new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(),
                 new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
-                        rotation, audit, tx, clock, settings.acceptanceTtl(), shell()));
+                        rotation, resources, audit, tx, clock, settings.acceptanceTtl(), new HubCommandShell(this)));
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();
@@ -194,21 +191,6 @@ public final class HubRuntime {
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
         return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal, nodeKeys,
                 transport, clock);
-    }
-
-    // What operator commands need of the shell: the operator-token key and table, the served TLS.
-    private CommandShell shell() {
-        return new CommandShell() {
-            @Override
-            public java.util.Map<String, Object> mintOperatorToken(IssueOperatorToken command, String issuer) {
-                return OperatorTokenMint.mint(HubRuntime.this, command, issuer);
-            }
-
-            @Override
-            public void rotationCommitted() {
-                refreshTls();
-            }
-        };
     }
 
     /** This hub's signed audit head and its data-dir anchor file. */

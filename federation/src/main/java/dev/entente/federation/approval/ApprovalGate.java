@@ -43,15 +43,18 @@ import java.util.stream.Collectors;
  * {@code auto} it runs at once; under {@code require_approval} nothing is applied, an approval
  * request is stored (pending, expiring after {@code entente.approvals.timeout}) and the caller
  * gets 202. {@link #approve} by another operator holding the approver role runs the stored
- * command, as the requester; if its preconditions changed meanwhile (peer
- * already revoked, rotation moved on) the action's own error comes back and the approval ends
- * {@code failed}, with nothing half-applied.
+ * command, as the requester; if its preconditions changed meanwhile (peer already revoked,
+ * rotation moved on) the command's own error comes back and the approval ends {@code failed},
+ * with nothing half-applied. The request stores the command's fields as its arguments and its
+ * action name in its own column ({@link CommandJson}), so requests stored by earlier versions,
+ * whose arguments had the same shape, still load and run.
  *
  * <p>Executed exactly once: the approval commits as {@code approved} with its arguments (an
  * outbox), then one runner at a time, holding the request's row lock, runs it and moves it to
- * {@code executed} or {@code failed}. An action that touches only this hub's database commits
- * with that move, in one transaction; a {@linkplain OperatorCommand#remote remote} one cannot, and
- * the executor is asked on a retry what an earlier run already did. The approver's call runs it at once; {@link #executeApproved}, at
+ * {@code executed} or {@code failed}. A command that touches only this hub's database commits
+ * with that move, in one transaction; a {@linkplain OperatorCommand#transactional
+ * non-transactional} one (it calls another hub) cannot, and the executor is asked on a retry what
+ * an earlier run already did. The approver's call runs it at once; {@link #executeApproved}, at
  * start-up and on every approval-expiry run, finishes what a stopped hub left approved.
  *
  * <p>Secrets never sit in clear in the {@code approvals} row (nor so in WAL, data files or
@@ -151,7 +154,7 @@ public final class ApprovalGate {
     public Outcome submit(OperatorCommand command, ApprovalOperator requester) {
         if (!requiresApproval(command)) {
             // Not gated, the same rule: a local command's writes and audit events commit as one.
-            Map<String, Object> result = command.remote() ? commands.execute(command, requester.subject())
+            Map<String, Object> result = !command.transactional() ? commands.execute(command, requester.subject())
                     : tx.inOneTransaction(c -> commands.execute(command, requester.subject()));
             return new Outcome(false, result);
         }
@@ -313,8 +316,8 @@ public final class ApprovalGate {
     /**
      * Executes approved request {@code id} once, in one transaction that holds the request's row
      * lock throughout: an action that only touches this hub's database runs inside it, so its
-     * effects and {@code approved → executed} commit together or not at all; a remote command
-     * (it calls another hub) runs outside it, its own writes committing as it goes, and a retry
+     * effects and {@code approved → executed} commit together or not at all; a non-transactional
+     * command (it calls another hub) runs outside it, its own writes committing as it goes, and a retry
      * first asks it what an interrupted earlier run already did. Null when the request is not
      * approved (any more) or, with {@code wait} false, another runner holds it.
      */
@@ -335,7 +338,7 @@ public final class ApprovalGate {
             try {
                 // Checked again as it loads: a stored value that no longer passes fails the request.
                 OperatorCommand command = CommandJson.read(approval.action(), arguments);
-                if (command.remote()) {
+                if (!command.transactional()) {
                     result = tx.outside(() -> commands.alreadyDone(command, approval.updatedAt())
                             .orElseGet(() -> commands.execute(command, approval.requester())));
                 } else {

@@ -24,9 +24,10 @@ public record AcceptPeer(String token, String name) implements OperatorCommand {
         return handler.acceptPeer(this);
     }
 
+    // It calls the proposing hub.
     @Override
-    public boolean remote() {
-        return true;
+    public boolean transactional() {
+        return false;
     }
 
     // The token is a credential: it stays out of logs and exception messages.

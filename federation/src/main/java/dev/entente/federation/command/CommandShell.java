@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What only the hub's shell can do for a command: the operator-token key and table belong to its
- * security layer, and the TLS it serves is held in memory there.
+ * security layer, the TLS it serves is held in memory there, and the audit keyring and TLS
+ * certificate files are its bootstrap's.
  */
 public interface CommandShell {
     /**
@@ -15,4 +16,13 @@ public interface CommandShell {
 
     /** A rotation step committed: the served TLS takes up the new keys. */
     void rotationCommitted();
+
+    /**
+     * Rotates the hub's TLS key and certificate as {@code operator}; answers what {@code tls info}
+     * shows afterwards.
+     */
+    Map<String, Object> rotateTls(String operator);
+
+    /** Rotates the audit chain's signing key as {@code operator}; answers {@code {"key_id"}}. */
+    Map<String, Object> rotateAuditKey(String operator);
 }

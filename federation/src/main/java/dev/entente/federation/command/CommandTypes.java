@@ -27,7 +27,11 @@ final class CommandTypes extends TypeIdResolverBase {
             Map.entry(IssueGrant.READ_ACTION, IssueGrant.class),
             Map.entry(RevokeGrant.ACTION, RevokeGrant.class),
             Map.entry(RotateCa.ACTION, RotateCa.class),
-            Map.entry(IssueOperatorToken.ACTION, IssueOperatorToken.class));
+            Map.entry(IssueOperatorToken.ACTION, IssueOperatorToken.class),
+            Map.entry(PutResource.ACTION, PutResource.class),
+            Map.entry(DeleteResource.ACTION, DeleteResource.class),
+            Map.entry(RotateTls.ACTION, RotateTls.class),
+            Map.entry(RotateAuditKey.ACTION, RotateAuditKey.class));
 
     @Override
     public String idFromValue(Object value) {

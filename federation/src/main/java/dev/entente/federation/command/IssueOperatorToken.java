@@ -32,7 +32,7 @@ public record IssueOperatorToken(String subject, String role, @JsonProperty("exp
             throw new EntenteException(ErrorCode.INVALID_REQUEST,
                     "subject must be 1-64 characters of letters, digits, '.', '_', '@' or '-'");
         }
-        if (!ROLES.contains(role)) {
+        if (role == null || !ROLES.contains(role)) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "role must be one of admin, operator, approver, viewer");
         }
         if (expiresIn == null) {

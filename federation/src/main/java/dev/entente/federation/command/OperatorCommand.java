@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
-        RevokePeer, RepinPeer, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken {
+        RevokePeer, RepinPeer, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
+        RotateTls, RotateAuditKey {
 
     /**
      * The action's name: what a policy is set for, what an approval request records, and the
@@ -29,11 +30,12 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
     <R> R dispatch(Handler<R> handler);
 
     /**
-     * True when running the command calls another hub: it cannot commit together with the
-     * approval that ran it, and a retry must first ask what an interrupted run already did.
+     * False when running the command does what no database transaction can roll back (it calls
+     * another hub, or replaces the TLS the hub serves and its files): it cannot commit together
+     * with the approval that ran it, and a retry must first ask what an interrupted run already did.
      */
-    default boolean remote() {
-        return false;
+    default boolean transactional() {
+        return true;
     }
 
     /** One method per command. */
@@ -59,5 +61,13 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
         R rotateCa(RotateCa command);
 
         R issueOperatorToken(IssueOperatorToken command);
+
+        R putResource(PutResource command);
+
+        R deleteResource(DeleteResource command);
+
+        R rotateTls(RotateTls command);
+
+        R rotateAuditKey(RotateAuditKey command);
     }
 }

@@ -12,6 +12,8 @@ import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.federation.resource.Resource;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -43,6 +45,7 @@ public final class OperatorCommands {
     private final GrantRepository grants;
     private final GrantLifecycle grantLifecycle;
     private final RotationLifecycle rotation;
+    private final ResourceRepository resources;
     private final AuditLog audit;
     private final Tx tx;
     private final Clock clock;
@@ -55,8 +58,8 @@ public final class OperatorCommands {
      */
     public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, PeerRepository peers,
                             PeerLifecycle peerLifecycle, GrantRepository grants, GrantLifecycle grantLifecycle,
-                            RotationLifecycle rotation, AuditLog audit, Tx tx, Clock clock, Duration acceptanceTtl,
-                            CommandShell shell) {
+                            RotationLifecycle rotation, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock,
+                            Duration acceptanceTtl, CommandShell shell) {
         this.proposer = proposer;
         this.accepter = accepter;
         this.peers = peers;
@@ -64,6 +67,7 @@ public final class OperatorCommands {
         this.grants = grants;
         this.grantLifecycle = grantLifecycle;
         this.rotation = rotation;
+        this.resources = resources;
         this.audit = audit;
         this.tx = tx;
         this.clock = clock;
@@ -78,7 +82,7 @@ public final class OperatorCommands {
     }
 
     /**
-     * The result of an earlier, interrupted run of a remote {@code command} approved at
+     * The result of an earlier, interrupted run of a non-transactional {@code command} approved at
      * {@code approvedAt}, if it got through: the other hub consumes an acceptance token once, so
      * a second accept would be refused, and a link to the token's hub made since the approval is
      * this request's.
@@ -184,6 +188,35 @@ public final class OperatorCommands {
         @Override
         public Map<String, Object> issueOperatorToken(IssueOperatorToken command) {
             return shell.mintOperatorToken(command, operator);
+        }
+
+        @Override
+        public Map<String, Object> putResource(PutResource command) {
+            Resource r = resources.put(command.kind(), command.name(), command.instanceId(), command.networkId(),
+                    command.attributes());
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator,
+                    command.kind() + "/" + command.name(), r.toMap())));
+            return r.toMap();
+        }
+
+        @Override
+        public Map<String, Object> deleteResource(DeleteResource command) {
+            String path = command.kind() + "/" + command.name();
+            if (!resources.delete(command.kind(), command.name())) {
+                throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + path);
+            }
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator, path, Map.of())));
+            return Map.of("deleted", path);
+        }
+
+        @Override
+        public Map<String, Object> rotateTls(RotateTls command) {
+            return shell.rotateTls(operator);
+        }
+
+        @Override
+        public Map<String, Object> rotateAuditKey(RotateAuditKey command) {
+            return shell.rotateAuditKey(operator);
         }
     }
 

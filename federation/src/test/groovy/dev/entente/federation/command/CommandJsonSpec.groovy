@@ -40,6 +40,10 @@ class CommandJsonSpec extends Specification {
         new RevokeGrant(PEER, null)                                                 | ['grant_id', 'reason']
         new RotateCa(RotationMove.ADVANCE, true, 'update_clients')                  | ['move', 'force', 'expected_phase']
         new IssueOperatorToken('bob', 'approver', null, ['admin'])                  | ['subject', 'role', 'expires_in', 'minted_by']
+        new PutResource('service', 'web-1', 'i-1', null, [tier: 'gold'])           | ['kind', 'name', 'instance_id', 'network_id', 'attributes']
+        new DeleteResource('service', 'web-1')                                      | ['kind', 'name']
+        new RotateTls()                                                             | []
+        new RotateAuditKey()                                                        | []
     }
 
     def "every command has a type id, so a new command cannot go unread"() {
@@ -102,7 +106,12 @@ class CommandJsonSpec extends Specification {
         ErrorCode.INVALID_REQUEST      | 'unknown CA type acme'                                    || { -> RotateCa.checkType('acme') }
         ErrorCode.INVALID_REQUEST      | 'subject must be 1-64 characters'                         || { -> new IssueOperatorToken('bad subject', 'viewer', null, null) }
         ErrorCode.INVALID_REQUEST      | 'role must be one of admin, operator, approver, viewer'   || { -> new IssueOperatorToken('bob', 'root', null, null) }
+        ErrorCode.INVALID_REQUEST      | 'role must be one of admin, operator, approver, viewer'   || { -> new IssueOperatorToken('bob', null, null, null) }
         ErrorCode.INVALID_REQUEST      | 'expires_in must be between 1s and 365d'                  || { -> new IssueOperatorToken('bob', 'viewer', '0s', null) }
+        ErrorCode.INVALID_REQUEST      | 'kind must be 1-63 characters'                            || { -> new PutResource('Service', 'web-1', null, null, null) }
+        ErrorCode.INVALID_REQUEST      | 'instance must be 1-128 characters'                       || { -> new PutResource('service', 'web-1', 'i 1', null, null) }
+        ErrorCode.INVALID_REQUEST      | 'attribute names look like region'                        || { -> new PutResource('service', 'web-1', null, null, ['Bad Key': 'x']) }
+        ErrorCode.INVALID_REQUEST      | "name must be 1-128 characters"                           || { -> new DeleteResource('service', '../etc') }
     }
 
     def "a stored value that no longer passes fails loading with the command's own error"() {
