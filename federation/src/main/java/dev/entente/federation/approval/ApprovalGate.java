@@ -62,6 +62,9 @@ import java.util.stream.Collectors;
  * and dropped once the request is decided; a secret result meant for the requester (an operator
  * token minted under approval) is sealed too, shown to nobody else, and handed out once by
  * {@link #collect}.
+ *
+ * <p>Arguments and results are handled here as JSON documents (plain maps): what a request
+ * stores, what an approval answers and what the secret split walks over, whatever the command.
  */
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
