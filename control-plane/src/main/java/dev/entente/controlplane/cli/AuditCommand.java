@@ -1,6 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.federation.command.RotateAuditKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,7 +9,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** {@code entente audit ls | verify | rotate-key}. */
 @Command(name = "audit", description = "The HMAC-chained audit log.",
@@ -61,7 +61,7 @@ final class AuditCommand {
     static final class RotateKey extends ClientCommand {
         @Override
         public Integer call() {
-            return print(client().post("api/v1/audit/keys/rotate", Map.of()));
+            return print(client().post("api/v1/audit/keys/rotate", new RotateAuditKey()));
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.federation.command.RotateCa;
+import dev.entente.federation.command.RotationMove;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code entente ca status | rotate start|advance|rollback [--type federation] [--force] [--from PHASE]}.
@@ -40,15 +39,10 @@ final class CaCommand {
 
         @Override
         public Integer call() {
-            if (!move.equals("start") && !move.equals("advance") && !move.equals("rollback")) {
-                throw HubClient.problem(dev.entente.lifecycle.error.ErrorCode.INVALID_REQUEST,
-                        "rotate takes start, advance or rollback, not " + move);
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("type", type);
-            body.put("force", force);
-            body.put("expected_phase", from != null ? from : currentPhase());
-            return print(client().post("api/v1/ca/rotate/" + move, body));
+            RotationMove rotationMove = RotationMove.of(move);
+            RotateCa.checkType(type);
+            RotateCa command = new RotateCa(rotationMove, force, from != null ? from : currentPhase());
+            return print(client().post("api/v1/ca/rotate/" + rotationMove.value(), command));
         }
 
         private String currentPhase() {

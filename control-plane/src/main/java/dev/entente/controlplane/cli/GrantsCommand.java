@@ -1,5 +1,7 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.federation.command.IssueGrant;
+import dev.entente.federation.command.RevokeGrant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -7,9 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code entente grants issue | list | show | revoke | explain}. */
 @Command(name = "grants", description = "Scoped grants this hub issues to its peers.",
@@ -55,16 +55,8 @@ final class GrantsCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("peer", peer);
-            body.put("scopes", csv(scopes));
-            body.put("instances", csv(instances));
-            body.put("networks", csv(networks));
-            body.put("cidrs", csv(cidrs));
-            if (expiresIn != null) {
-                body.put("expires_in", expiresIn);
-            }
-            return print(client().post("api/v1/grants", body));
+            return print(client().post("api/v1/grants",
+                    new IssueGrant(peer, csv(scopes), csv(instances), csv(networks), csv(cidrs), expiresIn)));
         }
     }
 
@@ -97,7 +89,7 @@ final class GrantsCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/revoke", Map.of()));
+            return print(client().post(path(id) + "/revoke", new RevokeGrant(id, null)));
         }
     }
 

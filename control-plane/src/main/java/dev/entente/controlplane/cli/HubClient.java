@@ -2,6 +2,8 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.federation.command.CommandJson;
+import dev.entente.federation.command.OperatorCommand;
 import dev.entente.controlplane.tls.PinningTrustManager;
 import dev.entente.controlplane.tls.TlsFailures;
 import dev.entente.controlplane.tls.TlsPolicy;
@@ -70,14 +72,18 @@ final class HubClient {
         }
     }
 
-    JsonNode put(String path, Map<String, Object> body) {
-        try {
-            return send(HttpRequest.newBuilder(base.resolve(path))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** POSTs {@code command} as the body: the API reads the same record, so no field name can differ. */
+    JsonNode post(String path, OperatorCommand command) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
+    }
+
+    /** PUTs {@code command} as the body, as {@link #post(String, OperatorCommand)} does. */
+    JsonNode put(String path, OperatorCommand command) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
     }
 
     JsonNode delete(String path) {

@@ -1,10 +1,8 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.federation.command.IssueOperatorToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code entente operators token issue ...}. */
 @Command(name = "operators", description = "Operator credentials.", subcommands = OperatorsCommand.Token.class)
@@ -24,13 +22,8 @@ final class OperatorsCommand {
 
             @Override
             public Integer call() {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("subject", subject);
-                body.put("role", role);
-                if (expiresIn != null) {
-                    body.put("expires_in", expiresIn);
-                }
-                return print(client().post("api/v1/operators/tokens", body));
+                // The hub fills in the minting chain from the caller's own token.
+                return print(client().post("api/v1/operators/tokens", new IssueOperatorToken(subject, role, expiresIn, null)));
             }
         }
     }

@@ -1,14 +1,19 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.federation.command.AcceptPeer;
+import dev.entente.federation.command.NewAcceptanceToken;
+import dev.entente.federation.command.ProposePeer;
+import dev.entente.federation.command.RepinPeer;
+import dev.entente.federation.command.ResumePeer;
+import dev.entente.federation.command.RevokePeer;
+import dev.entente.federation.command.SuspendPeer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code entente peers ...}: link hubs and manage the links. A peer is named by its id or its name. */
 @Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke.",
@@ -53,12 +58,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", name);
-            if (ttl != null) {
-                body.put("ttl", ttl);
-            }
-            return printProposal(this, client().post("api/v1/peers", body));
+            return printProposal(this, client().post("api/v1/peers", new ProposePeer(name, ttl)));
         }
     }
 
@@ -72,11 +72,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            if (ttl != null) {
-                body.put("ttl", ttl);
-            }
-            return printProposal(this, client().post(path(id) + "/token", body));
+            return printProposal(this, client().post(path(id) + "/token", new NewAcceptanceToken(id, ttl)));
         }
     }
 
@@ -90,12 +86,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("token", token);
-            if (name != null) {
-                body.put("name", name);
-            }
-            return print(client().post("api/v1/peers/accept", body));
+            return print(client().post("api/v1/peers/accept", new AcceptPeer(token, name)));
         }
     }
 
@@ -109,7 +100,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/suspend", Map.of("reason", reason)));
+            return print(client().post(path(id) + "/suspend", new SuspendPeer(id, reason)));
         }
     }
 
@@ -120,7 +111,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/resume", Map.of()));
+            return print(client().post(path(id) + "/resume", new ResumePeer(id)));
         }
     }
 
@@ -134,7 +125,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/revoke", Map.of("reason", reason)));
+            return print(client().post(path(id) + "/revoke", new RevokePeer(id, reason)));
         }
     }
 
@@ -148,7 +139,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/repin", Map.of("fingerprint", fingerprint)));
+            return print(client().post(path(id) + "/repin", new RepinPeer(id, fingerprint)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.federation.command.PutResource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +40,7 @@ final class ResourcesCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> attrs = new LinkedHashMap<>();
+            Map<String, String> attrs = new LinkedHashMap<>();
             if (attributes != null) {
                 for (String a : attributes) {
                     int eq = a.indexOf('=');
@@ -49,11 +50,10 @@ final class ResourcesCommand {
                     attrs.put(a.substring(0, eq), a.substring(eq + 1));
                 }
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("instance_id", instance);
-            body.put("network_id", network);
-            body.put("attributes", attrs);
-            return print(client().put(path(resource), body));
+            String path = path(resource);
+            int slash = resource.indexOf('/');
+            PutResource command = new PutResource(resource.substring(0, slash), resource.substring(slash + 1), instance, network, attrs);
+            return print(client().put(path, command));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.federation.command.RotateTls;
 import picocli.CommandLine.Command;
 
 /** {@code entente tls ...}. */
@@ -17,7 +18,7 @@ final class TlsCommand {
     static final class Rotate extends ClientCommand {
         @Override
         public Integer call() {
-            return print(client().post("api/v1/tls/rotate", java.util.Map.of()));
+            return print(client().post("api/v1/tls/rotate", new RotateTls()));
         }
     }
 }

@@ -74,6 +74,16 @@ public final class FederationService {
         return peers;
     }
 
+    /** This hub's side of the handshake as proposer (operator commands propose through it). */
+    public HandshakeProposer proposer() {
+        return proposer;
+    }
+
+    /** This hub's side of the handshake as accepter (operator commands accept through it). */
+    public HandshakeAccepter accepter() {
+        return accepter;
+    }
+
     public PeerLifecycle lifecycle() {
         return lifecycle;
     }

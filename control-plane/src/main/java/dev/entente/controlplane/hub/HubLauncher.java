@@ -1,6 +1,6 @@
 package dev.entente.controlplane.hub;
 
-import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;

@@ -5,8 +5,6 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.anchor.AuditAnchor;
 import dev.entente.federation.anchor.AuditWitnessing;
-import dev.entente.controlplane.approval.ApprovalActions;
-import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
@@ -63,6 +61,8 @@ import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.command.OperatorCommands;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -160,7 +160,9 @@ public final class HubRuntime {
         this.federation = federation(peers, peerLifecycle, acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
         this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
-        this.approvals = ApprovalActions.gate(this);
+        this.approvals = new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(),
+                new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
+                        rotation, resources, audit, tx, clock, settings.acceptanceTtl(), new HubCommandShell(this)));
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
         this.boundPort = settings.port();

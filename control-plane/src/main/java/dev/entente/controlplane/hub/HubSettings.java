@@ -2,7 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.federation.peer.Durations;
 import dev.entente.ca.authority.CaAlgorithm;
-import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.federation.approval.ApprovalGate;
 import java.util.Map;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security;
 
+import dev.entente.federation.approval.ApprovalOperator;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -24,6 +25,11 @@ public record OperatorPrincipal(String subject, Set<Role> roles, String tokenId,
 
     public boolean can(Permission p) {
         return roles.stream().anyMatch(r -> r.allows(p));
+    }
+
+    /** This operator as the two-person rule sees them. */
+    public ApprovalOperator approvalOperator() {
+        return new ApprovalOperator(subject, roles.stream().map(Role::value).collect(Collectors.toSet()), tokenId, mintedBy);
     }
 
     /** Fails with 403 {@code auth_role_forbidden} unless a role grants {@code p}. */

@@ -1,8 +1,8 @@
 package dev.entente.controlplane.security;
 
-import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 
@@ -13,23 +13,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Minting an operator token from checked arguments ({@code subject}, {@code role},
- * {@code expires_in}, {@code minted_by}): what the token route runs at once, and what an approved
- * {@code operator.token.issue} request runs later, so both record and audit it the same way.
+ * Minting an operator token from a checked {@link IssueOperatorToken}: what the token route runs
+ * at once, and what an approved {@code operator.token.issue} request runs later, so both record
+ * and audit it the same way.
  */
 public final class OperatorTokenMint {
     private OperatorTokenMint() {
     }
 
     /**
-     * Mints a token from checked arguments as {@code issuer}; also what an approved
+     * Mints the token {@code command} asks for as {@code issuer}; also what an approved
      * {@code operator.token.issue} runs, so the lifetime counts from now.
      */
-    public static Map<String, Object> mint(HubRuntime hub, Map<String, Object> args, String issuer) {
-        String subject = (String) args.get("subject");
-        Role role = Role.parse((String) args.get("role")).orElseThrow();
-        Duration ttl = Durations.parse((String) args.get("expires_in"));
-        List<String> mintedBy = ((List<?>) args.get("minted_by")).stream().map(String::valueOf).toList();
+    // The answer is the JSON the token route returns and an approval stores.
+    public static Map<String, Object> mint(HubRuntime hub, IssueOperatorToken command, String issuer) {
+        String subject = command.subject();
+        Role role = Role.parse(command.role()).orElseThrow();
+        Duration ttl = command.lifetime();
+        List<String> mintedBy = command.mintedBy();
         OperatorTokens.Issued issued = hub.tokens().issue(subject, Set.of(role), ttl, mintedBy);
         hub.tx().inTransaction(c -> {
             HubBootstrap.recordToken(c, issued, issuer);

@@ -130,14 +130,16 @@ public final class ResourceRepository {
         }
     }
 
-    private static void placement(String what, String value) {
+    /** An instance or network id: null, or 1-128 characters of letters, digits, '.', '_', ':' or '-'. */
+    public static void placement(String what, String value) {
         if (value != null && !PLACEMENT.matcher(value).matches()) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, what + " must be 1-128 characters of letters, digits, "
                     + "'.', '_', ':' or '-'; got " + quote(value));
         }
     }
 
-    private static void attributes(Map<String, String> attributes) {
+    /** At most {@value #MAX_ATTRIBUTES} attributes, named like {@code tier.level}, with bounded values. */
+    public static void attributes(Map<String, String> attributes) {
         if (attributes.size() > MAX_ATTRIBUTES) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "at most " + MAX_ATTRIBUTES + " attributes");
         }

@@ -57,14 +57,14 @@ public class ApprovalController {
     public Map<String, Object> approve(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal approver = OperatorAuthFilter.principal(request);
         approver.require(Permission.READ);
-        return hub.approvals().approve(uuid(id), approver);
+        return hub.approvals().approve(uuid(id), approver.approvalOperator());
     }
 
     @Post("/{id}/collect")
     public Map<String, Object> collect(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal requester = OperatorAuthFilter.principal(request);
         requester.require(Permission.READ);
-        return hub.approvals().collect(uuid(id), requester);
+        return hub.approvals().collect(uuid(id), requester.approvalOperator());
     }
 
     @Post("/{id}/reject")
@@ -72,7 +72,7 @@ public class ApprovalController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.APPROVE);
         Object reason = body == null ? null : body.get("reason");
-        return hub.approvals().reject(uuid(id), operator, reason instanceof String r ? r : null);
+        return hub.approvals().reject(uuid(id), operator.approvalOperator(), reason instanceof String r ? r : null);
     }
 
     private static UUID uuid(String id) {

@@ -7,9 +7,8 @@ import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.federation.command.RotateAuditKey;
 import dev.entente.lifecycle.audit.AuditEventType;
-import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditRecord;
 import dev.entente.lifecycle.audit.AuditVerification;
@@ -101,12 +100,7 @@ public class AuditController {
     public Map<String, Object> rotateKey(HttpRequest<?> request) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
-        AuditKey key = hub.tx().inTransaction(c -> {
-            AuditKey next = hub.auditKeys().rotate(c);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.AUDIT_KEY_ROTATED, admin.subject(), next.id(), Map.of()));
-            return next;
-        });
-        return Map.of("key_id", key.id());
+        return hub.approvals().submit(new RotateAuditKey(), admin.approvalOperator()).body();
     }
 
     private static Map<String, Object> toJson(AuditRecord r) {

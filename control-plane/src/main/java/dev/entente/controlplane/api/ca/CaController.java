@@ -1,12 +1,11 @@
 package dev.entente.controlplane.api.ca;
 
-import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.federation.command.RotateCa;
+import dev.entente.federation.command.RotationMove;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -16,11 +15,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code /api/v1/ca}: rotation status per CA type, and the rotation moves
@@ -47,38 +43,12 @@ public class CaController {
     public HttpResponse<?> rotate(HttpRequest<?> request, @PathVariable String move, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Object type = body == null ? null : body.get("type");
-        if (type != null && !"federation".equals(type)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "unknown CA type " + type + "; the only type is federation");
-        }
-        if (!List.of("start", "advance", "rollback").contains(move)) {
-            throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
-        }
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("move", move);
-        args.put("force", body != null && Boolean.TRUE.equals(body.get("force")));
-        args.put("expected_phase", expectedPhase(move, body == null ? null : body.get("expected_phase")).value());
-        var outcome = hub.approvals().submit("ca.rotate", operator, args);
+        RotateCa.checkType(body == null ? null : body.get("type"));
+        RotationMove rotationMove = RotationMove.of(move);
+        Object phase = body == null ? null : body.get("expected_phase");
+        RotateCa command = new RotateCa(rotationMove, body != null && Boolean.TRUE.equals(body.get("force")),
+                phase == null ? null : String.valueOf(phase));
+        var outcome = hub.approvals().submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
-    }
-
-    // Required for advance and rollback: without it two identical calls could move two steps.
-    private static RotationState expectedPhase(String move, Object value) {
-        if (value == null && move.equals("start")) {
-            return RotationState.STANDBY;
-        }
-        String phases = Arrays.stream(RotationState.values()).map(RotationState::value).collect(Collectors.joining(", "));
-        if (value == null) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "expected_phase is required for " + move
-                    + ": send the phase 'entente ca status' showed (one of " + phases + ")");
-        }
-        RotationState phase = Arrays.stream(RotationState.values()).filter(s -> s.value().equals(value)).findFirst()
-                .orElseThrow(() -> new EntenteException(ErrorCode.INVALID_REQUEST,
-                        "expected_phase must be one of " + phases + ", not " + value));
-        if (move.equals("start") && phase != RotationState.STANDBY) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST,
-                    "start leaves standby only; send expected_phase standby or leave it out");
-        }
-        return phase;
     }
 }

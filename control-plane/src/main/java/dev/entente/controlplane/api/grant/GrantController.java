@@ -2,16 +2,15 @@ package dev.entente.controlplane.api.grant;
 
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.approval.ApprovalActions;
-import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.grant.Grant;
-import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
+import dev.entente.federation.command.IssueGrant;
+import dev.entente.federation.command.RevokeGrant;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -27,19 +26,15 @@ import io.micronaut.http.annotation.QueryValue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
 @Controller("/api/v1/grants")
 public class GrantController {
-    private static final Duration DEFAULT_TTL = Duration.ofDays(30);
     private final HubRuntime hub;
 
     public GrantController(HubRuntime hub) {
@@ -50,22 +45,13 @@ public class GrantController {
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Peer peer = hub.federation().peer(Bodies.string(body, "peer", true));
-        List<String> scopes = Bodies.strings(body, "scopes");
-        scopes(scopes);
-        String ttl = Bodies.string(body, "expires_in", false);
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("peer_id", peer.id().toString());
-        args.put("scopes", scopes);
-        args.put("instances", Bodies.strings(body, "instances"));
-        args.put("networks", Bodies.strings(body, "networks"));
-        args.put("cidrs", Bodies.strings(body, "cidrs"));
-        args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse("expires_in", ttl, GrantRepository.MAX_LIFETIME)));
-        if (!scopes.contains("write")) {
-            // read grants are not sensitive enough for the two-person rule
-            return HttpResponse.created(ApprovalActions.issueGrant(hub, args, operator.subject()));
-        }
-        var outcome = hub.approvals().submit("grant.issue.write", operator, args);
+        // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
+        String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
+        Peer peer = hub.federation().peer(Bodies.string(body, peerKey, true));
+        IssueGrant command = new IssueGrant(peer.id().toString(), Bodies.strings(body, "scopes"), Bodies.strings(body, "instances"),
+                Bodies.strings(body, "networks"), Bodies.strings(body, "cidrs"), Bodies.string(body, "expires_in", false));
+        // Read grants are grant.issue.read, for which no policy exists: only write grants can wait for approval.
+        var outcome = hub.approvals().submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
@@ -87,9 +73,8 @@ public class GrantController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Grant g = grant(id);
-        String reason = Bodies.string(body, "reason", false);
-        hub.grantLifecycle().revoke(g.id(), operator.subject(), reason == null ? "revoked by " + operator.subject() : reason);
-        return grant(id).toMap();
+        RevokeGrant command = new RevokeGrant(g.id().toString(), Bodies.string(body, "reason", false));
+        return hub.approvals().submit(command, operator.approvalOperator()).body();
     }
 
     /** Answers "would this call be allowed?" without making it: every check and its result. */
@@ -111,7 +96,7 @@ public class GrantController {
             }
         }
         dev.entente.federation.grant.Permission p = permission == null ? dev.entente.federation.grant.Permission.READ
-                : scopes(List.of(permission)).iterator().next();
+                : IssueGrant.permission(permission);
         Decision d = hub.grantAuthorizer().explain(g,
                 new AccessRequest(p, instance, network, source, hub.clock().instant()));
         List<Map<String, Object>> checks = new ArrayList<>();
@@ -139,17 +124,5 @@ public class GrantController {
 
     private static EntenteException notFound(String id) {
         return new EntenteException(ErrorCode.NOT_FOUND, "no grant " + id + "; 'entente grants list' shows them");
-    }
-
-    static Set<dev.entente.federation.grant.Permission> scopes(List<String> names) {
-        Set<dev.entente.federation.grant.Permission> out = EnumSet.noneOf(dev.entente.federation.grant.Permission.class);
-        for (String n : names) {
-            switch (n) {
-                case "read" -> out.add(dev.entente.federation.grant.Permission.READ);
-                case "write" -> out.add(dev.entente.federation.grant.Permission.WRITE);
-                default -> throw new EntenteException(ErrorCode.INVALID_REQUEST, "scopes are read and write, not " + n);
-            }
-        }
-        return out;
     }
 }

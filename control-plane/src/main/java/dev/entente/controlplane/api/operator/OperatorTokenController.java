@@ -2,23 +2,16 @@ package dev.entente.controlplane.api.operator;
 
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.approval.ApprovalGate;
-import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.controlplane.security.Role;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.federation.command.IssueOperatorToken;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,9 +24,6 @@ import java.util.Map;
  */
 @Controller("/api/v1/operators/tokens")
 public class OperatorTokenController {
-    /** Longest lifetime an operator token may ask for. */
-    public static final Duration MAX_TTL = Duration.ofDays(365);
-    private static final Duration DEFAULT_TTL = Duration.ofDays(30);
     private final HubRuntime hub;
 
     public OperatorTokenController(HubRuntime hub) {
@@ -44,33 +34,16 @@ public class OperatorTokenController {
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Body Map<String, Object> body) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
-        String subject = Bodies.string(body, "subject", false);
-        if (subject == null || !subject.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST,
-                    "subject must be 1-64 characters of letters, digits, '.', '_', '@' or '-'");
-        }
-        String roleName = Bodies.string(body, "role", false);
-        Role role = Role.parse(roleName == null ? "" : roleName).orElseThrow(() -> new EntenteException(
-                ErrorCode.INVALID_REQUEST, "role must be one of admin, operator, approver, viewer"));
-        String ttlText = Bodies.string(body, "expires_in", false);
-        Duration ttl = ttlText == null ? DEFAULT_TTL : Durations.parse("expires_in", ttlText, MAX_TTL);
-        if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "expires_in must be between 1s and 365d");
-        }
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("subject", subject);
-        args.put("role", role.value());
-        args.put("expires_in", ttlText == null ? "30d" : ttlText);
-        args.put("minted_by", chainOf(hub, admin));
-        if (role == Role.APPROVER && hub.approvals().requiresApproval(ApprovalGate.TOKEN_ISSUE)) {
-            return HttpResponse.accepted().body(hub.approvals().submit(ApprovalGate.TOKEN_ISSUE, admin, args).body());
-        }
-        return HttpResponse.created(OperatorTokenMint.mint(hub, args, admin.subject()));
+        IssueOperatorToken command = new IssueOperatorToken(Bodies.string(body, "subject", false),
+                Bodies.string(body, "role", false), Bodies.string(body, "expires_in", false), null)
+                .withMintingChain(chainOf(hub, admin));
+        var outcome = hub.approvals().submit(command, admin.approvalOperator());
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
-    // The new token's chain: the minter's own chain, then the minter.
+    // The new token's chain: the minter's own chain, then the minter; never what the request says.
     private static List<String> chainOf(HubRuntime hub, OperatorPrincipal minter) {
-        List<String> chain = new java.util.ArrayList<>(hub.approvals().mintingChain(minter));
+        List<String> chain = new java.util.ArrayList<>(hub.approvals().mintingChain(minter.approvalOperator()));
         chain.add(minter.subject());
         return List.copyOf(chain);
     }

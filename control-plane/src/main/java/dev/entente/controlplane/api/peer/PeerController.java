@@ -3,15 +3,18 @@ package dev.entente.controlplane.api.peer;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.federation.peer.Durations;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.command.AcceptPeer;
+import dev.entente.federation.command.NewAcceptanceToken;
+import dev.entente.federation.command.OperatorCommand;
+import dev.entente.federation.command.ProposePeer;
+import dev.entente.federation.command.RepinPeer;
+import dev.entente.federation.command.ResumePeer;
+import dev.entente.federation.command.RevokePeer;
+import dev.entente.federation.command.SuspendPeer;
 import dev.entente.federation.peer.Peer;
-import dev.entente.lifecycle.audit.AuditEvent;
-import dev.entente.lifecycle.audit.AuditEventType;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -55,42 +58,31 @@ public class PeerController {
     @Post
     public HttpResponse<Map<String, Object>> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        String name = Bodies.string(body, "name", true);
-        dev.entente.federation.peer.PeerRepository.validateName(name);
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("name", name);
-        args.put("ttl", Durations.format(ttl(body)));
-        return gated("peer.propose", operator, args, true);
+        return gated(new ProposePeer(Bodies.string(body, "name", true), Bodies.string(body, "ttl", false)), operator, true);
     }
 
     @Post("/{id}/token")
     public Map<String, Object> token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        return proposal(federation().newToken(hub.federation().peer(id).id(), ttl(body), operator.subject()));
+        return gated(new NewAcceptanceToken(peerId(id), Bodies.string(body, "ttl", false)), operator, false).body();
     }
 
     @Post("/accept")
     public HttpResponse<Map<String, Object>> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("token", Bodies.string(body, "token", true));
-        args.put("name", Bodies.string(body, "name", false));
-        return gated("peer.accept", operator, args, true);
+        return gated(new AcceptPeer(Bodies.string(body, "token", true), Bodies.string(body, "name", false)), operator, true);
     }
 
     @Post("/{id}/suspend")
     public Map<String, Object> suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        Peer peer = hub.federation().peer(id);
-        federation().lifecycle().suspend(peer.id(), operator.subject(), Bodies.string(body, "reason", false));
-        return Map.of("peer", hub.federation().peer(id).toMap());
+        return gated(new SuspendPeer(peerId(id), Bodies.string(body, "reason", false)), operator, false).body();
     }
 
     @Post("/{id}/resume")
     public Map<String, Object> resume(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal operator = write(request);
-        federation().lifecycle().resume(hub.federation().peer(id).id(), operator.subject());
-        return Map.of("peer", hub.federation().peer(id).toMap());
+        return gated(new ResumePeer(peerId(id)), operator, false).body();
     }
 
     @Post("/{id}/revoke")
@@ -98,19 +90,12 @@ public class PeerController {
                                                     @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         String reason = Bodies.string(body, "reason", false);
-        if (reason == null || reason.isBlank()) {
-            throw new EntenteException(ErrorCode.PEER_REASON_REQUIRED, "revoking a peer needs --reason");
-        }
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("peer_id", hub.federation().peer(id).id().toString());
-        args.put("reason", reason);
-        return gated("peer.revoke", operator, args, false);
+        return gated(new RevokePeer(peerId(id), reason), operator, false);
     }
 
-    /** Runs the action now, or answers 202 with the approval request when its policy requires one. */
-    private HttpResponse<Map<String, Object>> gated(String action, OperatorPrincipal operator, Map<String, Object> args,
-                                                    boolean creates) {
-        var outcome = hub.approvals().submit(action, operator, args);
+    /** Runs the command now, or answers 202 with the approval request when its policy requires one. */
+    private HttpResponse<Map<String, Object>> gated(OperatorCommand command, OperatorPrincipal operator, boolean creates) {
+        var outcome = hub.approvals().submit(command, operator.approvalOperator());
         if (outcome.pending()) {
             return HttpResponse.accepted().body(outcome.body());
         }
@@ -120,14 +105,13 @@ public class PeerController {
     @Post("/{id}/repin")
     public Map<String, Object> repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        String fp = Bodies.string(body, "fingerprint", true).toLowerCase().replace(":", "");
-        if (!fp.matches("[0-9a-f]{64}")) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "fingerprint must be the SHA-256 of the peer's certificate: 64 hex digits");
-        }
-        Peer peer = federation().peers().repin(hub.federation().peer(id).id(), List.of(fp));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_REPINNED,
-                operator.subject(), peer.id().toString(), Map.of("fingerprint", fp))));
-        return Map.of("peer", peer.toMap());
+        String fingerprint = Bodies.string(body, "fingerprint", true);
+        return gated(new RepinPeer(peerId(id), fingerprint), operator, false).body();
+    }
+
+    // Commands name a peer by id: an approval that waits must not follow a name to another peer.
+    private String peerId(String idOrName) {
+        return hub.federation().peer(idOrName).id().toString();
     }
 
     private Map<String, Object> detailed(Peer p, Instant now) {
@@ -144,18 +128,6 @@ public class PeerController {
         m.put("suspended_reason", p.suspendedReason());
         m.put("revoked_reason", p.revokedReason());
         return m;
-    }
-
-    static Map<String, Object> proposal(FederationService.Proposal p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("peer", p.peer().toMap());
-        m.put("acceptance_token", p.acceptanceToken());
-        return m;
-    }
-
-    private Duration ttl(Map<String, Object> body) {
-        String ttl = Bodies.string(body, "ttl", false);
-        return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse("ttl", ttl, FederationService.MAX_TOKEN_TTL);
     }
 
     private static OperatorPrincipal write(HttpRequest<?> request) {

@@ -5,11 +5,9 @@ import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.command.DeleteResource;
+import dev.entente.federation.command.PutResource;
 import dev.entente.federation.resource.Resource;
-import dev.entente.lifecycle.audit.AuditEvent;
-import dev.entente.lifecycle.audit.AuditEventType;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
@@ -42,21 +40,15 @@ public class ResourceController {
                                    @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Resource r = hub.resources().put(kind, name, Bodies.string(body, "instance_id", false), Bodies.string(body, "network_id", false), Bodies.attributes(body));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator.subject(),
-                kind + "/" + name, r.toMap())));
-        return r.toMap();
+        PutResource command = new PutResource(kind, name, Bodies.string(body, "instance_id", false),
+                Bodies.string(body, "network_id", false), Bodies.attributes(body));
+        return hub.approvals().submit(command, operator.approvalOperator()).body();
     }
 
     @Delete("/{kind}/{name}")
     public Map<String, Object> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        if (!hub.resources().delete(kind, name)) {
-            throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name);
-        }
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator.subject(),
-                kind + "/" + name, Map.of())));
-        return Map.of("deleted", kind + "/" + name);
+        return hub.approvals().submit(new DeleteResource(kind, name), operator.approvalOperator()).body();
     }
 }

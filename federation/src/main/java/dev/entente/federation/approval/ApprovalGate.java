@@ -1,21 +1,35 @@
-package dev.entente.controlplane.approval;
+package dev.entente.federation.approval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entente.controlplane.hub.HubRuntime;
-import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.controlplane.security.Role;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.federation.command.AcceptPeer;
+import dev.entente.federation.command.CommandJson;
+import dev.entente.federation.command.IssueGrant;
+import dev.entente.federation.command.IssueOperatorToken;
+import dev.entente.federation.command.OperatorCommand;
+import dev.entente.federation.command.OperatorCommands;
+import dev.entente.federation.command.ProposePeer;
+import dev.entente.federation.command.RevokePeer;
+import dev.entente.federation.command.RotateCa;
 import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.approval.ApprovalLifecycle;
 import dev.entente.lifecycle.approval.ApprovalRepository;
 import dev.entente.lifecycle.approval.ApprovalState;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +39,21 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The two-person rule. Every sensitive action goes through {@link #submit}: under policy
+ * The two-person rule. Every operator command goes through {@link #submit}: under policy
  * {@code auto} it runs at once; under {@code require_approval} nothing is applied, an approval
  * request is stored (pending, expiring after {@code entente.approvals.timeout}) and the caller
- * gets 202. {@link #approve} by another operator holding the approver role runs the action with
- * the requester's arguments, as the requester; if its preconditions changed meanwhile (peer
- * already revoked, rotation moved on) the action's own error comes back and the approval ends
- * {@code failed}, with nothing half-applied.
+ * gets 202. {@link #approve} by another operator holding the approver role runs the stored
+ * command, as the requester; if its preconditions changed meanwhile (peer already revoked,
+ * rotation moved on) the command's own error comes back and the approval ends {@code failed},
+ * with nothing half-applied. The request stores the command's fields as its arguments and its
+ * action name in its own column ({@link CommandJson}), so requests stored by earlier versions,
+ * whose arguments had the same shape, still load and run.
  *
  * <p>Executed exactly once: the approval commits as {@code approved} with its arguments (an
  * outbox), then one runner at a time, holding the request's row lock, runs it and moves it to
- * {@code executed} or {@code failed}. An action that touches only this hub's database commits
- * with that move, in one transaction; a {@link RemoteAction} cannot, and is asked on a retry what
+ * {@code executed} or {@code failed}. A command that touches only this hub's database commits
+ * with that move, in one transaction; a {@linkplain OperatorCommand#transactional
+ * non-transactional} one (it calls another hub) cannot, and the executor is asked on a retry what
  * an earlier run already did. The approver's call runs it at once; {@link #executeApproved}, at
  * start-up and on every approval-expiry run, finishes what a stopped hub left approved.
  *
@@ -45,16 +62,20 @@ import java.util.stream.Collectors;
  * and dropped once the request is decided; a secret result meant for the requester (an operator
  * token minted under approval) is sealed too, shown to nobody else, and handed out once by
  * {@link #collect}.
+ *
+ * <p>Arguments and results are handled here as JSON documents (plain maps): what a request
+ * stores, what an approval answers and what the secret split walks over, whatever the command.
  */
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
-    public static final List<String> ACTIONS = List.of("peer.propose", "peer.accept", "peer.revoke", "grant.issue.write", "ca.rotate");
+    public static final List<String> ACTIONS = List.of(ProposePeer.ACTION, AcceptPeer.ACTION, RevokePeer.ACTION,
+            IssueGrant.WRITE_ACTION, RotateCa.ACTION);
     /**
      * Minting an approver-role token: not a policy of its own but gated whenever any policy
      * requires approval, since a new approver identity is what would let one operator approve
      * their own requests.
      */
-    public static final String TOKEN_ISSUE = "operator.token.issue";
+    public static final String TOKEN_ISSUE = IssueOperatorToken.ACTION;
     /** What stands in for a sealed secret in stored arguments. */
     static final String SEALED = "(sealed)";
     /** Arguments and results that are secrets: kept out of API answers about approvals and out of stored results. */
@@ -67,45 +88,38 @@ public final class ApprovalGate {
      */
     public static final String HALT_AFTER_APPROVAL = "entente.testing.halt-after-approval";
 
-    /** What an action does with its arguments, as whom. */
-    @FunctionalInterface
-    public interface Action {
-        Map<String, Object> execute(Map<String, Object> arguments, String requester);
-    }
-
-    /**
-     * An action that calls another hub ({@code peer.accept}): it cannot commit with the approval,
-     * so it runs outside the runner's transaction, and a runner that finds the request still
-     * approved (the hub stopped after the other hub answered) asks {@link #alreadyDone} first.
-     */
-    public interface RemoteAction extends Action {
-        /** The result of an earlier, interrupted run of {@code approval}, if it got through. */
-        java.util.Optional<Map<String, Object>> alreadyDone(Map<String, Object> arguments, Approval approval);
-    }
-
     /** Either the action's result (ran now) or the pending approval (202). */
     public record Outcome(boolean pending, Map<String, Object> body) {
     }
 
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final SealedKeyStore keys;
+    private final Clock clock;
     private final Map<String, String> policies;
-    private final Map<String, Action> actions = new LinkedHashMap<>();
+    private final Duration timeout;
+    private final OperatorCommands commands;
     private final ApprovalRepository repository;
     private final ApprovalLifecycle lifecycle;
     private volatile boolean haltAfterApproval;
 
-    public ApprovalGate(HubRuntime hub, Map<String, String> policies) {
-        this.hub = hub;
+    /**
+     * @param policies {@code auto} or {@code require_approval} per action of {@link #ACTIONS}
+     *                 ({@code entente.approvals.policy.*}); an action not named is {@code auto}
+     * @param timeout  how long a request waits for a decision ({@code entente.approvals.timeout})
+     * @param commands what runs a command once it may run
+     */
+    public ApprovalGate(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock,
+                        Map<String, String> policies, Duration timeout, OperatorCommands commands) {
+        this.tx = tx;
+        this.audit = audit;
+        this.keys = keys;
+        this.clock = clock;
         this.policies = Map.copyOf(policies);
-        this.repository = new ApprovalRepository(hub.tx());
-        this.lifecycle = new ApprovalLifecycle(hub.engine());
-    }
-
-    public void register(String action, Action a) {
-        if (!ACTIONS.contains(action) && !TOKEN_ISSUE.equals(action)) {
-            throw new IllegalArgumentException("unknown action " + action);
-        }
-        actions.put(action, a);
+        this.timeout = timeout;
+        this.commands = commands;
+        this.repository = new ApprovalRepository(tx);
+        this.lifecycle = new ApprovalLifecycle(engine);
     }
 
     /** Sets the {@value #HALT_AFTER_APPROVAL} test hook. */
@@ -113,20 +127,24 @@ public final class ApprovalGate {
         this.haltAfterApproval = halt;
     }
 
-    public boolean requiresApproval(String action) {
-        if (TOKEN_ISSUE.equals(action)) {
-            return policies.containsValue("require_approval") && liveApproverExists();
+    /**
+     * Whether {@code command} waits for a second operator. Minting an approver token is not a
+     * policy of its own: it is gated whenever any policy requires approval.
+     */
+    public boolean requiresApproval(OperatorCommand command) {
+        if (command instanceof IssueOperatorToken token) {
+            return "approver".equals(token.role()) && policies.containsValue("require_approval") && liveApproverExists();
         }
-        return "require_approval".equals(policies.getOrDefault(action, "auto"));
+        return "require_approval".equals(policies.getOrDefault(command.action(), "auto"));
     }
 
     // Until some approver exists nobody could approve the first one, so minting it is not gated;
     // the minting chain still keeps that approver from approving its minter's requests.
     private boolean liveApproverExists() {
-        return hub.tx().read(c -> {
+        return tx.read(c -> {
             try (var ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM operator_tokens "
                     + "WHERE 'approver' = ANY (roles) AND expires_at > ?)")) {
-                ps.setTimestamp(1, java.sql.Timestamp.from(hub.clock().instant()));
+                ps.setTimestamp(1, java.sql.Timestamp.from(clock.instant()));
                 try (var rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getBoolean(1);
@@ -135,15 +153,17 @@ public final class ApprovalGate {
         });
     }
 
-    public Outcome submit(String action, OperatorPrincipal requester, Map<String, Object> arguments) {
-        Action a = actions.get(action);
-        if (!requiresApproval(action)) {
-            // Not gated, the same rule: a local action's writes and audit events commit as one.
-            Map<String, Object> result = a instanceof RemoteAction ? a.execute(arguments, requester.subject())
-                    : hub.tx().inOneTransaction(c -> a.execute(arguments, requester.subject()));
+    /** Runs {@code command} as {@code requester} now, or stores it for approval when its policy says so. */
+    public Outcome submit(OperatorCommand command, ApprovalOperator requester) {
+        if (!requiresApproval(command)) {
+            // Not gated, the same rule: a local command's writes and audit events commit as one.
+            Map<String, Object> result = !command.transactional() ? commands.execute(command, requester.subject())
+                    : tx.inOneTransaction(c -> commands.execute(command, requester.subject()));
             return new Outcome(false, result);
         }
-        Instant expiresAt = hub.clock().instant().plus(hub.settings().approvalsTimeout());
+        String action = command.action();
+        Map<String, Object> arguments = CommandJson.plain(CommandJson.arguments(command));
+        Instant expiresAt = clock.instant().plus(timeout);
         UUID id = UUID.randomUUID();
         Map<String, Object> secrets = new LinkedHashMap<>();
         Map<String, Object> stored = new LinkedHashMap<>();
@@ -155,11 +175,11 @@ public final class ApprovalGate {
                 stored.put(k, v);
             }
         });
-        byte[] sealed = secrets.isEmpty() ? null : hub.keys().sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
+        byte[] sealed = secrets.isEmpty() ? null : keys.sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
         List<String> chain = mintingChain(requester);
-        Approval approval = hub.tx().inTransaction(c -> {
+        Approval approval = tx.inTransaction(c -> {
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
+            audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
                     Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
             return created;
         });
@@ -180,16 +200,16 @@ public final class ApprovalGate {
      * claim has none signed in: the hub's record of who issued it stands in (one link, not the
      * whole chain; issue new tokens to close the gap).
      */
-    public List<String> mintingChain(OperatorPrincipal operator) {
+    public List<String> mintingChain(ApprovalOperator operator) {
         if (operator.mintedBy() != null) {
             return operator.mintedBy();
         }
-        return hub.tx().read(c -> {
+        return tx.read(c -> {
             try (var ps = c.prepareStatement("SELECT issued_by FROM operator_tokens WHERE jti = ?")) {
                 ps.setObject(1, UUID.fromString(operator.tokenId()));
                 try (var rs = ps.executeQuery()) {
                     String issuer = rs.next() ? rs.getString(1) : null;
-                    return issuer == null || issuer.equals(dev.entente.lifecycle.audit.EventSource.HUB.actor())
+                    return issuer == null || issuer.equals(EventSource.HUB.actor())
                             ? List.<String>of() : List.of(issuer);
                 }
             }
@@ -200,7 +220,7 @@ public final class ApprovalGate {
      * Hands the requester the secret result of their executed request (an operator token minted
      * under approval), once: it is cleared as it is read.
      */
-    public Map<String, Object> collect(UUID id, OperatorPrincipal requester) {
+    public Map<String, Object> collect(UUID id, ApprovalOperator requester) {
         Approval approval = find(id);
         if (!approval.requester().equals(requester.subject())) {
             throw new EntenteException(ErrorCode.APPROVAL_REQUESTER_ONLY, "only " + approval.requester()
@@ -212,8 +232,8 @@ public final class ApprovalGate {
                         ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
                         : "; collect it once an approver has approved it"),
                         Map.of("state", approval.state().value())));
-        Map<String, Object> result = parse(new String(hub.keys().openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
+        Map<String, Object> result = parse(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
                 id.toString(), Map.of("action", approval.action()))));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approval", toMap(find(id)));
@@ -230,10 +250,10 @@ public final class ApprovalGate {
      * arguments, the outbox), then {@link #execute} runs the action and records the outcome. The
      * action's result comes back (secrets included, shown to the approver once), or its error.
      */
-    public Map<String, Object> approve(UUID id, OperatorPrincipal approver) {
+    public Map<String, Object> approve(UUID id, ApprovalOperator approver) {
         find(id);
-        Instant now = hub.clock().instant();
-        List<String> roles = approver.roles().stream().map(Role::value).toList();
+        Instant now = clock.instant();
+        List<String> roles = List.copyOf(approver.roles());
         try {
             lifecycle.approve(id, approver.subject(), mintingChain(approver), roles, now);
         } catch (EntenteException e) {
@@ -299,33 +319,34 @@ public final class ApprovalGate {
     /**
      * Executes approved request {@code id} once, in one transaction that holds the request's row
      * lock throughout: an action that only touches this hub's database runs inside it, so its
-     * effects and {@code approved → executed} commit together or not at all; a {@link RemoteAction}
-     * (it calls another hub) runs outside it, its own writes committing as it goes, and a retry
+     * effects and {@code approved → executed} commit together or not at all; a non-transactional
+     * command (it calls another hub) runs outside it, its own writes committing as it goes, and a retry
      * first asks it what an interrupted earlier run already did. Null when the request is not
      * approved (any more) or, with {@code wait} false, another runner holds it.
      */
     private Map<String, Object> run(UUID id, boolean wait) {
         EntenteException[] failure = new EntenteException[1];
         RuntimeException[] crash = new RuntimeException[1];
-        Map<String, Object> out = hub.tx().inOneTransaction(c -> {
+        Map<String, Object> out = tx.inOneTransaction(c -> {
             if (!claim(c, id, wait)) {
                 return null;
             }
             Approval approval = find(id);
-            Action action = actions.get(approval.action());
-            Map<String, Object> arguments = parse(approval.arguments());
+            ObjectNode arguments = CommandJson.tree(approval.arguments());
             if (approval.sealedSecrets() != null) {
-                arguments.putAll(parse(new String(hub.keys().openSecret(approval.sealedSecrets(), aad(id, "arguments")),
+                arguments.setAll(CommandJson.tree(new String(keys.openSecret(approval.sealedSecrets(), aad(id, "arguments")),
                         StandardCharsets.UTF_8)));
             }
             Map<String, Object> result;
             try {
-                if (action instanceof RemoteAction remote) {
-                    result = hub.tx().outside(() -> remote.alreadyDone(arguments, approval)
-                            .orElseGet(() -> remote.execute(arguments, approval.requester())));
+                // Checked again as it loads: a stored value that no longer passes fails the request.
+                OperatorCommand command = CommandJson.read(approval.action(), arguments);
+                if (!command.transactional()) {
+                    result = tx.outside(() -> commands.alreadyDone(command, approval.updatedAt())
+                            .orElseGet(() -> commands.execute(command, approval.requester())));
                 } else {
-                    // A savepoint: a failing action leaves nothing behind, and the failure is recorded.
-                    result = hub.tx().inTransaction(x -> action.execute(arguments, approval.requester()));
+                    // A savepoint: a failing command leaves nothing behind, and the failure is recorded.
+                    result = tx.inTransaction(x -> commands.execute(command, approval.requester()));
                 }
             } catch (EntenteException e) {
                 if (e.code() == ErrorCode.DATABASE_UNREACHABLE) {
@@ -380,7 +401,7 @@ public final class ApprovalGate {
         if (FOR_REQUESTER.contains(approval.action()) || (!approverWaits && !secret.isEmpty())) {
             // The approver must not walk away with the requester's new credential.
             lifecycle.complete(id, json(redact(result)),
-                    hub.keys().sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
+                    keys.sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
             out.put("result", redact(result));
             out.put("next", "the requester runs: entente approvals collect " + id);
             return out;
@@ -390,7 +411,7 @@ public final class ApprovalGate {
         return out;
     }
 
-    public Map<String, Object> reject(UUID id, OperatorPrincipal operator, String reason) {
+    public Map<String, Object> reject(UUID id, ApprovalOperator operator, String reason) {
         find(id);
         if (reason == null || reason.isBlank()) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "a rejection needs --reason");

@@ -1,2 +1,2 @@
 /** The two-person rule: approval policies per sensitive action, and running approved actions. */
-package dev.entente.controlplane.approval;
+package dev.entente.federation.approval;
