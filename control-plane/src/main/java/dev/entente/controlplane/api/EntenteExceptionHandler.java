@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenValidator;
 import dev.entente.lifecycle.error.EntenteException;
@@ -19,10 +20,12 @@ import org.slf4j.LoggerFactory;
 @Requires(classes = {EntenteException.class, ExceptionHandler.class})
 public class EntenteExceptionHandler implements ExceptionHandler<EntenteException, HttpResponse<?>> {
     private static final Logger LOG = LoggerFactory.getLogger(EntenteExceptionHandler.class);
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public EntenteExceptionHandler(HubRuntime hub) {
-        this.hub = hub;
+    public EntenteExceptionHandler(Tx tx, AuditLog audit) {
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Override
@@ -33,7 +36,7 @@ public class EntenteExceptionHandler implements ExceptionHandler<EntenteExceptio
         // A peer's refusal relayed to our operator (remote_code) is the peer's denial, audited there.
         if ((e.code().status() == 401 || e.code().status() == 403) && !e.extensions().containsKey("remote_code")) {
             String actor = OperatorTokenValidator.principal(request).map(OperatorPrincipal::subject).orElse("anonymous");
-            AccessDenials.record(hub, request, e, actor);
+            AccessDenials.record(tx, audit, request, e, actor);
         }
         return Problems.response(e);
     }

@@ -1,10 +1,13 @@
 package dev.entente.controlplane.approval;
 
+import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorTokenMint;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.tls.HubTls;
+import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.IssuedGrant;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.handshake.AcceptanceTokens;
@@ -13,10 +16,13 @@ import dev.entente.federation.peer.PeerState;
 import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleState;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -39,11 +45,13 @@ public final class ApprovalActions {
     private ApprovalActions() {
     }
 
-    public static ApprovalGate gate(HubRuntime hub) {
-        ApprovalGate gate = new ApprovalGate(hub, hub.settings().approvalPolicies());
+    /** Registers every action with {@code gate}. */
+    public static ApprovalGate register(ApprovalGate gate, FederationService federation, RotationLifecycle rotation,
+                                       GrantRepository grants, OperatorTokens tokens, HubTls tls, Tx tx, AuditLog audit,
+                                       Clock clock) {
         gate.register("peer.propose", (args, requester) -> {
             Duration ttl = Durations.parse((String) args.get("ttl"));
-            FederationService.Proposal p = hub.federation().propose((String) args.get("name"), ttl, requester);
+            FederationService.Proposal p = federation.propose((String) args.get("name"), ttl, requester);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("peer", p.peer().toMap());
             out.put("acceptance_token", p.acceptanceToken());
@@ -52,7 +60,7 @@ public final class ApprovalActions {
         gate.register("peer.accept", new ApprovalGate.RemoteAction() {
             @Override
             public Map<String, Object> execute(Map<String, Object> args, String requester) {
-                return Map.of("peer", hub.federation().accept((String) args.get("token"), (String) args.get("name"),
+                return Map.of("peer", federation.accept((String) args.get("token"), (String) args.get("name"),
                         requester).toMap());
             }
 
@@ -66,18 +74,18 @@ public final class ApprovalActions {
                 } catch (RuntimeException e) {
                     return Optional.empty();
                 }
-                return hub.federation().peers().findByHubId(issuer)
+                return federation.peers().findByHubId(issuer)
                         .filter(p -> p.state() != PeerState.REVOKED && !p.createdAt().isBefore(approval.updatedAt()))
                         .map(p -> Map.of("peer", p.toMap()));
             }
         });
         gate.register("peer.revoke", (args, requester) -> {
             UUID id = UUID.fromString((String) args.get("peer_id"));
-            hub.federation().lifecycle().revoke(id, requester, (String) args.get("reason"));
-            return Map.of("peer", peer(hub, id).toMap());
+            federation.lifecycle().revoke(id, requester, (String) args.get("reason"));
+            return Map.of("peer", peer(federation, id).toMap());
         });
-        gate.register("grant.issue.write", (args, requester) -> issueGrant(hub, args, requester));
-        gate.register(ApprovalGate.TOKEN_ISSUE, (args, requester) -> OperatorTokenMint.mint(hub, args, requester));
+        gate.register("grant.issue.write", (args, requester) -> issueGrant(federation, grants, tx, audit, clock, args, requester));
+        gate.register(ApprovalGate.TOKEN_ISSUE, (args, requester) -> OperatorTokenMint.mint(tokens, tx, audit, args, requester));
         gate.register("ca.rotate", (args, requester) -> {
             String move = (String) args.get("move");
             boolean force = Boolean.TRUE.equals(args.get("force"));
@@ -85,30 +93,31 @@ public final class ApprovalActions {
             // rotation moved on must not move it a second step.
             RotationState expected = expectedPhase(args);
             switch (move) {
-                case "start" -> hub.rotation().startRotation(requester);
-                case "advance" -> hub.rotation().advance(requester, expected, force);
-                case "rollback" -> hub.rotation().rollBack(requester, expected);
+                case "start" -> rotation.startRotation(requester);
+                case "advance" -> rotation.advance(requester, expected, force);
+                case "rollback" -> rotation.rollBack(requester, expected);
                 default -> throw new EntenteException(ErrorCode.NOT_FOUND, "no rotation move " + move + "; use start, advance or rollback");
             }
             // The TLS state is in memory: it takes up the new keys once they are committed.
-            hub.tx().afterCommit(hub::refreshTls);
-            return Map.of("ca", List.of(hub.rotation().status().toMap()));
+            tx.afterCommit(tls::refresh);
+            return Map.of("ca", List.of(rotation.status().toMap()));
         });
         return gate;
     }
 
     /** Issues a grant from stored arguments; the lifetime counts from now, not from the request. */
-    public static Map<String, Object> issueGrant(HubRuntime hub, Map<String, Object> args, String issuer) {
+    public static Map<String, Object> issueGrant(FederationService federation, GrantRepository grants, Tx tx, AuditLog audit,
+                                                 Clock clock, Map<String, Object> args, String issuer) {
         UUID peerId = UUID.fromString((String) args.get("peer_id"));
-        peer(hub, peerId);
+        peer(federation, peerId);
         Set<Permission> scopes = EnumSet.noneOf(Permission.class);
         for (Object s : (List<?>) args.get("scopes")) {
             scopes.add("write".equals(s) ? Permission.WRITE : Permission.READ);
         }
         Duration ttl = Durations.parse((String) args.get("expires_in"));
-        IssuedGrant issued = hub.grants().issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
-                strings(args.get("cidrs")), hub.clock().instant().plus(ttl), issuer);
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, issuer,
+        IssuedGrant issued = grants.issue(peerId, scopes, strings(args.get("instances")), strings(args.get("networks")),
+                strings(args.get("cidrs")), clock.instant().plus(ttl), issuer);
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, issuer,
                 issued.grant().id().toString(), issued.grant().toMap())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("grant", issued.grant().toMap());
@@ -125,8 +134,8 @@ public final class ApprovalActions {
         return LifecycleState.fromValue(RotationState.class, p);
     }
 
-    private static Peer peer(HubRuntime hub, UUID id) {
-        return hub.federation().peers().find(id).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id));
+    private static Peer peer(FederationService federation, UUID id) {
+        return federation.peers().find(id).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no peer " + id));
     }
 
     private static List<String> strings(Object v) {

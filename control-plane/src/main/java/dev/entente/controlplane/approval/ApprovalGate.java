@@ -3,7 +3,6 @@ package dev.entente.controlplane.approval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Role;
 import dev.entente.lifecycle.approval.Approval;
@@ -12,10 +11,16 @@ import dev.entente.lifecycle.approval.ApprovalRepository;
 import dev.entente.lifecycle.approval.ApprovalState;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,18 +92,28 @@ public final class ApprovalGate {
     public record Outcome(boolean pending, Map<String, Object> body) {
     }
 
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final SealedKeyStore keys;
+    private final Clock clock;
+    private final Duration timeout;
     private final Map<String, String> policies;
     private final Map<String, Action> actions = new LinkedHashMap<>();
     private final ApprovalRepository repository;
     private final ApprovalLifecycle lifecycle;
     private volatile boolean haltAfterApproval;
 
-    public ApprovalGate(HubRuntime hub, Map<String, String> policies) {
-        this.hub = hub;
+    /** @param timeout how long a request waits for its approver */
+    public ApprovalGate(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock, Duration timeout,
+                        Map<String, String> policies) {
+        this.tx = tx;
+        this.audit = audit;
+        this.keys = keys;
+        this.clock = clock;
+        this.timeout = timeout;
         this.policies = Map.copyOf(policies);
-        this.repository = new ApprovalRepository(hub.tx());
-        this.lifecycle = new ApprovalLifecycle(hub.engine());
+        this.repository = new ApprovalRepository(tx);
+        this.lifecycle = new ApprovalLifecycle(engine);
     }
 
     public void register(String action, Action a) {
@@ -123,10 +138,10 @@ public final class ApprovalGate {
     // Until some approver exists nobody could approve the first one, so minting it is not gated;
     // the minting chain still keeps that approver from approving its minter's requests.
     private boolean liveApproverExists() {
-        return hub.tx().read(c -> {
+        return tx.read(c -> {
             try (var ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM operator_tokens "
                     + "WHERE 'approver' = ANY (roles) AND expires_at > ?)")) {
-                ps.setTimestamp(1, java.sql.Timestamp.from(hub.clock().instant()));
+                ps.setTimestamp(1, java.sql.Timestamp.from(clock.instant()));
                 try (var rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getBoolean(1);
@@ -140,10 +155,10 @@ public final class ApprovalGate {
         if (!requiresApproval(action)) {
             // Not gated, the same rule: a local action's writes and audit events commit as one.
             Map<String, Object> result = a instanceof RemoteAction ? a.execute(arguments, requester.subject())
-                    : hub.tx().inOneTransaction(c -> a.execute(arguments, requester.subject()));
+                    : tx.inOneTransaction(c -> a.execute(arguments, requester.subject()));
             return new Outcome(false, result);
         }
-        Instant expiresAt = hub.clock().instant().plus(hub.settings().approvalsTimeout());
+        Instant expiresAt = clock.instant().plus(timeout);
         UUID id = UUID.randomUUID();
         Map<String, Object> secrets = new LinkedHashMap<>();
         Map<String, Object> stored = new LinkedHashMap<>();
@@ -155,11 +170,11 @@ public final class ApprovalGate {
                 stored.put(k, v);
             }
         });
-        byte[] sealed = secrets.isEmpty() ? null : hub.keys().sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
+        byte[] sealed = secrets.isEmpty() ? null : keys.sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
         List<String> chain = mintingChain(requester);
-        Approval approval = hub.tx().inTransaction(c -> {
+        Approval approval = tx.inTransaction(c -> {
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
+            audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
                     Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
             return created;
         });
@@ -184,7 +199,7 @@ public final class ApprovalGate {
         if (operator.mintedBy() != null) {
             return operator.mintedBy();
         }
-        return hub.tx().read(c -> {
+        return tx.read(c -> {
             try (var ps = c.prepareStatement("SELECT issued_by FROM operator_tokens WHERE jti = ?")) {
                 ps.setObject(1, UUID.fromString(operator.tokenId()));
                 try (var rs = ps.executeQuery()) {
@@ -212,8 +227,8 @@ public final class ApprovalGate {
                         ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
                         : "; collect it once an approver has approved it"),
                         Map.of("state", approval.state().value())));
-        Map<String, Object> result = parse(new String(hub.keys().openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
+        Map<String, Object> result = parse(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
                 id.toString(), Map.of("action", approval.action()))));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approval", toMap(find(id)));
@@ -232,7 +247,7 @@ public final class ApprovalGate {
      */
     public Map<String, Object> approve(UUID id, OperatorPrincipal approver) {
         find(id);
-        Instant now = hub.clock().instant();
+        Instant now = clock.instant();
         List<String> roles = approver.roles().stream().map(Role::value).toList();
         try {
             lifecycle.approve(id, approver.subject(), mintingChain(approver), roles, now);
@@ -307,7 +322,7 @@ public final class ApprovalGate {
     private Map<String, Object> run(UUID id, boolean wait) {
         EntenteException[] failure = new EntenteException[1];
         RuntimeException[] crash = new RuntimeException[1];
-        Map<String, Object> out = hub.tx().inOneTransaction(c -> {
+        Map<String, Object> out = tx.inOneTransaction(c -> {
             if (!claim(c, id, wait)) {
                 return null;
             }
@@ -315,17 +330,17 @@ public final class ApprovalGate {
             Action action = actions.get(approval.action());
             Map<String, Object> arguments = parse(approval.arguments());
             if (approval.sealedSecrets() != null) {
-                arguments.putAll(parse(new String(hub.keys().openSecret(approval.sealedSecrets(), aad(id, "arguments")),
+                arguments.putAll(parse(new String(keys.openSecret(approval.sealedSecrets(), aad(id, "arguments")),
                         StandardCharsets.UTF_8)));
             }
             Map<String, Object> result;
             try {
                 if (action instanceof RemoteAction remote) {
-                    result = hub.tx().outside(() -> remote.alreadyDone(arguments, approval)
+                    result = tx.outside(() -> remote.alreadyDone(arguments, approval)
                             .orElseGet(() -> remote.execute(arguments, approval.requester())));
                 } else {
                     // A savepoint: a failing action leaves nothing behind, and the failure is recorded.
-                    result = hub.tx().inTransaction(x -> action.execute(arguments, approval.requester()));
+                    result = tx.inTransaction(x -> action.execute(arguments, approval.requester()));
                 }
             } catch (EntenteException e) {
                 if (e.code() == ErrorCode.DATABASE_UNREACHABLE) {
@@ -380,7 +395,7 @@ public final class ApprovalGate {
         if (FOR_REQUESTER.contains(approval.action()) || (!approverWaits && !secret.isEmpty())) {
             // The approver must not walk away with the requester's new credential.
             lifecycle.complete(id, json(redact(result)),
-                    hub.keys().sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
+                    keys.sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
             out.put("result", redact(result));
             out.put("next", "the requester runs: entente approvals collect " + id);
             return out;

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,7 @@ final class Checks {
 
     /** The body of a check. */
     interface Body {
-        List<Finding> run(HubRuntime hub, Instant now) throws Exception;
+        List<Finding> run(DoctorContext hub, Instant now) throws Exception;
     }
 
     static DoctorCheck of(DoctorCode code, boolean needsDatabase, Body body) {
@@ -29,7 +28,7 @@ final class Checks {
             }
 
             @Override
-            public List<Finding> run(HubRuntime hub, Instant now) throws Exception {
+            public List<Finding> run(DoctorContext hub, Instant now) throws Exception {
                 return body.run(hub, now);
             }
 

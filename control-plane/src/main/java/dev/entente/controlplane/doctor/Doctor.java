@@ -1,6 +1,5 @@
 package dev.entente.controlplane.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ public final class Doctor {
     }
 
     /** What every check found, worst first then by code. */
-    public Report run(HubRuntime hub) {
+    public Report run(DoctorContext hub) {
         Instant now = hub.clock().instant();
         List<Finding> findings = new ArrayList<>();
         boolean databaseDown = false;
@@ -70,7 +69,7 @@ public final class Doctor {
         return new Report(findings);
     }
 
-    private static List<Finding> runOne(DoctorCheck check, HubRuntime hub, Instant now) {
+    private static List<Finding> runOne(DoctorCheck check, DoctorContext hub, Instant now) {
         try {
             return check.run(hub, now);
         } catch (Exception e) {

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.doctor;
 
-import dev.entente.controlplane.hub.HubRuntime;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,5 +18,5 @@ public interface DoctorCheck {
     }
 
     /** What is wrong at {@code now}; empty when nothing is. */
-    List<Finding> run(HubRuntime hub, Instant now) throws Exception;
+    List<Finding> run(DoctorContext hub, Instant now) throws Exception;
 }

@@ -2,8 +2,7 @@ package dev.entente.controlplane.doctor;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.hub.EmbeddedDatabase;
-import dev.entente.controlplane.hub.HubRuntime;
-import dev.entente.controlplane.hub.HubWorker;
+import dev.entente.heartbeat.send.HeartbeatSendTask;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.schedule.WorkerRun;
@@ -120,11 +119,11 @@ final class HubChecks {
         WorkerRuns runs = new WorkerRuns(hub.tx().dataSource());
         List<Finding> out = new ArrayList<>();
         task(hub, now, runs, StaleSweepTask.NAME, hub.settings().sweepInterval()).ifPresent(out::add);
-        task(hub, now, runs, HubWorker.HEARTBEAT_TASK, hub.settings().heartbeatInterval()).ifPresent(out::add);
+        task(hub, now, runs, HeartbeatSendTask.NAME, hub.settings().heartbeatInterval()).ifPresent(out::add);
         return out;
     });
 
-    private static Optional<Finding> task(HubRuntime hub, Instant now, WorkerRuns runs, String task, Duration interval) {
+    private static Optional<Finding> task(DoctorContext hub, Instant now, WorkerRuns runs, String task, Duration interval) {
         Duration limit = interval.multipliedBy(MISSED_INTERVALS);
         Optional<WorkerRun> run = runs.find(task);
         Instant last = run.map(WorkerRun::lastStartedAt).orElse(null);

@@ -3,7 +3,6 @@ package dev.entente.controlplane.doctor;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -128,7 +127,7 @@ final class PeerChecks {
         return out;
     });
 
-    private static Optional<String> partial(HubRuntime hub, Peer p) {
+    private static Optional<String> partial(DoctorContext hub, Peer p) {
         boolean cert = p.clientCertPem() != null;
         boolean key = p.clientKeyId() != null;
         if (!cert && !key) {
@@ -169,7 +168,7 @@ final class PeerChecks {
         return List.of(STUCK_HANDSHAKE, DEGRADED, HEARTBEATS, CLOCK_SKEW, PROTOCOL, MTLS, PIN);
     }
 
-    private static List<Peer> peers(HubRuntime hub) {
+    private static List<Peer> peers(DoctorContext hub) {
         return hub.federation().peers().list();
     }
 

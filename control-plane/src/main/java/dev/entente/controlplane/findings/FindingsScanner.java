@@ -1,12 +1,12 @@
 package dev.entente.controlplane.findings;
 
 import dev.entente.controlplane.doctor.Doctor;
+import dev.entente.controlplane.doctor.DoctorContext;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.controlplane.doctor.DoctorCheck;
 import dev.entente.controlplane.doctor.DoctorCode;
 import dev.entente.controlplane.doctor.Finding;
 import dev.entente.controlplane.doctor.Severity;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 
@@ -59,10 +59,10 @@ public final class FindingsScanner {
 
     private static final String COLUMNS = "id, code, subject, severity, detail, first_seen_at, last_seen_at, resolved_at";
 
-    private final HubRuntime hub;
+    private final DoctorContext hub;
     private final List<DoctorCheck> checks;
 
-    public FindingsScanner(HubRuntime hub) {
+    public FindingsScanner(DoctorContext hub) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.checks = Doctor.standard().checks().stream().filter(c -> FROM_DOCTOR.containsKey(c.code())).toList();
     }

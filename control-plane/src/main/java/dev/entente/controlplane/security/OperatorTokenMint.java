@@ -2,7 +2,8 @@ package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 
@@ -25,15 +26,15 @@ public final class OperatorTokenMint {
      * Mints a token from checked arguments as {@code issuer}; also what an approved
      * {@code operator.token.issue} runs, so the lifetime counts from now.
      */
-    public static Map<String, Object> mint(HubRuntime hub, Map<String, Object> args, String issuer) {
+    public static Map<String, Object> mint(OperatorTokens tokens, Tx tx, AuditLog audit, Map<String, Object> args, String issuer) {
         String subject = (String) args.get("subject");
         Role role = Role.parse((String) args.get("role")).orElseThrow();
         Duration ttl = Durations.parse((String) args.get("expires_in"));
         List<String> mintedBy = ((List<?>) args.get("minted_by")).stream().map(String::valueOf).toList();
-        OperatorTokens.Issued issued = hub.tokens().issue(subject, Set.of(role), ttl, mintedBy);
-        hub.tx().inTransaction(c -> {
+        OperatorTokens.Issued issued = tokens.issue(subject, Set.of(role), ttl, mintedBy);
+        tx.inTransaction(c -> {
             HubBootstrap.recordToken(c, issued, issuer);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.OPERATOR_TOKEN_ISSUED, issuer, subject,
+            audit.append(c, AuditEvent.of(AuditEventType.OPERATOR_TOKEN_ISSUED, issuer, subject,
                     Map.of("roles", List.of(role.value()), "expires_at", issued.expiresAt().toString(),
                             "jti", issued.jti().toString(), "minted_by", mintedBy)));
             return null;

@@ -1,8 +1,9 @@
 package dev.entente.controlplane.api.ca;
 
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.error.EntenteException;
@@ -31,16 +32,18 @@ import java.util.stream.Collectors;
  */
 @Controller("/api/v1/ca")
 public class CaController {
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
+    private final RotationLifecycle rotation;
 
-    public CaController(HubRuntime hub) {
-        this.hub = hub;
+    public CaController(ApprovalGate approvals, RotationLifecycle rotation) {
+        this.approvals = approvals;
+        this.rotation = rotation;
     }
 
     @Get
     public List<Map<String, Object>> status(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return List.of(hub.rotation().status().toMap());
+        return List.of(rotation.status().toMap());
     }
 
     @Post("/rotate/{move}")
@@ -58,7 +61,7 @@ public class CaController {
         args.put("move", move);
         args.put("force", body != null && Boolean.TRUE.equals(body.get("force")));
         args.put("expected_phase", expectedPhase(move, body == null ? null : body.get("expected_phase")).value());
-        var outcome = hub.approvals().submit("ca.rotate", operator, args);
+        var outcome = approvals.submit("ca.rotate", operator, args);
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
     }
 

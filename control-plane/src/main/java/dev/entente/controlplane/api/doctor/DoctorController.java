@@ -2,7 +2,7 @@ package dev.entente.controlplane.api.doctor;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.doctor.Doctor;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.doctor.DoctorContext;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
@@ -18,16 +18,16 @@ import java.util.Map;
  */
 @Controller("/api/v1/doctor")
 public class DoctorController {
-    private final HubRuntime hub;
     private final Doctor doctor = Doctor.standard();
+    private final DoctorContext context;
 
-    public DoctorController(HubRuntime hub) {
-        this.hub = hub;
+    public DoctorController(DoctorContext context) {
+        this.context = context;
     }
 
     @Get
     public Map<String, Object> doctor(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return doctor.run(hub).toMap();
+        return doctor.run(context).toMap();
     }
 }

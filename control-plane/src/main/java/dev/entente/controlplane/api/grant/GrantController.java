@@ -1,10 +1,14 @@
 package dev.entente.controlplane.api.grant;
 
+import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.federation.grant.GrantLifecycle;
+import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.approval.ApprovalActions;
 import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.grant.Grant;
@@ -13,6 +17,8 @@ import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
 import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -40,17 +46,31 @@ import java.util.UUID;
 @Controller("/api/v1/grants")
 public class GrantController {
     private static final Duration DEFAULT_TTL = Duration.ofDays(30);
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
+    private final Clock clock;
+    private final FederationService federation;
+    private final GrantAuthorizer grantAuthorizer;
+    private final GrantLifecycle grantLifecycle;
+    private final GrantRepository grants;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public GrantController(HubRuntime hub) {
-        this.hub = hub;
+    public GrantController(ApprovalGate approvals, Clock clock, FederationService federation, GrantAuthorizer grantAuthorizer, GrantLifecycle grantLifecycle, GrantRepository grants, Tx tx, AuditLog audit) {
+        this.approvals = approvals;
+        this.clock = clock;
+        this.federation = federation;
+        this.grantAuthorizer = grantAuthorizer;
+        this.grantLifecycle = grantLifecycle;
+        this.grants = grants;
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Post
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Peer peer = hub.federation().peer(Bodies.string(body, "peer", true));
+        Peer peer = federation.peer(Bodies.string(body, "peer", true));
         List<String> scopes = Bodies.strings(body, "scopes");
         scopes(scopes);
         String ttl = Bodies.string(body, "expires_in", false);
@@ -63,16 +83,16 @@ public class GrantController {
         args.put("expires_in", ttl == null ? Durations.format(DEFAULT_TTL) : Durations.format(Durations.parse("expires_in", ttl, GrantRepository.MAX_LIFETIME)));
         if (!scopes.contains("write")) {
             // read grants are not sensitive enough for the two-person rule
-            return HttpResponse.created(ApprovalActions.issueGrant(hub, args, operator.subject()));
+            return HttpResponse.created(ApprovalActions.issueGrant(federation, grants, tx, audit, clock, args, operator.subject()));
         }
-        var outcome = hub.approvals().submit("grant.issue.write", operator, args);
+        var outcome = approvals.submit("grant.issue.write", operator, args);
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        List<Grant> grants = peer == null ? hub.grants().list() : hub.grants().listForPeer(hub.federation().peer(peer).id());
+        List<Grant> grants = peer == null ? this.grants.list() : this.grants.listForPeer(federation.peer(peer).id());
         return grants.stream().map(Grant::toMap).toList();
     }
 
@@ -88,7 +108,7 @@ public class GrantController {
         operator.require(Permission.WRITE);
         Grant g = grant(id);
         String reason = Bodies.string(body, "reason", false);
-        hub.grantLifecycle().revoke(g.id(), operator.subject(), reason == null ? "revoked by " + operator.subject() : reason);
+        grantLifecycle.revoke(g.id(), operator.subject(), reason == null ? "revoked by " + operator.subject() : reason);
         return grant(id).toMap();
     }
 
@@ -112,8 +132,8 @@ public class GrantController {
         }
         dev.entente.federation.grant.Permission p = permission == null ? dev.entente.federation.grant.Permission.READ
                 : scopes(List.of(permission)).iterator().next();
-        Decision d = hub.grantAuthorizer().explain(g,
-                new AccessRequest(p, instance, network, source, hub.clock().instant()));
+        Decision d = grantAuthorizer.explain(g,
+                new AccessRequest(p, instance, network, source, clock.instant()));
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Check c : d.checks()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -131,7 +151,7 @@ public class GrantController {
 
     private Grant grant(String id) {
         try {
-            return hub.grants().find(UUID.fromString(id)).orElseThrow(() -> notFound(id));
+            return grants.find(UUID.fromString(id)).orElseThrow(() -> notFound(id));
         } catch (IllegalArgumentException e) {
             throw notFound(id);
         }

@@ -4,7 +4,9 @@ import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.Permission;
@@ -34,10 +36,16 @@ public class OperatorTokenController {
     /** Longest lifetime an operator token may ask for. */
     public static final Duration MAX_TTL = Duration.ofDays(365);
     private static final Duration DEFAULT_TTL = Duration.ofDays(30);
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
+    private final OperatorTokens tokens;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public OperatorTokenController(HubRuntime hub) {
-        this.hub = hub;
+    public OperatorTokenController(ApprovalGate approvals, OperatorTokens tokens, Tx tx, AuditLog audit) {
+        this.approvals = approvals;
+        this.tokens = tokens;
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Post
@@ -61,16 +69,16 @@ public class OperatorTokenController {
         args.put("subject", subject);
         args.put("role", role.value());
         args.put("expires_in", ttlText == null ? "30d" : ttlText);
-        args.put("minted_by", chainOf(hub, admin));
-        if (role == Role.APPROVER && hub.approvals().requiresApproval(ApprovalGate.TOKEN_ISSUE)) {
-            return HttpResponse.accepted().body(hub.approvals().submit(ApprovalGate.TOKEN_ISSUE, admin, args).body());
+        args.put("minted_by", chainOf(admin));
+        if (role == Role.APPROVER && approvals.requiresApproval(ApprovalGate.TOKEN_ISSUE)) {
+            return HttpResponse.accepted().body(approvals.submit(ApprovalGate.TOKEN_ISSUE, admin, args).body());
         }
-        return HttpResponse.created(OperatorTokenMint.mint(hub, args, admin.subject()));
+        return HttpResponse.created(OperatorTokenMint.mint(tokens, tx, audit, args, admin.subject()));
     }
 
     // The new token's chain: the minter's own chain, then the minter.
-    private static List<String> chainOf(HubRuntime hub, OperatorPrincipal minter) {
-        List<String> chain = new java.util.ArrayList<>(hub.approvals().mintingChain(minter));
+    private List<String> chainOf(OperatorPrincipal minter) {
+        List<String> chain = new java.util.ArrayList<>(approvals.mintingChain(minter));
         chain.add(minter.subject());
         return List.copyOf(chain);
     }

@@ -1,10 +1,15 @@
 package dev.entente.controlplane.api.peer;
 
+import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.peer.Peer;
@@ -31,25 +36,37 @@ import java.util.Map;
 /** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin. */
 @Controller("/api/v1/peers")
 public class PeerController {
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final FederationService federation;
+    private final HeartbeatCoalescer heartbeats;
+    private final HubSettings settings;
+    private final Tx tx;
 
-    public PeerController(HubRuntime hub) {
-        this.hub = hub;
+    public PeerController(ApprovalGate approvals, AuditLog audit, Clock clock, FederationService federation, HeartbeatCoalescer heartbeats, HubSettings settings, Tx tx) {
+        this.approvals = approvals;
+        this.audit = audit;
+        this.clock = clock;
+        this.federation = federation;
+        this.heartbeats = heartbeats;
+        this.settings = settings;
+        this.tx = tx;
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
-        Instant now = hub.clock().instant();
+        heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
+        Instant now = clock.instant();
         return federation().peers().list().stream().map(p -> Boolean.TRUE.equals(detail) ? detailed(p, now) : p.toMap()).toList();
     }
 
     @Get("/{id}")
     public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
-        return detailed(hub.federation().peer(id), hub.clock().instant());
+        heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
+        return detailed(federation.peer(id), clock.instant());
     }
 
     @Post
@@ -66,7 +83,7 @@ public class PeerController {
     @Post("/{id}/token")
     public Map<String, Object> token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        return proposal(federation().newToken(hub.federation().peer(id).id(), ttl(body), operator.subject()));
+        return proposal(federation().newToken(federation.peer(id).id(), ttl(body), operator.subject()));
     }
 
     @Post("/accept")
@@ -81,16 +98,16 @@ public class PeerController {
     @Post("/{id}/suspend")
     public Map<String, Object> suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
-        Peer peer = hub.federation().peer(id);
+        Peer peer = federation.peer(id);
         federation().lifecycle().suspend(peer.id(), operator.subject(), Bodies.string(body, "reason", false));
-        return Map.of("peer", hub.federation().peer(id).toMap());
+        return Map.of("peer", federation.peer(id).toMap());
     }
 
     @Post("/{id}/resume")
     public Map<String, Object> resume(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal operator = write(request);
-        federation().lifecycle().resume(hub.federation().peer(id).id(), operator.subject());
-        return Map.of("peer", hub.federation().peer(id).toMap());
+        federation().lifecycle().resume(federation.peer(id).id(), operator.subject());
+        return Map.of("peer", federation.peer(id).toMap());
     }
 
     @Post("/{id}/revoke")
@@ -102,7 +119,7 @@ public class PeerController {
             throw new EntenteException(ErrorCode.PEER_REASON_REQUIRED, "revoking a peer needs --reason");
         }
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("peer_id", hub.federation().peer(id).id().toString());
+        args.put("peer_id", federation.peer(id).id().toString());
         args.put("reason", reason);
         return gated("peer.revoke", operator, args, false);
     }
@@ -110,7 +127,7 @@ public class PeerController {
     /** Runs the action now, or answers 202 with the approval request when its policy requires one. */
     private HttpResponse<Map<String, Object>> gated(String action, OperatorPrincipal operator, Map<String, Object> args,
                                                     boolean creates) {
-        var outcome = hub.approvals().submit(action, operator, args);
+        var outcome = approvals.submit(action, operator, args);
         if (outcome.pending()) {
             return HttpResponse.accepted().body(outcome.body());
         }
@@ -124,8 +141,8 @@ public class PeerController {
         if (!fp.matches("[0-9a-f]{64}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "fingerprint must be the SHA-256 of the peer's certificate: 64 hex digits");
         }
-        Peer peer = federation().peers().repin(hub.federation().peer(id).id(), List.of(fp));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.PEER_REPINNED,
+        Peer peer = federation().peers().repin(federation.peer(id).id(), List.of(fp));
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.PEER_REPINNED,
                 operator.subject(), peer.id().toString(), Map.of("fingerprint", fp))));
         return Map.of("peer", peer.toMap());
     }
@@ -155,7 +172,7 @@ public class PeerController {
 
     private Duration ttl(Map<String, Object> body) {
         String ttl = Bodies.string(body, "ttl", false);
-        return ttl == null ? hub.settings().acceptanceTtl() : Durations.parse("ttl", ttl, FederationService.MAX_TOKEN_TTL);
+        return ttl == null ? settings.acceptanceTtl() : Durations.parse("ttl", ttl, FederationService.MAX_TOKEN_TTL);
     }
 
     private static OperatorPrincipal write(HttpRequest<?> request) {
@@ -165,6 +182,6 @@ public class PeerController {
     }
 
     private FederationService federation() {
-        return hub.federation();
+        return federation;
     }
 }

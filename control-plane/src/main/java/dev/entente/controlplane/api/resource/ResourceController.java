@@ -1,8 +1,10 @@
 package dev.entente.controlplane.api.resource;
 
+import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.resource.Resource;
@@ -25,16 +27,20 @@ import java.util.Map;
 /** {@code /api/v1/resources}: what this hub exports to its peers. */
 @Controller("/api/v1/resources")
 public class ResourceController {
-    private final HubRuntime hub;
+    private final AuditLog audit;
+    private final ResourceRepository resources;
+    private final Tx tx;
 
-    public ResourceController(HubRuntime hub) {
-        this.hub = hub;
+    public ResourceController(AuditLog audit, ResourceRepository resources, Tx tx) {
+        this.audit = audit;
+        this.resources = resources;
+        this.tx = tx;
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return hub.resources().list().stream().map(Resource::toMap).toList();
+        return resources.list().stream().map(Resource::toMap).toList();
     }
 
     @Put("/{kind}/{name}")
@@ -42,8 +48,8 @@ public class ResourceController {
                                    @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        Resource r = hub.resources().put(kind, name, Bodies.string(body, "instance_id", false), Bodies.string(body, "network_id", false), Bodies.attributes(body));
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator.subject(),
+        Resource r = resources.put(kind, name, Bodies.string(body, "instance_id", false), Bodies.string(body, "network_id", false), Bodies.attributes(body));
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator.subject(),
                 kind + "/" + name, r.toMap())));
         return r.toMap();
     }
@@ -52,10 +58,10 @@ public class ResourceController {
     public Map<String, Object> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        if (!hub.resources().delete(kind, name)) {
+        if (!resources.delete(kind, name)) {
             throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name);
         }
-        hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator.subject(),
+        tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator.subject(),
                 kind + "/" + name, Map.of())));
         return Map.of("deleted", kind + "/" + name);
     }

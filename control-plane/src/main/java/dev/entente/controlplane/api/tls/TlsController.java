@@ -1,8 +1,14 @@
 package dev.entente.controlplane.api.tls;
 
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.tls.HubTls;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import io.micronaut.http.HttpRequest;
@@ -21,10 +27,22 @@ import java.util.Map;
 /** The hub TLS certificate: what is served, what is still in grace, and rotation. */
 @Controller("/api/v1/tls")
 public class TlsController {
-    private final HubRuntime hub;
+    private final HubIdentity hub;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final HubSettings settings;
+    private final TlsState tls;
+    private final Tx tx;
+    private final HubTls hubTls;
 
-    public TlsController(HubRuntime hub) {
+    public TlsController(HubIdentity hub, AuditLog audit, Clock clock, HubSettings settings, TlsState tls, Tx tx, HubTls hubTls) {
         this.hub = hub;
+        this.audit = audit;
+        this.clock = clock;
+        this.settings = settings;
+        this.tls = tls;
+        this.tx = tx;
+        this.hubTls = hubTls;
     }
 
     @Get
@@ -42,28 +60,28 @@ public class TlsController {
     public Map<String, Object> rotate(HttpRequest<?> request) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        String previous = hub.tls().current().fingerprint();
-        TlsKey next = hub.tx().inTransaction(c -> {
-            TlsKey k = hub.tlsCertificates().rotate(c, hub.hubId(), hub.settings().subjectAltNames(), hub.clock().instant());
-            hub.audit().append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator.subject(), k.fingerprint(),
-                    Map.of("previous_fingerprint", previous, "grace", Durations.format(hub.settings().tlsRotationGrace()))));
+        String previous = tls.current().fingerprint();
+        TlsKey next = tx.inTransaction(c -> {
+            TlsKey k = hubTls.certificates().rotate(c, hub.hubId(), settings.subjectAltNames(), clock.instant());
+            audit.append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator.subject(), k.fingerprint(),
+                    Map.of("previous_fingerprint", previous, "grace", Durations.format(settings.tlsRotationGrace()))));
             return k;
         });
-        hub.refreshTls();
-        HubBootstrap.writeLocalFiles(hub);
+        hubTls.refresh();
+        HubBootstrap.writeLocalFiles(settings, hub, tls);
         return describe();
     }
 
     private Map<String, Object> describe() {
-        TlsKey tls = hub.tls().current();
+        TlsKey served = tls.current();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("subject", tls.certificate().getSubjectX500Principal().getName());
-        out.put("sans", Certificates.subjectAltNames(tls.certificate()));
-        out.put("not_before", tls.certificate().getNotBefore().toInstant().toString());
-        out.put("not_after", tls.notAfter().toString());
-        out.put("fingerprint", tls.fingerprint());
+        out.put("subject", served.certificate().getSubjectX500Principal().getName());
+        out.put("sans", Certificates.subjectAltNames(served.certificate()));
+        out.put("not_before", served.certificate().getNotBefore().toInstant().toString());
+        out.put("not_after", served.notAfter().toString());
+        out.put("fingerprint", served.fingerprint());
         out.put("key_type", "Ed25519");
-        out.put("grace_fingerprints", hub.tls().graceFingerprints());
+        out.put("grace_fingerprints", tls.graceFingerprints());
         return out;
     }
 }
