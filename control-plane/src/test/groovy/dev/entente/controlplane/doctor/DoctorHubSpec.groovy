@@ -1,5 +1,8 @@
 package dev.entente.controlplane.doctor
 
+import dev.entente.lifecycle.db.Tx
+import dev.entente.controlplane.federation.FederationService
+import dev.entente.controlplane.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -45,7 +48,7 @@ class DoctorHubSpec extends Specification {
         report.findings[0].severity == 'warning'
         report.findings[0].name == 'tls_cert_expiring'
         report.findings[0].next_command == 'entente tls rotate'
-        report.findings[0].subject == hub.runtime().tls().current().fingerprint()
+        report.findings[0].subject == hub.bean(TlsState).current().fingerprint()
         report.code == 0
 
         and: 'the table is one line per finding with the next command'
@@ -78,7 +81,7 @@ class DoctorHubSpec extends Specification {
         assert r.status == 200: r.text
 
         expect: 'fresh, it is not reported yet'
-        hub.runtime().federation().peers().find(UUID.fromString(peerId)).get().state().value() == 'accepted'
+        hub.bean(FederationService).peers().find(UUID.fromString(peerId)).get().state().value() == 'accepted'
         findings(hub, 'DR006').isEmpty()
 
         when:
@@ -143,7 +146,7 @@ class DoctorHubSpec extends Specification {
         def doctor = new Doctor([boom, AuditCheck.CHAIN, HubChecks.TLS_EXPIRY])
 
         when:
-        def report = doctor.run(hub.runtime())
+        def report = doctor.run(hub.bean(DoctorContext))
 
         then:
         report.findings()*.code()*.name() as Set == ['DR000', 'DR014', 'DR003'] as Set
@@ -168,7 +171,7 @@ class DoctorHubSpec extends Specification {
 
     def "DR001: with the database gone the API still answers 200, reports it, and skips the checks that need it"() {
         when:
-        hub.runtime().closeDatabase()
+        (hub.bean(Tx).dataSource() as Closeable).close() // the pool, as if PostgreSQL were gone
         def r = HubHttp.get(hub.url() + '/api/v1/doctor', TestHubs.adminToken(hub))
         def cli = cli(hub, 'doctor')
 

@@ -1,5 +1,8 @@
 package dev.entente.controlplane.findings
 
+import dev.entente.controlplane.doctor.DoctorContext
+import dev.entente.controlplane.tls.TlsState
+import dev.entente.lifecycle.db.Tx
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.hub.HubWorker
@@ -36,7 +39,7 @@ class FindingsSpec extends Specification {
 
     def setupSpec() {
         hub = start('hub-a', clock, ['entente.tls.cert-validity': '10d', 'entente.worker.in-process': 'false'])
-        scanner = new FindingsScanner(hub.runtime())
+        scanner = new FindingsScanner(hub.bean(DoctorContext))
     }
 
     def cleanupSpec() {
@@ -57,7 +60,7 @@ class FindingsSpec extends Specification {
         listed.size() == 1
         listed[0].keySet() as List == KEYS
         listed[0].code == 'cert_expiring'
-        listed[0].subject == hub.runtime().tls().current().fingerprint()
+        listed[0].subject == hub.bean(TlsState).current().fingerprint()
         listed[0].severity == 'warning'
         listed[0].detail.contains('expires at')
         listed[0].resolved_at == null
@@ -157,7 +160,7 @@ class FindingsSpec extends Specification {
 
         when:
         def outcomes = pool.invokeAll([1, 2].collect {
-            { -> new FindingsScanner(hub.runtime()).scan(clock.instant()) } as Callable
+            { -> new FindingsScanner(hub.bean(DoctorContext)).scan(clock.instant()) } as Callable
         })*.get()
 
         then:
@@ -175,7 +178,7 @@ class FindingsSpec extends Specification {
 
         expect:
         HubWorker.GOVERNANCE_SCAN_TASK == 'governance_scan'
-        eventually(20) { new WorkerRuns(other.runtime().tx().dataSource()).find('governance_scan').isPresent() }
+        eventually(20) { new WorkerRuns(other.bean(Tx).dataSource()).find('governance_scan').isPresent() }
         eventually(20) { cli(other, 'findings', 'list', '--output', 'json').json*.code == ['cert_expiring'] }
 
         cleanup:
