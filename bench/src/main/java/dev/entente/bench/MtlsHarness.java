@@ -1,13 +1,14 @@
 package dev.entente.bench;
 
-import dev.entente.controlplane.federation.FederationService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.cli.Main;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

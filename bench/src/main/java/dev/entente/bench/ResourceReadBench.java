@@ -1,24 +1,25 @@
 package dev.entente.bench;
 
 import static dev.entente.bench.MtlsHarness.*;
-import dev.entente.ca.authority.CertificateAuthority;
-import dev.entente.controlplane.federation.FederationAccessCache;
-import dev.entente.controlplane.federation.FederationService;
-import dev.entente.federation.grant.GrantAuthorizer;
-import dev.entente.federation.resource.ResourceRepository;
-import dev.entente.lifecycle.db.Tx;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
 import dev.entente.controlplane.cli.Main;
+import dev.entente.controlplane.federation.FederationAccessCache;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.lifecycle.db.Tx;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;

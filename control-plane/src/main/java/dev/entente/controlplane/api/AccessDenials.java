@@ -1,9 +1,9 @@
 package dev.entente.controlplane.api;
 
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpRequest;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package dev.entente.controlplane.api;
 
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenValidator;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;

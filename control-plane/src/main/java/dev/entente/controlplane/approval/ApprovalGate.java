@@ -3,6 +3,7 @@ package dev.entente.controlplane.approval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Role;
 import dev.entente.lifecycle.approval.Approval;
@@ -14,7 +15,6 @@ import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
-import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 

@@ -1,10 +1,12 @@
 package dev.entente.controlplane.cli;
 
-import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,8 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 
 /** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT. */
 @Command(name = "start", description = "Start a hub (embedded PostgreSQL unless --db-url).")

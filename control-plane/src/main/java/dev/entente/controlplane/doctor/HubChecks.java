@@ -2,11 +2,11 @@ package dev.entente.controlplane.doctor;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.hub.EmbeddedDatabase;
-import dev.entente.heartbeat.send.HeartbeatSendTask;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.schedule.WorkerRun;
 import dev.entente.heartbeat.schedule.WorkerRuns;
+import dev.entente.heartbeat.send.HeartbeatSendTask;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;

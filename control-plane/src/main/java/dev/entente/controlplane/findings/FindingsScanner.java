@@ -1,14 +1,14 @@
 package dev.entente.controlplane.findings;
 
 import dev.entente.controlplane.doctor.Doctor;
-import dev.entente.controlplane.doctor.DoctorContext;
-import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.controlplane.doctor.DoctorCheck;
 import dev.entente.controlplane.doctor.DoctorCode;
+import dev.entente.controlplane.doctor.DoctorContext;
 import dev.entente.controlplane.doctor.Finding;
 import dev.entente.controlplane.doctor.Severity;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.EventSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

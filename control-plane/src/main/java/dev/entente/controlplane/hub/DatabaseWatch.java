@@ -1,8 +1,8 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.lifecycle.audit.AuditEvent;
-import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
 import org.slf4j.Logger;

@@ -33,8 +33,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -138,8 +138,9 @@ public final class HubLauncher {
 
     /**
      * Puts what the bootstrap made into the context, each as its own singleton, then builds the
-     * beans a hub needs from its first request on, so that keys and CAs are created at start
-     * (as the first request would otherwise do) and the shutdown drain is in place.
+     * beans every request and job relies on: the federation CA and the anchor key are loaded or
+     * created at start, not by whichever request comes first, and the shutdown drain is in place
+     * before anything can buffer a write. Also used by {@code entente worker}, which runs no server.
      */
     public static void register(ApplicationContext ctx, HubBootstrap.Booted boot) {
         ctx.registerSingleton(HubSettings.class, boot.settings());

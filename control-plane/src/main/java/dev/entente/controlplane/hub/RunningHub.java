@@ -20,6 +20,7 @@ public final class RunningHub implements AutoCloseable {
     private final HubBootstrap.Booted boot;
     private final ApplicationContext context;
     private final EmbeddedServer server;
+    private final HubTls tls;
     private final ScheduledExecutorService housekeeping;
     private final HubWorker worker;
     private final java.util.concurrent.CountDownLatch stoppedLatch = new java.util.concurrent.CountDownLatch(1);
@@ -30,6 +31,7 @@ public final class RunningHub implements AutoCloseable {
         this.boot = boot;
         this.context = context;
         this.server = server;
+        this.tls = context.getBean(HubTls.class);
         this.worker = worker;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entente-housekeeping");
@@ -63,7 +65,7 @@ public final class RunningHub implements AutoCloseable {
 
     private void refreshTls() {
         try {
-            context.getBean(HubTls.class).refresh();
+            tls.refresh();
         } catch (RuntimeException e) {
             LOG.debug("TLS refresh skipped: {}", e.getMessage());
         }

@@ -1,11 +1,11 @@
 package dev.entente.controlplane.metrics;
 
 import dev.entente.ca.rotation.RotationLifecycle;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.schedule.WorkerRun;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.lifecycle.db.Tx;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

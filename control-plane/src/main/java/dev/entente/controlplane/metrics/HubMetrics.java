@@ -2,9 +2,8 @@ package dev.entente.controlplane.metrics;
 
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.controlplane.tls.TlsState;
-import dev.entente.lifecycle.db.Tx;
-import jakarta.inject.Singleton;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.db.Tx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.inject.Singleton;
 
 /**
  * The hub's Prometheus registry: JVM and process metrics plus Entente's own gauges. One registry

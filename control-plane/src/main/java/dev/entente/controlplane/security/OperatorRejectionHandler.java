@@ -1,9 +1,9 @@
 package dev.entente.controlplane.security;
 
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.api.AccessDenials;
 import dev.entente.controlplane.api.Problems;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.annotation.Replaces;

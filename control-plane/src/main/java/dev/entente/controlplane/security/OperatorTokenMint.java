@@ -2,10 +2,10 @@ package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -11,8 +11,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import jakarta.inject.Singleton;
 
-import javax.net.ssl.SSLException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Replaces Micronaut's key-store based SSL set-up: the hub's key lives sealed in the database,

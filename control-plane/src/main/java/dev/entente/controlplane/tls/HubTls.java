@@ -21,7 +21,8 @@ public final class HubTls {
     private final Clock clock;
     private final HubSettings settings;
 
-    public HubTls(SealedKeyStore keys, TlsState state, CertificateAuthority authority, Clock clock, HubSettings settings) {
+    public HubTls(SealedKeyStore keys, TlsState state, CertificateAuthority authority, Clock clock,
+                  HubSettings settings) {
         this.keys = keys;
         this.state = state;
         this.authority = authority;

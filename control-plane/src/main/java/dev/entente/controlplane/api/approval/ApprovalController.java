@@ -1,7 +1,7 @@
 package dev.entente.controlplane.api.approval;
 
-import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.approval.ApprovalState;

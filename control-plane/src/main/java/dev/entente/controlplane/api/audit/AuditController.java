@@ -1,9 +1,7 @@
 package dev.entente.controlplane.api.audit;
 
-import dev.entente.ca.vault.VaultAuditKeyring;
-import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
@@ -16,6 +14,7 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.AuditRecord;
 import dev.entente.lifecycle.audit.AuditVerification;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -26,6 +25,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +45,8 @@ public class AuditController {
     private final Clock clock;
     private final Tx tx;
 
-    public AuditController(AnchoredAudit anchoredAudit, AuditLog audit, VaultAuditKeyring auditKeys, Clock clock, Tx tx) {
+    public AuditController(AnchoredAudit anchoredAudit, AuditLog audit, VaultAuditKeyring auditKeys, Clock clock,
+                           Tx tx) {
         this.anchoredAudit = anchoredAudit;
         this.audit = audit;
         this.auditKeys = auditKeys;

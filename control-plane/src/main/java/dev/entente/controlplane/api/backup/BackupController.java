@@ -1,17 +1,16 @@
 package dev.entente.controlplane.api.backup;
 
-import dev.entente.controlplane.hub.HubIdentity;
-import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.backup.BackupManifest;
 import dev.entente.controlplane.backup.Snapshot;
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
@@ -28,6 +27,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.Map;
 
 /**

@@ -1,9 +1,9 @@
 package dev.entente.controlplane.api.ca;
 
 import dev.entente.ca.rotation.RotationLifecycle;
-import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.error.EntenteException;

@@ -1,9 +1,9 @@
 package dev.entente.controlplane.api.federation;
 
-import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.FederationWire;
 import dev.entente.controlplane.federation.PeerAuthenticator;
+import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.federation.access.FederationCaller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;

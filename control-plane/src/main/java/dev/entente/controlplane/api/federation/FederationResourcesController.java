@@ -1,22 +1,21 @@
 package dev.entente.controlplane.api.federation;
 
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.federation.FederationAccessCache;
 import dev.entente.controlplane.federation.PeerAuthenticator;
 import dev.entente.controlplane.metrics.HubMetrics;
-import dev.entente.federation.grant.GrantAuthorizer;
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
-import dev.entente.controlplane.api.Bodies;
 import dev.entente.federation.access.FederationCaller;
-import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Decision;
+import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.resource.Resource;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -29,6 +28,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +53,9 @@ public class FederationResourcesController {
     private final ResourceRepository resources;
     private final Tx tx;
 
-    public FederationResourcesController(FederationAccessCache accessCache, AuditLog audit, Clock clock, GrantAuthorizer grantAuthorizer, HubMetrics metrics, PeerAuthenticator peerAuthenticator, ResourceRepository resources, Tx tx) {
+    public FederationResourcesController(FederationAccessCache accessCache, AuditLog audit, Clock clock,
+                                         GrantAuthorizer grantAuthorizer, HubMetrics metrics,
+                                         PeerAuthenticator peerAuthenticator, ResourceRepository resources, Tx tx) {
         this.accessCache = accessCache;
         this.audit = audit;
         this.clock = clock;

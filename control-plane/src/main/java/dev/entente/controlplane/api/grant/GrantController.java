@@ -1,21 +1,20 @@
 package dev.entente.controlplane.api.grant;
 
-import dev.entente.controlplane.approval.ApprovalGate;
-import dev.entente.controlplane.federation.FederationService;
-import dev.entente.federation.grant.GrantAuthorizer;
-import dev.entente.federation.grant.GrantLifecycle;
-import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.approval.ApprovalActions;
+import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.federation.grant.Grant;
-import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
+import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.federation.grant.GrantLifecycle;
+import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -33,6 +32,7 @@ import io.micronaut.http.annotation.QueryValue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -55,7 +55,9 @@ public class GrantController {
     private final Tx tx;
     private final AuditLog audit;
 
-    public GrantController(ApprovalGate approvals, Clock clock, FederationService federation, GrantAuthorizer grantAuthorizer, GrantLifecycle grantLifecycle, GrantRepository grants, Tx tx, AuditLog audit) {
+    public GrantController(ApprovalGate approvals, Clock clock, FederationService federation,
+                           GrantAuthorizer grantAuthorizer, GrantLifecycle grantLifecycle, GrantRepository grants,
+                           Tx tx, AuditLog audit) {
         this.approvals = approvals;
         this.clock = clock;
         this.federation = federation;

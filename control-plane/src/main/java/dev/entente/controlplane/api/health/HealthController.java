@@ -3,7 +3,6 @@ package dev.entente.controlplane.api.health;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -11,6 +10,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,20 +1,19 @@
 package dev.entente.controlplane.api.peer;
 
-import dev.entente.controlplane.approval.ApprovalGate;
-import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.federation.heartbeat.HeartbeatCoalescer;
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.approval.ApprovalGate;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -27,6 +26,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -44,7 +44,8 @@ public class PeerController {
     private final HubSettings settings;
     private final Tx tx;
 
-    public PeerController(ApprovalGate approvals, AuditLog audit, Clock clock, FederationService federation, HeartbeatCoalescer heartbeats, HubSettings settings, Tx tx) {
+    public PeerController(ApprovalGate approvals, AuditLog audit, Clock clock, FederationService federation,
+                          HeartbeatCoalescer heartbeats, HubSettings settings, Tx tx) {
         this.approvals = approvals;
         this.audit = audit;
         this.clock = clock;

@@ -1,10 +1,10 @@
 package dev.entente.controlplane.api.remote;
 
-import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.api.Bodies;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;

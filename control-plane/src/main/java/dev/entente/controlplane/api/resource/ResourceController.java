@@ -1,15 +1,15 @@
 package dev.entente.controlplane.api.resource;
 
-import dev.entente.federation.resource.ResourceRepository;
-import dev.entente.lifecycle.audit.AuditLog;
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.resource.Resource;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;

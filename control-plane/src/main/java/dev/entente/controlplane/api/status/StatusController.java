@@ -1,12 +1,12 @@
 package dev.entente.controlplane.api.status;
 
-import dev.entente.controlplane.hub.HubIdentity;
-import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.security.Permission;
-import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.controlplane.tls.TlsState;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

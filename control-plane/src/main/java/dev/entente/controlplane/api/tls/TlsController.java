@@ -1,26 +1,26 @@
 package dev.entente.controlplane.api.tls;
 
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.hub.Durations;
+import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.controlplane.security.Permission;
 import dev.entente.controlplane.tls.HubTls;
 import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
-import java.time.Clock;
-import dev.entente.ca.crypto.Certificates;
-import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.security.Permission;
-import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import dev.entente.controlplane.hub.Durations;
-import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.lifecycle.audit.AuditEvent;
-import dev.entente.lifecycle.audit.AuditEventType;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +35,8 @@ public class TlsController {
     private final Tx tx;
     private final HubTls hubTls;
 
-    public TlsController(HubIdentity hub, AuditLog audit, Clock clock, HubSettings settings, TlsState tls, Tx tx, HubTls hubTls) {
+    public TlsController(HubIdentity hub, AuditLog audit, Clock clock, HubSettings settings, TlsState tls, Tx tx,
+                         HubTls hubTls) {
         this.hub = hub;
         this.audit = audit;
         this.clock = clock;
