@@ -119,8 +119,9 @@ public final class HubLauncher {
             HubBootstrap.writeLocalFiles(settings, hub, boot.tls());
             AuditLog audit = boot.audit();
             String fingerprint = boot.tls().current().fingerprint();
-            boot.tx().inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED, hub.hubId(),
-                    Map.of("listening", hub.listening(), "database", hub.databaseKind(), "tls_fingerprint", fingerprint))));
+            boot.tx().inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED,
+                    hub.hubId(), Map.of("listening", hub.listening(), "database", hub.databaseKind(),
+                            "tls_fingerprint", fingerprint))));
             ApprovalGate approvals = ctx.getBean(ApprovalGate.class);
             approvals.haltAfterApproval(ctx.getEnvironment().get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
             // What a hub stopped between approving and executing left behind, before any new request.
