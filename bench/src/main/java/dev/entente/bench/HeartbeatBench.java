@@ -1,15 +1,22 @@
 package dev.entente.bench;
 
 import static dev.entente.bench.MtlsHarness.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.controlplane.cli.Main;
+import dev.entente.federation.access.FederationAccessCache;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.HubLauncher;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.hub.RunningHub;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.peer.Peer;
+import dev.entente.lifecycle.db.Tx;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -44,7 +51,7 @@ import java.util.function.Supplier;
  * They are linked as {@code TwoHubsSpec} links them (propose on A and accept on B through
  * {@link Main#run}), then brought to {@code active} on both sides with one explicit heartbeat each
  * way ({@code FederationService.sendHeartbeat}, the code the worker runs). Each client thread then
- * holds one {@link PeerClient} from {@code b.runtime().federation().clientFor(peerA)} (B's node
+ * holds one {@link PeerClient} from {@code b.bean(FederationService.class).clientFor(peerA)} (B's node
  * certificate for A, A's TLS fingerprint pinned) for the whole run, so every request rides a
  * kept-alive TLS 1.3 connection and no handshake is measured.
  *
@@ -111,7 +118,7 @@ public final class HeartbeatBench {
             System.out.printf(Locale.ROOT, "hubs up and linked in %.1f s: A %s (peer B = %s), B %s (peer A = %s)%n",
                     (System.nanoTime() - started) / 1e9, a.url(), link.peerBonA(), b.url(), link.peerAonB());
 
-            System.out.println("A's PostgreSQL: " + a.runtime().tx().read(c -> {
+            System.out.println("A's PostgreSQL: " + a.bean(Tx.class).read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT version(), current_setting('fsync'), "
                         + "current_setting('synchronous_commit')"); ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -120,18 +127,18 @@ public final class HeartbeatBench {
                 }
             }));
             RunningHub hubB = b;
-            Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+            Peer peerA = b.bean(FederationService.class).peers().find(link.peerAonB()).orElseThrow();
             int maxThreads = Collections.max(threadCounts);
             PeerClient[] clients = new PeerClient[maxThreads];
             for (int i = 0; i < maxThreads; i++) {
-                clients[i] = b.runtime().federation().clientFor(peerA);
+                clients[i] = b.bean(FederationService.class).clientFor(peerA);
             }
-            List<String> served = b.runtime().federation().servedFingerprints();
-            String caPhase = b.runtime().rotation().phase().value();
+            List<String> served = b.bean(FederationService.class).servedFingerprints();
+            String caPhase = b.bean(RotationLifecycle.class).phase().value();
             Supplier<Map<String, Object>> heartbeat = () -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("protocol_version", 1);
-                m.put("hub_id", hubB.runtime().hubId());
+                m.put("hub_id", hubB.hubId());
                 m.put("clock", Instant.now().toString());
                 m.put("tls_fingerprints", served);
                 m.put("ca_phase", caPhase);
@@ -143,8 +150,8 @@ public final class HeartbeatBench {
             // Sanity: both answer as expected, from A.
             JsonNode pong = clients[0].get(PING);
             JsonNode answer = clients[0].post(HEARTBEAT, heartbeat.get());
-            if (!a.runtime().hubId().equals(pong.path("hub_id").asText())
-                    || !a.runtime().hubId().equals(answer.path("hub_id").asText())) {
+            if (!a.hubId().equals(pong.path("hub_id").asText())
+                    || !a.hubId().equals(answer.path("hub_id").asText())) {
                 throw new IllegalStateException("unexpected answers: " + pong + " / " + answer);
             }
             long receivedBefore = received(a, link.peerBonA());
@@ -266,8 +273,8 @@ public final class HeartbeatBench {
 
     private static long received(RunningHub a, UUID peerBonA) {
         // Quiet heartbeats are buffered for up to 250 ms: write them before counting.
-        a.runtime().heartbeats().flush();
-        return a.runtime().federation().peers().find(peerBonA).orElseThrow().heartbeatsReceived();
+        a.bean(HeartbeatCoalescer.class).flush();
+        return a.bean(FederationService.class).peers().find(peerBonA).orElseThrow().heartbeatsReceived();
     }
 
     // ------------------------------------------------------------------ load
@@ -279,36 +286,43 @@ public final class HeartbeatBench {
      * one, each timed over {@code ops} calls (median of 5 batches, after a warm-up batch).
      */
     private static void profile(RunningHub a, RunningHub b, Link link, int ops) throws Exception {
-        HubRuntime hub = a.runtime();
-        Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+        // Looked up once: the steps time the calls, not the context.
+        CertificateAuthority authority = a.bean(CertificateAuthority.class);
+        FederationAccessCache accessCache = a.bean(FederationAccessCache.class);
+        HeartbeatCoalescer heartbeats = a.bean(HeartbeatCoalescer.class);
+        FederationService federation = a.bean(FederationService.class);
+        RotationLifecycle rotation = a.bean(RotationLifecycle.class);
+        FederationCa federationCa = a.bean(FederationCa.class);
+        Tx tx = a.bean(Tx.class);
+        Peer peerA = b.bean(FederationService.class).peers().find(link.peerAonB()).orElseThrow();
         String leafPem = peerA.clientCertPem();
         X509Certificate leaf = Certificates.parsePem(leafPem).get(0);
-        PublicKey caKey = hub.authority().trustedCertificates().stream()
+        PublicKey caKey = authority.trustedCertificates().stream()
                 .filter(ca -> ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal()))
                 .findFirst().orElseThrow().getPublicKey();
         UUID id = link.peerBonA();
-        List<String> fps = b.runtime().federation().servedFingerprints();
+        List<String> fps = b.bean(FederationService.class).servedFingerprints();
         Map<String, Step> steps = new LinkedHashMap<>();
         // The handler's path for a keep-alive caller of an active peer: both steps in memory.
         steps.put("authenticate: accessCache().caller (cache hit, validity checked against the clock)",
-                () -> hub.accessCache().caller(leaf, Instant.now()));
+                () -> accessCache.caller(leaf, Instant.now()));
         steps.put("receive: heartbeats().offer (quiet heartbeat buffered for the batched write)",
-                () -> hub.heartbeats().offer(id, Instant.now(), 0L, 1, "standby", fps));
+                () -> heartbeats.offer(id, Instant.now(), 0L, 1, "standby", fps));
         steps.put("per flush interval, not per heartbeat: heartbeats().flush() (one peer buffered)", () -> {
-            hub.heartbeats().offer(id, Instant.now(), 0L, 1, "standby", fps);
-            hub.heartbeats().flush();
+            heartbeats.offer(id, Instant.now(), 0L, 1, "standby", fps);
+            heartbeats.flush();
             return null;
         });
         // What a cache miss (a new certificate, after an invalidation) and a state-changing
         // heartbeat cost: the path every heartbeat took before the cache and the coalescer.
         steps.put("miss: authority().verifyClientChain (same cert object: JDK caches the signature check)",
-                () -> hub.authority().verifyClientChain(leaf, Instant.now()));
-        steps.put("miss: peers().find", () -> hub.federation().peers().find(id));
-        steps.put("state change: lifecycle().recordHeartbeat (quiet transition, unbuffered)", () -> hub.federation().lifecycle()
+                () -> authority.verifyClientChain(leaf, Instant.now()));
+        steps.put("miss: peers().find", () -> federation.peers().find(id));
+        steps.put("state change: lifecycle().recordHeartbeat (quiet transition, unbuffered)", () -> federation.lifecycle()
                 .recordHeartbeat(id, Instant.now(), 0L, 1, "standby", fps));
-        steps.put("uncached (the handler re-reads it once a second): rotation().phase()", () -> hub.rotation().phase());
-        steps.put("uncached (the handler re-reads it once a second): federationCa().signingKey()", () -> hub.federationCa().signingKey());
-        steps.put("floor: one pooled read, SELECT 1", () -> hub.tx().read(c -> {
+        steps.put("uncached (the handler re-reads it once a second): rotation().phase()", () -> rotation.phase());
+        steps.put("uncached (the handler re-reads it once a second): federationCa().signingKey()", () -> federationCa.signingKey());
+        steps.put("floor: one pooled read, SELECT 1", () -> tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -3,10 +3,12 @@ package dev.entente.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.cli.Main;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerState;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,8 +53,8 @@ final class MtlsHarness {
         UUID peerAonB = UUID.fromString(accepted.path("peer").path("id").asText());
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (true) {
-            Peer bOnA = a.runtime().federation().peers().find(peerBonA).orElseThrow();
-            Peer aOnB = b.runtime().federation().peers().find(peerAonB).orElseThrow();
+            Peer bOnA = a.bean(FederationService.class).peers().find(peerBonA).orElseThrow();
+            Peer aOnB = b.bean(FederationService.class).peers().find(peerAonB).orElseThrow();
             if (bOnA.state() == PeerState.ACTIVE && aOnB.state() == PeerState.ACTIVE) {
                 return new Link(peerBonA, peerAonB);
             }
@@ -61,8 +63,8 @@ final class MtlsHarness {
                         + " (" + bOnA.lastHeartbeatError() + "), B sees A " + aOnB.state() + " (" + aOnB.lastHeartbeatError() + ")");
             }
             if (aOnB.state() != PeerState.ACTIVE || bOnA.state() != PeerState.ACTIVE) {
-                b.runtime().federation().sendHeartbeat(aOnB);
-                a.runtime().federation().sendHeartbeat(a.runtime().federation().peers().find(peerBonA).orElseThrow());
+                b.bean(FederationService.class).sendHeartbeat(aOnB);
+                a.bean(FederationService.class).sendHeartbeat(a.bean(FederationService.class).peers().find(peerBonA).orElseThrow());
             }
             Thread.sleep(200);
         }
@@ -73,7 +75,7 @@ final class MtlsHarness {
         StringWriter err = new StringWriter();
         List<String> argv = new ArrayList<>(List.of(args));
         argv.add("--data-dir");
-        argv.add(hub.runtime().settings().dataDir().toString());
+        argv.add(hub.settings().dataDir().toString());
         int code = Main.run(argv.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
         if (code != 0) {
             throw new IllegalStateException("entente " + String.join(" ", args) + " failed (" + code + "): " + err);

@@ -1,19 +1,25 @@
 package dev.entente.bench;
 
 import static dev.entente.bench.MtlsHarness.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
 import dev.entente.controlplane.cli.Main;
+import dev.entente.federation.access.FederationAccessCache;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.HubLauncher;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Grant;
+import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.Permission;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.lifecycle.db.Tx;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -117,7 +123,7 @@ public final class ResourceReadBench {
                             + "B %s (peer A = %s)%n", issued.path("grant").path("id").asText(),
                     (System.nanoTime() - started) / 1e9, a.url(), link.peerBonA(), b.url(), link.peerAonB());
 
-            System.out.println("A's PostgreSQL: " + a.runtime().tx().read(c -> {
+            System.out.println("A's PostgreSQL: " + a.bean(Tx.class).read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT version(), current_setting('fsync'), "
                         + "current_setting('synchronous_commit')"); ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -125,16 +131,16 @@ public final class ResourceReadBench {
                             + ", synchronous_commit=" + rs.getString(3);
                 }
             }));
-            Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+            Peer peerA = b.bean(FederationService.class).peers().find(link.peerAonB()).orElseThrow();
             int maxThreads = Collections.max(threadCounts);
             PeerClient[] clients = new PeerClient[maxThreads];
             for (int i = 0; i < maxThreads; i++) {
-                clients[i] = b.runtime().federation().clientFor(peerA);
+                clients[i] = b.bean(FederationService.class).clientFor(peerA);
             }
             Map<String, String> headers = Map.of("Authorization", "Bearer " + token,
                     FederationResourcesController.INSTANCE_HEADER, INSTANCE,
                     FederationResourcesController.NETWORK_HEADER, NETWORK);
-            String hubA = a.runtime().hubId();
+            String hubA = a.hubId();
             Endpoint ping = new Endpoint("ping (baseline)", c -> {
                 JsonNode pong = c.get(PING);
                 if (!hubA.equals(pong.path("hub_id").asText())) {
@@ -284,33 +290,40 @@ public final class ResourceReadBench {
      * timed over {@code ops} calls (median of 5 batches, after a warm-up batch).
      */
     private static void profile(RunningHub a, RunningHub b, Link link, String token, int ops) throws Exception {
-        HubRuntime hub = a.runtime();
-        Peer peerA = b.runtime().federation().peers().find(link.peerAonB()).orElseThrow();
+        // Looked up once: the steps time the calls, not the context.
+        GrantAuthorizer grantAuthorizer = a.bean(GrantAuthorizer.class);
+        FederationAccessCache accessCache = a.bean(FederationAccessCache.class);
+        Clock clock = a.bean(Clock.class);
+        ResourceRepository resources = a.bean(ResourceRepository.class);
+        CertificateAuthority authority = a.bean(CertificateAuthority.class);
+        FederationService federation = a.bean(FederationService.class);
+        Tx tx = a.bean(Tx.class);
+        Peer peerA = b.bean(FederationService.class).peers().find(link.peerAonB()).orElseThrow();
         X509Certificate leaf = Certificates.parsePem(peerA.clientCertPem()).get(0);
         UUID id = link.peerBonA();
-        Grant grant = hub.grantAuthorizer().authenticate(token, id);
+        Grant grant = grantAuthorizer.authenticate(token, id);
         InetAddress source = InetAddress.getLoopbackAddress();
         Map<String, Step> steps = new LinkedHashMap<>();
         Map<String, String> statements = new LinkedHashMap<>();
         // The handler's path for a keep-alive caller: every step in memory.
-        steps.put("authenticate: accessCache().caller (cache hit)", () -> hub.accessCache().caller(leaf, Instant.now()));
+        steps.put("authenticate: accessCache().caller (cache hit)", () -> accessCache.caller(leaf, Instant.now()));
         statements.put("authenticate: accessCache().caller (cache hit)", "0");
-        steps.put("grant: grantAuthorizer().authenticate", () -> hub.grantAuthorizer().authenticate(token, id));
+        steps.put("grant: grantAuthorizer().authenticate", () -> grantAuthorizer.authenticate(token, id));
         statements.put("grant: grantAuthorizer().authenticate", "0 (grant row cached by id) + SHA-256 of the secret, constant-time compare");
-        steps.put("grant: grantAuthorizer().decide", () -> hub.grantAuthorizer().decide(grant,
-                new AccessRequest(Permission.READ, INSTANCE, NETWORK, source, hub.clock().instant())));
+        steps.put("grant: grantAuthorizer().decide", () -> grantAuthorizer.decide(grant,
+                new AccessRequest(Permission.READ, INSTANCE, NETWORK, source, clock.instant())));
         statements.put("grant: grantAuthorizer().decide", "0 (compiled grant, cached)");
-        steps.put("read: accessCache().resource", () -> hub.accessCache().resource("service", "web-1",
-                () -> hub.resources().get("service", "web-1")));
+        steps.put("read: accessCache().resource", () -> accessCache.resource("service", "web-1",
+                () -> resources.get("service", "web-1")));
         statements.put("read: accessCache().resource", "0");
         // What a miss costs (a new certificate, or right after an invalidation).
-        steps.put("miss: authority().verifyClientChain", () -> hub.authority().verifyClientChain(leaf, Instant.now()));
+        steps.put("miss: authority().verifyClientChain", () -> authority.verifyClientChain(leaf, Instant.now()));
         statements.put("miss: authority().verifyClientChain", "2 on 1 connection (CA row; issued_certificates by fingerprint)");
-        steps.put("miss: peers().find", () -> hub.federation().peers().find(id));
+        steps.put("miss: peers().find", () -> federation.peers().find(id));
         statements.put("miss: peers().find", "1");
-        steps.put("miss: resources().get", () -> hub.resources().get("service", "web-1"));
+        steps.put("miss: resources().get", () -> resources.get("service", "web-1"));
         statements.put("miss: resources().get", "1");
-        steps.put("floor: one pooled read, SELECT 1", () -> hub.tx().read(c -> {
+        steps.put("floor: one pooled read, SELECT 1", () -> tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

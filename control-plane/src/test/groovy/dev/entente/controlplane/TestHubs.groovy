@@ -20,7 +20,7 @@ class TestHubs {
     }
 
     static String adminToken(RunningHub hub) {
-        hub.runtime().settings().dataDir().resolve('admin.token').text.trim()
+        hub.settings().dataDir().resolve('admin.token').text.trim()
     }
 
     /**
@@ -30,7 +30,7 @@ class TestHubs {
     static Map cli(RunningHub hub, String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,
@@ -46,7 +46,7 @@ class TestHubs {
         def out = new StringWriter()
         def err = new StringWriter()
         Map env = token == null ? [:] : [ENTENTE_TOKEN: token]
-        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.settings().dataDir().toString()]) as String[],
                 env, new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         def errText = err.toString().trim()

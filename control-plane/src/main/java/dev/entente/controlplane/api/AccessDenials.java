@@ -1,8 +1,9 @@
 package dev.entente.controlplane.api;
 
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpRequest;
 import org.slf4j.Logger;
@@ -18,14 +19,14 @@ public final class AccessDenials {
     private AccessDenials() {
     }
 
-    public static void record(HubRuntime hub, HttpRequest<?> request, EntenteException e, String actor) {
+    public static void record(Tx tx, AuditLog audit, HttpRequest<?> request, EntenteException e, String actor) {
         try {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("method", request.getMethodName());
             details.put("path", request.getPath());
             details.put("remote", request.getRemoteAddress().getAddress().getHostAddress());
             details.put("reason", e.detail());
-            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.ACCESS_DENIED, actor,
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.ACCESS_DENIED, actor,
                     request.getPath(), details).withCode(e.code().code())));
         } catch (RuntimeException auditFailure) {
             // The denial stands even if the database is down; the log keeps the trace.

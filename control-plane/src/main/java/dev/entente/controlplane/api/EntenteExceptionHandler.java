@@ -1,8 +1,9 @@
 package dev.entente.controlplane.api;
 
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenValidator;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.annotation.Requires;
@@ -20,10 +21,12 @@ import org.slf4j.LoggerFactory;
 @Requires(classes = {EntenteException.class, ExceptionHandler.class})
 public class EntenteExceptionHandler implements ExceptionHandler<EntenteException, HttpResponse<?>> {
     private static final Logger LOG = LoggerFactory.getLogger(EntenteExceptionHandler.class);
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public EntenteExceptionHandler(HubRuntime hub) {
-        this.hub = hub;
+    public EntenteExceptionHandler(Tx tx, AuditLog audit) {
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Override
@@ -34,7 +37,7 @@ public class EntenteExceptionHandler implements ExceptionHandler<EntenteExceptio
         // A peer's refusal relayed to our operator (remote_code) is the peer's denial, audited there.
         if (refusesCredential(e.code()) && !e.extensions().containsKey("remote_code")) {
             String actor = OperatorTokenValidator.principal(request).map(OperatorPrincipal::subject).orElse("anonymous");
-            AccessDenials.record(hub, request, e, actor);
+            AccessDenials.record(tx, audit, request, e, actor);
         }
         return Problems.response(e);
     }

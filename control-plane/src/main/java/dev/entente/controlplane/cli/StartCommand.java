@@ -1,8 +1,12 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubLauncher;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.hub.RunningHub;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,8 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 
 /** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT. */
 @Command(name = "start", description = "Start a hub (embedded PostgreSQL unless --db-url).")
@@ -50,7 +52,8 @@ final class StartCommand implements Callable<Integer> {
         RunningHub hub = HubLauncher.launch(flags, config, root.env, Clock.systemUTC());
         // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "entente-shutdown"));
-        banner(spec.commandLine().getOut(), hub.runtime(), root.dataDir());
+        banner(spec.commandLine().getOut(), hub.bean(HubIdentity.class), hub.bean(TlsState.class), hub.settings(),
+                root.dataDir());
         String fatal = hub.awaitStop();
         if (fatal != null) {
             // Non-zero, so that systemd (Restart=on-failure) or any supervisor starts the hub again.
@@ -66,17 +69,17 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
-    private static void banner(PrintWriter out, HubRuntime hub, Path dataDir) {
+    private static void banner(PrintWriter out, HubIdentity hub, TlsState tls, HubSettings settings, Path dataDir) {
         String dd = dataDir.toString().contains(" ") ? "'" + dataDir + "'" : dataDir.toString();
         out.println();
         out.println("Entente hub " + hub.hubId() + " (" + hub.name() + ") is up");
         out.println("  listening    " + hub.listening() + "  (TLS 1.3)");
         out.println("  public url   " + hub.publicUrl());
-        out.println("  tls sha-256  " + hub.tls().current().fingerprint());
-        out.println("  database     " + (hub.embeddedDatabase() != null
-                ? "embedded PostgreSQL in " + hub.embeddedDatabase().directory() : "external (--db-url)"));
+        out.println("  tls sha-256  " + tls.current().fingerprint());
+        out.println("  database     " + hub.embeddedDatabase()
+                .map(db -> "embedded PostgreSQL in " + db.directory()).orElse("external (--db-url)"));
         out.println("  admin token  " + dataDir.resolve("admin.token") + "  (mode 0600)");
-        if (hub.settings().drillMode()) {
+        if (settings.drillMode()) {
             out.println("  WARNING      drill mode is on: proposed peers without a token digest accept any caller");
         }
         out.println();

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.hub.HubWorker;
 import dev.entente.lifecycle.error.EntenteException;
@@ -39,24 +39,38 @@ final class WorkerCommand implements Callable<Integer> {
         if (dbUrl != null) {
             flags.put("entente.db.url", dbUrl);
         }
-        HubSettings settings;
-        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
-                .properties(flags).start()) {
-            settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
-        }
+        ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
+                .properties(flags).start();
+        HubSettings settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
         if (settings.dbUrl() == null) {
+            ctx.close();
             throw new EntenteException(ErrorCode.INVALID_REQUEST,
                     "the worker runs against a hub's database: pass --db-url (the embedded database is private to its hub)");
         }
-        HubRuntime runtime = HubBootstrap.boot(settings, root.env, Clock.systemUTC());
-        HubWorker worker = HubWorker.start(runtime);
+        HubBootstrap.Booted boot;
+        HubWorker worker;
+        try {
+            boot = HubBootstrap.boot(settings, root.env, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+        try {
+            HubLauncher.register(ctx, boot);
+            worker = ctx.getBean(HubWorker.class).start();
+        } catch (RuntimeException e) {
+            ctx.close();
+            boot.closeDatabase();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
-            runtime.closeDatabase();
+            ctx.close();
+            boot.closeDatabase();
             stopped.countDown();
         }, "entente-worker-shutdown"));
-        spec.commandLine().getOut().println("Entente worker for hub " + runtime.hubId() + " running (scheduler "
+        spec.commandLine().getOut().println("Entente worker for hub " + boot.identity().hubId() + " running (scheduler "
                 + worker.scheduler().instanceId() + "); heartbeats every "
                 + settings.heartbeatInterval().toSeconds() + "s, stale sweep every " + settings.sweepInterval().toSeconds() + "s");
         spec.commandLine().getOut().flush();

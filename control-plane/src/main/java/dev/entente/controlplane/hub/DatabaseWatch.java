@@ -2,7 +2,9 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +20,13 @@ import java.util.Map;
  */
 final class DatabaseWatch implements EmbeddedDatabase.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatch.class);
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final HubIdentity hub;
 
-    DatabaseWatch(HubRuntime hub) {
+    DatabaseWatch(Tx tx, AuditLog audit, HubIdentity hub) {
+        this.tx = tx;
+        this.audit = audit;
         this.hub = hub;
     }
 
@@ -33,7 +39,7 @@ final class DatabaseWatch implements EmbeddedDatabase.Listener {
         // The pool's old connections died with the server: the first tries may still fail.
         for (int i = 0; i < 10; i++) {
             try {
-                hub.tx().inTransaction(c -> hub.audit().append(c,
+                tx.inTransaction(c -> audit.append(c,
                         AuditEvent.of(EventSource.HUB, AuditEventType.DATABASE_RESTARTED, hub.hubId(), details)));
                 return;
             } catch (RuntimeException e) {

@@ -3,20 +3,20 @@ package dev.entente.controlplane.hub;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.KeyVault;
 import dev.entente.ca.vault.Passphrases;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.ca.vault.VaultAuditKeyring;
-import dev.entente.ca.tls.HubTlsCertificates;
-import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
-import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -48,7 +48,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a data directory and settings into a ready {@link HubRuntime}: database (embedded or
+ * Turns a data directory and settings into what only a start can make ({@link Booted}): database (embedded or
  * external) and migrations, the key vault, the hub identity and its keys, and the files the
  * local CLI reads. The first run creates everything; later runs reuse all of it, so the hub id
  * and TLS fingerprint never change across restarts.
@@ -61,7 +61,24 @@ public final class HubBootstrap {
     private HubBootstrap() {
     }
 
-    public static HubRuntime boot(HubSettings settings, Map<String, String> env, Clock clock) {
+    /**
+     * What the bootstrap made, registered in the Micronaut context by {@link HubLauncher}; every other
+     * bean is built from these.
+     */
+    public record Booted(HubSettings settings, HubIdentity identity, Clock clock, Tx tx, AuditLog audit,
+                         VaultAuditKeyring auditKeys, SealedKeyStore keys, OperatorTokens tokens, TlsState tls,
+                         EmbeddedDatabase embeddedDatabase, AutoCloseable databaseCloser) {
+        /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
+        public void closeDatabase() {
+            try {
+                databaseCloser.close();
+            } catch (Exception ignored) {
+                // shutting down: the pool's own log says what failed
+            }
+        }
+    }
+
+    public static Booted boot(HubSettings settings, Map<String, String> env, Clock clock) {
         Path dataDir = settings.dataDir();
         ensurePrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -90,23 +107,22 @@ public final class HubBootstrap {
             HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
             TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
             OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
-            HubRuntime runtime = new HubRuntime(settings, identity.hubId(), identity.name(), clock, tx, audit, keyring, keys,
-                    tokens, tls, embedded);
+            HubIdentity hub = new HubIdentity(settings, identity.hubId(), identity.name(), clock, embedded);
             HikariDataSource pool = ds;
             EmbeddedDatabase db = embedded;
             // Order matters: no pool connection may outlive the server, and the lock goes last.
-            runtime.dataSourceCloser(() -> {
+            AutoCloseable closer = () -> {
                 pool.close();
                 if (db != null) {
                     db.close(); // the watchdog too: a stopped hub must not restart its server
                 }
                 lock.close();
-            });
-            writeAdminToken(runtime);
+            };
+            writeAdminToken(settings.dataDir(), tokens, tx, audit, clock);
             if (embedded != null) {
-                embedded.watch(new DatabaseWatch(runtime));
+                embedded.watch(new DatabaseWatch(tx, audit, hub));
             }
-            return runtime;
+            return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokens, tls, embedded, closer);
         } catch (RuntimeException e) {
             if (ds != null) {
                 ds.close();
@@ -177,22 +193,22 @@ public final class HubBootstrap {
      * Keeps {@code <data-dir>/admin.token} valid: reused when it still verifies and has a month
      * left, otherwise replaced (e.g. the data dir was restored next to another database).
      */
-    private static void writeAdminToken(HubRuntime hub) {
-        Path file = hub.settings().dataDir().resolve("admin.token");
+    private static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
+        Path file = dataDir.resolve("admin.token");
         if (Files.isRegularFile(file)) {
             try {
-                var principal = hub.tokens().verify(Files.readString(file).trim());
-                if (principal.expiresAt().isAfter(hub.clock().instant().plus(Duration.ofDays(30)))) {
+                var principal = tokens.verify(Files.readString(file).trim());
+                if (principal.expiresAt().isAfter(clock.instant().plus(Duration.ofDays(30)))) {
                     return;
                 }
             } catch (EntenteException | IOException e) {
                 // not ours or expiring: fall through and issue a fresh one
             }
         }
-        OperatorTokens.Issued issued = hub.tokens().issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL);
-        hub.tx().inTransaction(c -> {
+        OperatorTokens.Issued issued = tokens.issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL);
+        tx.inTransaction(c -> {
             recordToken(c, issued, EventSource.HUB.actor());
-            hub.audit().append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
+            audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
                     Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token")));
             return null;
         });
@@ -213,16 +229,16 @@ public final class HubBootstrap {
     }
 
     /** Writes the public files the CLI reads: the hub certificate and where to reach the hub. */
-    public static void writeLocalFiles(HubRuntime hub) {
-        Path dir = hub.settings().dataDir();
-        TlsKey tls = hub.tls().current();
+    public static void writeLocalFiles(HubSettings settings, HubIdentity hub, TlsState state) {
+        Path dir = settings.dataDir();
+        TlsKey tls = state.current();
         writeAtomically(dir.resolve("tls").resolve("hub.crt"), Certificates.toPem(tls.certificate()));
         Map<String, Object> local = new LinkedHashMap<>();
         local.put("hub_id", hub.hubId());
-        local.put("url", hub.settings().localUrl(hub.boundPort()));
+        local.put("url", settings.localUrl(hub.boundPort()));
         local.put("public_url", hub.publicUrl());
         local.put("tls_fingerprint", tls.fingerprint());
-        local.put("grace_fingerprints", hub.tls().graceFingerprints());
+        local.put("grace_fingerprints", state.graceFingerprints());
         local.put("pid", ProcessHandle.current().pid());
         writeAtomically(dir.resolve("hub.json"), AuditLog.canonicalJson(local) + "\n");
     }

@@ -3,7 +3,13 @@ package dev.entente.controlplane.hub;
 import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokenMint;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.tls.HubTls;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.command.CommandShell;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -18,43 +24,61 @@ import java.util.Map;
  * What operator commands need of the shell: the operator-token key and table, the TLS the hub
  * serves (in memory and in its data dir), and the audit keyring.
  */
+@jakarta.inject.Singleton
 public final class HubCommandShell implements CommandShell {
-    private final HubRuntime hub;
+    private final HubIdentity hub;
+    private final HubSettings settings;
+    private final OperatorTokens tokens;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final VaultAuditKeyring auditKeys;
+    private final Clock clock;
+    private final TlsState tls;
+    private final HubTls hubTls;
 
-    public HubCommandShell(HubRuntime hub) {
+    public HubCommandShell(HubIdentity hub, HubSettings settings, OperatorTokens tokens, Tx tx, AuditLog audit,
+                           VaultAuditKeyring auditKeys, Clock clock, TlsState tls, HubTls hubTls) {
         this.hub = hub;
+        this.settings = settings;
+        this.tokens = tokens;
+        this.tx = tx;
+        this.audit = audit;
+        this.auditKeys = auditKeys;
+        this.clock = clock;
+        this.tls = tls;
+        this.hubTls = hubTls;
     }
 
     @Override
     public Map<String, Object> mintOperatorToken(IssueOperatorToken command, String issuer) {
-        return OperatorTokenMint.mint(hub, command, issuer);
+        return OperatorTokenMint.mint(tokens, tx, audit, command, issuer);
     }
 
     @Override
     public void rotationCommitted() {
-        hub.refreshTls();
+        hubTls.refresh();
     }
 
     /** The new key is served from the next handshake, without a restart. */
     @Override
     public Map<String, Object> rotateTls(String operator) {
-        String previous = hub.tls().current().fingerprint();
-        hub.tx().inTransaction(c -> {
-            TlsKey k = hub.tlsCertificates().rotate(c, hub.hubId(), hub.settings().subjectAltNames(), hub.clock().instant());
-            hub.audit().append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator, k.fingerprint(),
-                    Map.of("previous_fingerprint", previous, "grace", Durations.format(hub.settings().tlsRotationGrace()))));
+        String previous = tls.current().fingerprint();
+        tx.inTransaction(c -> {
+            TlsKey k = hubTls.certificates().rotate(c, hub.hubId(), settings.subjectAltNames(), clock.instant());
+            audit.append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator, k.fingerprint(),
+                    Map.of("previous_fingerprint", previous, "grace", Durations.format(settings.tlsRotationGrace()))));
             return k;
         });
-        hub.refreshTls();
-        HubBootstrap.writeLocalFiles(hub);
-        return describe(hub.tls());
+        hubTls.refresh();
+        HubBootstrap.writeLocalFiles(settings, hub, tls);
+        return describe(tls);
     }
 
     @Override
     public Map<String, Object> rotateAuditKey(String operator) {
-        AuditKey key = hub.tx().inTransaction(c -> {
-            AuditKey next = hub.auditKeys().rotate(c);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.AUDIT_KEY_ROTATED, operator, next.id(), Map.of()));
+        AuditKey key = tx.inTransaction(c -> {
+            AuditKey next = auditKeys.rotate(c);
+            audit.append(c, AuditEvent.of(AuditEventType.AUDIT_KEY_ROTATED, operator, next.id(), Map.of()));
             return next;
         });
         return Map.of("key_id", key.id());

@@ -1,9 +1,23 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.ca.vault.VaultAuditKeyring;
+import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.federation.access.PeerAuthenticator;
+import dev.entente.controlplane.hub.wiring.DatabaseDrain;
+import dev.entente.controlplane.metrics.HubMetrics;
+import dev.entente.controlplane.security.OperatorTokens;
+import dev.entente.controlplane.tls.HubTls;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.ApplicationContext;
@@ -19,8 +33,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,7 +92,7 @@ public final class HubLauncher {
                 .banner(false)
                 .propertySources(sources.toArray(PropertySource[]::new))
                 .start();
-        HubRuntime runtime = null;
+        HubBootstrap.Booted boot = null;
         try {
             HubSettings settings = HubSettings.from(ctx.getEnvironment(), dataDir);
             // Micronaut reads these when it creates the server bean, which has not happened yet.
@@ -86,37 +100,70 @@ public final class HubLauncher {
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
             server.put("micronaut.server.host", settings.bind());
             ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
-            runtime = HubBootstrap.boot(settings, env, clock);
-            ctx.registerSingleton(HubRuntime.class, runtime);
+            boot = HubBootstrap.boot(settings, env, clock);
+            register(ctx, boot);
+            // The server's TLS context asks clients for certificates under these CAs.
+            ctx.getBean(HubTls.class).trustFederationCas();
             EmbeddedServer embedded = ctx.getBean(EmbeddedServer.class);
             try {
                 embedded.start();
             } catch (RuntimeException e) {
                 throw portProblem(settings, e);
             }
-            runtime.boundPort(embedded.getPort());
+            HubIdentity hub = boot.identity();
+            hub.boundPort(embedded.getPort());
             if (settings.drillMode()) {
                 LOG.warn("entente.federation.drill-mode is on: a proposed peer with no token digest accepts any caller; "
                         + "never run a production hub like this");
             }
-            HubBootstrap.writeLocalFiles(runtime);
-            HubRuntime r = runtime;
-            runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED, r.hubId(),
-                    Map.of("listening", r.listening(), "database", r.databaseKind(),
-                            "tls_fingerprint", r.tls().current().fingerprint()))));
-            runtime.approvals().haltAfterApproval(ctx.getEnvironment()
-                    .get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
+            HubBootstrap.writeLocalFiles(settings, hub, boot.tls());
+            AuditLog audit = boot.audit();
+            String fingerprint = boot.tls().current().fingerprint();
+            boot.tx().inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED,
+                    hub.hubId(), Map.of("listening", hub.listening(), "database", hub.databaseKind(),
+                            "tls_fingerprint", fingerprint))));
+            ApprovalGate approvals = ctx.getBean(ApprovalGate.class);
+            approvals.haltAfterApproval(ctx.getEnvironment().get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
             // What a hub stopped between approving and executing left behind, before any new request.
-            runtime.approvals().executeApproved();
+            approvals.executeApproved();
             boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);
-            return new RunningHub(runtime, ctx, embedded, inProcessWorker ? HubWorker.start(runtime) : null);
+            return new RunningHub(ctx, embedded, inProcessWorker ? ctx.getBean(HubWorker.class).start() : null, boot);
         } catch (RuntimeException e) {
             ctx.close();
-            if (runtime != null) {
-                runtime.closeDatabase();
+            if (boot != null) {
+                boot.closeDatabase();
             }
             throw e;
         }
+    }
+
+    /**
+     * Puts what the bootstrap made into the context, each as its own singleton, then builds the
+     * beans every request and job relies on: the federation CA and the anchor key are loaded or
+     * created at start, not by whichever request comes first, and the shutdown drain is in place
+     * before anything can buffer a write. Also used by {@code entente worker}, which runs no server.
+     */
+    public static void register(ApplicationContext ctx, HubBootstrap.Booted boot) {
+        ctx.registerSingleton(HubSettings.class, boot.settings());
+        ctx.registerSingleton(HubIdentity.class, boot.identity());
+        ctx.registerSingleton(Clock.class, boot.clock());
+        ctx.registerSingleton(Tx.class, boot.tx());
+        ctx.registerSingleton(AuditLog.class, boot.audit());
+        ctx.registerSingleton(VaultAuditKeyring.class, boot.auditKeys());
+        ctx.registerSingleton(SealedKeyStore.class, boot.keys());
+        ctx.registerSingleton(OperatorTokens.class, boot.tokens());
+        ctx.registerSingleton(TlsState.class, boot.tls());
+        if (boot.embeddedDatabase() != null) {
+            ctx.registerSingleton(EmbeddedDatabase.class, boot.embeddedDatabase());
+        }
+        ctx.getBean(DatabaseDrain.class);
+        ctx.getBean(FederationService.class);
+        ctx.getBean(PeerAuthenticator.class);
+        ctx.getBean(GrantAuthorizer.class);
+        ctx.getBean(ResourceRepository.class);
+        ctx.getBean(AnchoredAudit.class);
+        ctx.getBean(ApprovalGate.class);
+        ctx.getBean(HubMetrics.class);
     }
 
     /** {@code --data-dir}, else {@code ENTENTE_DATA_DIR}, else {@code $XDG_DATA_HOME/entente}. */

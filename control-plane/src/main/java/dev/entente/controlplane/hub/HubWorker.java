@@ -1,16 +1,26 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.heartbeat.scan.FindingsScanner;
+import dev.entente.federation.grant.GrantLifecycle;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
+import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.StaleSweeper;
+import dev.entente.heartbeat.expiry.ApprovalExpiryTask;
+import dev.entente.heartbeat.expiry.GrantExpiryTask;
+import dev.entente.heartbeat.expiry.TokenExpiryTask;
+import dev.entente.heartbeat.scan.GovernanceScanTask;
 import dev.entente.heartbeat.schedule.TaskRegistry;
 import dev.entente.heartbeat.schedule.WorkerScheduler;
 import dev.entente.heartbeat.schedule.WorkerSchedulerConfiguration;
-import dev.entente.heartbeat.sweep.StaleSweepTask;
-import dev.entente.heartbeat.expiry.ApprovalExpiryTask;
-import dev.entente.heartbeat.expiry.GrantExpiryTask;
-import dev.entente.heartbeat.scan.GovernanceScanTask;
 import dev.entente.heartbeat.send.HeartbeatSendTask;
-import dev.entente.heartbeat.expiry.TokenExpiryTask;
-import dev.entente.federation.peer.PeerCredentials;
+import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
 
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
@@ -20,36 +30,43 @@ import dev.entente.federation.peer.PeerCredentials;
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
  */
+@Singleton
 public final class HubWorker implements AutoCloseable {
     public static final String HEARTBEAT_TASK = HeartbeatSendTask.NAME;
     public static final String APPROVAL_EXPIRY_TASK = ApprovalExpiryTask.NAME;
     public static final String GOVERNANCE_SCAN_TASK = GovernanceScanTask.NAME;
     private final WorkerScheduler scheduler;
 
-    private HubWorker(WorkerScheduler scheduler) {
-        this.scheduler = scheduler;
+    /** Registers every job; nothing runs before {@link #start()}. */
+    public HubWorker(Tx tx, Clock clock, AuditLog audit, HubSettings settings, FederationService federation,
+                     HeartbeatCoalescer heartbeats, GrantLifecycle grantLifecycle, ApprovalGate approvals,
+                     FindingsScanner scanner) {
+        this.scheduler = new WorkerScheduler(tx.dataSource(), WorkerSchedulerConfiguration.DEFAULTS,
+                new TaskRegistry(), clock, audit);
+        try {
+            scheduler.schedule(new HeartbeatSendTask(federation.heartbeatSender()), settings.heartbeatInterval());
+            StaleSweeper sweeper = new StaleSweeper(federation.peers(), federation.lifecycle(), settings.staleAfter());
+            scheduler.schedule(new StaleSweepTask(sweeper, heartbeats::flush), settings.sweepInterval());
+            scheduler.schedule(new TokenExpiryTask(tx, audit, new PeerCredentials(tx)), settings.sweepInterval());
+            scheduler.schedule(new GrantExpiryTask(grantLifecycle), settings.sweepInterval());
+            scheduler.schedule(new ApprovalExpiryTask(now -> {
+                int expired = approvals.expireDue(now);
+                // Approved requests a stopped hub (or a lost database) left unexecuted.
+                approvals.executeApproved();
+                return expired;
+            }), settings.sweepInterval());
+            scheduler.schedule(new GovernanceScanTask(scanner::scan, clock), settings.sweepInterval());
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
     }
 
-    public static HubWorker start(HubRuntime hub) {
-        WorkerScheduler scheduler = new WorkerScheduler(hub.tx().dataSource(), WorkerSchedulerConfiguration.DEFAULTS,
-                new TaskRegistry(), hub.clock(), hub.audit());
+    /** Starts the scheduler: from now on this process takes its share of the jobs. */
+    public HubWorker start() {
         try {
-            scheduler.schedule(new HeartbeatSendTask(hub.federation().heartbeatSender()), hub.settings().heartbeatInterval());
-            StaleSweeper sweeper = new StaleSweeper(hub.federation().peers(), hub.federation().lifecycle(),
-                    hub.settings().staleAfter());
-            scheduler.schedule(new StaleSweepTask(sweeper, hub.heartbeats()::flush), hub.settings().sweepInterval());
-            scheduler.schedule(new TokenExpiryTask(hub.tx(), hub.audit(), new PeerCredentials(hub.tx())),
-                    hub.settings().sweepInterval());
-            scheduler.schedule(new GrantExpiryTask(hub.grantLifecycle()), hub.settings().sweepInterval());
-            scheduler.schedule(new ApprovalExpiryTask(now -> {
-                int expired = hub.approvals().expireDue(now);
-                // Approved requests a stopped hub (or a lost database) left unexecuted.
-                hub.approvals().executeApproved();
-                return expired;
-            }), hub.settings().sweepInterval());
-            scheduler.schedule(new GovernanceScanTask(hub.findings()::scan, hub.clock()), hub.settings().sweepInterval());
             scheduler.start();
-            return new HubWorker(scheduler);
+            return this;
         } catch (RuntimeException e) {
             scheduler.close();
             throw e;

@@ -1,33 +1,37 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.controlplane.tls.HubTls;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A started hub: its runtime, Micronaut context and server, stopped together and once. */
+/** A started hub: its Micronaut context, server and database, stopped together and once. */
 public final class RunningHub implements AutoCloseable {
     /** How often a hub re-reads which TLS key is active. */
     static final Duration TLS_REFRESH = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(RunningHub.class);
-    private final HubRuntime runtime;
+    private final HubBootstrap.Booted boot;
     private final ApplicationContext context;
     private final EmbeddedServer server;
+    private final HubTls tls;
     private final ScheduledExecutorService housekeeping;
     private final HubWorker worker;
     private final java.util.concurrent.CountDownLatch stoppedLatch = new java.util.concurrent.CountDownLatch(1);
     private volatile String fatal;
     private boolean stopped;
 
-    RunningHub(HubRuntime runtime, ApplicationContext context, EmbeddedServer server, HubWorker worker) {
-        this.runtime = runtime;
+    RunningHub(ApplicationContext context, EmbeddedServer server, HubWorker worker, HubBootstrap.Booted boot) {
+        this.boot = boot;
         this.context = context;
         this.server = server;
+        this.tls = context.getBean(HubTls.class);
         this.worker = worker;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entente-housekeeping");
@@ -37,7 +41,7 @@ public final class RunningHub implements AutoCloseable {
         // Another replica may rotate the TLS key, and grace windows end with time: re-read.
         housekeeping.scheduleWithFixedDelay(this::refreshTls, TLS_REFRESH.toMillis(), TLS_REFRESH.toMillis(),
                 TimeUnit.MILLISECONDS);
-        runtime.onDatabaseLost(() -> {
+        boot.identity().onDatabaseLost(() -> {
             fatal = "the embedded PostgreSQL died and could not be started again";
             Thread t = new Thread(this::stop, "entente-stop-database-lost");
             t.setDaemon(true);
@@ -61,14 +65,27 @@ public final class RunningHub implements AutoCloseable {
 
     private void refreshTls() {
         try {
-            runtime.refreshTls();
+            tls.refresh();
         } catch (RuntimeException e) {
             LOG.debug("TLS refresh skipped: {}", e.getMessage());
         }
     }
 
-    public HubRuntime runtime() {
-        return runtime;
+    public String hubId() {
+        return boot.identity().hubId();
+    }
+
+    public HubSettings settings() {
+        return boot.settings();
+    }
+
+    public Path dataDir() {
+        return boot.settings().dataDir();
+    }
+
+    /** One of the hub's beans, e.g. {@code bean(FederationService.class)}. */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     public ApplicationContext context() {
@@ -86,10 +103,13 @@ public final class RunningHub implements AutoCloseable {
 
     /** The URL the local CLI uses. */
     public String url() {
-        return runtime.settings().localUrl(port());
+        return boot.settings().localUrl(port());
     }
 
-    /** Stops serving, then closes the pool and the embedded database (in that order). */
+    /**
+     * Stops serving, then closes the context (its beans write what they buffered while the pool is
+     * still open), then the pool and the embedded database (in that order).
+     */
     public synchronized void stop() {
         if (stopped) {
             return;
@@ -109,7 +129,7 @@ public final class RunningHub implements AutoCloseable {
             }
             context.close();
         } finally {
-            runtime.closeDatabase();
+            boot.closeDatabase();
             stoppedLatch.countDown();
         }
     }

@@ -1,10 +1,11 @@
 package dev.entente.controlplane.metrics;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.schedule.WorkerRun;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.lifecycle.db.Tx;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,8 @@ import java.util.Optional;
  */
 final class FederationSnapshot {
     private static final long TTL_NANOS = 1_000_000_000L;
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final RotationLifecycle rotation;
     private volatile long takenAt;
     private volatile Values values = new Values(Map.of(), 0, 0, 0, Optional.empty(), 0);
 
@@ -27,8 +29,9 @@ final class FederationSnapshot {
                           Optional<WorkerRun> sweep, int phase) {
     }
 
-    FederationSnapshot(HubRuntime hub) {
-        this.hub = hub;
+    FederationSnapshot(Tx tx, RotationLifecycle rotation) {
+        this.tx = tx;
+        this.rotation = rotation;
     }
 
     private Values values() {
@@ -51,7 +54,7 @@ final class FederationSnapshot {
     private Values read() {
         Map<PeerState, Long> byState = new EnumMap<>(PeerState.class);
         long[] totals = new long[3];
-        hub.tx().read(c -> {
+        tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*), sum(heartbeats_sent), "
                     + "sum(heartbeats_received), sum(heartbeats_failed) FROM peers GROUP BY state");
                  ResultSet rs = ps.executeQuery()) {
@@ -64,8 +67,8 @@ final class FederationSnapshot {
             }
             return null;
         });
-        Optional<WorkerRun> sweep = new WorkerRuns(hub.tx().dataSource()).find(StaleSweepTask.NAME);
-        int phase = hub.rotation().status().phase().ordinal();
+        Optional<WorkerRun> sweep = new WorkerRuns(tx.dataSource()).find(StaleSweepTask.NAME);
+        int phase = rotation.status().phase().ordinal();
         return new Values(byState, totals[0], totals[1], totals[2], sweep, phase);
     }
 

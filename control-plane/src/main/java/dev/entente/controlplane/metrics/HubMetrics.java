@@ -1,7 +1,9 @@
 package dev.entente.controlplane.metrics;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.lifecycle.db.Tx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -13,16 +15,18 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.inject.Singleton;
 
 /**
  * The hub's Prometheus registry: JVM and process metrics plus Entente's own gauges. One registry
  * per hub (not Micrometer's global one), so two hubs in one JVM (as in the specs) keep apart.
  */
+@Singleton
 public final class HubMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> decisions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public HubMetrics(HubRuntime hub) {
+    public HubMetrics(TlsState tls, Tx tx, RotationLifecycle rotation) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -30,11 +34,11 @@ public final class HubMetrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        Gauge.builder("entente.tls.cert.not.after", hub, h -> h.tls().current().notAfter().getEpochSecond())
+        Gauge.builder("entente.tls.cert.not.after", tls, t -> t.current().notAfter().getEpochSecond())
                 .description("Expiry of the certificate the hub serves, as a Unix time")
                 .baseUnit("seconds")
                 .register(registry);
-        snapshot = new FederationSnapshot(hub);
+        snapshot = new FederationSnapshot(tx, rotation);
         for (PeerState state : PeerState.values()) {
             Gauge.builder("entente.peers", snapshot, s -> s.peersIn(state))
                     .description("Peers by lifecycle state").tag("state", state.value()).register(registry);

@@ -2,7 +2,8 @@ package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.api.AccessDenials;
 import dev.entente.controlplane.api.Problems;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.annotation.Replaces;
@@ -27,10 +28,12 @@ import java.util.stream.Collectors;
 @Singleton
 @Replaces(DefaultAuthorizationExceptionHandler.class)
 public class OperatorRejectionHandler implements ExceptionHandler<AuthorizationException, MutableHttpResponse<?>> {
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public OperatorRejectionHandler(HubRuntime hub) {
-        this.hub = hub;
+    public OperatorRejectionHandler(Tx tx, AuditLog audit) {
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Override
@@ -38,7 +41,7 @@ public class OperatorRejectionHandler implements ExceptionHandler<AuthorizationE
         HttpRequest<?> r = request;
         Optional<OperatorPrincipal> operator = OperatorTokenValidator.principal(r);
         EntenteException e = operator.isPresent() ? forbidden(r, operator.get()) : unauthenticated(r);
-        AccessDenials.record(hub, r, e, operator.map(OperatorPrincipal::subject).orElse("anonymous"));
+        AccessDenials.record(tx, audit, r, e, operator.map(OperatorPrincipal::subject).orElse("anonymous"));
         return Problems.response(e);
     }
 

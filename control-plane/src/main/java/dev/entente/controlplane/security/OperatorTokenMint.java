@@ -1,10 +1,11 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,15 +27,15 @@ public final class OperatorTokenMint {
      * {@code operator.token.issue} runs, so the lifetime counts from now.
      */
     // The answer is the JSON the token route returns and an approval stores.
-    public static Map<String, Object> mint(HubRuntime hub, IssueOperatorToken command, String issuer) {
+    public static Map<String, Object> mint(OperatorTokens tokens, Tx tx, AuditLog audit, IssueOperatorToken command, String issuer) {
         String subject = command.subject();
         Role role = Role.parse(command.role()).orElseThrow();
         Duration ttl = command.lifetime();
         List<String> mintedBy = command.mintedBy();
-        OperatorTokens.Issued issued = hub.tokens().issue(subject, Set.of(role), ttl, mintedBy);
-        hub.tx().inTransaction(c -> {
+        OperatorTokens.Issued issued = tokens.issue(subject, Set.of(role), ttl, mintedBy);
+        tx.inTransaction(c -> {
             HubBootstrap.recordToken(c, issued, issuer);
-            hub.audit().append(c, AuditEvent.of(AuditEventType.OPERATOR_TOKEN_ISSUED, issuer, subject,
+            audit.append(c, AuditEvent.of(AuditEventType.OPERATOR_TOKEN_ISSUED, issuer, subject,
                     Map.of("roles", List.of(role.value()), "expires_at", issued.expiresAt().toString(),
                             "jti", issued.jti().toString(), "minted_by", mintedBy)));
             return null;

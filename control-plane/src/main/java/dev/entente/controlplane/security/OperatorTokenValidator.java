@@ -1,6 +1,5 @@
 package dev.entente.controlplane.security;
 
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
@@ -29,16 +28,16 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
     /** The request attribute holding why a presented token was refused. */
     public static final String REFUSAL = "entente.operator.refusal";
 
-    private final HubRuntime hub;
+    private final OperatorTokens tokens;
 
-    public OperatorTokenValidator(HubRuntime hub) {
-        this.hub = hub;
+    public OperatorTokenValidator(OperatorTokens tokens) {
+        this.tokens = tokens;
     }
 
     @Override
     public Publisher<Authentication> validateToken(String token, HttpRequest<?> request) {
         try {
-            OperatorPrincipal p = hub.tokens().verify(token);
+            OperatorPrincipal p = tokens.verify(token);
             return Mono.just(Authentication.build(p.subject(), p.roles().stream().map(Role::value).sorted().toList(),
                     Map.of(PRINCIPAL, p)));
         } catch (EntenteException e) {

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.tls;
 
-import dev.entente.controlplane.hub.HubRuntime;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
 import io.micronaut.http.server.netty.ssl.ServerSslBuilder;
@@ -12,8 +11,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import jakarta.inject.Singleton;
 
-import javax.net.ssl.SSLException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Replaces Micronaut's key-store based SSL set-up: the hub's key lives sealed in the database,
@@ -26,11 +25,11 @@ import java.util.Optional;
 @Replaces(CertificateProvidedSslBuilder.class)
 public class HubSslBuilder implements ServerSslBuilder {
     private final ServerSslConfiguration configuration;
-    private final HubRuntime hub;
+    private final TlsState tls;
 
-    public HubSslBuilder(ServerSslConfiguration configuration, HubRuntime hub) {
+    public HubSslBuilder(ServerSslConfiguration configuration, TlsState tls) {
         this.configuration = configuration;
-        this.hub = hub;
+        this.tls = tls;
     }
 
     @Override
@@ -41,13 +40,13 @@ public class HubSslBuilder implements ServerSslBuilder {
     @Override
     public Optional<SslContext> build() {
         try {
-            return Optional.of(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(hub.tls().keyManager()))
+            return Optional.of(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(tls.keyManager()))
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
                     .ciphers(TlsPolicy.CIPHER_SUITES)
                     // want, not need: the admin API and the CLI present no certificate
                     .clientAuth(ClientAuth.OPTIONAL)
-                    .trustManager(hub.tls().clientCertificateRequest())
+                    .trustManager(tls.clientCertificateRequest())
                     .build());
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the hub TLS context: " + e.getMessage(), e);

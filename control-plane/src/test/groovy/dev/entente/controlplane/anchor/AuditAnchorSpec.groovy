@@ -1,5 +1,6 @@
 package dev.entente.controlplane.anchor
 
+import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.federation.anchor.HeadStatements
@@ -51,20 +52,20 @@ class AuditAnchorSpec extends Specification {
         eventually(10) { heldOf(a, b) != null && heldOf(b, a) != null }
 
         and: 'the local anchor is a 0600 file holding a head this hub signed'
-        Path file = a.runtime().settings().dataDir().resolve('audit-head.json')
+        Path file = a.settings().dataDir().resolve('audit-head.json')
         Files.getPosixFilePermissions(file) == PosixFilePermissions.fromString('rw-------')
-        new JsonSlurper().parse(file.toFile()).hub_id == a.runtime().hubId()
+        new JsonSlurper().parse(file.toFile()).hub_id == a.hubId()
 
         and:
         def v = verify(a)
         v.code == 0
         v.json.ok
         v.json.truncated == null
-        v.json.anchors*.witness as Set == ['local file', 'peer ' + b.runtime().hubId()] as Set
+        v.json.anchors*.witness as Set == ['local file', 'peer ' + b.hubId()] as Set
         verify(b).json.ok
 
         when: 'B appends events; keep the file B has now, as an attacker would'
-        oldFileOfB = Files.readAllBytes(b.runtime().settings().dataDir().resolve('audit-head.json'))
+        oldFileOfB = Files.readAllBytes(b.settings().dataDir().resolve('audit-head.json'))
         3.times { assert cli(b, 'audit', 'rotate-key').code == 0 }
 
         then:
@@ -87,17 +88,17 @@ class AuditAnchorSpec extends Specification {
 
     def "a head whose signature does not verify under the pinned key is refused and changes nothing: #forgery"() {
         given:
-        Peer aOnB = b.runtime().federation().peers().findByHubId(a.runtime().hubId()).get()
+        Peer aOnB = b.bean(FederationService).peers().findByHubId(a.hubId()).get()
         Map held = heldOf(a, b)
-        Map forged = forge(b.runtime().auditAnchor().current(), held.seq + 100)
+        Map forged = forge(b.bean(AuditAnchor).current(), held.seq + 100)
 
         when: 'B\'s own mTLS client (its node certificate for A) posts the forged head'
-        def answer = new JsonSlurper().parseText(b.runtime().federation().clientFor(aOnB).post('federation/v1/heartbeat',
-                [protocol_version: 1, hub_id: b.runtime().hubId(), clock: Instant.now().toString(),
+        def answer = new JsonSlurper().parseText(b.bean(FederationService).clientFor(aOnB).post('federation/v1/heartbeat',
+                [protocol_version: 1, hub_id: b.hubId(), clock: Instant.now().toString(),
                  tls_fingerprints: [], ca_phase: 'standby', audit_head: forged]).toString())
 
         then: 'the heartbeat itself is answered; the witness says why it refused'
-        answer.hub_id == a.runtime().hubId()
+        answer.hub_id == a.hubId()
         answer.audit_witness.refused.contains(reason)
         answer.audit_witness.witnessed == null
         heldOf(a, b).seq < held.seq + 100 // B's genuine heartbeats may move it meanwhile, never to the forged head
@@ -116,13 +117,13 @@ class AuditAnchorSpec extends Specification {
         when:
         cut(b, kept)
         sql(b) { it.execute('DELETE FROM audit_witnesses') }
-        Files.write(b.runtime().settings().dataDir().resolve('audit-head.json'), oldFileOfB)
+        Files.write(b.settings().dataDir().resolve('audit-head.json'), oldFileOfB)
         // A heartbeat B signed before the cut may still land; after two intervals A no longer moves.
         Thread.sleep(2500)
         long witnessed = heldOf(a, b).seq
 
         then: 'A keeps what it witnessed, hands it back on the next heartbeat, and B names A'
-        eventually(10) { verify(b).json.truncated?.witness == 'peer ' + a.runtime().hubId() }
+        eventually(10) { verify(b).json.truncated?.witness == 'peer ' + a.hubId() }
         def v = verify(b)
         v.code == 1
         !v.json.ok
@@ -189,12 +190,12 @@ class AuditAnchorSpec extends Specification {
     static Map heldOf(RunningHub witness, RunningHub peer) {
         sql(witness) {
             it.firstRow('SELECT h.seq FROM peer_audit_heads h JOIN peers p ON p.id = h.peer_id WHERE p.hub_id = ?',
-                    [peer.runtime().hubId()])
+                    [peer.hubId()])
         }
     }
 
     static long fileSeq(RunningHub hub) {
-        new JsonSlurper().parse(hub.runtime().settings().dataDir().resolve('audit-head.json').toFile()).seq as long
+        new JsonSlurper().parse(hub.settings().dataDir().resolve('audit-head.json').toFile()).seq as long
     }
 
     /** What the attacker does: drop every event after {@code keep} and point audit_head at event {@code keep}. */

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api
 
+import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -121,7 +122,7 @@ class TokenEncodingSpec extends Specification {
 
     /** Re-signs with the hub's real key: only the changed claim can make the hub refuse it. */
     private String hubSigned(String token, Map changes) {
-        def key = hub.runtime().keys().active('jwt').get()
+        def key = hub.bean(SealedKeyStore).active('jwt').get()
         def e = Base64.urlEncoder.withoutPadding()
         Map claims = new JsonSlurper().parse(Base64.urlDecoder.decode(token.split('\\.')[1])) as Map
         String input = e.encodeToString(JsonOutput.toJson([alg: 'EdDSA', typ: 'JWT', kid: key.id()]).bytes) + '.' +

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.api
 
+import dev.entente.ca.vault.SealedKeyStore
+import dev.entente.controlplane.federation.FederationService
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.hub.RunningHub
@@ -134,9 +136,9 @@ class Wire {
 
     /** B's mTLS identity for calls to A: the node key and certificate B holds for its peer A. */
     static SSLContext identityOf(RunningHub b) {
-        def peer = b.runtime().federation().peers().list().find { it.state().value() == 'active' }
+        def peer = b.bean(FederationService).peers().list().find { it.state().value() == 'active' }
         assert peer: 'hub B has no active peer'
-        def key = b.runtime().keys().byId(peer.clientKeyId()).get()
+        def key = b.bean(SealedKeyStore).byId(peer.clientKeyId()).get()
         X509Certificate cert = Certificates.parsePem(peer.clientCertPem()).get(0)
         KeyStore ks = KeyStore.getInstance('PKCS12')
         ks.load(null, null)

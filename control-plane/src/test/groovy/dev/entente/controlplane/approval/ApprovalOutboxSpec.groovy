@@ -1,5 +1,6 @@
 package dev.entente.controlplane.approval
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
@@ -74,7 +75,7 @@ class ApprovalOutboxSpec extends Specification {
         collected.json.approval.result.grant.id == cli(a, null, 'grants', 'list', '--peer', partner).json[0].id
 
         when: 'the outbox runs again, and the hub starts once more'
-        int again = a.runtime().approvals().executeApproved()
+        int again = a.bean(ApprovalGate).executeApproved()
         stop(a)
         a = start(dir, policies)
 
@@ -111,7 +112,7 @@ class ApprovalOutboxSpec extends Specification {
         then: 'the start made the link, once (the start runs the outbox before its worker)'
         state(b, accept) == 'executed'
         executedEvents(b, accept) == 1
-        count(b, "SELECT count(*) FROM peers WHERE hub_id = '${p.runtime().hubId()}'") == 1
+        count(b, "SELECT count(*) FROM peers WHERE hub_id = '${p.hubId()}'") == 1
         count(b, "SELECT count(*) FROM audit_events WHERE type = 'peer.accepted'") == 1
         eventually(20) { peerOn(p, proposal.peer.id) == 'active' }
     }
@@ -154,7 +155,7 @@ class ApprovalOutboxSpec extends Specification {
     }
 
     private static long count(RunningHub hub, String sql) {
-        hub.runtime().tx().read { c ->
+        hub.bean(Tx).read { c ->
             def rs = c.createStatement().executeQuery(sql)
             rs.next()
             rs.getLong(1)

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.approval
 
+import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
@@ -110,7 +111,7 @@ class ApprovalsSpec extends Specification {
         r.json.approval.state == 'pending'
 
         when: 'its deadline passes (moved, not waited for: the other requests here must not expire on a slow machine)'
-        a.runtime().tx().inTransaction { c -> c.createStatement().execute(
+        a.bean(dev.entente.lifecycle.db.Tx).inTransaction { c -> c.createStatement().execute(
                 "UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = '$id'") }
 
         then:
@@ -148,9 +149,9 @@ class ApprovalsSpec extends Specification {
     }
 
     private String callA() {
-        def peerA = b.runtime().federation().peers().findByName('hub-a').get()
+        def peerA = b.bean(FederationService).peers().findByName('hub-a').get()
         try {
-            b.runtime().federation().clientFor(peerA).post('federation/v1/heartbeat',
+            b.bean(FederationService).clientFor(peerA).post('federation/v1/heartbeat',
                     [protocol_version: 1, clock: new Date().toInstant().toString(), tls_fingerprints: [], ca_phase: 'standby'])
             'ok'
         } catch (EntenteException e) {

@@ -115,8 +115,8 @@ class StoredApprovalCompatibilitySpec extends Specification {
     // An approval row exactly as the hub stored it before this change, requested by alice.
     private String storeOld(String action, String argumentsJson) {
         UUID id = UUID.randomUUID()
-        a.runtime().tx().inTransaction { c ->
-            new ApprovalRepository(a.runtime().tx()).create(c, id, action, 'alice', ['admin'], argumentsJson, null,
+        a.bean(dev.entente.lifecycle.db.Tx).inTransaction { c ->
+            new ApprovalRepository(a.bean(dev.entente.lifecycle.db.Tx)).create(c, id, action, 'alice', ['admin'], argumentsJson, null,
                     Instant.now().plusSeconds(3600))
         }
         id.toString()

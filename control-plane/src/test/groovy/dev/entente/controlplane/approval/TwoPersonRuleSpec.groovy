@@ -1,5 +1,6 @@
 package dev.entente.controlplane.approval
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
@@ -200,7 +201,7 @@ class TwoPersonRuleSpec extends Specification {
     }
 
     private List<Map> rows(String sql) {
-        a.runtime().tx().read { c ->
+        a.bean(Tx).read { c ->
             def out = []
             c.createStatement().withCloseable { st ->
                 def rs = st.executeQuery(sql)

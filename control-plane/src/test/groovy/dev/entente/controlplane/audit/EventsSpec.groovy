@@ -1,5 +1,6 @@
 package dev.entente.controlplane.audit
 
+import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.lifecycle.audit.AuditEventType
@@ -150,10 +151,10 @@ class EventsSpec extends Specification {
     }
 
     private String peerState() {
-        a.runtime().federation().peers().find(UUID.fromString(peerBonA)).get().state().value()
+        a.bean(FederationService).peers().find(UUID.fromString(peerBonA)).get().state().value()
     }
 
     private long failedDeliveries() {
-        a.runtime().federation().peers().find(UUID.fromString(peerBonA)).get().heartbeatsFailed()
+        a.bean(FederationService).peers().find(UUID.fromString(peerBonA)).get().heartbeatsFailed()
     }
 }

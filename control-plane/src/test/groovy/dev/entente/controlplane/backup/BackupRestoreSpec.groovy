@@ -93,12 +93,12 @@ class BackupRestoreSpec extends Specification {
 
         then:
         r.code == 0
-        r.json.hub_id == a.runtime().hubId()
+        r.json.hub_id == a.hubId()
         r.json.file == backup.toString()
         r.json.sha256 == sha256(backup)
         Files.getPosixFilePermissions(backup) == PosixFilePermissions.fromString('rw-------')
         !Files.list(work).anyMatch { it.fileName.toString().endsWith('.tmp') }
-        !Files.list(a.runtime().settings().dataDir()).anyMatch { it.fileName.toString().startsWith('.backup-') }
+        !Files.list(a.settings().dataDir()).anyMatch { it.fileName.toString().startsWith('.backup-') }
 
         and: 'the snapshot holds a prefix of the writes: all of r-0..r-(n-1) and nothing after'
         def manifest = manifest(backup)
@@ -115,7 +115,7 @@ class BackupRestoreSpec extends Specification {
                                            'audit_events', 'operator_tokens', 'exported_resources'])
         manifest.excluded.contains('flyway_schema_history')
         manifest.excluded.every { it == 'flyway_schema_history' || it.startsWith('qrtz_') }
-        String passphrase = a.runtime().settings().dataDir().resolve('passphrase').text.trim()
+        String passphrase = a.settings().dataDir().resolve('passphrase').text.trim()
         allEntries(backup).every { !it.value.contains(passphrase) }
 
         and: 'the backup is in the audit log'
@@ -124,13 +124,13 @@ class BackupRestoreSpec extends Specification {
 
     def "the original hub is recorded, then stopped: a restored hub must not run next to it"() {
         when:
-        before.hubId = a.runtime().hubId()
+        before.hubId = a.hubId()
         before.port = a.port()
         before.tls = cli(a, 'tls', 'info', '--output', 'json').json
         before.ca = cli(a, 'ca', 'status', '--output', 'json').json
         before.peers = cli(a, 'peers', 'list', '--output', 'json').json.collect { [it.id, it.name, it.hub_id] }
         before.grants = cli(a, 'grants', 'list', '--output', 'json').json.collect { [it.id, it.peer_id, it.state, it.instance_ids] }
-        before.passphraseFile = a.runtime().settings().dataDir().resolve('passphrase')
+        before.passphraseFile = a.settings().dataDir().resolve('passphrase')
         a.stop()
 
         then:
@@ -244,7 +244,7 @@ class BackupRestoreSpec extends Specification {
         restored = TestHubs.start(work.resolve('restored'), FAST + ['entente.hub.port': before.port])
 
         then:
-        restored.runtime().hubId() == before.hubId
+        restored.hubId() == before.hubId
         cli(restored, 'tls', 'info', '--output', 'json').json.fingerprint == before.tls.fingerprint
         cli(restored, 'ca', 'status', '--output', 'json').json == before.ca
         cli(restored, 'peers', 'list', '--output', 'json').json.collect { [it.id, it.name, it.hub_id] } == before.peers
@@ -280,7 +280,7 @@ class BackupRestoreSpec extends Specification {
     }
 
     private static Map cli(RunningHub hub, String... args) {
-        run((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()], [:])
+        run((args as List) + ['--data-dir', hub.settings().dataDir().toString()], [:])
     }
 
     static Map run(List<String> args, Map<String, String> env) {

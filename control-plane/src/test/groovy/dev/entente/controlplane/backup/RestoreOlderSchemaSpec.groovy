@@ -127,7 +127,7 @@ class RestoreOlderSchemaSpec extends Specification {
         def cli = { String... args -> run((args as List) + ['--data-dir', work.resolve('new').toString(), '--output', 'json'], [:]) }
 
         then:
-        restored.runtime().hubId() == hubId
+        restored.hubId() == hubId
         cli('resources', 'list').json*.name == ['legacy']
         cli('findings', 'list').code == 0
         cli('audit', 'verify').json.ok == true

@@ -52,7 +52,7 @@ class RestoreStoredBackupSpec extends Specification {
         restored = TestHubs.start(target, ['entente.hub.name': 'fixture-a'])
 
         then:
-        restored.runtime().hubId() == HUB_ID
+        restored.hubId() == HUB_ID
         def peers = cli('peers', 'list').json
         peers*.name == ['fixture-b']
         peers[0].state in ['active', 'degraded']

@@ -91,7 +91,7 @@ class DoctorDeadlinesSpec extends Specification {
         cli(hub, 'doctor', '--explain', 'DR017').out.startsWith('## DR017')
 
         when:
-        hub.runtime().findings().scan(clock.instant())
+        hub.bean(dev.entente.heartbeat.scan.FindingsScanner).scan(clock.instant())
 
         then:
         run(null, 'findings', 'list').json.findAll { it.code == 'grant_expiring' }*.subject == [grant]
@@ -100,7 +100,7 @@ class DoctorDeadlinesSpec extends Specification {
     def "DR017: revoked, the grant is no longer reported and the finding resolves"() {
         when:
         run(null, 'grants', 'revoke', grant)
-        hub.runtime().findings().scan(clock.instant())
+        hub.bean(dev.entente.heartbeat.scan.FindingsScanner).scan(clock.instant())
 
         then:
         findings(hub, 'DR017').isEmpty()
@@ -112,7 +112,7 @@ class DoctorDeadlinesSpec extends Specification {
         def out = new StringWriter()
         def err = new StringWriter()
         Map env = who == null ? [:] : [ENTENTE_TOKEN: tokens[who]]
-        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.settings().dataDir().toString()]) as String[],
                 env, new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         assert code == 0: err.toString()

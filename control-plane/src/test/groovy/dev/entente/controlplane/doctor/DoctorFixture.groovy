@@ -1,5 +1,6 @@
 package dev.entente.controlplane.doctor
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.TestHubs
@@ -65,7 +66,7 @@ class DoctorFixture {
     }
 
     static Object sql(RunningHub hub, Closure work) {
-        Sql sql = Sql.newInstance(hub.runtime().tx().dataSource())
+        Sql sql = Sql.newInstance(hub.bean(Tx).dataSource())
         try {
             work(sql)
         } finally {

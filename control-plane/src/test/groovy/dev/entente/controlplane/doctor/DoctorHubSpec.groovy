@@ -1,5 +1,8 @@
 package dev.entente.controlplane.doctor
 
+import dev.entente.lifecycle.db.Tx
+import dev.entente.controlplane.federation.FederationService
+import dev.entente.controlplane.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -48,7 +51,7 @@ class DoctorHubSpec extends Specification {
         report.findings[0].severity == 'warning'
         report.findings[0].name == 'tls_cert_expiring'
         report.findings[0].next_command == 'entente tls rotate'
-        report.findings[0].subject == hub.runtime().tls().current().fingerprint()
+        report.findings[0].subject == hub.bean(TlsState).current().fingerprint()
         report.code == 0
 
         and: 'the table is one line per finding with the next command'
@@ -81,7 +84,7 @@ class DoctorHubSpec extends Specification {
         assert r.status == 200: r.text
 
         expect: 'fresh, it is not reported yet'
-        hub.runtime().federation().peers().find(UUID.fromString(peerId)).get().state().value() == 'accepted'
+        hub.bean(FederationService).peers().find(UUID.fromString(peerId)).get().state().value() == 'accepted'
         findings(hub, 'DR006').isEmpty()
 
         when:
@@ -142,17 +145,17 @@ class DoctorHubSpec extends Specification {
 
     def "the hub's doctor has one check for every code but DR000, in code order"() {
         expect:
-        hub.runtime().doctor().checks()*.code() == (DoctorCode.values() as List) - DoctorCode.DR000
+        hub.bean(dev.entente.federation.doctor.Doctor).checks()*.code() == (DoctorCode.values() as List) - DoctorCode.DR000
     }
 
     def "DR000: a check that throws is its own finding and hides nothing else"() {
         given:
         def boom = Checks.of(DoctorCode.DR012, true, { n -> throw new IllegalStateException('boom') } as Checks.Body)
-        def kept = hub.runtime().doctor().checks().findAll { it.code() in [DoctorCode.DR014, DoctorCode.DR003] }
+        def kept = hub.bean(dev.entente.federation.doctor.Doctor).checks().findAll { it.code() in [DoctorCode.DR014, DoctorCode.DR003] }
         def doctor = new Doctor([boom] + kept)
 
         when:
-        def report = doctor.run(hub.runtime().clock().instant())
+        def report = doctor.run(hub.bean(java.time.Clock).instant())
 
         then:
         report.findings()*.code()*.name() as Set == ['DR000', 'DR014', 'DR003'] as Set
@@ -177,7 +180,7 @@ class DoctorHubSpec extends Specification {
 
     def "DR001: with the database gone the API still answers 200, reports it, and skips the checks that need it"() {
         when:
-        hub.runtime().closeDatabase()
+        (hub.bean(Tx).dataSource() as Closeable).close() // the pool, as if PostgreSQL were gone
         def r = HubHttp.get(hub.url() + '/api/v1/doctor', TestHubs.adminToken(hub))
         def cli = cli(hub, 'doctor')
 

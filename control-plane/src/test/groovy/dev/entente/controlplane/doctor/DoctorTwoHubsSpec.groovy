@@ -1,5 +1,7 @@
 package dev.entente.controlplane.doctor
 
+import dev.entente.controlplane.federation.FederationService
+import dev.entente.controlplane.tls.TlsState
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.federation.peer.Peer
 import dev.entente.lifecycle.error.EntenteException
@@ -78,7 +80,7 @@ class DoctorTwoHubsSpec extends Specification {
         Peer peerA = peer(b, peerAonB)
 
         when: 'B sends what a hub of protocol 2 would send; A refuses it; B records it as its sender does'
-        b.runtime().federation().clientFor(peerA).post('federation/v1/heartbeat',
+        b.bean(FederationService).clientFor(peerA).post('federation/v1/heartbeat',
                 [protocol_version: 2, clock: clockB.instant().toString(), tls_fingerprints: [], ca_phase: 'standby'])
 
         then:
@@ -86,7 +88,7 @@ class DoctorTwoHubsSpec extends Specification {
         e.extensions().remote_code == 'protocol_version_mismatch'
 
         when:
-        b.runtime().federation().peers().countHeartbeatFailed(peerA.id(), e.code().code() + ': ' + e.detail())
+        b.bean(FederationService).peers().countHeartbeatFailed(peerA.id(), e.code().code() + ': ' + e.detail())
         def dr010 = findings(b, 'DR010')
 
         then:
@@ -113,7 +115,7 @@ class DoctorTwoHubsSpec extends Specification {
         cli(a, 'doctor', '--explain', 'DR015').out.contains('entente peers repin <peer-id> --fingerprint <sha256>')
 
         when: 'the operator confirms B\'s real fingerprint and re-pins'
-        cli(a, 'peers', 'repin', peerBonA, '--fingerprint', b.runtime().tls().current().fingerprint())
+        cli(a, 'peers', 'repin', peerBonA, '--fingerprint', b.bean(TlsState).current().fingerprint())
 
         then:
         eventually(10) { findings(a, 'DR015').isEmpty() && findings(a, 'DR008').isEmpty() }
@@ -176,6 +178,6 @@ class DoctorTwoHubsSpec extends Specification {
     }
 
     private static Peer peer(RunningHub hub, String id) {
-        hub.runtime().federation().peers().find(UUID.fromString(id)).get()
+        hub.bean(FederationService).peers().find(UUID.fromString(id)).get()
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.authority.CertificateAuthority
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
@@ -168,7 +169,7 @@ class CaRotationScenarioSpec extends Specification {
     private boolean peerOn(String signer) {
         eventually(20) {
             def onA = peer(a, peerBonA).node_cert
-            def pem = b.runtime().federation().peers().find(UUID.fromString(peerAonB)).get().clientCertPem()
+            def pem = b.bean(FederationService).peers().find(UUID.fromString(peerAonB)).get().clientCertPem()
             def serial = dev.entente.ca.crypto.Certificates.parsePem(pem)[0].serialNumber.toString(16)
             onA.signer_fingerprint == signer && onA.serial == serial
         }
@@ -194,7 +195,7 @@ class CaRotationScenarioSpec extends Specification {
 
     /** B's current client certificate for A, as A's CA issued it. */
     private Path saveClientCert(String name) {
-        def pem = b.runtime().federation().peers().find(UUID.fromString(peerAonB)).get().clientCertPem()
+        def pem = b.bean(FederationService).peers().find(UUID.fromString(peerAonB)).get().clientCertPem()
         Path f = work.resolve(name + '.pem')
         f.text = pem
         f
@@ -203,7 +204,7 @@ class CaRotationScenarioSpec extends Specification {
     /** The real openssl: does the leaf chain to A's current trust bundle? */
     private boolean verifies(Path leaf) {
         Path bundle = work.resolve('bundle.pem')
-        bundle.text = a.runtime().authority().trustBundle().pem()
+        bundle.text = a.bean(CertificateAuthority).trustBundle().pem()
         def p = new ProcessBuilder('openssl', 'verify', '-purpose', 'sslclient', '-CAfile', bundle.toString(), leaf.toString())
                 .redirectErrorStream(true).start()
         p.inputStream.text
@@ -219,7 +220,7 @@ class CaRotationScenarioSpec extends Specification {
     private static Map cli(RunningHub hub, String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         [code: code, json: text ? new JsonSlurper().parseText(text) : null, err: err.toString()]

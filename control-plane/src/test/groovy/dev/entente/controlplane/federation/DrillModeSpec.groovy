@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
@@ -21,7 +22,7 @@ class DrillModeSpec extends Specification {
         def status = HubHttp.get(a.url() + '/api/v1/status', TestHubs.adminToken(a)).json
         def normal = HubHttp.get(b.url() + '/api/v1/status', TestHubs.adminToken(b)).json
         def proposal = run(a, 'peers', 'propose', '--name', 'hub-b')
-        def sql = Sql.newInstance(a.runtime().tx().dataSource())
+        def sql = Sql.newInstance(a.bean(Tx).dataSource())
         def row = sql.firstRow('SELECT token_digest, token_jti FROM peers WHERE id = ?::uuid', [proposal.peer.id])
         sql.close()
         def accepted = run(b, 'peers', 'accept', '--token', proposal.acceptance_token)
@@ -33,7 +34,7 @@ class DrillModeSpec extends Specification {
         normal.warnings == []
         row.token_digest == null
         row.token_jti != null
-        accepted.peer.hub_id == a.runtime().hubId()
+        accepted.peer.hub_id == a.hubId()
 
         cleanup:
         b?.stop()
@@ -43,7 +44,7 @@ class DrillModeSpec extends Specification {
     private static Map run(def hub, String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--output', 'json', '--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         assert code == 0: err.toString()
         new JsonSlurper().parseText(out.toString()) as Map

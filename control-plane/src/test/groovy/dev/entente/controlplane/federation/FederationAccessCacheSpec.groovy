@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -56,7 +57,7 @@ class FederationAccessCacheSpec extends Specification {
         grantId = issued.grant.id
         toA1 = clientTo(a1)
         toA2 = clientTo(a2)
-        eventually(10) { a1.runtime().accessCache().live() && a2.runtime().accessCache().live() }
+        eventually(10) { a1.bean(FederationAccessCache).live() && a2.bean(FederationAccessCache).live() }
     }
 
     def cleanupSpec() {
@@ -132,13 +133,13 @@ class FederationAccessCacheSpec extends Specification {
         given: 'web-1 exported again, read through A2 so that A2 caches B'
         cli(a1, 'resources', 'put', 'service/web-1', '--instance', 'i-1', '--network', 'n-1')
         eventually(2) { read(toA2).path('name').asText() == 'web-1' }
-        long connections = a2.runtime().accessCache().connections()
+        long connections = a2.bean(FederationAccessCache).connections()
 
         when: "A2's listener connection is killed"
         terminateListeners()
 
         then: 'A2 reconnects (and starts from an empty cache)'
-        eventually(5) { a2.runtime().accessCache().connections() > connections && a2.runtime().accessCache().live() }
+        eventually(5) { a2.bean(FederationAccessCache).connections() > connections && a2.bean(FederationAccessCache).live() }
 
         when: 'B is suspended on A1'
         assert cli(a1, 'peers', 'suspend', 'hub-b', '--reason', 'after reconnect').code == 0
@@ -152,9 +153,9 @@ class FederationAccessCacheSpec extends Specification {
 
     /** Whether {@code hub} holds B's client certificate in its cache. */
     private boolean cached(RunningHub hub) {
-        def peerA = b.runtime().federation().peers().findByName('hub-a').get()
+        def peerA = b.bean(FederationService).peers().findByName('hub-a').get()
         def leaf = Certificates.parsePem(peerA.clientCertPem()).get(0)
-        hub.runtime().accessCache().caller(leaf, Clock.systemUTC().instant()) != null
+        hub.bean(FederationAccessCache).caller(leaf, Clock.systemUTC().instant()) != null
     }
 
     /** The remote code of the refusal {@code call} gets. */
@@ -190,8 +191,8 @@ class FederationAccessCacheSpec extends Specification {
 
     /** B's client for A, pointed at one replica: same TLS key, same pins, same client certificate. */
     private PeerClient clientTo(RunningHub replica) {
-        def peerA = b.runtime().federation().peers().findByName('hub-a').get()
-        def key = b.runtime().keys().byId(peerA.clientKeyId()).get()
+        def peerA = b.bean(FederationService).peers().findByName('hub-a').get()
+        def key = b.bean(SealedKeyStore).byId(peerA.clientKeyId()).get()
         new PeerClient(replica.url(), Set.copyOf(peerA.pinnedFingerprints()),
                 Certificates.privateKey(key.algorithm(), key.secret()), Certificates.parsePem(peerA.clientCertPem()).get(0),
                 Duration.ofSeconds(5))

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
@@ -128,8 +129,8 @@ class GrantsSpec extends Specification {
 
     def "a write with a read grant is a 403 grant_permission_insufficient"() {
         when:
-        def peerA = b.runtime().federation().peers().findByName('hub-a').get()
-        b.runtime().federation().clientFor(peerA).put('federation/v1/resources/service/web-9',
+        def peerA = b.bean(FederationService).peers().findByName('hub-a').get()
+        b.bean(FederationService).clientFor(peerA).put('federation/v1/resources/service/web-9',
                 [instance_id: 'i-1', network_id: 'n-1'],
                 ['Authorization': 'Bearer ' + grant, 'Federation-Instance-Id': 'i-1', 'Federation-Network-Id': 'n-1'])
 
@@ -195,7 +196,7 @@ class GrantsSpec extends Specification {
     }
 
     private static String dump(RunningHub hub, String query) {
-        def sql = groovy.sql.Sql.newInstance(hub.runtime().tx().dataSource())
+        def sql = groovy.sql.Sql.newInstance(hub.bean(Tx).dataSource())
         try {
             sql.rows(query).collect { row -> row.values().collect { v -> v instanceof byte[] ? new String((byte[]) v, 'ISO-8859-1') : String.valueOf(v) } }.toString()
         } finally {
@@ -206,7 +207,7 @@ class GrantsSpec extends Specification {
     private static Map cli(RunningHub hub, String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         def errText = err.toString().trim()

@@ -1,5 +1,8 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.authority.CertificateAuthority
+import dev.entente.ca.vault.SealedKeyStore
+import dev.entente.lifecycle.db.Tx
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -174,7 +177,7 @@ class HandshakeTokenSpec extends Specification {
         def proposal = cli('peers', 'propose', '--name', 'p-' + UUID.randomUUID().toString().substring(0, 8), '--ttl', '1s',
                 '--output', 'json')
         Thread.sleep(1500)
-        def tx = a.runtime().tx()
+        def tx = a.bean(dev.entente.lifecycle.db.Tx)
         tx.inTransaction { c -> new dev.entente.federation.peer.PeerCredentials(tx).expireTokens(c, Instant.now()) }
 
         when:
@@ -213,7 +216,7 @@ class HandshakeTokenSpec extends Specification {
 
         when:
         int code = Main.run(['peers', 'accept', '--token', wrongPin, '--output', 'json', '--data-dir',
-                             b.runtime().settings().dataDir().toString()] as String[], [:], new PrintWriter(out), new PrintWriter(err))
+                             b.settings().dataDir().toString()] as String[], [:], new PrintWriter(out), new PrintWriter(err))
 
         then:
         code == 1
@@ -232,7 +235,7 @@ class HandshakeTokenSpec extends Specification {
     private Map cli(String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', a.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', a.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         assert code == 0: err.toString()
         out.toString().trim().startsWith('{') ? new JsonSlurper().parseText(out.toString()) as Map : [:]
@@ -262,7 +265,7 @@ class HandshakeTokenSpec extends Specification {
     /** The proposer's record of a certificate its CA issued. */
     private dev.entente.ca.authority.IssuedCertificate issued(String pem) {
         String fingerprint = Certificates.fingerprint(Certificates.parsePem(pem)[0])
-        a.runtime().tx().read { c -> a.runtime().authority().findByFingerprint(c, fingerprint) }.get()
+        a.bean(Tx).read { c -> a.bean(CertificateAuthority).findByFingerprint(c, fingerprint) }.get()
     }
 
     private static Map claims(String token) {
@@ -278,7 +281,7 @@ class HandshakeTokenSpec extends Specification {
     }
 
     private String hs256(String token) {
-        def key = a.runtime().keys().active('jwt').get()
+        def key = a.bean(SealedKeyStore).active('jwt').get()
         String input = b64([alg: 'HS256', kid: key.id()]) + '.' + token.split('\\.')[1]
         Mac mac = Mac.getInstance('HmacSHA256')
         mac.init(new SecretKeySpec(key.publicKey(), 'HmacSHA256'))
@@ -286,13 +289,13 @@ class HandshakeTokenSpec extends Specification {
     }
 
     private String strangerSigned(String token, Map changes) {
-        def key = a.runtime().keys().active('jwt').get()
+        def key = a.bean(SealedKeyStore).active('jwt').get()
         sign(token, changes, key.id(), Certificates.ed25519().private)
     }
 
     /** Re-signs with A's real key: only the changed claim can make A refuse it. */
     private String hubSigned(String token, Map changes) {
-        def key = a.runtime().keys().active('jwt').get()
+        def key = a.bean(SealedKeyStore).active('jwt').get()
         sign(token, changes, key.id(), Certificates.privateKey('Ed25519', key.secret()))
     }
 

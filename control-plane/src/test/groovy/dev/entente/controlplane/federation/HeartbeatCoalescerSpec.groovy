@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -51,8 +52,8 @@ class HeartbeatCoalescerSpec extends Specification {
         b.worker().close()
         Thread.sleep(300) // a heartbeat B had in flight lands before the count is taken
         def toA = clientTo(b, a)
-        a.runtime().heartbeats().flush()
-        long before = a.runtime().federation().peers().find(bOnA).get().heartbeatsReceived()
+        a.bean(HeartbeatCoalescer).flush()
+        long before = a.bean(FederationService).peers().find(bOnA).get().heartbeatsReceived()
 
         when: '25 heartbeats, then A stops at once'
         Instant lastSent = null
@@ -78,9 +79,9 @@ class HeartbeatCoalescerSpec extends Specification {
         RunningHub b = TestHubs.start(Files.createTempDirectory('coalesce-b'), SLOW_SWEEP + ['entente.hub.name': 'hub-b'])
         UUID bOnA = UUID.fromString(link(a, b, 'hub-b'))
         b.worker().close()
-        def lifecycle = a.runtime().federation().lifecycle()
-        def peers = a.runtime().federation().peers()
-        def coalescer = a.runtime().heartbeats()
+        def lifecycle = a.bean(FederationService).lifecycle()
+        def peers = a.bean(FederationService).peers()
+        def coalescer = a.bean(HeartbeatCoalescer)
         coalescer.flush()
 
         when: 'B went stale (an hour from now) after the handler saw it active, so its heartbeat is buffered for a degraded peer'
@@ -118,7 +119,7 @@ class HeartbeatCoalescerSpec extends Specification {
         String bOnA = link(a, b, 'hub-b')
         b.worker().close()
         def toA = clientTo(b, a)
-        eventually(5) { a.runtime().accessCache().live() }
+        eventually(5) { a.bean(FederationAccessCache).live() }
         long shown = show(a, bOnA).heartbeats_received as long
         toA.post('federation/v1/heartbeat', [protocol_version: FederationService.PROTOCOL_VERSION])
         toA.post('federation/v1/heartbeat', [protocol_version: FederationService.PROTOCOL_VERSION])
@@ -145,8 +146,8 @@ class HeartbeatCoalescerSpec extends Specification {
     }
 
     private static PeerClient clientTo(RunningHub from, RunningHub to) {
-        def peer = from.runtime().federation().peers().findByName('hub-a').get()
-        def key = from.runtime().keys().byId(peer.clientKeyId()).get()
+        def peer = from.bean(FederationService).peers().findByName('hub-a').get()
+        def key = from.bean(SealedKeyStore).byId(peer.clientKeyId()).get()
         new PeerClient(to.url(), Set.copyOf(peer.pinnedFingerprints()), Certificates.privateKey(key.algorithm(), key.secret()),
                 Certificates.parsePem(peer.clientCertPem()).get(0), Duration.ofSeconds(5))
     }

@@ -1,5 +1,9 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.authority.FederationCa
+import dev.entente.controlplane.hub.HubIdentity
+import dev.entente.controlplane.tls.TlsState
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
@@ -58,10 +62,10 @@ class TwoHubsSpec extends Specification {
         r.code == 0
         r.json.peer.state == 'proposed'
         header.alg == 'EdDSA'
-        claims.iss == a.runtime().hubId()
+        claims.iss == a.hubId()
         claims.aud == 'entente-federation'
-        claims.url == a.runtime().publicUrl()
-        claims.tls_fingerprint == a.runtime().tls().current().fingerprint()
+        claims.url == a.bean(HubIdentity).publicUrl()
+        claims.tls_fingerprint == a.bean(TlsState).current().fingerprint()
         claims.jti && claims.exp
         storedTokenColumns(a).every { !it.contains(token) }
     }
@@ -73,14 +77,14 @@ class TwoHubsSpec extends Specification {
         peerAonB = r.json.peer.id
 
         then:
-        r.json.peer.hub_id == a.runtime().hubId()
+        r.json.peer.hub_id == a.hubId()
         r.json.peer.state in ['enrolled', 'active']
-        r.json.peer.tls_fingerprints == [a.runtime().tls().current().fingerprint()]
+        r.json.peer.tls_fingerprints == [a.bean(TlsState).current().fingerprint()]
 
         and:
         eventually(20) { peer(a, peerBonA).state == 'active' && peer(b, peerAonB).state == 'active' }
-        peer(a, peerBonA).hub_id == b.runtime().hubId()
-        peer(a, peerBonA).node_cert.signer_fingerprint == a.runtime().federationCa().signingKey().fingerprint()
+        peer(a, peerBonA).hub_id == b.hubId()
+        peer(a, peerBonA).node_cert.signer_fingerprint == a.bean(FederationCa).signingKey().fingerprint()
 
         and: 'metrics: peers by state, heartbeats, the sweep'
         eventually(10) {
@@ -124,7 +128,7 @@ class TwoHubsSpec extends Specification {
 
     def "a TLS rotation on A is re-pinned by B through heartbeats, and B keeps reaching A"() {
         given:
-        def before = a.runtime().tls().current().fingerprint()
+        def before = a.bean(TlsState).current().fingerprint()
 
         when:
         def rotated = cli(a, 'tls', 'rotate', '--output', 'json')
@@ -167,9 +171,9 @@ class TwoHubsSpec extends Specification {
 
     /** B calls A's federation API with its node certificate; the remote code, or ok. */
     private String callA() {
-        def peerA = b.runtime().federation().peers().find(UUID.fromString(peerAonB)).get()
+        def peerA = b.bean(FederationService).peers().find(UUID.fromString(peerAonB)).get()
         try {
-            b.runtime().federation().clientFor(peerA).post('federation/v1/heartbeat',
+            b.bean(FederationService).clientFor(peerA).post('federation/v1/heartbeat',
                     [protocol_version: 1, clock: new Date().toInstant().toString(), tls_fingerprints: [], ca_phase: 'standby'])
             'ok'
         } catch (EntenteException e) {
@@ -184,7 +188,7 @@ class TwoHubsSpec extends Specification {
     }
 
     private static List<String> storedTokenColumns(RunningHub hub) {
-        def sql = groovy.sql.Sql.newInstance(hub.runtime().tx().dataSource())
+        def sql = groovy.sql.Sql.newInstance(hub.bean(Tx).dataSource())
         try {
             sql.rows('SELECT encode(token_digest, \'hex\') AS d, token_jti::text AS j FROM peers').collect { "${it.d} ${it.j}".toString() }
         } finally {
@@ -195,7 +199,7 @@ class TwoHubsSpec extends Specification {
     private static Map cli(RunningHub hub, String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         def text = out.toString().trim()
         [code: code, json: text.startsWith('{') || text.startsWith('[') ? new JsonSlurper().parseText(text) : null,

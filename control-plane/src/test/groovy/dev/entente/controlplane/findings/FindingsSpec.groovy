@@ -1,5 +1,7 @@
 package dev.entente.controlplane.findings
 
+import dev.entente.controlplane.tls.TlsState
+import dev.entente.lifecycle.db.Tx
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.hub.HubWorker
@@ -37,7 +39,7 @@ class FindingsSpec extends Specification {
 
     def setupSpec() {
         hub = start('hub-a', clock, ['entente.tls.cert-validity': '10d', 'entente.worker.in-process': 'false'])
-        scanner = hub.runtime().findings()
+        scanner = hub.bean(dev.entente.heartbeat.scan.FindingsScanner)
     }
 
     def cleanupSpec() {
@@ -58,7 +60,7 @@ class FindingsSpec extends Specification {
         listed.size() == 1
         listed[0].keySet() as List == KEYS
         listed[0].code == 'cert_expiring'
-        listed[0].subject == hub.runtime().tls().current().fingerprint()
+        listed[0].subject == hub.bean(TlsState).current().fingerprint()
         listed[0].severity == 'warning'
         listed[0].detail.contains('expires at')
         listed[0].resolved_at == null
@@ -176,7 +178,7 @@ class FindingsSpec extends Specification {
 
         expect:
         HubWorker.GOVERNANCE_SCAN_TASK == 'governance_scan'
-        eventually(20) { new WorkerRuns(other.runtime().tx().dataSource()).find('governance_scan').isPresent() }
+        eventually(20) { new WorkerRuns(other.bean(Tx).dataSource()).find('governance_scan').isPresent() }
         eventually(20) { cli(other, 'findings', 'list', '--output', 'json').json*.code == ['cert_expiring'] }
 
         cleanup:
@@ -185,8 +187,8 @@ class FindingsSpec extends Specification {
 
     /** A scanner of its own, as another replica would have. */
     private FindingsScanner replica() {
-        def runtime = hub.runtime()
-        new FindingsScanner(runtime.doctor().checks(), runtime.tx(), runtime.audit())
+        new FindingsScanner(hub.bean(dev.entente.federation.doctor.Doctor).checks(), hub.bean(Tx),
+                hub.bean(dev.entente.lifecycle.audit.AuditLog))
     }
 
     private FindingsScanner.Outcome scan() {

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.hub
 
+import dev.entente.ca.vault.SealedKeyStore
+import dev.entente.federation.heartbeat.HeartbeatCoalescer
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -101,7 +103,7 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
 
     def "the hub's role owns its tables but is no superuser: no pg_read_file, no COPY TO PROGRAM; fsync and synchronous commit are on"() {
         given:
-        def c = DriverManager.getConnection(hub.runtime().embeddedDatabase().jdbcUrl(), 'entente',
+        def c = DriverManager.getConnection(hub.bean(EmbeddedDatabase).jdbcUrl(), 'entente',
                 dir.resolve(EmbeddedDatabase.HUB_PASSWORD_FILE).text.trim())
 
         expect:
@@ -136,7 +138,7 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
 
         expect:
         postmaster.info().user().get() == (ROOT ? 'entente-db' : System.getProperty('user.name'))
-        hub.runtime().embeddedDatabase().osUser() == (ROOT ? 'entente-db' : System.getProperty('user.name'))
+        hub.bean(EmbeddedDatabase).osUser() == (ROOT ? 'entente-db' : System.getProperty('user.name'))
         java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)) == 'rwx------'
     }
 
@@ -146,8 +148,8 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
         UUID bOnA = UUID.fromString(link(hub, b, 'hub-b'))
         b.worker().close()
         Thread.sleep(300) // a heartbeat B's worker had in flight lands before the count is taken
-        hub.runtime().heartbeats().flush()
-        long before = hub.runtime().federation().peers().find(bOnA).get().heartbeatsReceived()
+        hub.bean(HeartbeatCoalescer).flush()
+        long before = hub.bean(FederationService).peers().find(bOnA).get().heartbeatsReceived()
         def toA = clientTo(b, hub)
         def stop = new AtomicBoolean()
         def heartbeatsOk = new AtomicInteger()
@@ -191,13 +193,13 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
         stop.set(true)
         beater.join()
         writer.join()
-        hub.runtime().heartbeats().flush()
+        hub.bean(HeartbeatCoalescer).flush()
         println "postmaster killed under load: ${heartbeatsOk.get()} heartbeats and ${writesOk.get()} writes acknowledged, " +
                 "${failures.get()} calls failed while it was down"
 
         then: 'every heartbeat answered 200 is counted, every resource answered 200 is stored'
         // (a call that failed in flight may still have committed: acknowledged is a lower bound)
-        long recorded = hub.runtime().federation().peers().find(bOnA).get().heartbeatsReceived() - before
+        long recorded = hub.bean(FederationService).peers().find(bOnA).get().heartbeatsReceived() - before
         recorded >= heartbeatsOk.get()
         recorded <= heartbeatsOk.get() + failures.get()
         Set<String> listed = cli(hub, 'resources', 'list', '--output', 'json').json*.name.findAll { it.startsWith('load-') } as Set
@@ -211,7 +213,7 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
         def dr018 = DoctorFixture.findings(hub, 'DR018')
         dr018.size() == 1
         dr018[0].diagnosis.contains('died 1 time(s)')
-        hub.runtime().embeddedDatabase().restarts().size() == 1
+        hub.bean(EmbeddedDatabase).restarts().size() == 1
 
         cleanup:
         stop.set(true)
@@ -248,8 +250,8 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
     def "only a test turns durability off, and doctor says so (DR019)"() {
         given:
         RunningHub fast = TestHubs.start(Files.createTempDirectory('embedded-db-fast'), ['entente.database.durable': false])
-        def c = DriverManager.getConnection(fast.runtime().embeddedDatabase().jdbcUrl(), 'entente',
-                fast.runtime().embeddedDatabase().hubPassword())
+        def c = DriverManager.getConnection(fast.bean(EmbeddedDatabase).jdbcUrl(), 'entente',
+                fast.bean(EmbeddedDatabase).hubPassword())
 
         expect:
         one(c, 'SHOW fsync') == 'off'
@@ -315,8 +317,8 @@ class EmbeddedDatabaseSecuritySpec extends Specification {
     }
 
     private static PeerClient clientTo(RunningHub from, RunningHub to) {
-        def peer = from.runtime().federation().peers().findByName('hub-a').get()
-        def key = from.runtime().keys().byId(peer.clientKeyId()).get()
+        def peer = from.bean(FederationService).peers().findByName('hub-a').get()
+        def key = from.bean(SealedKeyStore).byId(peer.clientKeyId()).get()
         new PeerClient(to.url(), Set.copyOf(peer.pinnedFingerprints()),
                 Certificates.privateKey(key.algorithm(), key.secret()), Certificates.parsePem(peer.clientCertPem()).get(0),
                 Duration.ofSeconds(5))

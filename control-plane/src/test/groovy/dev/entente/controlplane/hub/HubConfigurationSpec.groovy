@@ -31,7 +31,7 @@ class HubConfigurationSpec extends Specification {
         def status = HubHttp.get(hub.url() + '/api/v1/status', TestHubs.adminToken(hub)).json
 
         then: 'no embedded server, yml fills what flags leave open, flags win over yml'
-        hub.runtime().embeddedDatabase() == null
+        hub.bean(HubIdentity).embeddedDatabase().isEmpty()
         !Files.exists(dir.resolve('pg'))
         status.database == 'external'
         status.name == 'from-yml'
@@ -40,13 +40,13 @@ class HubConfigurationSpec extends Specification {
         hub.port() != 1
 
         when: 'a second hub process on the same database with a fresh data dir'
-        def hubId = hub.runtime().hubId()
+        def hubId = hub.hubId()
         hub.stop()
         flags['entente.data-dir'] = Files.createTempDirectory('entente-ext2').toString()
         def again = HubLauncher.launch(flags, null, [ENTENTE_KEY_PASSPHRASE: dir.resolve('passphrase').text.trim()], Clock.systemUTC())
 
         then: 'it is the same hub: identity and keys live in PostgreSQL'
-        again.runtime().hubId() == hubId
+        again.hubId() == hubId
 
         cleanup:
         again?.stop()

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.hub
 
+import dev.entente.controlplane.tls.TlsState
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
@@ -61,12 +63,12 @@ class HubEndToEndSpec extends Specification {
 
     def "first start wrote a 0600 admin token and the certificate the CLI pins"() {
         given:
-        def dir = hub.runtime().settings().dataDir()
+        def dir = hub.settings().dataDir()
 
         expect:
         Files.getPosixFilePermissions(dir.resolve('admin.token')) == [PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE] as Set
-        new JsonSlurper().parse(dir.resolve('hub.json').toFile()).tls_fingerprint == hub.runtime().tls().current().fingerprint()
-        hub.runtime().hubId() ==~ /hub_[0-9a-f]{8}/
+        new JsonSlurper().parse(dir.resolve('hub.json').toFile()).tls_fingerprint == hub.bean(TlsState).current().fingerprint()
+        hub.hubId() ==~ /hub_[0-9a-f]{8}/
     }
 
     def "healthz is 200, 503 database_unreachable while PostgreSQL is down, and 200 again by itself"() {
@@ -74,15 +76,15 @@ class HubEndToEndSpec extends Specification {
         HubHttp.get("$base/healthz").json.status == 'ok'
 
         when:
-        hub.runtime().embeddedDatabase().stop()
+        hub.bean(EmbeddedDatabase).stop()
         def down = HubHttp.get("$base/healthz")
 
         then:
         down.status == 503
-        down.json == [status: 'degraded', reason: 'database_unreachable', hub_id: hub.runtime().hubId(), uptime_s: down.json.uptime_s]
+        down.json == [status: 'degraded', reason: 'database_unreachable', hub_id: hub.hubId(), uptime_s: down.json.uptime_s]
 
         when:
-        hub.runtime().embeddedDatabase().startServer()
+        hub.bean(EmbeddedDatabase).startServer()
         def up = poll(20) { HubHttp.get("$base/healthz") }
 
         then:
@@ -99,7 +101,7 @@ class HubEndToEndSpec extends Specification {
         m.text.contains('jvm_memory_used_bytes')
         def line = m.text.readLines().find { it.startsWith('entente_tls_cert_not_after_seconds ') }
         line != null
-        (line.split(' ')[1] as double) as long == hub.runtime().tls().current().notAfter().epochSecond
+        (line.split(' ')[1] as double) as long == hub.bean(TlsState).current().notAfter().epochSecond
     }
 
     def "admin API errors are problem+json with a code and a runbook"() {
@@ -149,7 +151,7 @@ class HubEndToEndSpec extends Specification {
 
         then:
         status.code == 0
-        status.json.hub_id == hub.runtime().hubId()
+        status.json.hub_id == hub.hubId()
         status.json.keySet().containsAll(['hub_id', 'name', 'listening', 'uptime_s', 'tls'])
         tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints'] as Set
         tls.json.key_type == 'Ed25519'
@@ -178,7 +180,7 @@ class HubEndToEndSpec extends Specification {
         ok.json.first_broken == null
 
         when:
-        def sql = Sql.newInstance(hub.runtime().tx().dataSource())
+        def sql = Sql.newInstance(hub.bean(Tx).dataSource())
         sql.executeUpdate("UPDATE audit_events SET details = '{\"name\":\"mallory\"}' WHERE seq = 2")
         def broken = cli('audit', 'verify', '--output', 'json')
 
@@ -209,7 +211,7 @@ class HubEndToEndSpec extends Specification {
     private Map cli(String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        List<String> all = (args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]
+        List<String> all = (args as List) + ['--data-dir', hub.settings().dataDir().toString()]
         int code = Main.run(all as String[], [:], new PrintWriter(out), new PrintWriter(err))
         def slurp = { String s -> s.trim() ? new JsonSlurper().parseText(s) : null }
         [code: code, out: out.toString(), err: err.toString(), json: slurp(out.toString()), errJson: code ? slurp(err.toString()) : null]

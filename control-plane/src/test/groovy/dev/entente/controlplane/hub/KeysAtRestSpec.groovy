@@ -1,5 +1,8 @@
 package dev.entente.controlplane.hub
 
+import dev.entente.ca.vault.SealedKeyStore
+import dev.entente.controlplane.tls.TlsState
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import groovy.sql.Sql
@@ -15,10 +18,11 @@ class KeysAtRestSpec extends Specification {
         def dir = Files.createTempDirectory('entente-keys')
         def env = [ENTENTE_KEY_PASSPHRASE: 'correct horse battery staple']
         def hub = TestHubs.start(dir, [:], env)
-        def secrets = ['tls', 'jwt', 'audit_hmac'].collect { hub.runtime().keys().active(it).get().secret() }
-        def sql = Sql.newInstance(hub.runtime().tx().dataSource())
+        def secrets = ['tls', 'jwt', 'audit_hmac'].collect { hub.bean(SealedKeyStore).active(it).get().secret() }
+        def sql = Sql.newInstance(hub.bean(Tx).dataSource())
         def stored = sql.rows('SELECT sealed_secret, public_key, certificate FROM sealed_keys')
         sql.close()
+        def fingerprint = hub.bean(TlsState).current().fingerprint()
         hub.stop()
 
         expect: 'the sealed column never contains a plaintext key'
@@ -50,8 +54,8 @@ class KeysAtRestSpec extends Specification {
         def again = TestHubs.start(dir, [:], env)
 
         then:
-        again.runtime().hubId() == hub.runtime().hubId()
-        again.runtime().tls().current().fingerprint() == hub.runtime().tls().current().fingerprint()
+        again.hubId() == hub.hubId()
+        again.bean(TlsState).current().fingerprint() == fingerprint
 
         cleanup:
         again?.stop()

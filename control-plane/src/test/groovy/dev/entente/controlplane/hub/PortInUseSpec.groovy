@@ -39,7 +39,7 @@ class PortInUseSpec extends Specification {
 
         then:
         hub.port() != port
-        hub.runtime().hubId() =~ /^hub_[0-9a-f]{8}$/
+        hub.hubId() =~ /^hub_[0-9a-f]{8}$/
 
         cleanup:
         hub?.stop()

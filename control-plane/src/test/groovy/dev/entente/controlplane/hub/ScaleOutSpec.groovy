@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub
 
+import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.heartbeat.schedule.WorkerRuns
@@ -25,10 +26,10 @@ class ScaleOutSpec extends Specification {
                      'entente.db.user': db.user(), 'entente.db.password': db.password(), 'entente.sweep.interval': '1s']
         def one = HubLauncher.launch(flags + ['entente.data-dir': Files.createTempDirectory('replica-1').toString()], null, env, Clock.systemUTC())
         def two = HubLauncher.launch(flags + ['entente.data-dir': Files.createTempDirectory('replica-2').toString()], null, env, Clock.systemUTC())
-        def runs = new WorkerRuns(one.runtime().tx().dataSource())
+        def runs = new WorkerRuns(one.bean(Tx).dataSource())
 
         expect: 'one identity, one operator-token key'
-        one.runtime().hubId() == two.runtime().hubId()
+        one.hubId() == two.hubId()
         HubHttp.get(two.url() + '/api/v1/status', TestHubs.adminToken(one)).status == 200
 
         when: 'both run their in-process worker for a while'

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security
 
+import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -57,8 +58,8 @@ class OperatorTokenSpec extends Specification {
         'RS256'                                | 'auth_token_alg_forbidden'     | { unsigned([alg: 'RS256', kid: jwtKeyId()]) + 'c2ln' }
         'EdDSA signed by a stranger\'s key'    | 'auth_token_signature_invalid' | { strangerSigned() }
         'a valid token with one claim changed' | 'auth_token_signature_invalid' | { tamperedRoles() }
-        'an expired token'                     | 'auth_token_expired'           | { withClock(Instant.now().minus(Duration.ofDays(2)), hub.runtime().hubId()).issue('old', [Role.ADMIN] as Set, Duration.ofHours(1)).token() }
-        'a token issued in the future'         | 'auth_token_not_yet_valid'     | { withClock(Instant.now().plus(Duration.ofHours(2)), hub.runtime().hubId()).issue('future', [Role.ADMIN] as Set, Duration.ofHours(4)).token() }
+        'an expired token'                     | 'auth_token_expired'           | { withClock(Instant.now().minus(Duration.ofDays(2)), hub.hubId()).issue('old', [Role.ADMIN] as Set, Duration.ofHours(1)).token() }
+        'a token issued in the future'         | 'auth_token_not_yet_valid'     | { withClock(Instant.now().plus(Duration.ofHours(2)), hub.hubId()).issue('future', [Role.ADMIN] as Set, Duration.ofHours(4)).token() }
         'a token of another hub'               | 'auth_token_wrong_hub'         | { withClock(Instant.now(), 'hub_00000000').issue('other', [Role.ADMIN] as Set, Duration.ofHours(1)).token() }
     }
 
@@ -98,10 +99,10 @@ class OperatorTokenSpec extends Specification {
 
     def "issue 12: a token signed as before Nimbus (JDK Ed25519, the old header and claim order) still verifies"() {
         given: 'the bytes the hand-written signer produced'
-        def key = hub.runtime().keys().active('jwt').get()
+        def key = hub.bean(SealedKeyStore).active('jwt').get()
         long now = Instant.now().epochSecond
         String input = b64(JsonOutput.toJson([alg: 'EdDSA', typ: 'JWT', kid: key.id()])) + '.' + b64(JsonOutput.toJson(
-                [iss: hub.runtime().hubId(), aud: 'entente-admin', sub: 'legacy', roles: ['viewer'], iat: now, exp: now + 3600,
+                [iss: hub.hubId(), aud: 'entente-admin', sub: 'legacy', roles: ['viewer'], iat: now, exp: now + 3600,
                  jti: UUID.randomUUID().toString(), minted_by: ['admin']]))
         Signature s = Signature.getInstance('Ed25519')
         s.initSign(Certificates.privateKey('Ed25519', key.secret()))
@@ -118,18 +119,18 @@ class OperatorTokenSpec extends Specification {
     }
 
     private String jwtKeyId() {
-        hub.runtime().keys().active('jwt').get().id()
+        hub.bean(SealedKeyStore).active('jwt').get().id()
     }
 
     private OperatorTokens withClock(Instant at, String hubId) {
-        def key = hub.runtime().keys().active('jwt').get()
+        def key = hub.bean(SealedKeyStore).active('jwt').get()
         new OperatorTokens(hubId, key.id(), Certificates.privateKey('Ed25519', key.secret()),
                 [(key.id()): Certificates.publicKey('Ed25519', key.publicKey())], Clock.fixed(at, ZoneOffset.UTC), Duration.ofSeconds(60))
     }
 
     private Map claims() {
         long now = Instant.now().epochSecond
-        [iss: hub.runtime().hubId(), aud: 'entente-admin', sub: 'mallory', roles: ['admin'], iat: now, exp: now + 3600]
+        [iss: hub.hubId(), aud: 'entente-admin', sub: 'mallory', roles: ['admin'], iat: now, exp: now + 3600]
     }
 
     private String unsigned(Map header) {
@@ -140,7 +141,7 @@ class OperatorTokenSpec extends Specification {
         // The classic confusion: the verifier's public key used as an HMAC secret.
         String input = b64(JsonOutput.toJson([alg: 'HS256', kid: jwtKeyId()])) + '.' + b64(JsonOutput.toJson(claims()))
         Mac mac = Mac.getInstance('HmacSHA256')
-        mac.init(new SecretKeySpec(hub.runtime().keys().active('jwt').get().publicKey(), 'HmacSHA256'))
+        mac.init(new SecretKeySpec(hub.bean(SealedKeyStore).active('jwt').get().publicKey(), 'HmacSHA256'))
         input + '.' + Base64.urlEncoder.withoutPadding().encodeToString(mac.doFinal(input.bytes))
     }
 

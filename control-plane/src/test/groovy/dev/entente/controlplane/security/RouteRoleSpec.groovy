@@ -31,7 +31,7 @@ class RouteRoleSpec extends Specification {
 
     def setupSpec() {
         hub = TestHubs.start()
-        OperatorTokens issuer = hub.runtime().tokens()
+        OperatorTokens issuer = hub.bean(OperatorTokens)
         tokens = [
                 'admin'        : TestHubs.adminToken(hub),
                 'operator'     : issuer.issue('spec-operator', [Role.OPERATOR] as Set, Duration.ofHours(1)).token(),

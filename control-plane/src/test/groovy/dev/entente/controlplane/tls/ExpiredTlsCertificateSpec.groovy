@@ -24,8 +24,8 @@ class ExpiredTlsCertificateSpec extends Specification {
 
     def setupSpec() {
         hub = TestHubs.start(Files.createTempDirectory('entente-expired-tls'), ['entente.tls.cert-validity': '1s'])
-        expired = hub.runtime().tls().current().fingerprint()
-        while (!java.time.Instant.now().isAfter(hub.runtime().tls().current().notAfter())) {
+        expired = hub.bean(dev.entente.controlplane.tls.TlsState).current().fingerprint()
+        while (!java.time.Instant.now().isAfter(hub.bean(dev.entente.controlplane.tls.TlsState).current().notAfter())) {
             sleep(100)
         }
     }
@@ -49,7 +49,7 @@ class ExpiredTlsCertificateSpec extends Specification {
 
         then:
         r.code == 0
-        r.json.hub_id == hub.runtime().hubId()
+        r.json.hub_id == hub.hubId()
         r.err.contains('warning: the hub\'s TLS certificate expired at')
         r.err.contains('this clock is ahead')
         r.err.contains("entente tls rotate")

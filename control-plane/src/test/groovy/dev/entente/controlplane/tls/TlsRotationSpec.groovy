@@ -1,5 +1,6 @@
 package dev.entente.controlplane.tls
 
+import dev.entente.controlplane.metrics.HubMetrics
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -47,13 +48,13 @@ class TlsRotationSpec extends Specification {
         r.json.fingerprint != before
         r.json.grace_fingerprints == [before]
         served() == r.json.fingerprint
-        hub.runtime().metrics().scrape().contains('entente_tls_cert_not_after_seconds')
+        hub.bean(HubMetrics).scrape().contains('entente_tls_cert_not_after_seconds')
     }
 
     def "the CLI re-pins from the data dir, and tls info lists both fingerprints"() {
         when:
         def info = cli('tls', 'info', '--output', 'json')
-        def local = new JsonSlurper().parse(hub.runtime().settings().dataDir().resolve('hub.json').toFile())
+        def local = new JsonSlurper().parse(hub.settings().dataDir().resolve('hub.json').toFile())
 
         then:
         info.code == 0
@@ -97,7 +98,7 @@ class TlsRotationSpec extends Specification {
     private Map cli(String... args) {
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(((args as List) + ['--data-dir', hub.runtime().settings().dataDir().toString()]) as String[],
+        int code = Main.run(((args as List) + ['--data-dir', hub.settings().dataDir().toString()]) as String[],
                 [:], new PrintWriter(out), new PrintWriter(err))
         [code: code, json: out.toString().trim() ? new JsonSlurper().parseText(out.toString()) : null, err: err.toString()]
     }

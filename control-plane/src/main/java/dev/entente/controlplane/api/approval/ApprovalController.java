@@ -1,7 +1,7 @@
 package dev.entente.controlplane.api.approval;
 
+import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.approval.ApprovalState;
@@ -27,10 +27,10 @@ import java.util.UUID;
  */
 @Controller("/api/v1/approvals")
 public class ApprovalController {
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
 
-    public ApprovalController(HubRuntime hub) {
-        this.hub = hub;
+    public ApprovalController(ApprovalGate approvals) {
+        this.approvals = approvals;
     }
 
     @Get
@@ -44,27 +44,27 @@ public class ApprovalController {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, "state is one of pending, approved, executed, failed, rejected, expired");
             }
         }
-        return hub.approvals().list(s);
+        return approvals.list(s);
     }
 
     @Get("/{id}")
     public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return hub.approvals().show(uuid(id));
+        return approvals.show(uuid(id));
     }
 
     @Post("/{id}/approve")
     public Map<String, Object> approve(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal approver = OperatorAuthFilter.principal(request);
         approver.require(Permission.READ);
-        return hub.approvals().approve(uuid(id), approver.approvalOperator());
+        return approvals.approve(uuid(id), approver.approvalOperator());
     }
 
     @Post("/{id}/collect")
     public Map<String, Object> collect(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal requester = OperatorAuthFilter.principal(request);
         requester.require(Permission.READ);
-        return hub.approvals().collect(uuid(id), requester.approvalOperator());
+        return approvals.collect(uuid(id), requester.approvalOperator());
     }
 
     @Post("/{id}/reject")
@@ -72,7 +72,7 @@ public class ApprovalController {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.APPROVE);
         Object reason = body == null ? null : body.get("reason");
-        return hub.approvals().reject(uuid(id), operator.approvalOperator(), reason instanceof String r ? r : null);
+        return approvals.reject(uuid(id), operator.approvalOperator(), reason instanceof String r ? r : null);
     }
 
     private static UUID uuid(String id) {

@@ -1,10 +1,12 @@
 package dev.entente.controlplane.api.audit;
 
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.federation.peer.Durations;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.command.RotateAuditKey;
@@ -36,10 +38,18 @@ import java.util.Map;
 @Controller("/api/v1/audit")
 public class AuditController {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HubRuntime hub;
+    private final Clock clock;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final AnchoredAudit anchoredAudit;
+    private final ApprovalGate approvals;
 
-    public AuditController(HubRuntime hub) {
-        this.hub = hub;
+    public AuditController(Clock clock, Tx tx, AuditLog audit, AnchoredAudit anchoredAudit, ApprovalGate approvals) {
+        this.clock = clock;
+        this.tx = tx;
+        this.audit = audit;
+        this.anchoredAudit = anchoredAudit;
+        this.approvals = approvals;
     }
 
     @Get
@@ -48,13 +58,13 @@ public class AuditController {
                                           @Nullable @QueryValue Boolean all) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
         AuditLog.Scope scope = Boolean.TRUE.equals(all) ? AuditLog.Scope.ALL : AuditLog.Scope.AUDIT;
-        return list(hub, scope, null, type, since, limit);
+        return list(tx, audit, clock, scope, null, type, since, limit);
     }
 
     /** One listing of the chain, its query arguments checked the same way for audit and events. */
-    static List<Map<String, Object>> list(HubRuntime hub, AuditLog.Scope scope, EventSource source, String type,
+    static List<Map<String, Object>> list(Tx tx, AuditLog audit, Clock clock, AuditLog.Scope scope, EventSource source, String type,
                                           String since, Integer limit) {
-        Instant from = since == null ? null : hub.clock().instant().minus(Durations.parse("since", since, Durations.MAX));
+        Instant from = since == null ? null : clock.instant().minus(Durations.parse("since", since, Durations.MAX));
         int n = limit == null ? 100 : limit;
         if (n < 1 || n > 10_000) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "limit must be between 1 and 10000");
@@ -67,14 +77,14 @@ public class AuditController {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "unknown audit event type " + type + "; use one of: "
                     + AuditEventType.suggestions(type), Map.of("field", "type"));
         }
-        List<AuditRecord> records = hub.tx().read(c -> hub.audit().list(c, scope, source, type, from, n));
+        List<AuditRecord> records = tx.read(c -> audit.list(c, scope, source, type, from, n));
         return records.stream().map(AuditController::toJson).toList();
     }
 
     @Get("/verify")
     public Map<String, Object> verify(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        AnchoredAudit.Result result = hub.anchoredAudit().verify();
+        AnchoredAudit.Result result = anchoredAudit.verify();
         AuditVerification v = result.verification();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", v.ok());
@@ -100,7 +110,7 @@ public class AuditController {
     public Map<String, Object> rotateKey(HttpRequest<?> request) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
-        return hub.approvals().submit(new RotateAuditKey(), admin.approvalOperator()).body();
+        return approvals.submit(new RotateAuditKey(), admin.approvalOperator()).body();
     }
 
     private static Map<String, Object> toJson(AuditRecord r) {

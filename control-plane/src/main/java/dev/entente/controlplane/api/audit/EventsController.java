@@ -1,10 +1,10 @@
 package dev.entente.controlplane.api.audit;
 
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -22,10 +23,14 @@ import java.util.Map;
  */
 @Controller("/api/v1/events")
 public class EventsController {
-    private final HubRuntime hub;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final Clock clock;
 
-    public EventsController(HubRuntime hub) {
-        this.hub = hub;
+    public EventsController(Tx tx, AuditLog audit, Clock clock) {
+        this.tx = tx;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     @Get
@@ -36,6 +41,6 @@ public class EventsController {
         EventSource from = source == null ? null : EventSource.parse(source).orElseThrow(() -> new EntenteException(
                 ErrorCode.INVALID_REQUEST, "unknown event source '" + source + "'; known: " + EventSource.names(),
                 Map.of("field", "source")));
-        return AuditController.list(hub, AuditLog.Scope.SYSTEM, from, type, since, limit);
+        return AuditController.list(tx, audit, clock, AuditLog.Scope.SYSTEM, from, type, since, limit);
     }
 }

@@ -1,9 +1,13 @@
 package dev.entente.controlplane.api.backup;
 
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.ca.backup.BackupManifest;
 import dev.entente.ca.backup.Snapshot;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
@@ -37,9 +41,17 @@ import java.util.Map;
 @Controller("/api/v1/backup")
 public class BackupController {
     static final MediaType ZIP = MediaType.of("application/zip");
-    private final HubRuntime hub;
+    private final HubSettings settings;
+    private final Tx tx;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final HubIdentity hub;
 
-    public BackupController(HubRuntime hub) {
+    public BackupController(HubSettings settings, Tx tx, Clock clock, AuditLog audit, HubIdentity hub) {
+        this.settings = settings;
+        this.tx = tx;
+        this.clock = clock;
+        this.audit = audit;
         this.hub = hub;
     }
 
@@ -51,20 +63,20 @@ public class BackupController {
         BackupManifest manifest;
         InputStream in;
         try {
-            spool = Files.createTempFile(hub.settings().dataDir(), ".backup-", ".zip.tmp",
+            spool = Files.createTempFile(settings.dataDir(), ".backup-", ".zip.tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
-                manifest = Snapshot.write(hub.tx(), out, hub.clock().instant());
+                manifest = Snapshot.write(tx, out, clock.instant());
             }
             in = Files.newInputStream(spool);
         } catch (IOException e) {
             throw new EntenteException(ErrorCode.BACKUP_WRITE_FAILED, "cannot spool the backup in "
-                    + hub.settings().dataDir() + ": " + e.getMessage() + "; free disk space there", e);
+                    + settings.dataDir() + ": " + e.getMessage() + "; free disk space there", e);
         } finally {
             deleteQuietly(spool);
         }
         try {
-            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.HUB_BACKUP_TAKEN, admin.subject(), hub.hubId(),
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.HUB_BACKUP_TAKEN, admin.subject(), hub.hubId(),
                     Map.of("schema_version", manifest.schemaVersion(), "tables", manifest.tables().size(),
                             "rows", manifest.totalRows(), "created_at", manifest.createdAt()))));
         } catch (RuntimeException e) {

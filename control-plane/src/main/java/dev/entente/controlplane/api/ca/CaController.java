@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.ca;
 
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.command.RotateCa;
@@ -27,16 +28,18 @@ import java.util.Map;
  */
 @Controller("/api/v1/ca")
 public class CaController {
-    private final HubRuntime hub;
+    private final RotationLifecycle rotation;
+    private final ApprovalGate approvals;
 
-    public CaController(HubRuntime hub) {
-        this.hub = hub;
+    public CaController(RotationLifecycle rotation, ApprovalGate approvals) {
+        this.rotation = rotation;
+        this.approvals = approvals;
     }
 
     @Get
     public List<Map<String, Object>> status(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return List.of(hub.rotation().status().toMap());
+        return List.of(rotation.status().toMap());
     }
 
     @Post("/rotate/{move}")
@@ -48,7 +51,7 @@ public class CaController {
         Object phase = body == null ? null : body.get("expected_phase");
         RotateCa command = new RotateCa(rotationMove, body != null && Boolean.TRUE.equals(body.get("force")),
                 phase == null ? null : String.valueOf(phase));
-        var outcome = hub.approvals().submit(command, operator.approvalOperator());
+        var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
     }
 }

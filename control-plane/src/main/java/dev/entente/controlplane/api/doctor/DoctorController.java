@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.doctor;
 
+import dev.entente.federation.doctor.Doctor;
+import java.time.Clock;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
@@ -17,15 +18,17 @@ import java.util.Map;
  */
 @Controller("/api/v1/doctor")
 public class DoctorController {
-    private final HubRuntime hub;
+    private final Doctor doctor;
+    private final Clock clock;
 
-    public DoctorController(HubRuntime hub) {
-        this.hub = hub;
+    public DoctorController(Doctor doctor, Clock clock) {
+        this.doctor = doctor;
+        this.clock = clock;
     }
 
     @Get
     public Map<String, Object> doctor(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return hub.doctor().run(hub.clock().instant()).toMap();
+        return doctor.run(clock.instant()).toMap();
     }
 }

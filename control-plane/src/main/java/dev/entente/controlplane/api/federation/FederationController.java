@@ -1,9 +1,9 @@
 package dev.entente.controlplane.api.federation;
 
+import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.FederationWire;
 import dev.entente.federation.access.PeerAuthenticator;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.access.FederationCaller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -21,10 +21,14 @@ import java.util.Map;
  */
 @Controller("/federation/v1")
 public class FederationController {
-    private final HubRuntime hub;
+    private final HubIdentity hub;
+    private final FederationService federation;
+    private final PeerAuthenticator peerAuthenticator;
 
-    public FederationController(HubRuntime hub) {
+    public FederationController(HubIdentity hub, FederationService federation, PeerAuthenticator peerAuthenticator) {
         this.hub = hub;
+        this.federation = federation;
+        this.peerAuthenticator = peerAuthenticator;
     }
 
     /**
@@ -64,10 +68,10 @@ public class FederationController {
     }
 
     private FederationService federation() {
-        return hub.federation();
+        return federation;
     }
 
     private PeerAuthenticator authenticator() {
-        return hub.peerAuthenticator();
+        return peerAuthenticator;
     }
 }

@@ -1,8 +1,14 @@
 package dev.entente.controlplane.api.federation;
 
+import dev.entente.controlplane.metrics.HubMetrics;
+import dev.entente.federation.access.FederationAccessCache;
+import dev.entente.federation.access.PeerAuthenticator;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.federation.access.FederationCaller;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Decision;
@@ -38,10 +44,24 @@ import java.util.Map;
 public class FederationResourcesController {
     public static final String INSTANCE_HEADER = "Federation-Instance-Id";
     public static final String NETWORK_HEADER = "Federation-Network-Id";
-    private final HubRuntime hub;
+    private final FederationAccessCache accessCache;
+    private final ResourceRepository resources;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final PeerAuthenticator peerAuthenticator;
+    private final GrantAuthorizer grantAuthorizer;
+    private final Clock clock;
+    private final HubMetrics metrics;
 
-    public FederationResourcesController(HubRuntime hub) {
-        this.hub = hub;
+    public FederationResourcesController(FederationAccessCache accessCache, ResourceRepository resources, Tx tx, AuditLog audit, PeerAuthenticator peerAuthenticator, GrantAuthorizer grantAuthorizer, Clock clock, HubMetrics metrics) {
+        this.accessCache = accessCache;
+        this.resources = resources;
+        this.tx = tx;
+        this.audit = audit;
+        this.peerAuthenticator = peerAuthenticator;
+        this.grantAuthorizer = grantAuthorizer;
+        this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Get
@@ -50,7 +70,7 @@ public class FederationResourcesController {
             Grant grant = authorize(request, Permission.READ);
             String instance = request.getHeaders().get(INSTANCE_HEADER);
             String network = request.getHeaders().get(NETWORK_HEADER);
-            return hub.accessCache().resources(hub.resources()::list).stream()
+            return accessCache.resources(resources::list).stream()
                     .filter(r -> visible(grant, r))
                     .filter(r -> instance == null || instance.equals(r.instanceId()))
                     .filter(r -> network == null || network.equals(r.networkId()))
@@ -64,7 +84,7 @@ public class FederationResourcesController {
             Grant grant = authorize(request, Permission.READ);
             // Out of scope reads as absent: a grant must not reveal what it does not cover.
             ResourceRepository.validate(kind, name);
-            return hub.accessCache().resource(kind, name, () -> hub.resources().get(kind, name)).filter(r -> visible(grant, r)).map(Resource::toMap)
+            return accessCache.resource(kind, name, () -> resources.get(kind, name)).filter(r -> visible(grant, r)).map(Resource::toMap)
                     .orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name + " in your grant's scope"));
         });
     }
@@ -81,22 +101,22 @@ public class FederationResourcesController {
                         + " / network " + network + " is outside the grant's instances " + grant.instanceIds()
                         + " / networks " + grant.networkIds());
             }
-            Resource r = hub.resources().put(kind, name, instance, network, Bodies.attributes(body));
-            hub.tx().inTransaction(c -> hub.audit().append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, "peer:" + grant.peerId(),
+            Resource r = resources.put(kind, name, instance, network, Bodies.attributes(body));
+            tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, "peer:" + grant.peerId(),
                     kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
             return r.toMap();
         });
     }
 
     private Grant authorize(HttpRequest<?> request, Permission permission) {
-        FederationCaller caller = hub.peerAuthenticator().authenticate(request.getCertificate());
+        FederationCaller caller = peerAuthenticator.authenticate(request.getCertificate());
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        Grant grant = hub.grantAuthorizer().authenticate(token, caller.peer().id());
+        Grant grant = grantAuthorizer.authenticate(token, caller.peer().id());
         InetAddress source = request.getRemoteAddress().getAddress();
-        Decision d = hub.grantAuthorizer().decide(grant, new AccessRequest(permission,
+        Decision d = grantAuthorizer.decide(grant, new AccessRequest(permission,
                 request.getHeaders().get(INSTANCE_HEADER), request.getHeaders().get(NETWORK_HEADER), source,
-                hub.clock().instant()));
+                clock.instant()));
         if (!d.applies()) {
             throw new EntenteException(d.code(), d.detail());
         }
@@ -120,10 +140,10 @@ public class FederationResourcesController {
     private <T> T decided(Call<T> call) {
         try {
             T result = call.run();
-            hub.metrics().federationDecision("ok");
+            metrics.federationDecision("ok");
             return result;
         } catch (EntenteException e) {
-            hub.metrics().federationDecision(e.code().code());
+            metrics.federationDecision(e.code().code());
             throw e;
         }
     }

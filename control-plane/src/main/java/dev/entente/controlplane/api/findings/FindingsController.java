@@ -3,7 +3,6 @@ package dev.entente.controlplane.api.findings;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.heartbeat.scan.StoredFinding;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -23,8 +22,8 @@ import java.util.Map;
 public class FindingsController {
     private final FindingsScanner findings;
 
-    public FindingsController(HubRuntime hub) {
-        this.findings = hub.findings();
+    public FindingsController(FindingsScanner findings) {
+        this.findings = findings;
     }
 
     @Get

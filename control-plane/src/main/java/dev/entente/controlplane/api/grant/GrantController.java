@@ -1,8 +1,12 @@
 package dev.entente.controlplane.api.grant;
 
+import dev.entente.controlplane.federation.FederationService;
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.grant.GrantAuthorizer;
+import dev.entente.federation.grant.GrantRepository;
+import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.grant.Grant;
@@ -35,10 +39,18 @@ import java.util.UUID;
 /** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
 @Controller("/api/v1/grants")
 public class GrantController {
-    private final HubRuntime hub;
+    private final FederationService federation;
+    private final ApprovalGate approvals;
+    private final GrantRepository grants;
+    private final GrantAuthorizer grantAuthorizer;
+    private final Clock clock;
 
-    public GrantController(HubRuntime hub) {
-        this.hub = hub;
+    public GrantController(FederationService federation, ApprovalGate approvals, GrantRepository grants, GrantAuthorizer grantAuthorizer, Clock clock) {
+        this.federation = federation;
+        this.approvals = approvals;
+        this.grants = grants;
+        this.grantAuthorizer = grantAuthorizer;
+        this.clock = clock;
     }
 
     @Post
@@ -47,19 +59,19 @@ public class GrantController {
         operator.require(Permission.WRITE);
         // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
         String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
-        Peer peer = hub.federation().peer(Bodies.string(body, peerKey, true));
+        Peer peer = federation.peer(Bodies.string(body, peerKey, true));
         IssueGrant command = new IssueGrant(peer.id().toString(), Bodies.strings(body, "scopes"), Bodies.strings(body, "instances"),
                 Bodies.strings(body, "networks"), Bodies.strings(body, "cidrs"), Bodies.string(body, "expires_in", false));
         // Read grants are grant.issue.read, for which no policy exists: only write grants can wait for approval.
-        var outcome = hub.approvals().submit(command, operator.approvalOperator());
+        var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        List<Grant> grants = peer == null ? hub.grants().list() : hub.grants().listForPeer(hub.federation().peer(peer).id());
-        return grants.stream().map(Grant::toMap).toList();
+        List<Grant> found = peer == null ? grants.list() : grants.listForPeer(federation.peer(peer).id());
+        return found.stream().map(Grant::toMap).toList();
     }
 
     @Get("/{id}")
@@ -74,7 +86,7 @@ public class GrantController {
         operator.require(Permission.WRITE);
         Grant g = grant(id);
         RevokeGrant command = new RevokeGrant(g.id().toString(), Bodies.string(body, "reason", false));
-        return hub.approvals().submit(command, operator.approvalOperator()).body();
+        return approvals.submit(command, operator.approvalOperator()).body();
     }
 
     /** Answers "would this call be allowed?" without making it: every check and its result. */
@@ -97,8 +109,8 @@ public class GrantController {
         }
         dev.entente.federation.grant.Permission p = permission == null ? dev.entente.federation.grant.Permission.READ
                 : IssueGrant.permission(permission);
-        Decision d = hub.grantAuthorizer().explain(g,
-                new AccessRequest(p, instance, network, source, hub.clock().instant()));
+        Decision d = grantAuthorizer.explain(g,
+                new AccessRequest(p, instance, network, source, clock.instant()));
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Check c : d.checks()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -116,7 +128,7 @@ public class GrantController {
 
     private Grant grant(String id) {
         try {
-            return hub.grants().find(UUID.fromString(id)).orElseThrow(() -> notFound(id));
+            return grants.find(UUID.fromString(id)).orElseThrow(() -> notFound(id));
         } catch (IllegalArgumentException e) {
             throw notFound(id);
         }

@@ -1,6 +1,9 @@
 package dev.entente.controlplane.api.health;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.lifecycle.db.Tx;
+import java.time.Clock;
 import dev.entente.lifecycle.error.EntenteException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -22,10 +25,16 @@ import java.util.Map;
 public class HealthController {
     /** Inside this window before expiry the hub reports {@code tls_cert_expiring_soon}. */
     public static final Duration TLS_EXPIRY_WARNING = Duration.ofDays(7);
-    private final HubRuntime hub;
+    private final HubIdentity hub;
+    private final Tx tx;
+    private final TlsState tls;
+    private final Clock clock;
 
-    public HealthController(HubRuntime hub) {
+    public HealthController(HubIdentity hub, Tx tx, TlsState tls, Clock clock) {
         this.hub = hub;
+        this.tx = tx;
+        this.tls = tls;
+        this.clock = clock;
     }
 
     @Get(uri = "/healthz", produces = MediaType.APPLICATION_JSON)
@@ -43,15 +52,15 @@ public class HealthController {
 
     private String degradedReason() {
         try {
-            boolean valid = hub.tx().read(c -> c.isValid(2));
+            boolean valid = tx.read(c -> c.isValid(2));
             if (!valid) {
                 return "database_unreachable";
             }
         } catch (EntenteException | IllegalStateException e) {
             return "database_unreachable";
         }
-        Instant notAfter = hub.tls().current().notAfter();
-        Instant now = hub.clock().instant();
+        Instant notAfter = tls.current().notAfter();
+        Instant now = clock.instant();
         if (!now.isBefore(notAfter)) {
             return "tls_cert_expired";
         }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api.health;
 
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.metrics.HubMetrics;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
@@ -10,15 +11,17 @@ import io.micronaut.http.annotation.Get;
  */
 @Controller
 public class MetricsController {
-    private final HubRuntime hub;
+    private final HeartbeatCoalescer heartbeats;
+    private final HubMetrics metrics;
 
-    public MetricsController(HubRuntime hub) {
-        this.hub = hub;
+    public MetricsController(HeartbeatCoalescer heartbeats, HubMetrics metrics) {
+        this.heartbeats = heartbeats;
+        this.metrics = metrics;
     }
 
     @Get(uri = "/metrics", produces = "text/plain; version=0.0.4; charset=utf-8")
     public String metrics() {
-        hub.heartbeats().flushQuietly(); // heartbeat counters include the buffered ones
-        return hub.metrics().scrape();
+        heartbeats.flushQuietly(); // heartbeat counters include the buffered ones
+        return metrics.scrape();
     }
 }

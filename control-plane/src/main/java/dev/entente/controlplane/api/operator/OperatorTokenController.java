@@ -1,8 +1,8 @@
 package dev.entente.controlplane.api.operator;
 
+import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -24,10 +24,10 @@ import java.util.Map;
  */
 @Controller("/api/v1/operators/tokens")
 public class OperatorTokenController {
-    private final HubRuntime hub;
+    private final ApprovalGate approvals;
 
-    public OperatorTokenController(HubRuntime hub) {
-        this.hub = hub;
+    public OperatorTokenController(ApprovalGate approvals) {
+        this.approvals = approvals;
     }
 
     @Post
@@ -36,14 +36,14 @@ public class OperatorTokenController {
         admin.require(Permission.ADMIN);
         IssueOperatorToken command = new IssueOperatorToken(Bodies.string(body, "subject", false),
                 Bodies.string(body, "role", false), Bodies.string(body, "expires_in", false), null)
-                .withMintingChain(chainOf(hub, admin));
-        var outcome = hub.approvals().submit(command, admin.approvalOperator());
+                .withMintingChain(chainOf(admin));
+        var outcome = approvals.submit(command, admin.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
     }
 
     // The new token's chain: the minter's own chain, then the minter; never what the request says.
-    private static List<String> chainOf(HubRuntime hub, OperatorPrincipal minter) {
-        List<String> chain = new java.util.ArrayList<>(hub.approvals().mintingChain(minter.approvalOperator()));
+    private List<String> chainOf(OperatorPrincipal minter) {
+        List<String> chain = new java.util.ArrayList<>(approvals.mintingChain(minter.approvalOperator()));
         chain.add(minter.subject());
         return List.copyOf(chain);
     }

@@ -1,9 +1,11 @@
 package dev.entente.controlplane.api.peer;
 
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.heartbeat.HeartbeatCoalescer;
+import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.command.AcceptPeer;
@@ -34,25 +36,31 @@ import java.util.Map;
 /** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin. */
 @Controller("/api/v1/peers")
 public class PeerController {
-    private final HubRuntime hub;
+    private final HeartbeatCoalescer heartbeats;
+    private final Clock clock;
+    private final FederationService federation;
+    private final ApprovalGate approvals;
 
-    public PeerController(HubRuntime hub) {
-        this.hub = hub;
+    public PeerController(HeartbeatCoalescer heartbeats, Clock clock, FederationService federation, ApprovalGate approvals) {
+        this.heartbeats = heartbeats;
+        this.clock = clock;
+        this.federation = federation;
+        this.approvals = approvals;
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
-        Instant now = hub.clock().instant();
+        heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
+        Instant now = clock.instant();
         return federation().peers().list().stream().map(p -> Boolean.TRUE.equals(detail) ? detailed(p, now) : p.toMap()).toList();
     }
 
     @Get("/{id}")
     public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        hub.heartbeats().flushQuietly(); // heartbeat counters and times include the buffered ones
-        return detailed(hub.federation().peer(id), hub.clock().instant());
+        heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
+        return detailed(federation.peer(id), clock.instant());
     }
 
     @Post
@@ -95,7 +103,7 @@ public class PeerController {
 
     /** Runs the command now, or answers 202 with the approval request when its policy requires one. */
     private HttpResponse<Map<String, Object>> gated(OperatorCommand command, OperatorPrincipal operator, boolean creates) {
-        var outcome = hub.approvals().submit(command, operator.approvalOperator());
+        var outcome = approvals.submit(command, operator.approvalOperator());
         if (outcome.pending()) {
             return HttpResponse.accepted().body(outcome.body());
         }
@@ -111,7 +119,7 @@ public class PeerController {
 
     // Commands name a peer by id: an approval that waits must not follow a name to another peer.
     private String peerId(String idOrName) {
-        return hub.federation().peer(idOrName).id().toString();
+        return federation.peer(idOrName).id().toString();
     }
 
     private Map<String, Object> detailed(Peer p, Instant now) {
@@ -137,6 +145,6 @@ public class PeerController {
     }
 
     private FederationService federation() {
-        return hub.federation();
+        return federation;
     }
 }

@@ -1,10 +1,10 @@
 package dev.entente.controlplane.api.remote;
 
-import dev.entente.controlplane.api.Bodies;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
-import dev.entente.controlplane.hub.HubRuntime;
+import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;
@@ -25,16 +25,16 @@ import java.util.Map;
  */
 @Controller("/api/v1/remote")
 public class RemoteController {
-    private final HubRuntime hub;
+    private final FederationService federation;
 
-    public RemoteController(HubRuntime hub) {
-        this.hub = hub;
+    public RemoteController(FederationService federation) {
+        this.federation = federation;
     }
 
     @Post("/resources")
     public JsonNode resources(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        Peer peer = hub.federation().peer(Bodies.string(body, "peer", true));
+        Peer peer = federation.peer(Bodies.string(body, "peer", true));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + Bodies.string(body, "grant", true));
         String instance = Bodies.string(body, "instance", false);
@@ -46,7 +46,7 @@ public class RemoteController {
             headers.put(FederationResourcesController.NETWORK_HEADER, network);
         }
         try {
-            return hub.federation().clientFor(peer).get("federation/v1/resources", headers);
+            return federation.clientFor(peer).get("federation/v1/resources", headers);
         } catch (EntenteException e) {
             Object remote = e.extensions().get("remote_code");
             if (remote != null) {

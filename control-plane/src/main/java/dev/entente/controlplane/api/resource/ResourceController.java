@@ -1,8 +1,9 @@
 package dev.entente.controlplane.api.resource;
 
+import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.command.DeleteResource;
@@ -23,16 +24,18 @@ import java.util.Map;
 /** {@code /api/v1/resources}: what this hub exports to its peers. */
 @Controller("/api/v1/resources")
 public class ResourceController {
-    private final HubRuntime hub;
+    private final ResourceRepository resources;
+    private final ApprovalGate approvals;
 
-    public ResourceController(HubRuntime hub) {
-        this.hub = hub;
+    public ResourceController(ResourceRepository resources, ApprovalGate approvals) {
+        this.resources = resources;
+        this.approvals = approvals;
     }
 
     @Get
     public List<Map<String, Object>> list(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return hub.resources().list().stream().map(Resource::toMap).toList();
+        return resources.list().stream().map(Resource::toMap).toList();
     }
 
     @Put("/{kind}/{name}")
@@ -42,13 +45,13 @@ public class ResourceController {
         operator.require(Permission.WRITE);
         PutResource command = new PutResource(kind, name, Bodies.string(body, "instance_id", false),
                 Bodies.string(body, "network_id", false), Bodies.attributes(body));
-        return hub.approvals().submit(command, operator.approvalOperator()).body();
+        return approvals.submit(command, operator.approvalOperator()).body();
     }
 
     @Delete("/{kind}/{name}")
     public Map<String, Object> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        return hub.approvals().submit(new DeleteResource(kind, name), operator.approvalOperator()).body();
+        return approvals.submit(new DeleteResource(kind, name), operator.approvalOperator()).body();
     }
 }

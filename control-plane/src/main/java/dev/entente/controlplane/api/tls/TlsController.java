@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.tls;
 
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.hub.HubRuntime;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
@@ -16,16 +17,18 @@ import java.util.Map;
 /** The hub TLS certificate: what is served, what is still in grace, and rotation. */
 @Controller("/api/v1/tls")
 public class TlsController {
-    private final HubRuntime hub;
+    private final TlsState tls;
+    private final ApprovalGate approvals;
 
-    public TlsController(HubRuntime hub) {
-        this.hub = hub;
+    public TlsController(TlsState tls, ApprovalGate approvals) {
+        this.tls = tls;
+        this.approvals = approvals;
     }
 
     @Get
     public Map<String, Object> info(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return HubCommandShell.describe(hub.tls());
+        return HubCommandShell.describe(tls);
     }
 
     /**
@@ -37,6 +40,6 @@ public class TlsController {
     public Map<String, Object> rotate(HttpRequest<?> request) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        return hub.approvals().submit(new RotateTls(), operator.approvalOperator()).body();
+        return approvals.submit(new RotateTls(), operator.approvalOperator()).body();
     }
 }

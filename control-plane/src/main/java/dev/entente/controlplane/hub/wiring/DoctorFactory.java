@@ -1,0 +1,51 @@
+package dev.entente.controlplane.hub.wiring;
+
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.controlplane.doctor.DatabaseChecks;
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.anchor.AnchoredAudit;
+import dev.entente.federation.doctor.AuditCheck;
+import dev.entente.federation.doctor.DeadlineChecks;
+import dev.entente.federation.doctor.Doctor;
+import dev.entente.federation.doctor.DoctorCheck;
+import dev.entente.federation.doctor.ListenerChecks;
+import dev.entente.federation.doctor.PeerChecks;
+import dev.entente.federation.doctor.RotationChecks;
+import dev.entente.federation.peer.PeerRepository;
+import dev.entente.heartbeat.doctor.WorkerCheck;
+import dev.entente.heartbeat.scan.FindingsScanner;
+import dev.entente.heartbeat.schedule.WorkerRuns;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The doctor: the shell's own checks (database, worker runs) ahead of the domain's, each given
+ * what it reads; and the governance scan that runs the same checks on a schedule.
+ */
+@Factory
+final class DoctorFactory {
+    @Singleton
+    Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
+                  RotationLifecycle rotation, AnchoredAudit anchoredAudit) {
+        List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
+        shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
+                hub.startedAt()).check());
+        return Doctor.of(shell,
+                new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
+                new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
+                new RotationChecks(rotation), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+    }
+
+    @Singleton
+    FindingsScanner findingsScanner(Doctor doctor, Tx tx, AuditLog audit) {
+        return new FindingsScanner(doctor.checks(), tx, audit);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.entente.controlplane.tls;
+
+import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.ca.tls.HubTlsCertificates;
+import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.controlplane.hub.HubSettings;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+
+/**
+ * Keeps what the server serves ({@link TlsState}) in step with the database: the active hub
+ * certificate, the fingerprints still in their grace window, and the federation CAs a client
+ * certificate may chain to.
+ */
+@Singleton
+public final class HubTls {
+    private final SealedKeyStore keys;
+    private final TlsState state;
+    private final CertificateAuthority authority;
+    private final Clock clock;
+    private final HubSettings settings;
+
+    public HubTls(SealedKeyStore keys, TlsState state, CertificateAuthority authority, Clock clock,
+                  HubSettings settings) {
+        this.keys = keys;
+        this.state = state;
+        this.authority = authority;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The hub TLS certificate store (rotation, grace). */
+    public HubTlsCertificates certificates() {
+        return new HubTlsCertificates(keys, settings.tlsCertValidity());
+    }
+
+    /**
+     * Serves whatever key the database says is active. Another replica may have rotated, and
+     * grace windows end with time: run after a rotation and periodically.
+     */
+    public void refresh() {
+        HubTlsCertificates certs = certificates();
+        state.replace(certs.active(), certs.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
+        trustFederationCas();
+    }
+
+    /** Asks clients for certificates under the federation CAs this hub trusts now (a rotation adds one). */
+    public void trustFederationCas() {
+        state.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
+    }
+}
