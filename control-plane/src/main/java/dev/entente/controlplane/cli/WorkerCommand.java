@@ -42,7 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
         HubSettings settings;
         try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
                 .properties(flags).start()) {
-            settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
+            settings = HubSettings.from(ctx, root.dataDir());
         }
         if (settings.dbUrl() == null) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST,

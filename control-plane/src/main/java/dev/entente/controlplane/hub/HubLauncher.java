@@ -1,6 +1,9 @@
 package dev.entente.controlplane.hub;
 
-import dev.entente.controlplane.approval.ApprovalGate;
+import dev.entente.controlplane.config.EnvironmentSource;
+import dev.entente.controlplane.config.SettingKeys;
+import dev.entente.controlplane.config.TestingConfiguration;
+import dev.entente.controlplane.config.WorkerConfiguration;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
@@ -71,16 +74,28 @@ public final class HubLauncher {
         // Precedence (higher order wins): start flags, then ENTENTE_* environment variables
         // (Micronaut's source at -200), then entente.yml.
         List<PropertySource> sources = new ArrayList<>();
-        sources.add(PropertySource.of("entente-flags", base, FLAGS_ORDER));
+        sources.add(PropertySource.of("start flags", base, FLAGS_ORDER));
+        sources.add(new EnvironmentSource(env));
         sources.addAll(configSources(configFile, dataDir));
         ApplicationContext ctx = ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .banner(false)
+                .environmentPropertySource(false)
                 .propertySources(sources.toArray(PropertySource[]::new))
                 .start();
         HubRuntime runtime = null;
         try {
-            HubSettings settings = HubSettings.from(ctx.getEnvironment(), dataDir);
+            // A misspelt key would otherwise be ignored and its setting left at the default.
+            SettingKeys keys = SettingKeys.of(ctx);
+            for (PropertySource source : sources) {
+                if (source instanceof EnvironmentSource) {
+                    // Warned, not refused: the environment is shared with other programs and CLI-only variables.
+                    keys.unknownInEnvironment(source).forEach(LOG::warn);
+                } else {
+                    keys.refuseUnknown(source, source.getName());
+                }
+            }
+            HubSettings settings = HubSettings.from(ctx, dataDir);
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
@@ -104,11 +119,10 @@ public final class HubLauncher {
             runtime.tx().inTransaction(c -> r.audit().append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_STARTED, r.hubId(),
                     Map.of("listening", r.listening(), "database", r.databaseKind(),
                             "tls_fingerprint", r.tls().current().fingerprint()))));
-            runtime.approvals().haltAfterApproval(ctx.getEnvironment()
-                    .get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
+            runtime.approvals().haltAfterApproval(ctx.getBean(TestingConfiguration.class).haltAfterApproval());
             // What a hub stopped between approving and executing left behind, before any new request.
             runtime.approvals().executeApproved();
-            boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);
+            boolean inProcessWorker = ctx.getBean(WorkerConfiguration.class).inProcess();
             return new RunningHub(runtime, ctx, embedded, inProcessWorker ? HubWorker.start(runtime) : null);
         } catch (RuntimeException e) {
             ctx.close();
