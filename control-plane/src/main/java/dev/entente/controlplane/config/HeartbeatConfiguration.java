@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
- * Heartbeats between peers. Durations are written like {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d}.
+ * Heartbeats between peers.
  *
  * @param interval   how often a hub sends every active peer a heartbeat
  * @param staleAfter how long an active peer may stay silent before the sweep marks it stale

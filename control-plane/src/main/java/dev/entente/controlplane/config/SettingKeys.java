@@ -66,7 +66,7 @@ public final class SettingKeys {
     }
 
     /** What a map-valued setting accepts as entry names. */
-    private static List<String> entries(String key) {
+    static List<String> entries(String key) {
         if (key.equals("entente.approvals.policy")) {
             return ApprovalGate.ACTIONS;
         }

@@ -6,7 +6,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 /**
  * The hub's own TLS certificate, the one its HTTPS port presents.
  *
- * @param rotationGrace how long the previous certificate stays pinned next to the new one after a rotation
+ * @param rotationGrace how long the previous certificate's fingerprint stays accepted after a rotation
  * @param certValidity  lifetime of a newly generated hub certificate
  */
 @ConfigurationProperties("entente.tls")

@@ -4,10 +4,11 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
- * Acceptance tokens, the one-time invitations a proposing hub hands to its future peer.
+ * Tokens: acceptance tokens, the one-time invitations a proposing hub hands to its future peer, and operator tokens.
  *
  * @param acceptanceTtl how long a freshly proposed peer's acceptance token stays valid
- * @param clockSkew     how far apart two hubs' clocks may be when one checks the other's token times
+ * @param clockSkew     how far two clocks may differ when a token's issue and expiry times are checked; doctor
+ *                      also warns about peers whose clocks differ more
  */
 @ConfigurationProperties("entente.tokens")
 public record TokensConfiguration(@Bindable(defaultValue = "7d") String acceptanceTtl,
