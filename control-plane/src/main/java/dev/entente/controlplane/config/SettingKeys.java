@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.ConfigurationReader;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.core.naming.NameUtils;
 import io.micronaut.core.type.Argument;
+import io.micronaut.core.value.PropertyResolver;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.qualifiers.Qualifiers;
 
@@ -16,6 +17,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -30,9 +33,12 @@ public final class SettingKeys {
     /** Where a key written in the docs or an error points operators for the whole list. */
     static final String REFERENCE = "docs/configuration.md";
     private static final String ROOT = "entente";
+    private static final Set<String> FLAG_WORDS = Set.of("true", "false", "yes", "no", "on", "off", "y", "n");
 
     /** Plain keys, e.g. {@code entente.heartbeat.interval}. */
     private final SortedSet<String> keys = new TreeSet<>();
+    /** The keys whose values Micronaut converts from text (a port, a flag), with their types. */
+    private final SortedMap<String, Class<?>> converted = new TreeMap<>();
     /** Map-valued keys and the entry names each accepts, e.g. {@code entente.approvals.policy} → actions. */
     private final SortedMap<String, List<String>> maps = new TreeMap<>();
     /** {@code entente.heartbeat} and friends: a key under one of these names a setting, or is a typo of one. */
@@ -59,6 +65,9 @@ public final class SettingKeys {
                     out.maps.put(key, entries(key));
                 } else {
                     out.keys.add(key);
+                    if (a.getType() != String.class) {
+                        out.converted.put(key, a.getType());
+                    }
                 }
             }
         }
@@ -94,6 +103,28 @@ public final class SettingKeys {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, problem, Map.of("setting", key));
             }
         }
+    }
+
+    /**
+     * Refuses a value Micronaut cannot convert to its setting's type, which it would otherwise
+     * bind as the default ({@code entente.hub.port: seventy} must not quietly listen on 7443), and
+     * a flag that is not one of the words Micronaut reads as on or off: it reads anything else,
+     * {@code 1} included, as false.
+     */
+    public void refuseUnconvertible(PropertyResolver values) {
+        converted.forEach((key, type) -> {
+            Optional<String> text = values.get(key, String.class);
+            if (text.isEmpty()) {
+                return;
+            }
+            boolean flag = type == boolean.class || type == Boolean.class;
+            boolean fine = flag ? FLAG_WORDS.contains(text.get().trim().toLowerCase(Locale.ROOT))
+                    : values.get(key, Argument.of(type)).isPresent();
+            if (!fine) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be "
+                        + (flag ? "true or false" : "a whole number") + ", not " + text.get(), Map.of("setting", key));
+            }
+        });
     }
 
     /**

@@ -16,8 +16,8 @@ import dev.entente.controlplane.config.HubConfiguration;
 import dev.entente.controlplane.config.SweepConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.config.TokensConfiguration;
-import io.micronaut.context.BeanLocator;
-import io.micronaut.context.exceptions.BeanContextException;
+import dev.entente.controlplane.config.SettingKeys;
+import io.micronaut.context.ApplicationContext;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -55,14 +55,15 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
      * which hold every default; durations, the CA algorithm and approval policies are checked here,
      * once, with {@code invalid_request} naming the setting.
      */
-    public static HubSettings from(BeanLocator beans, Path dataDir) {
-        HubConfiguration hub = bean(beans, HubConfiguration.class);
-        DbConfiguration db = bean(beans, DbConfiguration.class);
-        HeartbeatConfiguration heartbeat = bean(beans, HeartbeatConfiguration.class);
-        TokensConfiguration tokens = bean(beans, TokensConfiguration.class);
-        TlsConfiguration tls = bean(beans, TlsConfiguration.class);
-        ApprovalsConfiguration approvals = bean(beans, ApprovalsConfiguration.class);
-        DatabaseConfiguration database = bean(beans, DatabaseConfiguration.class);
+    public static HubSettings from(ApplicationContext context, Path dataDir) {
+        SettingKeys.of(context).refuseUnconvertible(context.getEnvironment());
+        HubConfiguration hub = context.getBean(HubConfiguration.class);
+        DbConfiguration db = context.getBean(DbConfiguration.class);
+        HeartbeatConfiguration heartbeat = context.getBean(HeartbeatConfiguration.class);
+        TokensConfiguration tokens = context.getBean(TokensConfiguration.class);
+        TlsConfiguration tls = context.getBean(TlsConfiguration.class);
+        ApprovalsConfiguration approvals = context.getBean(ApprovalsConfiguration.class);
+        DatabaseConfiguration database = context.getBean(DatabaseConfiguration.class);
         return new HubSettings(
                 dataDir,
                 hub.name() != null ? hub.name() : hostname(),
@@ -74,36 +75,18 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                 db.password(),
                 duration("entente.heartbeat.interval", heartbeat.interval()),
                 duration("entente.heartbeat.stale-after", heartbeat.staleAfter()),
-                duration("entente.sweep.interval", bean(beans, SweepConfiguration.class).interval()),
+                duration("entente.sweep.interval", context.getBean(SweepConfiguration.class).interval()),
                 duration("entente.tokens.acceptance-ttl", tokens.acceptanceTtl()),
                 duration("entente.tokens.clock-skew", tokens.clockSkew()),
-                duration("entente.certs.node-ttl", bean(beans, CertsConfiguration.class).nodeTtl()),
+                duration("entente.certs.node-ttl", context.getBean(CertsConfiguration.class).nodeTtl()),
                 duration("entente.tls.rotation-grace", tls.rotationGrace()),
                 duration("entente.tls.cert-validity", tls.certValidity()),
                 duration("entente.approvals.timeout", approvals.timeout()),
-                bean(beans, FederationConfiguration.class).drillMode(),
-                caAlgorithm(bean(beans, CaConfiguration.class).algorithm()),
+                context.getBean(FederationConfiguration.class).drillMode(),
+                caAlgorithm(context.getBean(CaConfiguration.class).algorithm()),
                 approvalPolicies(approvals.policy() == null ? Map.of() : approvals.policy()),
                 new EmbeddedDatabase.Options(database.durable(), database.osUser(),
                         duration("entente.database.restart-give-up", database.restartGiveUp())));
-    }
-
-    /**
-     * A configuration bean; a value Micronaut cannot convert (a port of {@code abc}) is refused
-     * as the settings' own checks are, not as an injection failure.
-     */
-    private static <T> T bean(BeanLocator beans, Class<T> type) {
-        try {
-            return beans.getBean(type);
-        } catch (BeanContextException e) {
-            String prefix = type.getAnnotation(io.micronaut.context.annotation.ConfigurationProperties.class).value();
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "invalid setting under " + prefix + ": "
-                    + root.getMessage(), e);
-        }
     }
 
     /** {@code entente.ca.algorithm}: {@code ed25519} (default) or {@code ecdsa-p256}; applies to new CA keys. */

@@ -184,10 +184,11 @@ class ConfigurationSpec extends Specification {
         'entente.approvals.policy.peer.revoke' | 'never'   || 'entente.approvals.policy.peer.revoke must be auto or require_approval, not never'
     }
 
-    def "a value that is not of the setting's type is refused with invalid_request naming the concept"() {
+    @Unroll
+    def "#key: #value is refused rather than bound as the default"() {
         given:
         def ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false).environmentPropertySource(false)
-                .properties(['entente.hub.port': 'seventy']).start()
+                .properties([(key): value]).start()
 
         when:
         HubSettings.from(ctx, Path.of('/nowhere'))
@@ -195,10 +196,16 @@ class ConfigurationSpec extends Specification {
         then:
         def e = thrown(EntenteException)
         e.code().code() == 'invalid_request'
-        e.detail().startsWith('invalid setting under entente.hub: ')
+        e.detail() == detail
 
         cleanup:
         ctx.close()
+
+        where:
+        key                             | value       || detail
+        'entente.hub.port'              | 'seventy'   || 'entente.hub.port must be a whole number, not seventy'
+        'entente.federation.drill-mode' | 'sometimes' || 'entente.federation.drill-mode must be true or false, not sometimes'
+        'entente.worker.in-process'     | '2'         || 'entente.worker.in-process must be true or false, not 2'
     }
 
     def "entente start exits non-zero with the refusal on stderr"() {
@@ -238,7 +245,7 @@ class ConfigurationSpec extends Specification {
         def documented = ConfigurationDocs.groups().collectMany { it.settings() }
 
         expect:
-        documented*.key() as Set == (keys.keys() + keys.maps().keySet()) as Set
+        documented*.key() as Set == (keys.keys() + keys.maps().keySet().collect { it + '.<entry>' }) as Set
         documented.every { !it.meaning().isBlank() }
     }
 
