@@ -56,6 +56,11 @@ public final class SettingKeys {
             if (!prefix.equals(ROOT) && !prefix.startsWith(ROOT + ".")) {
                 continue;
             }
+            if (!d.getBeanType().isRecord()) {
+                // Only a record's keys are its constructor's arguments; a setter-bound class's keys would be refused.
+                throw new IllegalStateException(d.getBeanType().getName() + " binds " + prefix
+                        + ".* but is not a record; make it one so the start accepts its keys");
+            }
             if (!prefix.equals(ROOT)) {
                 out.prefixes.add(prefix);
             }
@@ -90,6 +95,23 @@ public final class SettingKeys {
     /** The map-valued keys with the entry names each accepts. */
     public SortedMap<String, List<String>> maps() {
         return maps;
+    }
+
+    /**
+     * Refuses an unknown {@code entente.*} key in start flags or a configuration file, naming the
+     * source; returns warnings for the environment, which is shared with other programs and with
+     * the CLI's own variables, so an unknown name there is not refused.
+     */
+    public List<String> check(List<PropertySource> sources) {
+        List<String> warnings = new ArrayList<>();
+        for (PropertySource source : sources) {
+            if (source.getConvention() == PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE) {
+                warnings.addAll(unknownInEnvironment(source));
+            } else {
+                refuseUnknown(source, source.getName());
+            }
+        }
+        return warnings;
     }
 
     /**

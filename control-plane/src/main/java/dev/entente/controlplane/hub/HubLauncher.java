@@ -71,8 +71,8 @@ public final class HubLauncher {
         base.put("jackson.serialization.write-dates-as-timestamps", false);
         base.putAll(flags);
 
-        // Precedence (higher order wins): start flags, then ENTENTE_* environment variables
-        // (Micronaut's source at -200), then entente.yml.
+        // Precedence (higher order wins): start flags, then ENTENTE_* variables of env (where
+        // Micronaut puts the process environment, -200), then entente.yml.
         List<PropertySource> sources = new ArrayList<>();
         sources.add(PropertySource.of("start flags", base, FLAGS_ORDER));
         sources.add(new EnvironmentSource(env));
@@ -86,15 +86,7 @@ public final class HubLauncher {
         HubRuntime runtime = null;
         try {
             // A misspelt key would otherwise be ignored and its setting left at the default.
-            SettingKeys keys = SettingKeys.of(ctx);
-            for (PropertySource source : sources) {
-                if (source instanceof EnvironmentSource) {
-                    // Warned, not refused: the environment is shared with other programs and CLI-only variables.
-                    keys.unknownInEnvironment(source).forEach(LOG::warn);
-                } else {
-                    keys.refuseUnknown(source, source.getName());
-                }
-            }
+            SettingKeys.of(ctx).check(sources).forEach(LOG::warn);
             HubSettings settings = HubSettings.from(ctx, dataDir);
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();

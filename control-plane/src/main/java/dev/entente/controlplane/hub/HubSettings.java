@@ -48,8 +48,6 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                           boolean drillMode, CaAlgorithm caAlgorithm, Map<String, String> approvalPolicies,
                           EmbeddedDatabase.Options database) {
 
-    public static final int DEFAULT_PORT = 7443;
-
     /**
      * The settings bound by the configuration classes of {@code dev.entente.controlplane.config},
      * which hold every default; durations, the CA algorithm and approval policies are checked here,

@@ -158,7 +158,7 @@ class ConfigurationSpec extends Specification {
                                          PATH: '/bin'])
 
         expect:
-        SettingKeys.of(empty).unknownInEnvironment(env) ==
+        SettingKeys.of(empty).check([env]) ==
                 ['unknown setting ENTENTE_HEARTBEAT_INTERVALL in the environment, ignored; did you mean ENTENTE_HEARTBEAT_INTERVAL?']
     }
 
