@@ -2,9 +2,6 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.ca.authority.CaAlgorithm;
 import dev.entente.controlplane.approval.ApprovalGate;
-import java.util.Map;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.controlplane.config.ApprovalsConfiguration;
 import dev.entente.controlplane.config.CaConfiguration;
 import dev.entente.controlplane.config.CertsConfiguration;
@@ -13,10 +10,12 @@ import dev.entente.controlplane.config.DbConfiguration;
 import dev.entente.controlplane.config.FederationConfiguration;
 import dev.entente.controlplane.config.HeartbeatConfiguration;
 import dev.entente.controlplane.config.HubConfiguration;
+import dev.entente.controlplane.config.SettingKeys;
 import dev.entente.controlplane.config.SweepConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.config.TokensConfiguration;
-import dev.entente.controlplane.config.SettingKeys;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.ApplicationContext;
 
 import java.net.InetAddress;
@@ -25,18 +24,18 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Every setting of DESIGN §9, typed and checked, from the configuration classes of
  * {@code dev.entente.controlplane.config} (which hold the defaults) over Micronaut's merged
  * configuration: start flags, then {@code ENTENTE_*} environment variables, then {@code entente.yml}.
+ * Each component is the setting of the same name documented there and in {@code docs/configuration.md}.
  *
  * @param dataDir       {@code entente.data-dir}: admin token, TLS certificate, embedded database
- * @param name          {@code entente.hub.name}, default the host name
- * @param bind          {@code entente.hub.bind}, default {@code 0.0.0.0}
- * @param port          {@code entente.hub.port}, default 7443; 0 picks a free port
- * @param publicUrl     {@code entente.hub.public-url}, default {@code https://<bind or hostname>:<port>}
+ * @param name          {@code entente.hub.name}, the host name when unset
+ * @param publicUrl     {@code entente.hub.public-url}; null until {@link #publicUrl(int)} derives it
  * @param dbUrl         {@code entente.db.url}: external PostgreSQL; null runs the embedded one
  * @param database      how the embedded PostgreSQL runs ({@code entente.database.*})
  */
