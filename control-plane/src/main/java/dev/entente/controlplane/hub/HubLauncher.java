@@ -42,6 +42,8 @@ public final class HubLauncher {
     /**
      * @param flags      properties from start flags (highest precedence), e.g. {@code entente.hub.port}
      * @param configFile {@code --config}, or null for {@code <data-dir>/entente.yml} when present
+     * @param env        the environment settings are read from ({@code ENTENTE_HEARTBEAT_INTERVAL}) along with
+     *                   {@code ENTENTE_DATA_DIR} and the key passphrase; the CLI hands over the process's
      */
     public static RunningHub launch(Map<String, Object> flags, Path configFile, Map<String, String> env, Clock clock) {
         Path dataDir = dataDir(flags, env);
