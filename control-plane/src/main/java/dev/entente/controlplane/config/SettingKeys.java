@@ -168,19 +168,7 @@ public final class SettingKeys {
     }
 
     private boolean isSetting(String envName) {
-        for (String key : keys) {
-            if (envForm(key).equals(envName)) {
-                return true;
-            }
-        }
-        for (Map.Entry<String, List<String>> m : maps.entrySet()) {
-            for (String entry : m.getValue()) {
-                if (envForm(m.getKey() + "." + entry).equals(envName)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return candidates().stream().map(SettingKeys::envForm).anyMatch(envName::equals);
     }
 
     /** Null when {@code key} is fine, else why it is refused. */
