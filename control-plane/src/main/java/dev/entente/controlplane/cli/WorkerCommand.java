@@ -41,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
                 .properties(flags).start();
-        HubSettings settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
+        HubSettings settings = HubSettings.from(ctx, root.dataDir());
         if (settings.dbUrl() == null) {
             ctx.close();
             throw new EntenteException(ErrorCode.INVALID_REQUEST,

@@ -13,6 +13,10 @@ import dev.entente.controlplane.tls.HubTls;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.controlplane.config.EnvironmentSource;
+import dev.entente.controlplane.config.SettingKeys;
+import dev.entente.controlplane.config.TestingConfiguration;
+import dev.entente.controlplane.config.WorkerConfiguration;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -53,6 +57,8 @@ public final class HubLauncher {
     /**
      * @param flags      properties from start flags (highest precedence), e.g. {@code entente.hub.port}
      * @param configFile {@code --config}, or null for {@code <data-dir>/entente.yml} when present
+     * @param env        the environment settings are read from ({@code ENTENTE_HEARTBEAT_INTERVAL}) along with
+     *                   {@code ENTENTE_DATA_DIR} and the key passphrase; the CLI hands over the process's
      */
     public static RunningHub launch(Map<String, Object> flags, Path configFile, Map<String, String> env, Clock clock) {
         Path dataDir = dataDir(flags, env);
@@ -82,19 +88,23 @@ public final class HubLauncher {
         base.put("jackson.serialization.write-dates-as-timestamps", false);
         base.putAll(flags);
 
-        // Precedence (higher order wins): start flags, then ENTENTE_* environment variables
-        // (Micronaut's source at -200), then entente.yml.
+        // Precedence (higher order wins): start flags, then ENTENTE_* variables of env (where
+        // Micronaut puts the process environment, -200), then entente.yml.
         List<PropertySource> sources = new ArrayList<>();
-        sources.add(PropertySource.of("entente-flags", base, FLAGS_ORDER));
+        sources.add(PropertySource.of("start flags", base, FLAGS_ORDER));
+        sources.add(new EnvironmentSource(env));
         sources.addAll(configSources(configFile, dataDir));
         ApplicationContext ctx = ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .banner(false)
+                .environmentPropertySource(false)
                 .propertySources(sources.toArray(PropertySource[]::new))
                 .start();
         HubBootstrap.Booted boot = null;
         try {
-            HubSettings settings = HubSettings.from(ctx.getEnvironment(), dataDir);
+            // A misspelt key would otherwise be ignored and its setting left at the default.
+            SettingKeys.of(ctx).check(sources).forEach(LOG::warn);
+            HubSettings settings = HubSettings.from(ctx, dataDir);
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
@@ -123,10 +133,10 @@ public final class HubLauncher {
                     hub.hubId(), Map.of("listening", hub.listening(), "database", hub.databaseKind(),
                             "tls_fingerprint", fingerprint))));
             ApprovalGate approvals = ctx.getBean(ApprovalGate.class);
-            approvals.haltAfterApproval(ctx.getEnvironment().get(ApprovalGate.HALT_AFTER_APPROVAL, Boolean.class).orElse(false));
+            approvals.haltAfterApproval(ctx.getBean(TestingConfiguration.class).haltAfterApproval());
             // What a hub stopped between approving and executing left behind, before any new request.
             approvals.executeApproved();
-            boolean inProcessWorker = ctx.getEnvironment().get("entente.worker.in-process", Boolean.class).orElse(true);
+            boolean inProcessWorker = ctx.getBean(WorkerConfiguration.class).inProcess();
             return new RunningHub(ctx, embedded, inProcessWorker ? ctx.getBean(HubWorker.class).start() : null, boot);
         } catch (RuntimeException e) {
             ctx.close();

@@ -3,10 +3,21 @@ package dev.entente.controlplane.hub;
 import dev.entente.federation.peer.Durations;
 import dev.entente.ca.authority.CaAlgorithm;
 import dev.entente.federation.approval.ApprovalGate;
-import java.util.Map;
+import dev.entente.controlplane.config.ApprovalsConfiguration;
+import dev.entente.controlplane.config.CaConfiguration;
+import dev.entente.controlplane.config.CertsConfiguration;
+import dev.entente.controlplane.config.DatabaseConfiguration;
+import dev.entente.controlplane.config.DbConfiguration;
+import dev.entente.controlplane.config.FederationConfiguration;
+import dev.entente.controlplane.config.HeartbeatConfiguration;
+import dev.entente.controlplane.config.HubConfiguration;
+import dev.entente.controlplane.config.SettingKeys;
+import dev.entente.controlplane.config.SweepConfiguration;
+import dev.entente.controlplane.config.TlsConfiguration;
+import dev.entente.controlplane.config.TokensConfiguration;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
-import io.micronaut.core.value.PropertyResolver;
+import io.micronaut.context.ApplicationContext;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -14,17 +25,18 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Every setting of DESIGN §9 with its default, read once from Micronaut's merged configuration
- * (start flags, then {@code ENTENTE_*} environment variables, then {@code entente.yml}).
+ * Every setting of DESIGN §9, typed and checked, from the configuration classes of
+ * {@code dev.entente.controlplane.config} (which hold the defaults) over Micronaut's merged
+ * configuration: start flags, then {@code ENTENTE_*} environment variables, then {@code entente.yml}.
+ * Each component is the setting of the same name documented there and in {@code docs/configuration.md}.
  *
  * @param dataDir       {@code entente.data-dir}: admin token, TLS certificate, embedded database
- * @param name          {@code entente.hub.name}, default the host name
- * @param bind          {@code entente.hub.bind}, default {@code 0.0.0.0}
- * @param port          {@code entente.hub.port}, default 7443; 0 picks a free port
- * @param publicUrl     {@code entente.hub.public-url}, default {@code https://<bind or hostname>:<port>}
+ * @param name          {@code entente.hub.name}, the host name when unset
+ * @param publicUrl     {@code entente.hub.public-url}; null until {@link #publicUrl(int)} derives it
  * @param dbUrl         {@code entente.db.url}: external PostgreSQL; null runs the embedded one
  * @param database      how the embedded PostgreSQL runs ({@code entente.database.*})
  */
@@ -36,36 +48,43 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
                           boolean drillMode, CaAlgorithm caAlgorithm, Map<String, String> approvalPolicies,
                           EmbeddedDatabase.Options database) {
 
-    public static final int DEFAULT_PORT = 7443;
-
-    public static HubSettings from(PropertyResolver p, Path dataDir) {
-        String bind = p.get("entente.hub.bind", String.class).orElse("0.0.0.0");
-        int port = p.get("entente.hub.port", Integer.class).orElse(DEFAULT_PORT);
+    /**
+     * The settings bound by the configuration classes of {@code dev.entente.controlplane.config},
+     * which hold every default; durations, the CA algorithm and approval policies are checked here,
+     * once, with {@code invalid_request} naming the setting.
+     */
+    public static HubSettings from(ApplicationContext context, Path dataDir) {
+        SettingKeys.of(context).refuseUnconvertible(context.getEnvironment());
+        HubConfiguration hub = context.getBean(HubConfiguration.class);
+        DbConfiguration db = context.getBean(DbConfiguration.class);
+        HeartbeatConfiguration heartbeat = context.getBean(HeartbeatConfiguration.class);
+        TokensConfiguration tokens = context.getBean(TokensConfiguration.class);
+        TlsConfiguration tls = context.getBean(TlsConfiguration.class);
+        ApprovalsConfiguration approvals = context.getBean(ApprovalsConfiguration.class);
+        DatabaseConfiguration database = context.getBean(DatabaseConfiguration.class);
         return new HubSettings(
                 dataDir,
-                p.get("entente.hub.name", String.class).orElseGet(HubSettings::hostname),
-                bind,
-                port,
-                p.get("entente.hub.public-url", String.class).orElse(null),
-                p.get("entente.db.url", String.class).orElse(null),
-                p.get("entente.db.user", String.class).orElse(null),
-                p.get("entente.db.password", String.class).orElse(null),
-                duration(p, "entente.heartbeat.interval", "30s"),
-                duration(p, "entente.heartbeat.stale-after", "5m"),
-                duration(p, "entente.sweep.interval", "60s"),
-                duration(p, "entente.tokens.acceptance-ttl", "7d"),
-                duration(p, "entente.tokens.clock-skew", "60s"),
-                duration(p, "entente.certs.node-ttl", "7d"),
-                duration(p, "entente.tls.rotation-grace", "24h"),
-                duration(p, "entente.tls.cert-validity", "365d"),
-                duration(p, "entente.approvals.timeout", "4h"),
-                p.get("entente.federation.drill-mode", Boolean.class).orElse(false),
-                caAlgorithm(p.get("entente.ca.algorithm", String.class).orElse("ed25519")),
-                approvalPolicies(p),
-                new EmbeddedDatabase.Options(
-                        p.get("entente.database.durable", Boolean.class).orElse(EmbeddedDatabase.Options.DEFAULTS.durable()),
-                        p.get("entente.database.os-user", String.class).orElse(EmbeddedDatabase.Options.DEFAULTS.osUser()),
-                        duration(p, "entente.database.restart-give-up", "2m")));
+                hub.name() != null ? hub.name() : hostname(),
+                hub.bind(),
+                hub.port(),
+                hub.publicUrl(),
+                db.url(),
+                db.user(),
+                db.password(),
+                duration("entente.heartbeat.interval", heartbeat.interval()),
+                duration("entente.heartbeat.stale-after", heartbeat.staleAfter()),
+                duration("entente.sweep.interval", context.getBean(SweepConfiguration.class).interval()),
+                duration("entente.tokens.acceptance-ttl", tokens.acceptanceTtl()),
+                duration("entente.tokens.clock-skew", tokens.clockSkew()),
+                duration("entente.certs.node-ttl", context.getBean(CertsConfiguration.class).nodeTtl()),
+                duration("entente.tls.rotation-grace", tls.rotationGrace()),
+                duration("entente.tls.cert-validity", tls.certValidity()),
+                duration("entente.approvals.timeout", approvals.timeout()),
+                context.getBean(FederationConfiguration.class).drillMode(),
+                caAlgorithm(context.getBean(CaConfiguration.class).algorithm()),
+                approvalPolicies(approvals.policy() == null ? Map.of() : approvals.policy()),
+                new EmbeddedDatabase.Options(database.durable(), database.osUser(),
+                        duration("entente.database.restart-give-up", database.restartGiveUp())));
     }
 
     /** {@code entente.ca.algorithm}: {@code ed25519} (default) or {@code ecdsa-p256}; applies to new CA keys. */
@@ -80,14 +99,13 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
 
     /**
      * {@code entente.approvals.policy.<action>}: {@code auto} (default) or {@code require_approval};
-     * the environment form is {@code ENTENTE_APPROVALS_POLICY_PEER_REVOKE=require_approval}.
+     * the environment form ({@code ENTENTE_APPROVALS_POLICY_PEER_REVOKE}) may arrive as
+     * {@code peer-revoke} as well as {@code peer.revoke}.
      */
-    private static Map<String, String> approvalPolicies(PropertyResolver p) {
+    private static Map<String, String> approvalPolicies(Map<String, String> configured) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String action : ApprovalGate.ACTIONS) {
-            String value = p.get("entente.approvals.policy." + action, String.class)
-                    .or(() -> p.get("entente.approvals.policy." + action.replace('.', '-'), String.class))
-                    .orElse("auto");
+            String value = configured.getOrDefault(action, configured.getOrDefault(action.replace('.', '-'), "auto"));
             if (!value.equals("auto") && !value.equals("require_approval")) {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.approvals.policy." + action
                         + " must be auto or require_approval, not " + value);
@@ -97,8 +115,8 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
         return out;
     }
 
-    private static Duration duration(PropertyResolver p, String key, String dflt) {
-        return p.get(key, String.class).map(Durations::parse).orElseGet(() -> Durations.parse(dflt));
+    private static Duration duration(String key, String text) {
+        return Durations.parse(key, text, Durations.MAX);
     }
 
     /** The public URL once the real port is known (port 0 binds a free one). */

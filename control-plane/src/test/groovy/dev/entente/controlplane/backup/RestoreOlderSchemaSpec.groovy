@@ -12,7 +12,7 @@ import dev.entente.controlplane.hub.RunningHub
 import dev.entente.lifecycle.audit.AuditEvent
 import dev.entente.lifecycle.audit.AuditLog
 import dev.entente.lifecycle.db.Tx
-import io.micronaut.core.value.MapPropertyResolver
+import io.micronaut.context.ApplicationContext
 import org.flywaydb.core.Flyway
 import spock.lang.Shared
 import spock.lang.Specification
@@ -49,7 +49,8 @@ class RestoreOlderSchemaSpec extends Specification {
             Flyway.configure().dataSource(ds).locations('classpath:db/migration').target('7').load().migrate()
             def tx = new Tx(ds)
             def keys = new SealedKeyStore(tx, KeyVault.open(tx, PASSPHRASE.toCharArray()))
-            def settings = HubSettings.from(new MapPropertyResolver(['entente.hub.name': 'old-hub']), old)
+            def settings = ApplicationContext.builder().deduceEnvironment(false).banner(false)
+                    .properties(['entente.hub.name': 'old-hub']).start().withCloseable { HubSettings.from(it, old) }
             tx.inTransaction { c -> HubBootstrap.createIdentity(c, settings, keys, Clock.systemUTC()) }
             hubId = tx.read { c -> def rs = c.createStatement().executeQuery('SELECT hub_id FROM hub'); rs.next(); rs.getString(1) }
             def audit = new AuditLog(VaultAuditKeyring.load(keys, tx), Clock.systemUTC())
