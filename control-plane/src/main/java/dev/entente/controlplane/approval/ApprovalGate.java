@@ -97,7 +97,7 @@ public final class ApprovalGate {
     public ApprovalGate(HubRuntime hub, Map<String, String> policies) {
         this.hub = hub;
         this.policies = Map.copyOf(policies);
-        this.repository = new ApprovalRepository(hub.tx());
+        this.repository = hub.approvalRepository();
         this.lifecycle = new ApprovalLifecycle(hub.engine());
     }
 

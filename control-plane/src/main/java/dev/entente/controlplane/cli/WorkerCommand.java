@@ -39,21 +39,28 @@ final class WorkerCommand implements Callable<Integer> {
         if (dbUrl != null) {
             flags.put("entente.db.url", dbUrl);
         }
-        HubSettings settings;
-        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
-                .properties(flags).start()) {
-            settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
+        // The context stays up while the worker runs: its generated repositories run on the hub's database.
+        ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false)
+                .properties(flags).start();
+        HubRuntime runtime;
+        try {
+            HubSettings settings = HubSettings.from(ctx.getEnvironment(), root.dataDir());
+            if (settings.dbUrl() == null) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST,
+                        "the worker runs against a hub's database: pass --db-url (the embedded database is private to its hub)");
+            }
+            runtime = HubBootstrap.boot(settings, root.env, Clock.systemUTC(), ctx);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
         }
-        if (settings.dbUrl() == null) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST,
-                    "the worker runs against a hub's database: pass --db-url (the embedded database is private to its hub)");
-        }
-        HubRuntime runtime = HubBootstrap.boot(settings, root.env, Clock.systemUTC());
+        HubSettings settings = runtime.settings();
         HubWorker worker = HubWorker.start(runtime);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             runtime.closeDatabase();
+            ctx.close();
             stopped.countDown();
         }, "entente-worker-shutdown"));
         spec.commandLine().getOut().println("Entente worker for hub " + runtime.hubId() + " running (scheduler "

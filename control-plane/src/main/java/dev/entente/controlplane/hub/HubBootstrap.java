@@ -17,7 +17,9 @@ import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.DataContext;
 import dev.entente.lifecycle.db.Tx;
+import io.micronaut.context.ApplicationContext;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import org.flywaydb.core.Flyway;
@@ -61,7 +63,11 @@ public final class HubBootstrap {
     private HubBootstrap() {
     }
 
-    public static HubRuntime boot(HubSettings settings, Map<String, String> env, Clock clock) {
+    /**
+     * @param context the bean context whose generated repositories run on the hub's database: the
+     *                pool is registered into it here, before any of them is created
+     */
+    public static HubRuntime boot(HubSettings settings, Map<String, String> env, Clock clock, ApplicationContext context) {
         Path dataDir = settings.dataDir();
         ensurePrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -77,7 +83,7 @@ public final class HubBootstrap {
                 ds = dataSource(url, settings.dbUser(), settings.dbPassword());
             }
             migrate(ds);
-            Tx tx = new Tx(ds);
+            Tx tx = DataContext.register(context, ds);
             KeyVault vault = KeyVault.open(tx, passphrase);
             SealedKeyStore keys = new SealedKeyStore(tx, vault);
             Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, clock));
@@ -91,7 +97,7 @@ public final class HubBootstrap {
             TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
             OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
             HubRuntime runtime = new HubRuntime(settings, identity.hubId(), identity.name(), clock, tx, audit, keyring, keys,
-                    tokens, tls, embedded);
+                    tokens, tls, embedded, context);
             HikariDataSource pool = ds;
             EmbeddedDatabase db = embedded;
             // Order matters: no pool connection may outlive the server, and the lock goes last.

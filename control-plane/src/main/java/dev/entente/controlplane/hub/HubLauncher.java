@@ -86,7 +86,7 @@ public final class HubLauncher {
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
             server.put("micronaut.server.host", settings.bind());
             ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
-            runtime = HubBootstrap.boot(settings, env, clock);
+            runtime = HubBootstrap.boot(settings, env, clock, ctx);
             ctx.registerSingleton(HubRuntime.class, runtime);
             EmbeddedServer embedded = ctx.getBean(EmbeddedServer.class);
             try {

@@ -54,7 +54,10 @@ import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.approval.ApprovalRepository;
+import dev.entente.lifecycle.approval.ApprovalRows;
 import dev.entente.lifecycle.db.Tx;
+import io.micronaut.context.BeanLocator;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -98,12 +101,14 @@ public final class HubRuntime {
     private final AuditAnchor auditAnchor;
     private final AuditWitnessing auditWitnessing;
     private final AnchoredAudit anchoredAudit;
+    private final ApprovalRepository approvalRepository;
     private volatile int boundPort;
     private volatile AutoCloseable dataSourceCloser;
     private volatile Runnable databaseLost = () -> { };
 
     HubRuntime(HubSettings settings, String hubId, String name, Clock clock, Tx tx, AuditLog audit, VaultAuditKeyring auditKeys,
-               SealedKeyStore keys, OperatorTokens tokens, TlsState tls, EmbeddedDatabase embeddedDatabase) {
+               SealedKeyStore keys, OperatorTokens tokens, TlsState tls, EmbeddedDatabase embeddedDatabase,
+               BeanLocator repositories) {
         this.settings = settings;
         this.hubId = hubId;
         this.name = name;
@@ -145,6 +150,7 @@ public final class HubRuntime {
         this.federation = federation(peers, peerLifecycle, acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
         this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
+        this.approvalRepository = new ApprovalRepository(tx, repositories.getBean(ApprovalRows.class));
         this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);
@@ -259,6 +265,11 @@ public final class HubRuntime {
     }
 
     /** The two-person rule: every sensitive action goes through it. */
+    /** Stored approval requests. */
+    public ApprovalRepository approvalRepository() {
+        return approvalRepository;
+    }
+
     public ApprovalGate approvals() {
         return approvals;
     }
