@@ -47,6 +47,7 @@ import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.federation.resource.ResourceRows;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -149,7 +150,7 @@ public final class HubRuntime {
         this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
         this.federation = federation(peers, peerLifecycle, acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
-        this.resources = new ResourceRepository(tx, accessCache::invalidateResource);
+        this.resources = new ResourceRepository(tx, repositories.getBean(ResourceRows.class), accessCache::invalidateResource);
         this.approvalRepository = new ApprovalRepository(tx, repositories.getBean(ApprovalRows.class));
         this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
