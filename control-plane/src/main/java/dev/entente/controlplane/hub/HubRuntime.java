@@ -2,6 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.authority.CertificateAuthority;
+import dev.entente.ca.authority.IssuedCertificateRows;
 import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.anchor.AuditAnchor;
 import dev.entente.controlplane.anchor.AuditWitnessing;
@@ -127,7 +128,7 @@ public final class HubRuntime {
         // cache before the call that made them returns: "suspend, then the next call is refused".
         engine.onCommit(accessCache::committed);
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
-        this.authority = new CertificateAuthority(tx, federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
+        this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateRows.class), federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         PeerRepository peers = new PeerRepository(tx);
         this.grants = new GrantRepository(tx, clock);
