@@ -3,7 +3,7 @@ package dev.entente.lifecycle
 import com.zaxxer.hikari.HikariDataSource
 import dev.entente.lifecycle.approval.ApprovalLifecycle
 import dev.entente.lifecycle.approval.ApprovalRepository
-import dev.entente.lifecycle.approval.ApprovalRows
+import dev.entente.lifecycle.approval.ApprovalTable
 import dev.entente.lifecycle.approval.ApprovalState
 import dev.entente.lifecycle.audit.AuditKey
 import dev.entente.lifecycle.audit.AuditKeyring
@@ -36,7 +36,7 @@ class EngineFixture implements Closeable {
     final AuditLog audit = new AuditLog(keyring(), clock)
     final LifecycleEngine engine = new LifecycleEngine(tx, audit, clock)
     final ApprovalLifecycle approvals = new ApprovalLifecycle(engine)
-    final ApprovalRepository repository = new ApprovalRepository(tx, data.bean(ApprovalRows))
+    final ApprovalRepository repository = new ApprovalRepository(tx, data.bean(ApprovalTable))
     final Sql sql = new Sql(dataSource)
 
     static AuditKeyring keyring() {

@@ -58,7 +58,7 @@ public final class CertificateAuthority {
      * @param audit   where issuances and revocations are recorded
      * @param clock   the time source
      */
-    public CertificateAuthority(Tx tx, IssuedCertificateRows issued, FederationCa ca, CsrPolicy policy, Duration nodeTtl,
+    public CertificateAuthority(Tx tx, IssuedCertificateTable issued, FederationCa ca, CsrPolicy policy, Duration nodeTtl,
                                 AuditLog audit, Clock clock) {
         this.tx = tx;
         this.records = new IssuedCertificates(issued);

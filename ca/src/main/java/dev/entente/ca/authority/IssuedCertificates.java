@@ -19,9 +19,9 @@ import java.util.Optional;
 final class IssuedCertificates {
     private static final Sort OLDEST_FIRST = Sort.of(Sort.Order.asc("createdAt"), Sort.Order.asc("serial"));
 
-    private final IssuedCertificateRows rows;
+    private final IssuedCertificateTable rows;
 
-    IssuedCertificates(IssuedCertificateRows rows) {
+    IssuedCertificates(IssuedCertificateTable rows) {
         this.rows = rows;
     }
 

@@ -51,7 +51,7 @@ class CaFixture implements Closeable {
     }
 
     CertificateAuthority authorityAt(Clock clock, Duration ttl = NodeCertificateSigner.DEFAULT_NODE_TTL) {
-        new CertificateAuthority(tx, data.bean(IssuedCertificateRows), ca, new CsrPolicy(), ttl, new AuditLog(VaultAuditKeyring.load(store, tx), clock), clock)
+        new CertificateAuthority(tx, data.bean(IssuedCertificateTable), ca, new CsrPolicy(), ttl, new AuditLog(VaultAuditKeyring.load(store, tx), clock), clock)
     }
 
     IssuedCertificate issue(String peerId, byte[] csr, CertificateAuthority via = authority) {

@@ -2,7 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.authority.CertificateAuthority;
-import dev.entente.ca.authority.IssuedCertificateRows;
+import dev.entente.ca.authority.IssuedCertificateTable;
 import dev.entente.controlplane.anchor.AnchoredAudit;
 import dev.entente.controlplane.anchor.AuditAnchor;
 import dev.entente.controlplane.anchor.AuditWitnessing;
@@ -45,10 +45,11 @@ import dev.entente.federation.peer.PeerLifecycleConfiguration;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.grant.GrantRepository;
+import dev.entente.federation.grant.GrantTable;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
-import dev.entente.federation.resource.ResourceRows;
+import dev.entente.federation.resource.ResourceTable;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -57,7 +58,7 @@ import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.approval.ApprovalRepository;
-import dev.entente.lifecycle.approval.ApprovalRows;
+import dev.entente.lifecycle.approval.ApprovalTable;
 import dev.entente.lifecycle.db.Tx;
 import io.micronaut.context.BeanLocator;
 
@@ -128,10 +129,10 @@ public final class HubRuntime {
         // cache before the call that made them returns: "suspend, then the next call is refused".
         engine.onCommit(accessCache::committed);
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
-        this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateRows.class), federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
+        this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateTable.class), federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         PeerRepository peers = new PeerRepository(tx);
-        this.grants = new GrantRepository(tx, clock);
+        this.grants = new GrantRepository(tx, repositories.getBean(GrantTable.class), clock);
         this.grantLifecycle = new GrantLifecycle(engine, audit);
         this.grantAuthorizer = new GrantAuthorizer(grants, grantLifecycle, clock, accessCache);
         // Revoking a peer revokes, in the same transaction, the certificates this hub issued it
@@ -151,8 +152,8 @@ public final class HubRuntime {
         this.heartbeats = new HeartbeatCoalescer(tx, peerLifecycle, settings.staleAfter(), accessCache::invalidatePeer, name);
         this.federation = federation(peers, peerLifecycle, acceptanceTokens);
         this.peerAuthenticator = new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
-        this.resources = new ResourceRepository(tx, repositories.getBean(ResourceRows.class), accessCache::invalidateResource);
-        this.approvalRepository = new ApprovalRepository(tx, repositories.getBean(ApprovalRows.class));
+        this.resources = new ResourceRepository(tx, repositories.getBean(ResourceTable.class), accessCache::invalidateResource);
+        this.approvalRepository = new ApprovalRepository(tx, repositories.getBean(ApprovalTable.class));
         this.approvals = ApprovalActions.gate(this);
         tls.clientCertificateRequest().acceptedIssuers(authority.trustedCertificates());
         this.metrics = new HubMetrics(this);

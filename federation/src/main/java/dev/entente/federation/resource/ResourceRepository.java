@@ -33,10 +33,10 @@ public final class ResourceRepository {
     private static final Sort BY_KIND_AND_NAME = Sort.of(Sort.Order.asc("key.kind"), Sort.Order.asc("key.name"));
 
     private final Tx tx;
-    private final ResourceRows rows;
+    private final ResourceTable rows;
     private final java.util.function.BiConsumer<String, String> changed;
 
-    public ResourceRepository(Tx tx, ResourceRows rows) {
+    public ResourceRepository(Tx tx, ResourceTable rows) {
         this(tx, rows, (kind, name) -> { });
     }
 
@@ -44,7 +44,7 @@ public final class ResourceRepository {
      * @param changed told {@code (kind, name)} after a put or delete commits, so that in-memory
      *                copies (the federation API's cache) never serve the old version
      */
-    public ResourceRepository(Tx tx, ResourceRows rows, java.util.function.BiConsumer<String, String> changed) {
+    public ResourceRepository(Tx tx, ResourceTable rows, java.util.function.BiConsumer<String, String> changed) {
         this.tx = tx;
         this.rows = rows;
         this.changed = java.util.Objects.requireNonNull(changed, "changed");

@@ -15,7 +15,7 @@ class ResourceRepositorySpec extends Specification {
     @Shared @AutoCleanup('close') HikariDataSource dataSource = PostgresFixture.migratedDatabase().dataSource()
     @Shared @AutoCleanup DataContext data = DataContext.over(dataSource)
     @Shared List<String> changed = []
-    @Shared ResourceRepository resources = new ResourceRepository(data.tx(), data.bean(ResourceRows), { k, n -> changed << "$k/$n".toString() })
+    @Shared ResourceRepository resources = new ResourceRepository(data.tx(), data.bean(ResourceTable), { k, n -> changed << "$k/$n".toString() })
 
     def "a put is read back as written, replaced by the next put, listed by kind and name, and deleted once"() {
         when:

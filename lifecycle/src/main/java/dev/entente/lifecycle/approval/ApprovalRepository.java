@@ -20,9 +20,9 @@ public final class ApprovalRepository {
     private static final Sort OLDEST_FIRST = Sort.of(Sort.Order.asc("createdAt"), Sort.Order.asc("id"));
 
     private final Tx tx;
-    private final ApprovalRows rows;
+    private final ApprovalTable rows;
 
-    public ApprovalRepository(Tx tx, ApprovalRows rows) {
+    public ApprovalRepository(Tx tx, ApprovalTable rows) {
         this.tx = tx;
         this.rows = rows;
     }

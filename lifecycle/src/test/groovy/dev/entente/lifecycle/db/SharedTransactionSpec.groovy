@@ -2,7 +2,7 @@ package dev.entente.lifecycle.db
 
 import dev.entente.lifecycle.EngineFixture
 import dev.entente.lifecycle.approval.ApprovalRow
-import dev.entente.lifecycle.approval.ApprovalRows
+import dev.entente.lifecycle.approval.ApprovalTable
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification
@@ -15,7 +15,7 @@ import java.sql.Timestamp
  */
 class SharedTransactionSpec extends Specification {
     @Shared @AutoCleanup EngineFixture db = new EngineFixture()
-    @Shared ApprovalRows rows = db.data.bean(ApprovalRows)
+    @Shared ApprovalTable rows = db.data.bean(ApprovalTable)
 
     def "#how: the repository's save and the hand-written insert #outcome"() {
         given:

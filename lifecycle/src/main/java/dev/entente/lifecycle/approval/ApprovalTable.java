@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /** The queries Micronaut Data writes for {@code approvals}; reached through {@link ApprovalRepository}. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
-public interface ApprovalRows extends GenericRepository<ApprovalRow, UUID> {
+public interface ApprovalTable extends GenericRepository<ApprovalRow, UUID> {
 
     ApprovalRow save(ApprovalRow row);
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** The queries Micronaut Data writes for {@code exported_resources}; reached through {@link ResourceRepository}. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
-public interface ResourceRows extends GenericRepository<ResourceRow, ResourceRow.Key> {
+public interface ResourceTable extends GenericRepository<ResourceRow, ResourceRow.Key> {
 
     Optional<ResourceRow> findById(ResourceRow.Key key);
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** The queries Micronaut Data writes for {@code issued_certificates}; reached through {@link CertificateAuthority}. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
-public interface IssuedCertificateRows extends GenericRepository<IssuedCertificateRow, String> {
+public interface IssuedCertificateTable extends GenericRepository<IssuedCertificateRow, String> {
 
     IssuedCertificateRow save(IssuedCertificateRow row);
 
