@@ -47,6 +47,7 @@ import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.GrantTable;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.peer.PeerTable;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.federation.resource.ResourceTable;
@@ -131,7 +132,7 @@ public final class HubRuntime {
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
         this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateTable.class), federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
-        PeerRepository peers = new PeerRepository(tx);
+        PeerRepository peers = new PeerRepository(tx, repositories.getBean(PeerTable.class));
         this.grants = new GrantRepository(tx, repositories.getBean(GrantTable.class), clock);
         this.grantLifecycle = new GrantLifecycle(engine, audit);
         this.grantAuthorizer = new GrantAuthorizer(grants, grantLifecycle, clock, accessCache);

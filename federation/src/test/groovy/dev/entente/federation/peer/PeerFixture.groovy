@@ -51,7 +51,7 @@ class PeerFixture implements Closeable {
     } as PeerRevocationHook
     final PeerLifecycle peers = new PeerLifecycle(engine, hook, new PeerLifecycleConfiguration(STALE_AFTER, false))
     final PeerLifecycle drillPeers = new PeerLifecycle(engine, new PeerLifecycleConfiguration(STALE_AFTER, true))
-    final PeerRepository repository = new PeerRepository(tx)
+    final PeerRepository repository = new PeerRepository(tx, data.bean(PeerTable))
     final Sql sql = new Sql(dataSource)
     private final AtomicInteger names = new AtomicInteger()
 
