@@ -4,9 +4,13 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.propagation.PropagatedContextElement;
+import io.micronaut.data.connection.exceptions.ConnectionException;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
+import io.micronaut.transaction.exceptions.TransactionException;
 import io.micronaut.transaction.jdbc.DataSourceTransactionManager;
 import io.micronaut.transaction.support.DefaultTransactionDefinition;
 import io.micronaut.transaction.support.TransactionSynchronization;
@@ -201,14 +205,16 @@ public final class Tx {
         }
     }
 
-    // The transaction manager wraps a failure to connect, commit or set a savepoint around the
-    // driver's SQLException: that one says whether the database is gone.
+    // Micronaut Data wraps the driver's SQLException (failing to connect, commit, set a savepoint,
+    // run a repository's statement): that one says whether the database is gone.
     private static RuntimeException translate(RuntimeException e) {
-        if (e.getCause() instanceof SQLException sql && e.getClass().getName().startsWith("io.micronaut.")) {
-            if (e.getClass().getSimpleName().equals("CannotGetJdbcConnectionException")) {
-                return new EntenteException(ErrorCode.DATABASE_UNREACHABLE,
-                        "cannot get a database connection: " + sql.getMessage(), sql);
-            }
+        if (!(e.getCause() instanceof SQLException sql)) {
+            return e;
+        }
+        if (e instanceof CannotGetJdbcConnectionException) {
+            return new EntenteException(ErrorCode.DATABASE_UNREACHABLE, "cannot get a database connection: " + sql.getMessage(), sql);
+        }
+        if (e instanceof DataAccessException || e instanceof ConnectionException || e instanceof TransactionException) {
             return translate(sql);
         }
         return e;

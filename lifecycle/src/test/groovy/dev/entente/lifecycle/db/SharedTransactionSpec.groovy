@@ -3,10 +3,14 @@ package dev.entente.lifecycle.db
 import dev.entente.lifecycle.EngineFixture
 import dev.entente.lifecycle.approval.ApprovalRow
 import dev.entente.lifecycle.approval.ApprovalTable
+import dev.entente.lifecycle.error.EntenteException
+import dev.entente.lifecycle.error.ErrorCode
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification
 
+import javax.sql.DataSource
+import java.sql.SQLException
 import java.sql.Timestamp
 
 /**
@@ -54,6 +58,23 @@ class SharedTransactionSpec extends Specification {
         'inOneTransaction commits' | false | 'commit together'        | { Tx tx, Tx.Work w -> tx.inOneTransaction(w) }
         'inOneTransaction throws'  | true  | 'vanish together'        | { Tx tx, Tx.Work w -> tx.inOneTransaction(w) }
         'a savepoint throws'       | true  | 'vanish with their unit' | { Tx tx, Tx.Work w -> tx.inOneTransaction { c -> try { tx.inTransaction(w) } catch (IllegalStateException e) { }; null } }
+    }
+
+    def "a database that cannot be reached is database_unreachable, whichever unit asks"() {
+        given:
+        DataSource gone = [getConnection: { -> throw new SQLException('connection refused', '08001') }] as DataSource
+        Tx unreachable = new Tx(gone)
+
+        when:
+        unit(unreachable)
+
+        then:
+        EntenteException e = thrown()
+        e.code() == ErrorCode.DATABASE_UNREACHABLE
+
+        where:
+        unit << [{ Tx t -> t.read { c -> null } }, { Tx t -> t.inTransaction { c -> null } },
+                 { Tx t -> t.inOneTransaction { c -> null } }]
     }
 
     def "closing the data context leaves the pool to its owner"() {
