@@ -130,7 +130,8 @@ public final class HubRuntime {
         // cache before the call that made them returns: "suspend, then the next call is refused".
         engine.onCommit(accessCache::committed);
         this.federationCa = FederationCa.loadOrCreate(tx, keys, hubId, settings.caAlgorithm(), clock);
-        this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateTable.class), federationCa, new CsrPolicy(), settings.nodeTtl(), audit, clock);
+        this.authority = new CertificateAuthority(tx, repositories.getBean(IssuedCertificateTable.class), federationCa,
+                new CsrPolicy(), settings.nodeTtl(), audit, clock);
         this.rotation = new RotationLifecycle(engine, tx, federationCa, authority, clock);
         PeerRepository peers = new PeerRepository(tx, repositories.getBean(PeerTable.class));
         this.grants = new GrantRepository(tx, repositories.getBean(GrantTable.class), clock);
