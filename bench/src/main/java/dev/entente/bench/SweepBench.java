@@ -12,11 +12,13 @@ import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerLifecycleConfiguration;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.peer.PeerTable;
 import dev.entente.federation.peer.StaleSweeper;
 import dev.entente.federation.peer.SweepResult;
 import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.lifecycle.audit.AuditKeyring;
 import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.DataContext;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.error.EntenteException;
@@ -144,13 +146,13 @@ public final class SweepBench {
 
     private static Measurement measure(String label, int peers, int staleEvery, int batch, boolean analyze,
                                        boolean perPeer) throws SQLException {
-        try (HikariDataSource ds = freshDatabase()) {
+        try (HikariDataSource ds = freshDatabase(); DataContext data = DataContext.over(ds)) {
             Instant now = Instant.now();
-            Tx tx = new Tx(ds);
+            Tx tx = data.tx();
             AuditLog audit = new AuditLog(keyring(), Clock.systemUTC());
             LifecycleEngine engine = new LifecycleEngine(tx, audit, Clock.systemUTC());
             PeerLifecycle lifecycle = new PeerLifecycle(engine, new PeerLifecycleConfiguration(STALE_AFTER, false));
-            PeerRepository repository = new PeerRepository(tx);
+            PeerRepository repository = new PeerRepository(tx, data.bean(PeerTable.class));
             int stale = seed(ds, peers, staleEvery, now, analyze);
 
             long started = System.nanoTime();

@@ -3,10 +3,12 @@ package dev.entente.lifecycle
 import com.zaxxer.hikari.HikariDataSource
 import dev.entente.lifecycle.approval.ApprovalLifecycle
 import dev.entente.lifecycle.approval.ApprovalRepository
+import dev.entente.lifecycle.approval.ApprovalTable
 import dev.entente.lifecycle.approval.ApprovalState
 import dev.entente.lifecycle.audit.AuditKey
 import dev.entente.lifecycle.audit.AuditKeyring
 import dev.entente.lifecycle.audit.AuditLog
+import dev.entente.lifecycle.db.DataContext
 import dev.entente.lifecycle.db.Tx
 import dev.entente.lifecycle.engine.LifecycleEngine
 import dev.entente.testkit.PostgresFixture
@@ -28,12 +30,13 @@ class EngineFixture implements Closeable {
     static final AuditKey KEY = new AuditKey('k1', 'entente-test-audit-key-0123456789'.getBytes(StandardCharsets.UTF_8))
 
     final HikariDataSource dataSource = PostgresFixture.migratedDatabase().dataSource()
-    final Tx tx = new Tx(dataSource)
+    final DataContext data = DataContext.over(dataSource)
+    final Tx tx = data.tx()
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC)
     final AuditLog audit = new AuditLog(keyring(), clock)
     final LifecycleEngine engine = new LifecycleEngine(tx, audit, clock)
     final ApprovalLifecycle approvals = new ApprovalLifecycle(engine)
-    final ApprovalRepository repository = new ApprovalRepository(tx)
+    final ApprovalRepository repository = new ApprovalRepository(tx, data.bean(ApprovalTable))
     final Sql sql = new Sql(dataSource)
 
     static AuditKeyring keyring() {
@@ -68,6 +71,7 @@ class EngineFixture implements Closeable {
     @Override
     void close() {
         sql.close()
+        data.close()
         dataSource.close()
     }
 }

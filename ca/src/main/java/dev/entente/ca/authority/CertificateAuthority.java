@@ -47,18 +47,21 @@ public final class CertificateAuthority {
     private final NodeCertificateSigner signer;
     private final AuditLog audit;
     private final Clock clock;
-    private final IssuedCertificates records = new IssuedCertificates();
+    private final IssuedCertificates records;
 
     /**
      * @param tx      for the reads that run on their own ({@link #trustBundle()}, {@link #verifyClientChain})
+     * @param issued  the generated repository of {@code issued_certificates}, of the bean context {@code tx} belongs to
      * @param ca      the CA keys
      * @param policy  what CSRs are accepted
      * @param nodeTtl node certificate lifetime ({@code entente.certs.node-ttl}, default 7d)
      * @param audit   where issuances and revocations are recorded
      * @param clock   the time source
      */
-    public CertificateAuthority(Tx tx, FederationCa ca, CsrPolicy policy, Duration nodeTtl, AuditLog audit, Clock clock) {
+    public CertificateAuthority(Tx tx, IssuedCertificateTable issued, FederationCa ca, CsrPolicy policy, Duration nodeTtl,
+                                AuditLog audit, Clock clock) {
         this.tx = tx;
+        this.records = new IssuedCertificates(issued);
         this.ca = ca;
         this.signer = new NodeCertificateSigner(ca.hubId(), policy, nodeTtl);
         this.audit = Objects.requireNonNull(audit);
@@ -87,7 +90,7 @@ public final class CertificateAuthority {
         IssuedCertificate issued = new IssuedCertificate(cert.getSerialNumber().toString(16),
                 Certificates.fingerprint(cert), peerId, cert.getSubjectX500Principal().getName(), signing.fingerprint(),
                 cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), Certificates.toPem(cert), null, null, now);
-        records.insert(c, issued, now);
+        records.insert(issued, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("serial", issued.serial());
         details.put("fingerprint", issued.fingerprint());
@@ -96,7 +99,7 @@ public final class CertificateAuthority {
         details.put("subject", issued.subject());
         details.put("not_after", issued.notAfter().toString());
         audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_ISSUED, ACTOR, peerId, details));
-        return records.bySerial(c, issued.serial()).orElseThrow();
+        return records.bySerial(issued.serial()).orElseThrow();
     }
 
     /**
@@ -108,9 +111,9 @@ public final class CertificateAuthority {
     public boolean revoke(Connection c, String serial, String reason) throws SQLException {
         String s = normaliseSerial(serial);
         String why = requireReason(reason);
-        IssuedCertificate cert = records.bySerial(c, s).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND,
+        IssuedCertificate cert = records.bySerial(s).orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND,
                 "no certificate with serial " + s + " was issued by this hub's federation CA"));
-        if (!records.revoke(c, s, why, clock.instant())) {
+        if (!records.revoke(s, why, clock.instant())) {
             return false;
         }
         audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_REVOKED, ACTOR, cert.peerId(),
@@ -131,17 +134,17 @@ public final class CertificateAuthority {
 
     /** The certificate with this serial (hex, any case), if this CA issued it. */
     public Optional<IssuedCertificate> findBySerial(Connection c, String serial) throws SQLException {
-        return records.bySerial(c, normaliseSerial(serial));
+        return records.bySerial(normaliseSerial(serial));
     }
 
     /** The certificate with this SHA-256 fingerprint (hex, any case), if this CA issued it. */
     public Optional<IssuedCertificate> findByFingerprint(Connection c, String fingerprint) throws SQLException {
-        return records.byFingerprint(c, fingerprint.toLowerCase(Locale.ROOT));
+        return records.byFingerprint(fingerprint.toLowerCase(Locale.ROOT));
     }
 
     /** Every certificate issued to {@code peerId}, oldest first. */
     public List<IssuedCertificate> listForPeer(Connection c, String peerId) throws SQLException {
-        return records.forPeer(c, peerId);
+        return records.forPeer(peerId);
     }
 
     /**
@@ -150,7 +153,7 @@ public final class CertificateAuthority {
      * guard asks this for the old key.
      */
     public List<String> laggards(Connection c, String signerFingerprint, Instant now) throws SQLException {
-        return records.laggards(c, signerFingerprint, now);
+        return records.laggards(signerFingerprint, now);
     }
 
     /** The trust bundle, read on {@code c}. */
@@ -193,7 +196,7 @@ public final class CertificateAuthority {
         checkValidity(issuer, "the federation CA certificate " + Certificates.fingerprint(issuer), now);
         checkValidity(leaf, "client certificate " + fingerprint, now);
         checkUsage(leaf, fingerprint);
-        IssuedCertificate record = records.byFingerprint(c, fingerprint).orElseThrow(() -> new EntenteException(
+        IssuedCertificate record = records.byFingerprint(fingerprint).orElseThrow(() -> new EntenteException(
                 ErrorCode.CLIENT_CERT_UNKNOWN, "client certificate " + fingerprint + " chains to this hub's CA but no "
                 + "issuance record maps it to a peer (database restored from an older backup?); the peer must renew"));
         if (record.revoked()) {

@@ -6,6 +6,7 @@ import dev.entente.ca.vault.KeyVault
 import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.vault.VaultAuditKeyring
 import dev.entente.lifecycle.audit.AuditLog
+import dev.entente.lifecycle.db.DataContext
 import dev.entente.lifecycle.db.Tx
 import dev.entente.testkit.PostgresFixture
 
@@ -27,6 +28,7 @@ class CaFixture implements Closeable {
     static final String HUB = 'hub_0000000a'
 
     final HikariDataSource ds
+    final DataContext data
     final Tx tx
     final CaAlgorithm algorithm
     SealedKeyStore store
@@ -36,7 +38,8 @@ class CaFixture implements Closeable {
     CaFixture(CaAlgorithm algorithm = CaAlgorithm.ED25519, Clock clock = Clock.systemUTC()) {
         this.algorithm = algorithm
         ds = PostgresFixture.migratedDatabase().dataSource()
-        tx = new Tx(ds)
+        data = DataContext.over(ds)
+        tx = data.tx()
         restart(clock)
     }
 
@@ -48,7 +51,7 @@ class CaFixture implements Closeable {
     }
 
     CertificateAuthority authorityAt(Clock clock, Duration ttl = NodeCertificateSigner.DEFAULT_NODE_TTL) {
-        new CertificateAuthority(tx, ca, new CsrPolicy(), ttl, new AuditLog(VaultAuditKeyring.load(store, tx), clock), clock)
+        new CertificateAuthority(tx, data.bean(IssuedCertificateTable), ca, new CsrPolicy(), ttl, new AuditLog(VaultAuditKeyring.load(store, tx), clock), clock)
     }
 
     IssuedCertificate issue(String peerId, byte[] csr, CertificateAuthority via = authority) {
@@ -60,6 +63,7 @@ class CaFixture implements Closeable {
     }
 
     void close() {
+        data.close()
         ds.close()
     }
 

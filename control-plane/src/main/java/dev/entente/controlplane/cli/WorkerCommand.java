@@ -50,7 +50,7 @@ final class WorkerCommand implements Callable<Integer> {
         HubBootstrap.Booted boot;
         HubWorker worker;
         try {
-            boot = HubBootstrap.boot(settings, root.env, Clock.systemUTC());
+            boot = HubBootstrap.boot(settings, root.env, Clock.systemUTC(), ctx);
         } catch (RuntimeException e) {
             ctx.close();
             throw e;

@@ -17,7 +17,9 @@ import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.DataContext;
 import dev.entente.lifecycle.db.Tx;
+import io.micronaut.context.ApplicationContext;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import org.flywaydb.core.Flyway;
@@ -78,7 +80,11 @@ public final class HubBootstrap {
         }
     }
 
-    public static Booted boot(HubSettings settings, Map<String, String> env, Clock clock) {
+    /**
+     * @param context the bean context whose generated repositories run on the hub's database: the
+     *                pool is registered into it here, before any of them is created
+     */
+    public static Booted boot(HubSettings settings, Map<String, String> env, Clock clock, ApplicationContext context) {
         Path dataDir = settings.dataDir();
         ensurePrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -94,7 +100,7 @@ public final class HubBootstrap {
                 ds = dataSource(url, settings.dbUser(), settings.dbPassword());
             }
             migrate(ds);
-            Tx tx = new Tx(ds);
+            Tx tx = DataContext.register(context, ds);
             KeyVault vault = KeyVault.open(tx, passphrase);
             SealedKeyStore keys = new SealedKeyStore(tx, vault);
             Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, clock));

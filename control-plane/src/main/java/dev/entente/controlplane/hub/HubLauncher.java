@@ -110,7 +110,7 @@ public final class HubLauncher {
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
             server.put("micronaut.server.host", settings.bind());
             ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
-            boot = HubBootstrap.boot(settings, env, clock);
+            boot = HubBootstrap.boot(settings, env, clock, ctx);
             register(ctx, boot);
             // The server's TLS context asks clients for certificates under these CAs.
             ctx.getBean(HubTls.class).trustFederationCas();

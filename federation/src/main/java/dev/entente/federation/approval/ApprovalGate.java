@@ -108,9 +108,11 @@ public final class ApprovalGate {
      *                 ({@code entente.approvals.policy.*}); an action not named is {@code auto}
      * @param timeout  how long a request waits for a decision ({@code entente.approvals.timeout})
      * @param commands what runs a command once it may run
+     * @param repository the approvals table, on the same transactions as {@code tx}
      */
     public ApprovalGate(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock,
-                        Map<String, String> policies, Duration timeout, OperatorCommands commands) {
+                        Map<String, String> policies, Duration timeout, OperatorCommands commands,
+                        ApprovalRepository repository) {
         this.tx = tx;
         this.audit = audit;
         this.keys = keys;
@@ -118,7 +120,7 @@ public final class ApprovalGate {
         this.policies = Map.copyOf(policies);
         this.timeout = timeout;
         this.commands = commands;
-        this.repository = new ApprovalRepository(tx);
+        this.repository = repository;
         this.lifecycle = new ApprovalLifecycle(engine);
     }
 

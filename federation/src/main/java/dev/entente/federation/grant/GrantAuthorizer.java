@@ -1,6 +1,5 @@
 package dev.entente.federation.grant;
 
-import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -80,11 +79,6 @@ public final class GrantAuthorizer {
         this.grants = Objects.requireNonNull(grants, "grants");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /** With a {@link GrantRepository} on {@code tx}. */
-    public GrantAuthorizer(Tx tx, GrantLifecycle lifecycle, Clock clock) {
-        this(new GrantRepository(tx, clock), lifecycle, clock);
     }
 
     /**

@@ -3,19 +3,16 @@ package dev.entente.federation.grant;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.data.model.Sort;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,8 +38,7 @@ public final class GrantRepository {
     /** The longest a grant may last. */
     public static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
-    static final String COLUMNS = "id, peer_id, state, version, permission_scopes, instance_ids, network_ids, "
-            + "source_cidrs, secret_digest, expires_at, issued_by, revoked_reason, created_at, updated_at, state_since";
+    private static final Sort NEWEST_FIRST = Sort.of(Sort.Order.desc("createdAt"), Sort.Order.asc("id"));
 
     /**
      * A grant with its stored secret digest: only {@link GrantAuthorizer} needs the digest, and it
@@ -52,15 +48,20 @@ public final class GrantRepository {
     }
 
     private final Tx tx;
+    private final GrantTable rows;
     private final Clock clock;
 
     /** With the system clock (for "expires_at is in the future"). */
-    public GrantRepository(Tx tx) {
-        this(tx, Clock.systemUTC());
+    public GrantRepository(Tx tx, GrantTable rows) {
+        this(tx, rows, Clock.systemUTC());
     }
 
-    public GrantRepository(Tx tx, Clock clock) {
+    /**
+     * @param rows the generated repository of {@code grants}, of the bean context {@code tx} belongs to
+     */
+    public GrantRepository(Tx tx, GrantTable rows, Clock clock) {
         this.tx = Objects.requireNonNull(tx, "tx");
+        this.rows = Objects.requireNonNull(rows, "rows");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -108,28 +109,13 @@ public final class GrantRepository {
         String secret = GrantTokens.newSecret();
         byte[] digest = GrantTokens.digest(secret);
         GrantState state = GrantState.ACTIVE;
+        String[] scopeValues = permissions.stream().map(Permission::value).toArray(String[]::new);
         Grant grant = tx.inTransaction(c -> {
             checkPeer(c, peerId);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO grants (id, peer_id, state, permission_scopes, "
-                    + "instance_ids, network_ids, source_cidrs, secret_digest, expires_at, issued_by) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
-                List<String> scopeValues = new ArrayList<>();
-                permissions.forEach(p -> scopeValues.add(p.value()));
-                ps.setObject(1, id);
-                ps.setObject(2, peerId);
-                ps.setString(3, state.value());
-                ps.setArray(4, textArray(c, scopeValues));
-                ps.setArray(5, textArray(c, instances));
-                ps.setArray(6, textArray(c, networks));
-                ps.setArray(7, textArray(c, cidrs));
-                ps.setBytes(8, digest);
-                ps.setTimestamp(9, Timestamp.from(expires));
-                ps.setString(10, issuedBy);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return read(rs).grant();
-                }
-            }
+            rows.save(new GrantRow(id, peerId, state.value(), null, scopeValues, array(instances), array(networks),
+                    array(cidrs), digest, expires, issuedBy, null, null, null, null));
+            // read back for the database's defaults (version and the timestamps)
+            return rows.findById(id).orElseThrow().toStored().grant();
         });
         return new IssuedGrant(grant, GrantTokens.format(id, secret));
     }
@@ -140,45 +126,26 @@ public final class GrantRepository {
 
     /** Every grant, newest first. */
     public List<Grant> list() {
-        return query("SELECT " + COLUMNS + " FROM grants ORDER BY created_at DESC, id", null);
+        return tx.read(c -> grants(rows.findAll(NEWEST_FIRST)));
     }
 
     /** The grants of one peer, newest first. */
     public List<Grant> listForPeer(UUID peerId) {
         Objects.requireNonNull(peerId, "peerId");
-        return query("SELECT " + COLUMNS + " FROM grants WHERE peer_id = ? ORDER BY created_at DESC, id", peerId);
+        return tx.read(c -> grants(rows.findByPeerId(peerId, NEWEST_FIRST)));
     }
 
     Optional<Stored> findStored(UUID id) {
         Objects.requireNonNull(id, "id");
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM grants WHERE id = ?")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.<Stored>empty();
-                }
-            }
-        });
+        return tx.read(c -> rows.findById(id).map(GrantRow::toStored));
     }
 
-    private List<Grant> query(String sql, UUID param) {
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (param != null) {
-                    ps.setObject(1, param);
-                }
-                List<Grant> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs).grant());
-                    }
-                }
-                return out;
-            }
-        });
+    private static List<Grant> grants(List<GrantRow> found) {
+        return found.stream().map(r -> r.toStored().grant()).toList();
     }
 
     private static void checkPeer(Connection c, UUID peerId) throws SQLException {
+        // hand-written: Data cannot say FOR SHARE, the lock that orders this against a peer revocation
         try (PreparedStatement ps = c.prepareStatement("SELECT name, state FROM peers WHERE id = ? FOR SHARE")) {
             ps.setObject(1, peerId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -243,31 +210,8 @@ public final class GrantRepository {
         return expires;
     }
 
-    private static Array textArray(Connection c, List<String> values) throws SQLException {
-        return c.createArrayOf("text", values.toArray(new String[0]));
-    }
-
-    private static List<String> list(ResultSet rs, String column) throws SQLException {
-        Array a = rs.getArray(column);
-        return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    static Stored read(ResultSet rs) throws SQLException {
-        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
-        for (String s : list(rs, "permission_scopes")) {
-            scopes.add(Permission.fromValue(s));
-        }
-        Grant grant = new Grant(rs.getObject("id", UUID.class), rs.getObject("peer_id", UUID.class),
-                GrantState.fromValue(rs.getString("state")), rs.getLong("version"), scopes,
-                list(rs, "instance_ids"), list(rs, "network_ids"), list(rs, "source_cidrs"),
-                instant(rs, "expires_at"), rs.getString("issued_by"), rs.getString("revoked_reason"),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "state_since"));
-        return new Stored(grant, rs.getBytes("secret_digest"));
+    private static String[] array(List<String> values) {
+        return values.toArray(String[]::new);
     }
 
     private static EntenteException invalid(String message) {

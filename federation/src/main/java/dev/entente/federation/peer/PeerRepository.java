@@ -3,6 +3,7 @@ package dev.entente.federation.peer;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.data.model.Sort;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -36,10 +37,17 @@ public final class PeerRepository {
             + "heartbeats_failed, last_heartbeat_error, node_cert_serial, node_cert_not_after, "
             + "node_cert_signer_fingerprint, client_cert_pem, client_key_id, created_at, updated_at, state_since";
 
-    private final Tx tx;
+    private static final Sort BY_NAME = Sort.of(Sort.Order.asc("name"), Sort.Order.asc("createdAt"), Sort.Order.asc("id"));
 
-    public PeerRepository(Tx tx) {
+    private final Tx tx;
+    private final PeerTable rows;
+
+    /**
+     * @param rows the generated repository of {@code peers}, of the bean context {@code tx} belongs to
+     */
+    public PeerRepository(Tx tx, PeerTable rows) {
         this.tx = Objects.requireNonNull(tx, "tx");
+        this.rows = Objects.requireNonNull(rows, "rows");
     }
 
     /** The transaction helper this repository runs on. */
@@ -146,25 +154,26 @@ public final class PeerRepository {
         return tx.read(c -> find(c, id));
     }
 
-    /** As {@link #find(UUID)}, on the caller's connection. */
-    public Optional<Peer> find(Connection c, UUID id) throws SQLException {
-        return one(c, "SELECT " + COLUMNS + " FROM peers WHERE id = ?", id);
+    /** As {@link #find(UUID)}, in the caller's unit of this repository's {@link Tx}. */
+    public Optional<Peer> find(Connection c, UUID id) {
+        return rows.findById(id).map(PeerRow::toPeer);
     }
 
     /** The peer linked to remote hub {@code hubId}: the live one, else the most recently created revoked one. */
     public Optional<Peer> findByHubId(String hubId) {
+        // hand-written: Data cannot order by an expression (live before revoked)
         return tx.read(c -> one(c, "SELECT " + COLUMNS + " FROM peers WHERE hub_id = ? "
                 + "ORDER BY (state = 'revoked'), created_at DESC, id LIMIT 1", hubId));
     }
 
     /** The live (not revoked) peer called {@code name}. */
     public Optional<Peer> findByName(String name) {
-        return tx.read(c -> one(c, "SELECT " + COLUMNS + " FROM peers WHERE name = ? AND state <> 'revoked'", name));
+        return tx.read(c -> rows.findByNameAndStateNotEqual(name, PeerState.REVOKED.value()).map(PeerRow::toPeer));
     }
 
     /** All peers, revoked ones included, by name then creation. */
     public List<Peer> list() {
-        return tx.read(c -> many(c, "SELECT " + COLUMNS + " FROM peers ORDER BY name, created_at, id"));
+        return tx.read(c -> rows.findAll(BY_NAME).stream().map(PeerRow::toPeer).toList());
     }
 
     /**
@@ -185,6 +194,7 @@ public final class PeerRepository {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
         Timestamp cutoff = Timestamp.from(now.minus(staleAfter));
+        // hand-written: Data cannot say the keyset condition (last_heartbeat_at, id) > (?, ?)
         return tx.read(c -> {
             String sql = "SELECT " + COLUMNS + " FROM peers WHERE state = 'active' AND last_heartbeat_at < ? "
                     + (afterHeartbeat == null ? "" : "AND (last_heartbeat_at, id) > (?, ?) ")
@@ -209,6 +219,7 @@ public final class PeerRepository {
      */
     public int countStale(Instant now, Duration staleAfter) {
         Timestamp cutoff = Timestamp.from(now.minus(staleAfter));
+        // hand-written: a derived query cannot group "state = ? AND (a IS NULL OR a < ?)"
         return tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM peers WHERE state = 'active' "
                     + "AND (last_heartbeat_at IS NULL OR last_heartbeat_at < ?)")) {
@@ -264,6 +275,7 @@ public final class PeerRepository {
      */
     public static Map<UUID, Long> writeHeartbeats(Connection c, List<ReceivedHeartbeat> beats, HeartbeatWrite mode)
             throws SQLException {
+        // Hand-written: a batched flush (one UPDATE ... FROM unnest(arrays) round trip), which Data cannot say.
         int n = beats.size();
         Map<UUID, Long> written = new java.util.HashMap<>();
         if (n == 0) {
@@ -460,12 +472,6 @@ public final class PeerRepository {
             ps.setObject(1, arg);
             List<Peer> all = readAll(ps);
             return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-        }
-    }
-
-    private static List<Peer> many(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            return readAll(ps);
         }
     }
 

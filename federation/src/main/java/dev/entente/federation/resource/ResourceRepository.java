@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.data.model.Sort;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,19 +30,23 @@ public final class ResourceRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "kind, name, instance_id, network_id, attributes::text, created_at, updated_at";
 
+    private static final Sort BY_KIND_AND_NAME = Sort.of(Sort.Order.asc("key.kind"), Sort.Order.asc("key.name"));
+
     private final Tx tx;
+    private final ResourceTable rows;
     private final java.util.function.BiConsumer<String, String> changed;
 
-    public ResourceRepository(Tx tx) {
-        this(tx, (kind, name) -> { });
+    public ResourceRepository(Tx tx, ResourceTable rows) {
+        this(tx, rows, (kind, name) -> { });
     }
 
     /**
      * @param changed told {@code (kind, name)} after a put or delete commits, so that in-memory
      *                copies (the federation API's cache) never serve the old version
      */
-    public ResourceRepository(Tx tx, java.util.function.BiConsumer<String, String> changed) {
+    public ResourceRepository(Tx tx, ResourceTable rows, java.util.function.BiConsumer<String, String> changed) {
         this.tx = tx;
+        this.rows = rows;
         this.changed = java.util.Objects.requireNonNull(changed, "changed");
     }
 
@@ -58,6 +62,7 @@ public final class ResourceRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        // hand-written: Data cannot say an upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING)
         Resource stored = tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO exported_resources (kind, name, instance_id, network_id, attributes) VALUES (?, ?, ?, ?, ?::jsonb) "
@@ -81,40 +86,17 @@ public final class ResourceRepository {
 
     public Optional<Resource> get(String kind, String name) {
         validate(kind, name);
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM exported_resources WHERE kind = ? AND name = ?")) {
-                ps.setString(1, kind);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.<Resource>empty();
-                }
-            }
-        });
+        return tx.read(c -> rows.findById(new ResourceRow.Key(kind, name)).map(ResourceRepository::resource));
     }
 
     public List<Resource> list() {
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM exported_resources ORDER BY kind, name");
-                 ResultSet rs = ps.executeQuery()) {
-                List<Resource> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-                return out;
-            }
-        });
+        return tx.read(c -> rows.findAll(BY_KIND_AND_NAME).stream().map(ResourceRepository::resource).toList());
     }
 
     /** Deletes {@code kind/name}; false when there was none. */
     public boolean delete(String kind, String name) {
         validate(kind, name);
-        boolean deleted = tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM exported_resources WHERE kind = ? AND name = ?")) {
-                ps.setString(1, kind);
-                ps.setString(2, name);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        boolean deleted = tx.inTransaction(c -> rows.deleteById(new ResourceRow.Key(kind, name)) > 0);
         changed.accept(kind, name);
         return deleted;
     }
@@ -163,14 +145,22 @@ public final class ResourceRepository {
     }
 
     private static Resource read(ResultSet rs) throws SQLException {
-        Map<String, String> attributes;
+        return new Resource(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                attributes(rs.getString(1), rs.getString(2), rs.getString(5)),
+                rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant());
+    }
+
+    private static Resource resource(ResourceRow row) {
+        return new Resource(row.key().kind(), row.key().name(), row.instanceId(), row.networkId(),
+                attributes(row.key().kind(), row.key().name(), row.attributes()), row.createdAt(), row.updatedAt());
+    }
+
+    private static Map<String, String> attributes(String kind, String name, String json) {
         try {
-            attributes = JSON.readValue(rs.getString(5), new TypeReference<Map<String, String>>() {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() {
             });
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("attributes of " + rs.getString(1) + "/" + rs.getString(2) + " are not a JSON object", e);
+            throw new IllegalStateException("attributes of " + kind + "/" + name + " are not a JSON object", e);
         }
-        return new Resource(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), attributes,
-                rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant());
     }
 }

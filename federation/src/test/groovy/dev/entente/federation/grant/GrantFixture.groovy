@@ -20,7 +20,7 @@ class GrantFixture implements Closeable {
 
     final PeerFixture db = new PeerFixture()
     final GrantLifecycle grants = new GrantLifecycle(db.engine, db.audit)
-    final GrantRepository repository = new GrantRepository(db.tx, db.clock)
+    final GrantRepository repository = new GrantRepository(db.tx, db.data.bean(GrantTable), db.clock)
     final GrantAuthorizer authorizer = new GrantAuthorizer(repository, grants, db.clock)
     final PeerLifecycle peers = new PeerLifecycle(db.engine, grants.peerRevocationHook(),
             new PeerLifecycleConfiguration(PeerFixture.STALE_AFTER, false))

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource
 import dev.entente.lifecycle.audit.AuditKey
 import dev.entente.lifecycle.audit.AuditKeyring
 import dev.entente.lifecycle.audit.AuditLog
+import dev.entente.lifecycle.db.DataContext
 import dev.entente.lifecycle.db.Tx
 import dev.entente.lifecycle.engine.LifecycleEngine
 import dev.entente.testkit.PostgresFixture
@@ -33,7 +34,8 @@ class PeerFixture implements Closeable {
     static final AuditKey KEY = new AuditKey('k1', 'entente-test-audit-key-0123456789'.getBytes(StandardCharsets.UTF_8))
 
     final HikariDataSource dataSource = PostgresFixture.migratedDatabase().dataSource()
-    final Tx tx = new Tx(dataSource)
+    final DataContext data = DataContext.over(dataSource)
+    final Tx tx = data.tx()
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC)
     final AuditLog audit = new AuditLog(keyring(), clock)
     final LifecycleEngine engine = new LifecycleEngine(tx, audit, clock)
@@ -49,7 +51,7 @@ class PeerFixture implements Closeable {
     } as PeerRevocationHook
     final PeerLifecycle peers = new PeerLifecycle(engine, hook, new PeerLifecycleConfiguration(STALE_AFTER, false))
     final PeerLifecycle drillPeers = new PeerLifecycle(engine, new PeerLifecycleConfiguration(STALE_AFTER, true))
-    final PeerRepository repository = new PeerRepository(tx)
+    final PeerRepository repository = new PeerRepository(tx, data.bean(PeerTable))
     final Sql sql = new Sql(dataSource)
     private final AtomicInteger names = new AtomicInteger()
 
@@ -113,6 +115,7 @@ class PeerFixture implements Closeable {
     @Override
     void close() {
         sql.close()
+        data.close()
         dataSource.close()
     }
 }

@@ -2,10 +2,11 @@ package dev.entente.heartbeat.expiry
 
 import dev.entente.federation.peer.PeerCredentials
 import dev.entente.federation.peer.PeerRepository
+import dev.entente.federation.peer.PeerTable
 import dev.entente.lifecycle.audit.AuditKey
 import dev.entente.lifecycle.audit.AuditKeyring
 import dev.entente.lifecycle.audit.AuditLog
-import dev.entente.lifecycle.db.Tx
+import dev.entente.lifecycle.db.DataContext
 import dev.entente.testkit.PostgresFixture
 import groovy.sql.Sql
 import spock.lang.Specification
@@ -20,14 +21,15 @@ class TokenExpiryTaskSpec extends Specification {
     def "expired tokens are cleared and audited; live ones and accepted peers are left alone; a second run does nothing"() {
         given:
         def ds = PostgresFixture.migratedDatabase().dataSource()
-        def tx = new Tx(ds)
+        def data = DataContext.over(ds)
+        def tx = data.tx()
         def keyring = new AuditKeyring() {
             AuditKey current() { new AuditKey('k1', new byte[32]) }
 
             Optional<AuditKey> byId(String id) { Optional.of(current()) }
         }
         def audit = new AuditLog(keyring, Clock.systemUTC())
-        def peers = new PeerRepository(tx)
+        def peers = new PeerRepository(tx, data.bean(PeerTable))
         def now = Instant.now()
         def expired = peers.propose('old', new byte[32], UUID.randomUUID(), now.minus(Duration.ofHours(1)))
         def live = peers.propose('fresh', new byte[32], UUID.randomUUID(), now.plus(Duration.ofDays(1)))
@@ -47,6 +49,7 @@ class TokenExpiryTaskSpec extends Specification {
 
         cleanup:
         sql?.close()
+        data?.close()
         ds?.close()
     }
 }

@@ -1,13 +1,12 @@
 package dev.entente.lifecycle.approval;
 
 import dev.entente.lifecycle.db.Tx;
+import io.micronaut.data.model.Sort;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,14 +17,14 @@ import java.util.UUID;
  * a transition through {@link ApprovalLifecycle}, so state never changes without its audit event.
  */
 public final class ApprovalRepository {
-    private static final String COLUMNS = "id, action, requester, arguments, state, version, approver, reason, "
-            + "result, created_at, updated_at, expires_at, requester_minted_by, sealed_secrets, "
-            + "sealed_result IS NOT NULL AS result_sealed";
+    private static final Sort OLDEST_FIRST = Sort.of(Sort.Order.asc("createdAt"), Sort.Order.asc("id"));
 
     private final Tx tx;
+    private final ApprovalTable rows;
 
-    public ApprovalRepository(Tx tx) {
+    public ApprovalRepository(Tx tx, ApprovalTable rows) {
         this.tx = tx;
+        this.rows = rows;
     }
 
     /** Stores a new pending request and returns it as stored. */
@@ -42,6 +41,8 @@ public final class ApprovalRepository {
     /**
      * Stores a new pending request with the id the caller chose (secrets are sealed with the id as
      * AAD before the row exists), the requester's minting chain, and its sealed secret arguments.
+     * {@code c} is the connection of the caller's unit of this repository's {@link Tx}, which the
+     * generated repository joins.
      */
     public Approval create(Connection c, UUID id, String action, String requester, List<String> requesterMintedBy,
                            String argumentsJson, byte[] sealedSecrets, java.time.Instant expiresAt) throws SQLException {
@@ -49,50 +50,22 @@ public final class ApprovalRepository {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(requester, "requester");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (id, action, requester, arguments, "
-                + "state, expires_at, requester_minted_by, sealed_secrets) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-                + COLUMNS)) {
-            ps.setObject(1, id);
-            ps.setString(2, action);
-            ps.setString(3, requester);
-            ps.setString(4, argumentsJson == null ? "{}" : argumentsJson);
-            ps.setString(5, ApprovalState.PENDING.value());
-            ps.setTimestamp(6, Timestamp.from(expiresAt));
-            ps.setArray(7, c.createArrayOf("text", (requesterMintedBy == null ? List.<String>of() : requesterMintedBy).toArray()));
-            ps.setBytes(8, sealedSecrets);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return read(rs);
-            }
-        }
+        rows.save(new ApprovalRow(id, action, requester, argumentsJson == null ? "{}" : argumentsJson,
+                ApprovalState.PENDING.value(), null, null, null, null, null, null, expiresAt,
+                (requesterMintedBy == null ? List.<String>of() : requesterMintedBy).toArray(String[]::new),
+                sealedSecrets, null));
+        // read back for the database's defaults (version, created_at, updated_at)
+        return rows.findById(id).orElseThrow().toApproval();
     }
 
     public Optional<Approval> find(UUID id) {
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE id = ?")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-                }
-            }
-        });
+        return tx.read(c -> rows.findById(id).map(ApprovalRow::toApproval));
     }
 
     /** Requests in {@code state}, oldest first. */
     public List<Approval> listByState(ApprovalState state) {
-        return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM approvals WHERE state = ? ORDER BY created_at, id")) {
-                ps.setString(1, state.value());
-                List<Approval> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs));
-                    }
-                }
-                return out;
-            }
-        });
+        return tx.read(c -> rows.findByState(state.value(), OLDEST_FIRST).stream()
+                .map(ApprovalRow::toApproval).toList());
     }
 
     /**
@@ -101,6 +74,7 @@ public final class ApprovalRepository {
      * there is nothing (left) to collect or {@code requester} did not make the request.
      */
     public Optional<byte[]> takeSealedResult(UUID id, String requester) {
+        // hand-written: Data cannot say "clear it and return the old value" in one locked statement
         return tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals AS a SET sealed_result = NULL "
                     + "FROM (SELECT id, sealed_result FROM approvals WHERE id = ? AND requester = ? AND state = ? "
@@ -113,18 +87,5 @@ public final class ApprovalRepository {
                 }
             }
         });
-    }
-
-    private static Approval read(ResultSet rs) throws SQLException {
-        return new Approval(rs.getObject("id", UUID.class), rs.getString("action"), rs.getString("requester"),
-                rs.getString("arguments"), ApprovalState.fromValue(rs.getString("state")), rs.getLong("version"),
-                rs.getString("approver"), rs.getString("reason"), rs.getString("result"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), strings(rs.getArray("requester_minted_by")),
-                rs.getBytes("sealed_secrets"), rs.getBoolean("result_sealed"));
-    }
-
-    private static List<String> strings(java.sql.Array array) throws SQLException {
-        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 }

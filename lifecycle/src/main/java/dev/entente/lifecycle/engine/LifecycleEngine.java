@@ -166,7 +166,8 @@ public final class LifecycleEngine {
                 return new TransitionResult<>(from, to, version, true);
             }
 
-            // 5. optimistic save
+            // 5. optimistic save. Hand-written: one compare-and-swap for every lifecycle's table, which
+            // Data's repositories (one per entity) cannot say generically.
             String touch = t.updatedAtColumn() == null ? "" : ", " + t.updatedAtColumn() + " = now()";
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.table() + " SET " + t.stateColumn()
                     + " = ?, " + t.versionColumn() + " = " + t.versionColumn() + " + 1" + touch + " WHERE "
@@ -300,6 +301,7 @@ public final class LifecycleEngine {
         BulkEffect work = effect == null ? BulkEffect.NONE : effect;
         Map<String, Object> extraDetails = auditDetails == null ? Map.of() : new LinkedHashMap<>(auditDetails);
 
+        // Hand-written: a set-based move of many rows in one statement, which Data cannot say.
         // The batch is picked in a MATERIALIZED CTE, evaluated exactly once. Written as
         // "WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" PostgreSQL may plan the
         // subquery as a SubPlan it re-runs, and each re-run locks (and the update moves) another

@@ -12,6 +12,8 @@ import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.lifecycle.approval.ApprovalRepository;
+import dev.entente.lifecycle.approval.ApprovalTable;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
@@ -34,7 +36,8 @@ final class ApprovalFactory {
 
     @Singleton
     ApprovalGate approvals(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock, HubSettings settings,
-                           OperatorCommands commands) {
-        return new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(), commands);
+                           OperatorCommands commands, ApprovalTable approvals) {
+        return new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(), commands,
+                new ApprovalRepository(tx, approvals));
     }
 }

@@ -10,6 +10,7 @@ import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.ca.authority.IssuedCertificateTable;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -24,8 +25,9 @@ final class CaFactory {
     }
 
     @Singleton
-    CertificateAuthority authority(Tx tx, FederationCa ca, HubSettings settings, AuditLog audit, Clock clock) {
-        return new CertificateAuthority(tx, ca, new CsrPolicy(), settings.nodeTtl(), audit, clock);
+    CertificateAuthority authority(Tx tx, IssuedCertificateTable issued, FederationCa ca, HubSettings settings, AuditLog audit,
+                                   Clock clock) {
+        return new CertificateAuthority(tx, issued, ca, new CsrPolicy(), settings.nodeTtl(), audit, clock);
     }
 
     @Singleton

@@ -45,6 +45,7 @@ import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.federation.peer.PeerTable;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -71,8 +72,8 @@ final class FederationFactory {
     }
 
     @Singleton
-    PeerRepository peers(Tx tx) {
-        return new PeerRepository(tx);
+    PeerRepository peers(Tx tx, PeerTable rows) {
+        return new PeerRepository(tx, rows);
     }
 
     @Singleton

@@ -8,6 +8,8 @@ import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
+import dev.entente.federation.grant.GrantTable;
+import dev.entente.federation.resource.ResourceTable;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -17,8 +19,8 @@ import java.time.Clock;
 @Factory
 final class GrantFactory {
     @Singleton
-    GrantRepository grants(Tx tx, Clock clock) {
-        return new GrantRepository(tx, clock);
+    GrantRepository grants(Tx tx, GrantTable rows, Clock clock) {
+        return new GrantRepository(tx, rows, clock);
     }
 
     @Singleton
@@ -32,7 +34,7 @@ final class GrantFactory {
     }
 
     @Singleton
-    ResourceRepository resources(Tx tx, FederationAccessCache accessCache) {
-        return new ResourceRepository(tx, accessCache::invalidateResource);
+    ResourceRepository resources(Tx tx, ResourceTable rows, FederationAccessCache accessCache) {
+        return new ResourceRepository(tx, rows, accessCache::invalidateResource);
     }
 }
