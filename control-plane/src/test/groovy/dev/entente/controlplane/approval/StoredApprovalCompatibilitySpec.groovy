@@ -116,7 +116,7 @@ class StoredApprovalCompatibilitySpec extends Specification {
     private String storeOld(String action, String argumentsJson) {
         UUID id = UUID.randomUUID()
         a.bean(dev.entente.lifecycle.db.Tx).inTransaction { c ->
-            new ApprovalRepository(a.bean(dev.entente.lifecycle.db.Tx)).create(c, id, action, 'alice', ['admin'], argumentsJson, null,
+            new ApprovalRepository(a.bean(dev.entente.lifecycle.db.Tx), a.bean(dev.entente.lifecycle.approval.ApprovalTable)).create(c, id, action, 'alice', ['admin'], argumentsJson, null,
                     Instant.now().plusSeconds(3600))
         }
         id.toString()
