@@ -22,6 +22,8 @@ class ApprovalTransitionsSpec extends Specification {
     static final String MOVES = 'moves'
     static final String NO_OP = 'no-op'
     static final String REJECTED_ = 'rejected'
+    // Refused with the approval's own code: approving what the expiry job expired is approval_expired.
+    static final String EXPIRED_ = 'expired'
 
     @Shared @AutoCleanup EngineFixture db = new EngineFixture()
     // Pairs the table below exercised; the last feature checks they are all states × events.
@@ -61,6 +63,11 @@ class ApprovalTransitionsSpec extends Specification {
                 assert outcome.extensions().state == from.value()
                 assert row.state == from.value() && row.version == 0 && events.isEmpty()
                 break
+            case EXPIRED_:
+                assert outcome instanceof EntenteException
+                assert outcome.code() == ErrorCode.APPROVAL_EXPIRED
+                assert row.state == from.value() && row.version == 0 && events.isEmpty()
+                break
             default:
                 throw new IllegalStateException(expected)
         }
@@ -92,7 +99,7 @@ class ApprovalTransitionsSpec extends Specification {
         REJECTED | EXPIRE   || REJECTED_  | REJECTED
         REJECTED | COMPLETE || REJECTED_  | REJECTED
         REJECTED | FAIL     || REJECTED_  | REJECTED
-        EXPIRED  | APPROVE  || REJECTED_  | EXPIRED
+        EXPIRED  | APPROVE  || EXPIRED_   | EXPIRED
         EXPIRED  | REJECT   || REJECTED_  | EXPIRED
         EXPIRED  | EXPIRE   || NO_OP      | EXPIRED
         EXPIRED  | COMPLETE || REJECTED_  | EXPIRED
