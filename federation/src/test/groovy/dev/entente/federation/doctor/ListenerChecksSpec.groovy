@@ -3,7 +3,8 @@ package dev.entente.federation.doctor
 import dev.entente.ca.crypto.Certificates
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey
 import dev.entente.federation.peer.PeerRepository
-import dev.entente.lifecycle.db.Tx
+import dev.entente.federation.peer.PeerTable
+import dev.entente.lifecycle.db.DataContext
 import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.testkit.PostgresFixture
 import spock.lang.AutoCleanup
@@ -18,7 +19,8 @@ class ListenerChecksSpec extends Specification {
     static final Instant NOW = Instant.parse('2026-11-27T12:00:00Z')
 
     @Shared @AutoCleanup('close') def dataSource = PostgresFixture.migratedDatabase().dataSource()
-    @Shared PeerRepository peers = new PeerRepository(new Tx(dataSource))
+    @Shared @AutoCleanup DataContext data = DataContext.over(dataSource)
+    @Shared PeerRepository peers = new PeerRepository(data.tx(), data.bean(PeerTable))
 
     static TlsKey served(Duration left) {
         def keys = Certificates.ed25519()
