@@ -1,5 +1,6 @@
 package dev.entente.controlplane.anchor
 
+import dev.entente.federation.anchor.AuditAnchor
 import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub

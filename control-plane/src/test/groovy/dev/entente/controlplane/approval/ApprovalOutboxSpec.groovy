@@ -1,5 +1,6 @@
 package dev.entente.controlplane.approval
 
+import dev.entente.federation.approval.ApprovalGate
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs

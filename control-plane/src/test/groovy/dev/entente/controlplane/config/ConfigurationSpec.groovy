@@ -81,7 +81,7 @@ class ConfigurationSpec extends Specification {
 
         when:
         def hub = TestHubs.start(dir, ['entente.sweep.interval': '4s'], env)
-        def s = hub.runtime().settings()
+        def s = hub.settings()
 
         then:
         s.heartbeatInterval() == Duration.ofSeconds(7)   // entente.yml only

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.federation.access.FederationAccessCache
 import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp

@@ -5,6 +5,7 @@ import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.federation.access.FederationAccessCache
 import dev.entente.federation.heartbeat.HeartbeatCoalescer
 import dev.entente.federation.peer.PeerState
 import dev.entente.lifecycle.error.EntenteException
