@@ -15,6 +15,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,11 +35,11 @@ final class HubClient {
     private final String token;
     private final PinningTrustManager trust;
     private final HttpClient http;
-
-    private final java.io.PrintWriter warnings;
+    private final PrintWriter warnings;
+    private boolean warned;
 
     /** @param warnings where the CLI says that the pinned certificate it accepted is expired or not yet valid */
-    HubClient(URI base, String token, Set<String> pinned, java.io.PrintWriter warnings) {
+    HubClient(URI base, String token, Set<String> pinned, PrintWriter warnings) {
         this.base = base;
         this.token = token;
         this.warnings = warnings;
@@ -126,8 +127,6 @@ final class HubClient {
             throw problem(ErrorCode.HUB_UNREACHABLE, "the download from " + base + " broke off: " + e.getMessage());
         }
     }
-
-    private boolean warned;
 
     private void warnValidity() {
         String problem = trust.validityProblem();

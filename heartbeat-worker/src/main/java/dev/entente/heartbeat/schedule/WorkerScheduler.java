@@ -16,6 +16,7 @@ import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,7 +263,7 @@ public final class WorkerScheduler implements AutoCloseable {
     public int clockStepped(Duration step) {
         int retimed = 0;
         try {
-            for (TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(GROUP))) {
+            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {
                 if (scheduler.getTrigger(key) instanceof SimpleTrigger simple) {
                     scheduler.rescheduleJob(key, trigger(key, simple.getJobKey(), Duration.ofMillis(simple.getRepeatInterval())));
                     retimed++;
