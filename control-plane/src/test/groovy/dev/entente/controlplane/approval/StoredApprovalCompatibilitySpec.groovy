@@ -51,8 +51,7 @@ class StoredApprovalCompatibilitySpec extends Specification {
 
     def "a stored peer.revoke runs as the requester"() {
         given:
-        String peerId = TestHubs.cliAs(a, tokens.alice, 'peers', 'propose', '--name', 'doomed').json.approval.id
-                .with { approve(it).json.result.peer.id }
+        String peerId = proposedPeer('doomed')
         String id = storeOld('peer.revoke', """{"peer_id":"${peerId}","reason":"contract ended"}""")
 
         when:
@@ -68,8 +67,7 @@ class StoredApprovalCompatibilitySpec extends Specification {
 
     def "a stored grant.issue.write runs: the grant is issued for its lifetime from now"() {
         given:
-        String peerId = TestHubs.cliAs(a, tokens.alice, 'peers', 'propose', '--name', 'partner').json.approval.id
-                .with { approve(it).json.result.peer.id }
+        String peerId = proposedPeer('partner')
         String id = storeOld('grant.issue.write', """{"peer_id":"${peerId}","scopes":["read","write"],"instances":["i-1"],"networks":[],"cidrs":["10.0.0.0/8"],"expires_in":"1d"}""")
 
         when:
@@ -110,6 +108,11 @@ class StoredApprovalCompatibilitySpec extends Specification {
         r.code != 0
         r.problem.code == 'invalid_request'
         stored(id).state == 'failed'
+    }
+
+    // A peer alice proposed (through the gate, as every proposal here goes) and bob approved.
+    private String proposedPeer(String name) {
+        approve(TestHubs.cliAs(a, tokens.alice, 'peers', 'propose', '--name', name).json.approval.id).json.result.peer.id
     }
 
     // An approval row exactly as the hub stored it before this change, requested by alice.
