@@ -1,5 +1,6 @@
 package dev.entente.controlplane
 
+import dev.entente.ca.crypto.Argon2id
 import dev.entente.controlplane.cli.Main
 import groovy.json.JsonSlurper
 
@@ -22,7 +23,8 @@ class HubProcesses {
                           String name = null, int port = 0) {
         Files.deleteIfExists(dir.resolve('hub.json')) // rewritten by the new process once it listens
         String java = Path.of(System.getProperty('java.home'), 'bin', 'java').toString()
-        List<String> command = [java, '-XX:TieredStopAtLevel=1', '-Xss512k']
+        List<String> command = [java, '-XX:TieredStopAtLevel=1', '-Xss512k',
+                                '-D' + Argon2id.Params.WEAK_FOR_TESTS_PROPERTY + '=true']
         systemProperties.each { k, v -> command << ('-D' + k + '=' + v) }
         command += ['-cp', System.getProperty('java.class.path'), 'dev.entente.controlplane.cli.Main',
                     'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', String.valueOf(port)]

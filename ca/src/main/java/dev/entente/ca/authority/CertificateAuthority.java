@@ -196,7 +196,7 @@ public final class CertificateAuthority {
         checkValidity(issuer, "the federation CA certificate " + Certificates.fingerprint(issuer), now);
         checkValidity(leaf, "client certificate " + fingerprint, now);
         checkUsage(leaf, fingerprint);
-        IssuedCertificate record = records.byFingerprint(fingerprint).orElseThrow(() -> new EntenteException(
+        IssuedCertificate record = records.byFingerprint(c, fingerprint).orElseThrow(() -> new EntenteException(
                 ErrorCode.CLIENT_CERT_UNKNOWN, "client certificate " + fingerprint + " chains to this hub's CA but no "
                 + "issuance record maps it to a peer (database restored from an older backup?); the peer must renew"));
         if (record.revoked()) {

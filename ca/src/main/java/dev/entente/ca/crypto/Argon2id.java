@@ -34,6 +34,20 @@ public final class Argon2id {
         /** 65536 KiB, 3 iterations, 1 lane. */
         public static final Params DEFAULTS = new Params(65_536, 3, 1);
 
+        /**
+         * Set to {@code true} (a JVM system property, never a setting) only by the test suite: it
+         * starts hundreds of hubs, and 64 MiB × 3 passes per new vault was a third of each start.
+         */
+        public static final String WEAK_FOR_TESTS_PROPERTY = "entente.testing.weak-kdf";
+
+        /** Still real Argon2id, at the cost the algorithm's own specs use. */
+        static final Params WEAK_FOR_TESTS = new Params(1024, 1, 1);
+
+        /** What a vault created now gets: {@link #DEFAULTS} unless the suite asked for speed. */
+        public static Params forNewVault() {
+            return Boolean.getBoolean(WEAK_FOR_TESTS_PROPERTY) ? WEAK_FOR_TESTS : DEFAULTS;
+        }
+
         /** Upper bound on memory: a tampered row must not make start-up allocate unbounded RAM. */
         public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
 

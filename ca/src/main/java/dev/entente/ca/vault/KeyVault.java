@@ -45,7 +45,7 @@ public final class KeyVault {
 
     /** Opens (or, on an empty database, creates) the vault with production Argon2id parameters. */
     public static KeyVault open(Tx tx, char[] passphrase) {
-        return open(tx, passphrase, Argon2id.Params.DEFAULTS);
+        return open(tx, passphrase, Argon2id.Params.forNewVault());
     }
 
     /**

@@ -34,6 +34,29 @@ class Argon2idSpec extends Specification {
         Argon2id.Params.DEFAULTS == new Argon2id.Params(65536, 3, 1)
     }
 
+    def "a new vault gets the production cost unless the test suite asked for the cheap one"() {
+        given: 'the suite runs with the property set (pom.xml)'
+        String before = System.getProperty(Argon2id.Params.WEAK_FOR_TESTS_PROPERTY)
+
+        when:
+        System.setProperty(Argon2id.Params.WEAK_FOR_TESTS_PROPERTY, property)
+        def chosen = Argon2id.Params.forNewVault()
+
+        then:
+        chosen == expected
+
+        cleanup:
+        before == null ? System.clearProperty(Argon2id.Params.WEAK_FOR_TESTS_PROPERTY)
+                : System.setProperty(Argon2id.Params.WEAK_FOR_TESTS_PROPERTY, before)
+
+        where:
+        property | expected
+        'true'   | new Argon2id.Params(1024, 1, 1)
+        'false'  | Argon2id.Params.DEFAULTS
+        ''       | Argon2id.Params.DEFAULTS
+        'yes'    | Argon2id.Params.DEFAULTS
+    }
+
     def "absurd parameters are refused (a tampered vault row must not exhaust memory)"() {
         when:
         new Argon2id.Params(memory, iterations, lanes)

@@ -10,8 +10,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
+import java.util.jar.JarEntry;
 
 /**
  * The PostgreSQL server binaries the hub runs, unpacked once from the
@@ -114,7 +117,7 @@ final class PostgresBinaries {
                     "the PostgreSQL binaries (" + ARCHIVE + ") are not on the class path; rebuild with bin/entente or pass --db-url");
         }
         try {
-            String digest = sha256(archive);
+            String digest = contentKey(archive);
             Path root = cacheRoot();
             Path target = root.resolve("pg-" + digest.substring(0, 16));
             if (Files.isRegularFile(target.resolve("bin").resolve("postgres"))) {
@@ -129,9 +132,14 @@ final class PostgresBinaries {
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                // Another hub unpacked the same archive meanwhile: use its copy.
+            } catch (FileSystemException e) {
+                // Another hub unpacked the same archive meanwhile: use its copy. rename(2) onto a
+                // non-empty directory fails with ENOTEMPTY, which Java reports as a plain
+                // FileSystemException, so the winner's postgres binary is what tells the cases apart.
                 deleteTree(tmp);
+                if (!Files.isRegularFile(target.resolve("bin").resolve("postgres"))) {
+                    throw e;
+                }
             }
             checkOwned(target);
             return target;
@@ -194,6 +202,20 @@ final class PostgresBinaries {
                 Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
+    }
+
+    /**
+     * Names the unpacked copy after the archive's content. Inside a jar the entry's CRC-32 and size
+     * come from the jar's directory, so no start reads the 15 MB archive just to find its cache.
+     */
+    private static String contentKey(URL archive) throws IOException {
+        if (archive.openConnection() instanceof JarURLConnection jar) {
+            JarEntry entry = jar.getJarEntry();
+            if (entry.getCrc() != -1 && entry.getSize() != -1) {
+                return sha256(ARCHIVE + ":" + entry.getSize() + ":" + Long.toHexString(entry.getCrc()));
+            }
+        }
+        return sha256(archive);
     }
 
     private static String sha256(URL archive) throws IOException {

@@ -1,10 +1,12 @@
 package dev.entente.controlplane.hub
 
 import dev.entente.controlplane.HubHttp
+import dev.entente.controlplane.HubProcesses
 import spock.lang.Specification
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.attribute.PosixFilePermissions
 import java.util.concurrent.TimeUnit
 
 import static dev.entente.controlplane.HubProcesses.awaitHealthy
@@ -22,15 +24,12 @@ class HubProcessSpec extends Specification {
         def dirA = Files.createTempDirectory('entente-a')
         def dirB = Files.createTempDirectory('entente-b')
 
-        when: 'hub A starts from a cold data dir'
-        long t0 = System.nanoTime()
+        when: 'hub A starts from a cold data dir (how long it takes is measured by bench/run start, not here)'
         def a = launch(dirA)
         def hubA = awaitHealthy(dirA, a)
-        double coldSeconds = (System.nanoTime() - t0) / 1e9
 
-        then: 'it is healthy well inside the 15 s budget'
+        then:
         hubA.status == 'ok'
-        coldSeconds < 15
 
         when: 'hub B starts next to it'
         def b = launch(dirB)
@@ -69,6 +68,26 @@ class HubProcessSpec extends Specification {
 
         cleanup:
         [a, a2, b].each { it?.destroy(); it?.waitFor(30, TimeUnit.SECONDS) }
+    }
+
+    def "two hubs started at once on an empty binary cache both come up (one unpacks, the other uses its copy)"() {
+        given: 'a fresh cache every server user can read, as the default one under /tmp is'
+        def cache = Files.createTempDirectory('entente-pg-cache')
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString('rwxr-xr-x'))
+        def env = [ENTENTE_PG_CACHE: cache.resolve('pg').toString()]
+        def dirs = [Files.createTempDirectory('entente-race-a'), Files.createTempDirectory('entente-race-b')]
+
+        when:
+        def processes = dirs.collect { HubProcesses.launch(it, [:], env) }
+        def answers = [dirs, processes].transpose().collect { Path dir, Process p -> HubProcesses.awaitHealthy(dir, p) }
+
+        then:
+        answers*.status == ['ok', 'ok']
+        Files.list(cache.resolve('pg')).filter { it.fileName.toString().startsWith('pg-') }.count() == 1
+        Files.list(cache.resolve('pg')).noneMatch { it.fileName.toString().startsWith('.unpack-') }
+
+        cleanup:
+        processes?.each { HubProcesses.stop(it) }
     }
 
     private static Process launch(Path dir) {

@@ -13,8 +13,6 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface PeerTable extends GenericRepository<PeerRow, UUID> {
 
-    Optional<PeerRow> findById(UUID id);
-
     /** The peer called {@code name} in any state but {@code state} (names are unique among live peers). */
     Optional<PeerRow> findByNameAndStateNotEqual(String name, String state);
 

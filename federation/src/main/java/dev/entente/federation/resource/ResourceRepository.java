@@ -86,7 +86,16 @@ public final class ResourceRepository {
 
     public Optional<Resource> get(String kind, String name) {
         validate(kind, name);
-        return tx.read(c -> rows.findById(new ResourceRow.Key(kind, name)).map(ResourceRepository::resource));
+        // hand-written: the federation API's cache-miss path; the generated finder cost ~2× the statement
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM exported_resources WHERE kind = ? AND name = ?")) {
+                ps.setString(1, kind);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.<Resource>empty();
+                }
+            }
+        });
     }
 
     public List<Resource> list() {
