@@ -68,16 +68,16 @@ public class GrantController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
+    public List<Grant> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
         List<Grant> found = peer == null ? grants.list() : grants.listForPeer(federation.peer(peer).id());
-        return found.stream().map(Grant::toMap).toList();
+        return found;
     }
 
     @Get("/{id}")
-    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+    public Grant show(HttpRequest<?> request, @PathVariable String id) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
-        return grant(id).toMap();
+        return grant(id);
     }
 
     @Post("/{id}/revoke")
