@@ -2,7 +2,9 @@ package dev.entente.ca.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.entente.ca.vault.KeyVault;
 
 import java.io.IOException;
@@ -43,42 +45,26 @@ public record BackupManifest(int formatVersion, String hubId, String hubName, St
     }
 
     public byte[] toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", FORMAT);
-        m.put("format_version", formatVersion);
-        m.put("hub_id", hubId);
-        m.put("hub_name", hubName);
-        m.put("schema_version", schemaVersion);
-        m.put("migrations", migrations);
-        m.put("created_at", createdAt);
-        m.put("postgres_version", postgresVersion);
-        Map<String, Object> kv = new LinkedHashMap<>();
-        kv.put("kdf", keyVault.kdf());
-        kv.put("salt", b64(keyVault.salt()));
-        kv.put("memory_kib", keyVault.memoryKib());
-        kv.put("iterations", keyVault.iterations());
-        kv.put("parallelism", keyVault.parallelism());
-        kv.put("check_blob", b64(keyVault.checkBlob()));
-        m.put("key_vault", kv);
-        List<Map<String, Object>> ts = new ArrayList<>();
-        for (Table t : tables) {
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("name", t.name());
-            tm.put("entry", t.entry());
-            tm.put("columns", t.columns());
-            tm.put("rows", t.rows());
-            tm.put("bytes", t.bytes());
-            tm.put("sha256", t.sha256());
-            ts.add(tm);
-        }
-        m.put("tables", ts);
-        m.put("sequences", sequences);
-        m.put("excluded", excluded);
+        KeyVaultEntry vault = new KeyVaultEntry(keyVault.kdf(), b64(keyVault.salt()), keyVault.memoryKib(),
+                keyVault.iterations(), keyVault.parallelism(), b64(keyVault.checkBlob()));
         try {
-            return JSON.writeValueAsBytes(m);
+            return JSON.writeValueAsBytes(new Written(FORMAT, formatVersion, hubId, hubName, schemaVersion, migrations,
+                    createdAt, postgresVersion, vault, tables, sequences, excluded));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code manifest.json} as written, members in this order; {@link #parse} reads it back. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Written(String format, int formatVersion, String hubId, String hubName, String schemaVersion,
+                   List<String> migrations, String createdAt, String postgresVersion, KeyVaultEntry keyVault,
+                   List<Table> tables, Map<String, Long> sequences, List<String> excluded) {
+    }
+
+    /** The {@code key_vault} member: the vault header with its bytes in base64. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record KeyVaultEntry(String kdf, String salt, int memoryKib, int iterations, int parallelism, String checkBlob) {
     }
 
     /**

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reading JSON request bodies field by field, with one clear 400 per wrong field. */
+/**
+ * Reading JSON request bodies field by field, with one clear 400 per wrong field. A body is the
+ * untyped JSON object Micronaut read (a map) only until the command record is made from it here.
+ */
 public final class Bodies {
     /** Longest string field accepted (PEM bundles and tokens fit with room to spare). */
     public static final int MAX_STRING = 65_536;

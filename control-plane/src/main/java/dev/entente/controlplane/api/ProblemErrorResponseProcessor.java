@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 @Replaces(ErrorResponseProcessor.class)
-public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map<String, Object>> {
+public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Problem> {
     /** What a framework message looks like when it would leak the implementation. */
     static final Pattern IMPLEMENTATION = Pattern.compile(
             "(?i)\\b(java|javax|jdk|sun|io\\.micronaut|io\\.netty|com\\.fasterxml|org\\.[a-z]+|reactor|groovy)\\.[a-z]"
@@ -39,8 +39,8 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
 
     @Override
     @SuppressWarnings("unchecked")
-    public MutableHttpResponse<Map<String, Object>> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
-        MutableHttpResponse<Map<String, Object>> r = (MutableHttpResponse<Map<String, Object>>) response;
+    public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+        MutableHttpResponse<Problem> r = (MutableHttpResponse<Problem>) response;
         HttpRequest<?> request = context.getRequest();
         if (request.getMethod() == HttpMethod.HEAD) {
             return r;
@@ -68,7 +68,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
             case 431 -> ErrorCode.REQUEST_HEADERS_TOO_LARGE;
             default -> status >= 500 || status < 400 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
         };
-        Map<String, Object> extensions = Map.of();
+        String field = null;
         String detail;
         Throwable cause = context.getRootCause().orElse(null);
         if (code == ErrorCode.INTERNAL_ERROR) {
@@ -85,18 +85,19 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
             detail = "the request line or a header is not valid HTTP: control characters and bare CR or LF are refused";
         } else if (cause instanceof ConversionErrorException c) {
             detail = c.getArgument().getName() + " must be " + expected(c.getArgument());
-            extensions = Map.of("field", c.getArgument().getName());
+            field = c.getArgument().getName();
         } else if (cause instanceof UnsatisfiedArgumentException u) {
             detail = u.getArgument().getName() + " is required" + ("body".equals(u.getArgument().getName())
                     ? ": send a JSON object with 'Content-Type: application/json'" : "");
-            extensions = Map.of("field", u.getArgument().getName());
+            field = u.getArgument().getName();
         } else {
             String message = context.getErrors().stream().findFirst().map(Error::getMessage).orElse(null);
             detail = message == null || IMPLEMENTATION.matcher(message).find()
                     ? fallback(code) : printable(message).toLowerCase(Locale.ROOT);
         }
-        Problem p = new Problem(code.code(), code.title(), status, detail, code.runbook(), extensions);
-        return r.contentType(Problems.PROBLEM_JSON).body(p.toMap());
+        Problem p = new Problem(code.code(), code.title(), status, detail, code.runbook(),
+                field == null ? Map.of() : Map.of("field", field));
+        return r.contentType(Problems.PROBLEM_JSON).body(p);
     }
 
     private static Throwable decoderFailure(HttpRequest<?> request) {

@@ -8,8 +8,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 
-import java.util.Map;
-
 /** Builds {@code application/problem+json} responses. */
 public final class Problems {
     public static final MediaType PROBLEM_JSON = MediaType.of("application/problem+json");
@@ -17,17 +15,17 @@ public final class Problems {
     private Problems() {
     }
 
-    public static MutableHttpResponse<Map<String, Object>> response(Problem p) {
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(p.status()))
+    public static MutableHttpResponse<Problem> response(Problem p) {
+        return HttpResponse.<Problem>status(HttpStatus.valueOf(p.status()))
                 .contentType(PROBLEM_JSON)
-                .body(p.toMap());
+                .body(p);
     }
 
-    public static MutableHttpResponse<Map<String, Object>> response(EntenteException e) {
+    public static MutableHttpResponse<Problem> response(EntenteException e) {
         return response(e.toProblem());
     }
 
-    public static MutableHttpResponse<Map<String, Object>> response(ErrorCode code, String detail) {
+    public static MutableHttpResponse<Problem> response(ErrorCode code, String detail) {
         return response(Problem.of(code, detail));
     }
 }

@@ -1,22 +1,33 @@
 package dev.entente.controlplane.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entente.lifecycle.error.Problem;
 
-/** A failure to report: the problem members ({@code code}, {@code title}, {@code detail}, {@code runbook}). */
+/**
+ * A failure to report: a problem+json object ({@code code}, {@code title}, {@code detail},
+ * {@code runbook}, ...), kept as the hub answered it so its extension members reach the operator.
+ */
 final class CliException extends RuntimeException {
-    private final Map<String, Object> problem;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JsonNode problem;
 
-    CliException(Map<String, Object> problem) {
-        super(String.valueOf(problem.get("code")) + ": " + problem.get("detail"));
-        this.problem = new LinkedHashMap<>(problem);
+    CliException(JsonNode problem) {
+        super(member(problem, "code") + ": " + member(problem, "detail"));
+        this.problem = problem.deepCopy();
     }
 
-    Map<String, Object> problem() {
+    CliException(Problem problem) {
+        this(JSON.valueToTree(problem));
+    }
+
+    JsonNode problem() {
         return problem;
     }
 
-    String code() {
-        return String.valueOf(problem.get("code"));
+    /** A member as the operator reads it: a string without quotes, anything else as JSON. */
+    static String member(JsonNode problem, String name) {
+        JsonNode v = problem.get(name);
+        return v == null || v.isNull() ? "null" : v.isTextual() ? v.asText() : v.toString();
     }
 }

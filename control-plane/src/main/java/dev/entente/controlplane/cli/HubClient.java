@@ -114,7 +114,7 @@ final class HubClient {
                     problem = JSON.nullNode();
                 }
                 if (problem != null && problem.isObject() && problem.has("code")) {
-                    throw new CliException(JSON.convertValue(problem, Map.class));
+                    throw new CliException(problem);
                 }
                 throw problem(ErrorCode.INTERNAL_ERROR, "the hub answered " + response.statusCode());
             }
@@ -184,7 +184,7 @@ final class HubClient {
         }
         if (response.statusCode() >= 400) {
             if (body.isObject() && body.has("code")) {
-                throw new CliException(JSON.convertValue(body, Map.class));
+                throw new CliException(body);
             }
             throw problem(ErrorCode.INTERNAL_ERROR, "the hub answered " + response.statusCode());
         }
@@ -192,6 +192,6 @@ final class HubClient {
     }
 
     static CliException problem(ErrorCode code, String detail) {
-        return new CliException(Problem.of(code, detail).toMap());
+        return new CliException(Problem.of(code, detail));
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.Problem;
@@ -27,19 +28,19 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Map<String, Object> problem;
+            JsonNode problem;
             if (e instanceof CliException c) {
                 problem = c.problem();
             } else if (e instanceof EntenteException ee) {
-                problem = ee.toProblem().toMap();
+                problem = new CliException(ee.toProblem()).problem();
             } else {
-                problem = Problem.of(ErrorCode.INTERNAL_ERROR, String.valueOf(e)).toMap();
+                problem = new CliException(Problem.of(ErrorCode.INTERNAL_ERROR, String.valueOf(e))).problem();
             }
             if ("json".equals(root.output)) {
                 err.println(Output.json(problem));
             } else {
-                err.println("error: " + problem.get("code") + ": " + problem.get("detail"));
-                err.println("  runbook: " + problem.get("runbook"));
+                err.println("error: " + CliException.member(problem, "code") + ": " + CliException.member(problem, "detail"));
+                err.println("  runbook: " + CliException.member(problem, "runbook"));
             }
             err.flush();
             return 1;

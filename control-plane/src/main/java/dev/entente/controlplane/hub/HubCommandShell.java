@@ -11,6 +11,7 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.command.CommandJson;
 import dev.entente.federation.command.CommandShell;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
@@ -51,7 +52,7 @@ public final class HubCommandShell implements CommandShell {
 
     @Override
     public Map<String, Object> mintOperatorToken(IssueOperatorToken command, String issuer) {
-        return OperatorTokenMint.mint(tokens, tx, audit, command, issuer);
+        return CommandJson.plain(OperatorTokenMint.mint(tokens, tx, audit, command, issuer));
     }
 
     @Override

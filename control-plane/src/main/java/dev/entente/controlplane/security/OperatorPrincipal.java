@@ -1,8 +1,6 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.federation.approval.ApprovalOperator;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,21 +21,8 @@ public record OperatorPrincipal(String subject, Set<Role> roles, String tokenId,
         this(subject, roles, tokenId, expiresAt, List.of());
     }
 
-    public boolean can(Permission p) {
-        return roles.stream().anyMatch(r -> r.allows(p));
-    }
-
     /** This operator as the two-person rule sees them. */
     public ApprovalOperator approvalOperator() {
         return new ApprovalOperator(subject, roles.stream().map(Role::value).collect(Collectors.toSet()), tokenId, mintedBy);
-    }
-
-    /** Fails with 403 {@code auth_role_forbidden} unless a role grants {@code p}. */
-    public void require(Permission p) {
-        if (!can(p)) {
-            throw new EntenteException(ErrorCode.AUTH_ROLE_FORBIDDEN,
-                    "roles " + roles.stream().map(Role::value).sorted().collect(Collectors.joining(","))
-                            + " do not allow " + p.name().toLowerCase() + "; ask an admin for a token with a role that does");
-        }
     }
 }

@@ -60,10 +60,10 @@ public final class CommandJson {
         }
     }
 
-    /** {@code node} as plain JSON values, for an API answer. */
+    /** {@code value} (a JSON object) as plain JSON values, for an API answer or audit details. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> plain(ObjectNode node) {
-        return JSON.convertValue(node, Map.class);
+    public static Map<String, Object> plain(Object value) {
+        return JSON.convertValue(value, Map.class);
     }
 
     // A command's own check fails inside Jackson's instantiation: its error is what the caller sees.

@@ -160,15 +160,15 @@ public final class OperatorCommands {
             IssuedGrant issued = grants.issue(peerId, command.permissions(), command.instances(), command.networks(),
                     command.cidrs(), clock.instant().plus(command.lifetime()), operator);
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, operator,
-                    issued.grant().id().toString(), issued.grant().toMap())));
-            return issued.toMap();
+                    issued.grant().id().toString(), CommandJson.plain(issued.grant()))));
+            return CommandJson.plain(issued);
         }
 
         @Override
         public Map<String, Object> revokeGrant(RevokeGrant command) {
             Grant grant = grant(command.grantId());
             grantLifecycle.revoke(grant.id(), operator, command.reason() == null ? "revoked by " + operator : command.reason());
-            return grant(command.grantId()).toMap();
+            return CommandJson.plain(grant(command.grantId()));
         }
 
         @Override
@@ -195,8 +195,8 @@ public final class OperatorCommands {
             Resource r = resources.put(command.kind(), command.name(), command.instanceId(), command.networkId(),
                     command.attributes());
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator,
-                    command.kind() + "/" + command.name(), r.toMap())));
-            return r.toMap();
+                    command.kind() + "/" + command.name(), CommandJson.plain(r))));
+            return CommandJson.plain(r);
         }
 
         @Override

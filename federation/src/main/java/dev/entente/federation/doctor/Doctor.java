@@ -1,5 +1,7 @@
 package dev.entente.federation.doctor;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.lifecycle.doctor.DoctorCode;
 import dev.entente.lifecycle.doctor.Finding;
 import dev.entente.lifecycle.doctor.Severity;
@@ -7,9 +9,7 @@ import dev.entente.lifecycle.doctor.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs every check against one hub. A check that throws becomes its own {@link DoctorCode#DR000}
@@ -94,22 +94,16 @@ public final class Doctor {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    /** The outcome of one run: ok unless some finding is at error severity. */
+    /** The outcome of one run: ok unless some finding is at error severity; as JSON {@code {"ok", "findings"}}. */
+    @JsonPropertyOrder({"ok", "findings"})
     public record Report(List<Finding> findings) {
         public Report {
             findings = List.copyOf(findings);
         }
 
+        @JsonProperty("ok")
         public boolean ok() {
             return findings.stream().noneMatch(f -> f.severity() == Severity.ERROR);
-        }
-
-        /** {@code {"ok": bool, "findings": [...]}}, the API's answer. */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ok", ok());
-            m.put("findings", findings.stream().map(Finding::toMap).toList());
-            return m;
         }
     }
 }

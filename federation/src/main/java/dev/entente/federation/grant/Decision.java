@@ -1,10 +1,10 @@
 package dev.entente.federation.grant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,24 +18,18 @@ import java.util.Map;
  * @param detail  the first failing check's detail, or a summary when it applies
  * @param checks  every check in order (state, permission, instance, network, source_ip), each
  *                evaluated even after a failure so {@code grants explain} shows the whole picture
+ *
+ * <p>As JSON ({@code grants explain --output json}, DESIGN §10): {@code {"applies", "checks": [...]}};
+ * the code and detail are the 403's, not part of the explanation.
  */
-public record Decision(boolean applies, ErrorCode code, String detail, List<Check> checks) {
+@JsonPropertyOrder({"applies", "checks"})
+public record Decision(boolean applies, @JsonIgnore ErrorCode code, @JsonIgnore String detail, List<Check> checks) {
 
     public Decision {
         checks = List.copyOf(checks);
         if (applies != (code == null)) {
             throw new IllegalArgumentException("a decision has a code exactly when it does not apply");
         }
-    }
-
-    /** {@code grants explain --output json} (DESIGN §10): {@code {"applies", "checks": [...]}}. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applies", applies);
-        List<Map<String, Object>> list = new ArrayList<>(checks.size());
-        checks.forEach(c -> list.add(c.toMap()));
-        m.put("checks", list);
-        return m;
     }
 
     /**

@@ -1,12 +1,14 @@
 package dev.entente.federation.grant;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -62,24 +64,22 @@ public record Grant(UUID id, UUID peerId, GrantState state, long version, Set<Pe
         return isExpired(expiresAt, now);
     }
 
-    /**
-     * The grant as the CLI and admin API print it (DESIGN §10), snake_case keys in this order:
-     * {@code id, peer_id, state, permission_scopes, instance_ids, network_ids, source_cidrs,
-     * expires_at}. Scopes are lower-case in the order read, write; {@code expires_at} is RFC 3339.
-     * The secret digest never leaves the store.
-     */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id.toString());
-        m.put("peer_id", peerId.toString());
-        m.put("state", state.value());
+    /** The grant as JSON: its {@link View}, whichever mapper writes it. */
+    @JsonValue
+    public View view() {
         List<String> scopes = new ArrayList<>(permissionScopes.size());
         permissionScopes.forEach(p -> scopes.add(p.value()));
-        m.put("permission_scopes", scopes);
-        m.put("instance_ids", instanceIds);
-        m.put("network_ids", networkIds);
-        m.put("source_cidrs", sourceCidrs);
-        m.put("expires_at", expiresAt.toString());
-        return m;
+        return new View(id.toString(), peerId.toString(), state.value(), scopes, instanceIds, networkIds, sourceCidrs,
+                expiresAt.toString());
+    }
+
+    /**
+     * The grant as the CLI and admin API print it (DESIGN §10), snake_case keys in this order.
+     * Scopes are lower-case in the order read, write; {@code expires_at} is RFC 3339. The secret
+     * digest never leaves the store.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record View(String id, String peerId, String state, List<String> permissionScopes, List<String> instanceIds,
+                       List<String> networkIds, List<String> sourceCidrs, String expiresAt) {
     }
 }

@@ -1,7 +1,8 @@
 package dev.entente.federation.grant;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.Objects;
 
 /**
@@ -10,20 +11,15 @@ import java.util.Objects;
  *
  * @param grant       the stored grant
  * @param bearerToken {@code fg-<grant-uuid>.<secret>}, to hand to the peer's operators once
+ *
+ * <p>As JSON ({@code grants issue --output json}, DESIGN §10): {@code {"grant": {...}, "bearer_token": "fg-..."}}.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record IssuedGrant(Grant grant, String bearerToken) {
 
     public IssuedGrant {
         Objects.requireNonNull(grant, "grant");
         Objects.requireNonNull(bearerToken, "bearerToken");
-    }
-
-    /** {@code grants issue --output json} (DESIGN §10): {@code {"grant": {...}, "bearer_token": "fg-..."}}. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("grant", grant.toMap());
-        m.put("bearer_token", bearerToken);
-        return m;
     }
 
     /** Keeps the token out of logs and exception messages. */

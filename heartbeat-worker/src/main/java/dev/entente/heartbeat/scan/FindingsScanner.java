@@ -171,6 +171,7 @@ public final class FindingsScanner {
         }
     }
 
+    // Audit details are free-form JSON, their members chosen per event type.
     private static Map<String, Object> details(StoredFinding f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("code", f.code());

@@ -1,8 +1,11 @@
 package dev.entente.heartbeat.scan;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,21 +20,13 @@ import java.util.UUID;
  * @param firstSeenAt the scan that opened it
  * @param lastSeenAt  the latest scan that still saw the condition
  * @param resolvedAt  the scan that no longer saw it; null while open
+ *
+ * <p>As JSON (the API and the CLI) snake_case keys in this order, instants in RFC 3339, whichever
+ * mapper writes it.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StoredFinding(UUID id, String code, String subject, String severity, String detail,
-                            Instant firstSeenAt, Instant lastSeenAt, Instant resolvedAt) {
-
-    /** The API's and CLI's snake_case form, keys in a fixed order. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id.toString());
-        m.put("code", code);
-        m.put("subject", subject);
-        m.put("severity", severity);
-        m.put("detail", detail);
-        m.put("first_seen_at", firstSeenAt.toString());
-        m.put("last_seen_at", lastSeenAt.toString());
-        m.put("resolved_at", resolvedAt == null ? null : resolvedAt.toString());
-        return m;
-    }
+                            @JsonSerialize(using = ToStringSerializer.class) Instant firstSeenAt,
+                            @JsonSerialize(using = ToStringSerializer.class) Instant lastSeenAt,
+                            @JsonSerialize(using = ToStringSerializer.class) Instant resolvedAt) {
 }

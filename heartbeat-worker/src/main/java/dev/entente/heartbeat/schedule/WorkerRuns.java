@@ -66,6 +66,7 @@ public final class WorkerRuns {
         if (audit == null) {
             return;
         }
+        // Audit details are free-form JSON, their members chosen per event type.
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("step_ms", step.toMillis());
         details.put("direction", step.isNegative() ? "back" : "ahead");
@@ -97,6 +98,7 @@ public final class WorkerRuns {
                 }
                 boolean wasOk = before == null || before.equals(RunOutcome.OK.code());
                 if (wasOk != (outcome == RunOutcome.OK)) {
+                    // audit details: free-form JSON, as above
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("outcome", outcome.code());
                     details.put("previous_outcome", before);

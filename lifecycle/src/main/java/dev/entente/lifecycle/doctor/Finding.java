@@ -1,7 +1,8 @@
 package dev.entente.lifecycle.doctor;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * One thing a check found.
@@ -24,15 +25,14 @@ public record Finding(DoctorCode code, String name, Severity severity, String di
         return new Finding(code, name, s, diagnosis, nextCommand, subject);
     }
 
-    /** The API's snake_case form. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", code.code());
-        m.put("name", name);
-        m.put("severity", severity.value());
-        m.put("diagnosis", diagnosis);
-        m.put("next_command", nextCommand);
-        m.put("subject", subject);
-        return m;
+    /** The finding as JSON: its {@link View}. */
+    @JsonValue
+    public View view() {
+        return new View(code.code(), name, severity.value(), diagnosis, nextCommand, subject);
+    }
+
+    /** The API's and {@code doctor --output json}'s form, snake_case keys in this order. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record View(String code, String name, String severity, String diagnosis, String nextCommand, String subject) {
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  */
 public class EntenteException extends RuntimeException {
     private final ErrorCode code;
-    private final Map<String, Object> extensions;
+    // Problem extension members, free-form per error (RFC 9457 §3.2).
+    private final Map<String, ?> extensions;
 
     public EntenteException(ErrorCode code, String detail) {
         this(code, detail, Map.of(), null);
@@ -19,11 +20,11 @@ public class EntenteException extends RuntimeException {
         this(code, detail, Map.of(), cause);
     }
 
-    public EntenteException(ErrorCode code, String detail, Map<String, Object> extensions) {
+    public EntenteException(ErrorCode code, String detail, Map<String, ?> extensions) {
         this(code, detail, extensions, null);
     }
 
-    public EntenteException(ErrorCode code, String detail, Map<String, Object> extensions, Throwable cause) {
+    public EntenteException(ErrorCode code, String detail, Map<String, ?> extensions, Throwable cause) {
         super(code.code() + ": " + detail, cause);
         this.code = code;
         this.extensions = Map.copyOf(extensions);
@@ -38,7 +39,7 @@ public class EntenteException extends RuntimeException {
     }
 
     /** Extra problem members (e.g. {@code state}, {@code allowed_events}), snake_case keys. */
-    public Map<String, Object> extensions() {
+    public Map<String, ?> extensions() {
         return extensions;
     }
 

@@ -1,33 +1,44 @@
 package dev.entente.lifecycle.error;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 import java.util.Map;
 
 /**
- * An RFC 9457 problem as Entente serves it: {@code code}, {@code title}, {@code status},
- * {@code detail}, {@code runbook}, plus optional extension members.
+ * An RFC 9457 problem as Entente serves it: {@code type}, {@code code}, {@code title},
+ * {@code status}, {@code detail}, {@code runbook}, then the extension members, in that order
+ * whichever mapper writes it.
+ *
+ * @param extensions extension members such as {@code state} or {@code allowed_events}: free-form
+ *                   by design (RFC 9457 §3.2), each error adds what its reader needs
  */
+@JsonPropertyOrder({"type", "code", "title", "status", "detail", "runbook"})
 public record Problem(String code, String title, int status, String detail, String runbook,
-                      Map<String, Object> extensions) {
+                      @JsonIgnore Map<String, Object> extensions) {
+
+    public Problem {
+        extensions = Map.copyOf(extensions);
+    }
 
     public static Problem of(ErrorCode code, String detail) {
         return of(code, detail, Map.of());
     }
 
-    public static Problem of(ErrorCode code, String detail, Map<String, Object> extensions) {
-        return new Problem(code.code(), code.title(), code.status(), detail, code.runbook(), extensions);
+    public static Problem of(ErrorCode code, String detail, Map<String, ?> extensions) {
+        return new Problem(code.code(), code.title(), code.status(), detail, code.runbook(), Map.<String, Object>copyOf(extensions));
     }
 
-    /** The JSON members in a stable order. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "https://entente.dev/problems/" + code);
-        m.put("code", code);
-        m.put("title", title);
-        m.put("status", status);
-        m.put("detail", detail);
-        m.put("runbook", runbook);
-        m.putAll(extensions);
-        return m;
+    /** The problem type URI, one per code. */
+    @JsonProperty("type")
+    public String type() {
+        return "https://entente.dev/problems/" + code;
+    }
+
+    @JsonAnyGetter
+    private Map<String, ?> members() {
+        return extensions;
     }
 }

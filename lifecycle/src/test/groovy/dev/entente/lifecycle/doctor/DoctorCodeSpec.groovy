@@ -1,5 +1,6 @@
 package dev.entente.lifecycle.doctor
 
+import com.fasterxml.jackson.databind.ObjectMapper
 import spock.lang.Specification
 
 /** The doctor code registry: codes and names spelled out, unique, and found however an operator types them. */
@@ -37,7 +38,12 @@ class DoctorCodeSpec extends Specification {
         f.name() == 'heartbeats_failing'
         f.severity() == Severity.WARNING
         f.withSeverity(Severity.ERROR).severity() == Severity.ERROR
-        f.toMap() == [code: 'DR008', name: 'heartbeats_failing', severity: 'warning',
+        json(f) == [code: 'DR008', name: 'heartbeats_failing', severity: 'warning',
                       diagnosis: 'heartbeats to peer b are failing', next_command: 'entente peers show 1', subject: '1']
+    }
+
+    /** The JSON an API answer or the CLI shows, read back as plain values. */
+    private static Map json(Object value) {
+        new ObjectMapper().convertValue(value, Map)
     }
 }

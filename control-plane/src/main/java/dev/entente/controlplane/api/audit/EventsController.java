@@ -1,14 +1,11 @@
 package dev.entente.controlplane.api.audit;
 
-import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -34,10 +31,8 @@ public class EventsController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String source,
-                                          @Nullable @QueryValue String type, @Nullable @QueryValue String since,
-                                          @Nullable @QueryValue Integer limit) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
+    public List<AuditEntry> list(@Nullable @QueryValue String source, @Nullable @QueryValue String type,
+                                 @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
         EventSource from = source == null ? null : EventSource.parse(source).orElseThrow(() -> new EntenteException(
                 ErrorCode.INVALID_REQUEST, "unknown event source '" + source + "'; known: " + EventSource.names(),
                 Map.of("field", "source")));

