@@ -153,6 +153,25 @@ public final class OperatorCommands {
             return peerAnswer(peer);
         }
 
+        /** Setting the URL a peer already has is a no-op, with no audit event. */
+        @Override
+        public Map<String, Object> setPeerUrl(SetPeerUrl command) {
+            Peer before = peer(command.peerId());
+            before.requireUrlChangeable();
+            if (command.url().equals(before.url())) {
+                return peerAnswer(before);
+            }
+            Peer after = tx.inTransaction(c -> {
+                Peer p = peers.changeUrl(c, before.id(), command.url());
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("old_url", before.url());
+                details.put("url", command.url());
+                audit.append(c, AuditEvent.of(AuditEventType.PEER_URL_CHANGED, operator, p.id().toString(), details));
+                return p;
+            });
+            return peerAnswer(after);
+        }
+
         /** The lifetime counts from now, not from the request: an approved grant gets all of it. */
         @Override
         public Map<String, Object> issueGrant(IssueGrant command) {
