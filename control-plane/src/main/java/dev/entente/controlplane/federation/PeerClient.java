@@ -182,7 +182,7 @@ public final class PeerClient {
         if (validity == null) {
             return TlsFailures.describe(e);
         }
-        String fix = validity.startsWith("certificate not yet valid")
+        String fix = validity.contains("not yet valid")
                 ? "check the clocks of both hubs (NTP): one of them is wrong"
                 : "that hub renews it with 'entente tls rotate' (check the clocks too, if it should still be valid)";
         return "the peer's TLS " + validity + "; " + fix;
