@@ -190,8 +190,9 @@ public final class HandshakeProposer {
                     : e.detail();
             throw new EntenteException(ErrorCode.HANDSHAKE_RETURN_PATH_FAILED, "hub " + hub.name() + " ("
                     + hub.publicUrl() + ") cannot call your hub back at " + remoteUrl + ", the public URL your hub "
-                    + "announced: " + cause + ". Set your hub's public URL to an address this hub reaches "
-                    + "(ENTENTE_PUBLIC_URL or entente.hub.public-url), restart it, and accept the same token again: "
+                    + "announced: " + cause + ". Fix what that names on your hub (a public URL this hub cannot "
+                    + "reach: set ENTENTE_PUBLIC_URL or entente.hub.public-url and restart; a certificate outside its "
+                    + "validity: correct the clock, then 'entente tls rotate'), and accept the same token again: "
                     + "it was not used", Map.of("url", remoteUrl, "cause", e.code().code()));
         }
     }
