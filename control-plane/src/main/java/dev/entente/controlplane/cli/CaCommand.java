@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ca", description = "Internal certificate authorities and their rotation.",
         subcommands = {CaCommand.Status.class, CaCommand.Rotate.class})
 final class CaCommand {
-    @Command(name = "status", description = "Phase, since when, active and standby fingerprints, laggards.")
+    @Command(name = "status", description = "Phase, since when, active and standby fingerprints, laggards (name, URL, certificate and signer, last heartbeat).")
     static final class Status extends ClientCommand {
         @Override
         public Integer call() {

@@ -7,6 +7,7 @@ import dev.entente.federation.command.ProposePeer;
 import dev.entente.federation.command.RepinPeer;
 import dev.entente.federation.command.ResumePeer;
 import dev.entente.federation.command.RevokePeer;
+import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.federation.command.SuspendPeer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,10 +17,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** {@code entente peers ...}: link hubs and manage the links. A peer is named by its id or its name. */
-@Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke.",
+@Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke, set-url.",
         subcommands = {PeersCommand.ListPeers.class, PeersCommand.Show.class, PeersCommand.Propose.class,
                 PeersCommand.Token.class, PeersCommand.Accept.class, PeersCommand.Suspend.class,
-                PeersCommand.Resume.class, PeersCommand.Revoke.class, PeersCommand.Repin.class})
+                PeersCommand.Resume.class, PeersCommand.Revoke.class, PeersCommand.Repin.class, PeersCommand.SetUrl.class})
 final class PeersCommand {
 
     static String path(String id) {
@@ -140,6 +141,20 @@ final class PeersCommand {
         @Override
         public Integer call() {
             return print(client().post(path(id) + "/repin", new RepinPeer(id, fingerprint)));
+        }
+    }
+
+    @Command(name = "set-url", description = "Call the peer at a new URL (it moved); keeps the link, the next heartbeat re-pins.")
+    static final class SetUrl extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "URL", description = "The peer hub's public URL, https://host:port.")
+        String url;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/url", new SetPeerUrl(id, url)));
         }
     }
 

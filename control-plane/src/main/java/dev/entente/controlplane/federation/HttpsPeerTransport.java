@@ -16,6 +16,7 @@ import java.time.Duration;
 /** The federation protocol over HTTPS: a {@link PeerClient} per call, pinned to the peer's fingerprints. */
 public final class HttpsPeerTransport implements PeerTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(8);
 
     /** A client for {@code endpoint}: its pins, and our node certificate for it when we hold one. */
     public PeerClient client(PeerEndpoint endpoint) {
@@ -39,6 +40,13 @@ public final class HttpsPeerTransport implements PeerTransport {
     public HeartbeatAnswer heartbeat(PeerEndpoint peer, Heartbeat heartbeat) {
         return FederationWire.heartbeatAnswer(FederationWire.map(
                 client(peer).post("federation/v1/heartbeat", FederationWire.toJson(heartbeat))));
+    }
+
+    /** Answers within the proposer's own answer time, so the accepter waiting on it hears why. */
+    @Override
+    public String ping(PeerEndpoint peer) {
+        return new PeerClient(peer.url(), peer.pinnedFingerprints(), null, null, CONNECT_TIMEOUT)
+                .get("federation/v1/ping", PING_TIMEOUT).path("hub_id").asText(null);
     }
 
     @Override

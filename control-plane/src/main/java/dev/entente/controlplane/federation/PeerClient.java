@@ -11,17 +11,20 @@ import dev.entente.lifecycle.error.ErrorCode;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -38,6 +41,7 @@ import java.util.Set;
  */
 public final class PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
     private final URI base;
     private final PinningTrustManager trust;
     private final HttpClient http;
@@ -93,6 +97,11 @@ public final class PeerClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** GETs JSON, giving up after {@code timeout}; failures as for {@link #post}. */
+    public JsonNode get(String path, Duration timeout) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET().timeout(timeout));
+    }
+
     /** GETs JSON with extra headers (a grant's bearer token, the caller context). */
     public JsonNode get(String path, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
@@ -115,7 +124,10 @@ public final class PeerClient {
     private JsonNode send(HttpRequest.Builder builder) {
         HttpResponse<byte[]> response;
         try {
-            HttpRequest request = builder.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build();
+            HttpRequest request = builder.header("Accept", "application/json").build();
+            if (request.timeout().isEmpty()) {
+                request = HttpRequest.newBuilder(request, (name, value) -> true).timeout(ANSWER_TIMEOUT).build();
+            }
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLHandshakeException e) {
             if (trust.presented() != null && String.valueOf(e.getMessage()).contains("pin mismatch")) {
@@ -126,15 +138,23 @@ public final class PeerClient {
                         + "current certificate. Otherwise something intercepts TLS",
                         Map.of("presented", trust.presented()));
             }
-            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + TlsFailures.describe(e));
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS handshake with " + base + " failed: " + tlsCause(e));
+        } catch (SSLException e) {
+            // TLS 1.3 checks our client certificate after the client's handshake is done: a
+            // refusal arrives as an alert on the first read, not as a handshake failure.
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "TLS with " + base + " failed: " + TlsFailures.describe(e));
         } catch (HttpConnectTimeoutException e) {
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connecting to " + base + " timed out (a firewall dropping packets, or a wrong address)");
         } catch (HttpTimeoutException e) {
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, base + " accepted the connection but did not answer in time");
         } catch (ConnectException e) {
-            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "connection to " + base + " refused: the hub is down or listens elsewhere");
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, unresolved(e) ? dnsFailure()
+                    : String.valueOf(e.getMessage()).contains("No route") ? "no route to " + base.getHost()
+                    + " from this machine: a network or firewall between the hubs drops the way there"
+                    : "connection to " + base + " refused: the hub is down or listens elsewhere");
         } catch (IOException e) {
-            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "cannot reach " + base + ": " + e.getMessage());
+            throw new EntenteException(ErrorCode.PEER_UNREACHABLE, unresolved(e) ? dnsFailure()
+                    : "the connection to " + base + " broke off: " + withoutClassNames(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "interrupted while calling " + base);
@@ -151,5 +171,40 @@ public final class PeerClient {
                     + answer.path("detail").asText(""), Map.of("remote_code", code, "remote_status", response.statusCode()));
         }
         return answer;
+    }
+
+    /**
+     * Why the handshake failed, for the operator of this hub: the peer's certificate outside its
+     * validity window (our pin check found it so), or what the JDK or the other side said.
+     */
+    private String tlsCause(SSLHandshakeException e) {
+        String validity = trust.validityProblem();
+        if (validity == null) {
+            return TlsFailures.describe(e);
+        }
+        String fix = validity.contains("not yet valid")
+                ? "check the clocks of both hubs (NTP): one of them is wrong"
+                : "that hub renews it with 'entente tls rotate' (check the clocks too, if it should still be valid)";
+        return "the peer's TLS " + validity + "; " + fix;
+    }
+
+    private String dnsFailure() {
+        return "cannot resolve " + base.getHost() + " (DNS): the name does not exist, or this machine's resolver "
+                + "does not know it; check the URL this hub has for the peer";
+    }
+
+    private static boolean unresolved(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The JDK's message without the exception class names it sometimes carries. */
+    private static String withoutClassNames(Throwable e) {
+        String message = e.getMessage() == null ? "no reason given" : e.getMessage();
+        return message.replaceAll("\\b(?:java|javax|jdk|sun)\\.[\\w.$]+(?:Exception|Error)\\b:?\\s*", "").trim();
     }
 }

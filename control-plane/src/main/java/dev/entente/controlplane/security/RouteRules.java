@@ -69,6 +69,7 @@ public final class RouteRules {
         write("POST /api/v1/peers/{id}/resume");
         write("POST /api/v1/peers/{id}/revoke");
         write("POST /api/v1/peers/{id}/repin");
+        write("POST /api/v1/peers/{id}/url");
 
         read("GET /api/v1/grants");
         write("POST /api/v1/grants");

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.tls;
 
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 import java.util.Locale;
 
 /**
@@ -12,7 +12,7 @@ public final class TlsFailures {
     private TlsFailures() {
     }
 
-    public static String describe(SSLHandshakeException e) {
+    public static String describe(SSLException e) {
         String message = String.valueOf(e.getMessage());
         int alert = message.indexOf("Received fatal alert: ");
         if (alert >= 0) {

@@ -5,6 +5,7 @@ import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.controlplane.tls.TlsState
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import spock.lang.Shared
@@ -112,7 +113,7 @@ class TokenEncodingSpec extends Specification {
     private HubHttp.Answer accept(String token) {
         String hubId = 'hub_' + UUID.randomUUID().toString().substring(0, 8)
         HubHttp.post(hub.url() + '/federation/v1/handshake/accept', JsonOutput.toJson([protocol_version: 1, hub_id: hubId,
-                url: 'https://127.0.0.1:9', tls_fingerprint: 'ab' * 32, token: token,
+                url: hub.url(), tls_fingerprint: hub.bean(TlsState).current().fingerprint(), token: token,
                 csr: Certificates.csr(Certificates.ed25519(), hubId)]))
     }
 

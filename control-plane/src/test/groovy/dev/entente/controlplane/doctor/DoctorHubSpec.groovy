@@ -79,8 +79,10 @@ class DoctorHubSpec extends Specification {
     def "DR006: a peer left in accepted (the accepter never completed) is stale_accepted_without_handshake"() {
         given: 'a hub that uses the token and then vanishes, as a crash mid-handshake does'
         def r = HubHttp.post(hub.url() + '/federation/v1/handshake/accept', JsonOutput.toJson([
-                protocol_version: 1, token: token, hub_id: 'hub_0badc0de', url: 'https://127.0.0.1:1',
-                tls_fingerprint: 'ab' * 32, csr: Certificates.csr(Certificates.ed25519(), 'gone')]))
+                protocol_version: 1, token: token, hub_id: 'hub_0badc0de',
+                // reachable while it accepts (the proposer calls it back): the hub's own URL
+                url: hub.url(), tls_fingerprint: hub.bean(TlsState).current().fingerprint(),
+                csr: Certificates.csr(Certificates.ed25519(), 'gone')]))
         assert r.status == 200: r.text
 
         expect: 'fresh, it is not reported yet'

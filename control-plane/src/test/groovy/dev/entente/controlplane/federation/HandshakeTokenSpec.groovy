@@ -8,6 +8,7 @@ import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.controlplane.tls.TlsState
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import spock.lang.Shared
@@ -118,7 +119,7 @@ class HandshakeTokenSpec extends Specification {
         given: 'an accepting hub used the token, and the answer never reached it'
         def proposal = propose()
         String hubId = 'hub_' + UUID.randomUUID().toString().substring(0, 8)
-        Map accepter = [hub_id: hubId, url: 'https://127.0.0.1:9', tls_fingerprint: 'ab' * 32]
+        Map accepter = [hub_id: hubId] + reachable()
         def nodeKey = Certificates.ed25519()
         def first = acceptAs(proposal.acceptance_token, accepter, nodeKey)
         assert first.status == 200
@@ -192,8 +193,7 @@ class HandshakeTokenSpec extends Specification {
     def "a new proposal accepted by a hub whose earlier accept never finished replaces that peer (issue 11)"() {
         given: 'hub B used a first token, and the handshake stopped there'
         def earlier = propose()
-        Map accepter = [hub_id: 'hub_' + UUID.randomUUID().toString().substring(0, 8), url: 'https://127.0.0.1:9',
-                        tls_fingerprint: 'ab' * 32]
+        Map accepter = [hub_id: 'hub_' + UUID.randomUUID().toString().substring(0, 8)] + reachable()
         assert acceptAs(earlier.acceptance_token, accepter).status == 200
 
         when: 'the operator proposes again and B accepts the new token'
@@ -248,12 +248,19 @@ class HandshakeTokenSpec extends Specification {
     private HubHttp.Answer accept(String token, String csr = null) {
         // each call plays a different accepting hub: a hub id may be linked only once
         String hubId = 'hub_' + UUID.randomUUID().toString().substring(0, 8)
-        Map body = [protocol_version: 1, hub_id: hubId, url: 'https://127.0.0.1:9', tls_fingerprint: 'ab' * 32,
-                    csr: csr ?: Certificates.csr(Certificates.ed25519(), hubId)]
+        Map body = [protocol_version: 1, hub_id: hubId, csr: csr ?: Certificates.csr(Certificates.ed25519(), hubId)] + reachable()
         if (token != null) {
             body.token = token
         }
         HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson(body))
+    }
+
+    /**
+     * A URL and TLS fingerprint the proposer reaches when it calls the accepter back before using
+     * the token: its own (a fake accepting hub has no server of its own).
+     */
+    private Map reachable() {
+        [url: a.url(), tls_fingerprint: a.bean(TlsState).current().fingerprint()]
     }
 
     /** POSTs an accept as the hub {@code accepter} describes ({@code hub_id}, {@code url}, {@code tls_fingerprint}). */

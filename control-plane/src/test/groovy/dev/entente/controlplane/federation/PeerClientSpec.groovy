@@ -39,4 +39,15 @@ class PeerClientSpec extends Specification {
         e.code().code() == 'peer_unreachable'
         e.detail().contains('refused')
     }
+
+    def "a peer URL whose host does not resolve is named as a DNS failure, without Java class names (issue 13)"() {
+        when:
+        new PeerClient('https://no-such-hub.invalid:7443', ['ab' * 32] as Set, null, null, Duration.ofSeconds(2)).get('federation/v1/ping')
+
+        then:
+        def e = thrown(EntenteException)
+        e.code().code() == 'peer_unreachable'
+        e.detail().contains('cannot resolve no-such-hub.invalid (DNS)')
+        !(e.detail() =~ /java\.|Exception/)
+    }
 }

@@ -78,7 +78,8 @@ class FindingsSpec extends Specification {
         peerId = proposed.json.peer.id
         def r = HubHttp.post(hub.url() + '/federation/v1/handshake/accept', JsonOutput.toJson([
                 protocol_version: 1, token: proposed.json.acceptance_token, hub_id: 'hub_0badc0de',
-                url: 'https://127.0.0.1:1', tls_fingerprint: 'ab' * 32,
+                // reachable while it accepts (the proposer calls it back): the hub's own URL
+                url: hub.url(), tls_fingerprint: hub.bean(TlsState).current().fingerprint(),
                 csr: Certificates.csr(Certificates.ed25519(), 'gone')]))
         assert r.status == 200: r.text
         def issued = cli(hub, 'grants', 'issue', '--peer', peerId, '--scopes', 'read', '--expires-in', '2d', '--output', 'json')

@@ -14,6 +14,7 @@ import dev.entente.federation.command.OperatorCommands;
 import dev.entente.federation.command.ProposePeer;
 import dev.entente.federation.command.RevokePeer;
 import dev.entente.federation.command.RotateCa;
+import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.approval.ApprovalLifecycle;
 import dev.entente.lifecycle.approval.ApprovalRepository;
@@ -69,7 +70,7 @@ import java.util.stream.Collectors;
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
     public static final List<String> ACTIONS = List.of(ProposePeer.ACTION, AcceptPeer.ACTION, RevokePeer.ACTION,
-            IssueGrant.WRITE_ACTION, RotateCa.ACTION);
+            SetPeerUrl.ACTION, IssueGrant.WRITE_ACTION, RotateCa.ACTION);
     /**
      * Minting an approver-role token: not a policy of its own but gated whenever any policy
      * requires approval, since a new approver identity is what would let one operator approve

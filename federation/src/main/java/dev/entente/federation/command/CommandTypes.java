@@ -23,6 +23,7 @@ final class CommandTypes extends TypeIdResolverBase {
             Map.entry(ResumePeer.ACTION, ResumePeer.class),
             Map.entry(RevokePeer.ACTION, RevokePeer.class),
             Map.entry(RepinPeer.ACTION, RepinPeer.class),
+            Map.entry(SetPeerUrl.ACTION, SetPeerUrl.class),
             Map.entry(IssueGrant.WRITE_ACTION, IssueGrant.class),
             Map.entry(IssueGrant.READ_ACTION, IssueGrant.class),
             Map.entry(RevokeGrant.ACTION, RevokeGrant.class),

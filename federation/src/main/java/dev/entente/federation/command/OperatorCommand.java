@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
-        RevokePeer, RepinPeer, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
+        RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
         RotateTls, RotateAuditKey {
 
     /**
@@ -53,6 +53,8 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
         R revokePeer(RevokePeer command);
 
         R repinPeer(RepinPeer command);
+
+        R setPeerUrl(SetPeerUrl command);
 
         R issueGrant(IssueGrant command);
 

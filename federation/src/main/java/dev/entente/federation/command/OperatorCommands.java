@@ -9,6 +9,7 @@ import dev.entente.federation.handshake.AcceptanceTokens;
 import dev.entente.federation.handshake.HandshakeAccepter;
 import dev.entente.federation.handshake.HandshakeProposer;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.renewal.Laggards;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
@@ -45,6 +46,7 @@ public final class OperatorCommands {
     private final GrantRepository grants;
     private final GrantLifecycle grantLifecycle;
     private final RotationLifecycle rotation;
+    private final Laggards laggards;
     private final ResourceRepository resources;
     private final AuditLog audit;
     private final Tx tx;
@@ -58,8 +60,8 @@ public final class OperatorCommands {
      */
     public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, PeerRepository peers,
                             PeerLifecycle peerLifecycle, GrantRepository grants, GrantLifecycle grantLifecycle,
-                            RotationLifecycle rotation, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock,
-                            Duration acceptanceTtl, CommandShell shell) {
+                            RotationLifecycle rotation, Laggards laggards, ResourceRepository resources, AuditLog audit,
+                            Tx tx, Clock clock, Duration acceptanceTtl, CommandShell shell) {
         this.proposer = proposer;
         this.accepter = accepter;
         this.peers = peers;
@@ -67,6 +69,7 @@ public final class OperatorCommands {
         this.grants = grants;
         this.grantLifecycle = grantLifecycle;
         this.rotation = rotation;
+        this.laggards = laggards;
         this.resources = resources;
         this.audit = audit;
         this.tx = tx;
@@ -153,6 +156,25 @@ public final class OperatorCommands {
             return peerAnswer(peer);
         }
 
+        /** Setting the URL a peer already has is a no-op, with no audit event. */
+        @Override
+        public Map<String, Object> setPeerUrl(SetPeerUrl command) {
+            Peer before = peer(command.peerId());
+            before.requireUrlChangeable();
+            if (command.url().equals(before.url())) {
+                return peerAnswer(before);
+            }
+            Peer after = tx.inTransaction(c -> {
+                Peer p = peers.changeUrl(c, before.id(), command.url());
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("old_url", before.url());
+                details.put("url", command.url());
+                audit.append(c, AuditEvent.of(AuditEventType.PEER_URL_CHANGED, operator, p.id().toString(), details));
+                return p;
+            });
+            return peerAnswer(after);
+        }
+
         /** The lifetime counts from now, not from the request: an approved grant gets all of it. */
         @Override
         public Map<String, Object> issueGrant(IssueGrant command) {
@@ -177,12 +199,30 @@ public final class OperatorCommands {
             // rotation moved on must not move it a second step.
             switch (command.move()) {
                 case START -> rotation.startRotation(operator);
-                case ADVANCE -> rotation.advance(operator, command.expected(), command.force());
+                case ADVANCE -> advance(command);
                 case ROLLBACK -> rotation.rollBack(operator, command.expected());
             }
             // The served TLS is in memory: it takes up the new keys once they are committed.
             tx.afterCommit(shell::rotationCommitted);
             return Map.of("ca", List.of(rotation.status().toMap()));
+        }
+
+        /** A refusal for laggards names each: which hub, where, on which key, heard from when. */
+        private void advance(RotateCa command) {
+            try {
+                rotation.advance(operator, command.expected(), command.force());
+            } catch (EntenteException e) {
+                if (e.code() != ErrorCode.ROTATION_LAGGARDS) {
+                    throw e;
+                }
+                RotationLifecycle.Status status = rotation.status();
+                Map<String, Object> details = new LinkedHashMap<>(e.extensions());
+                details.put("laggard_peers", laggards.toMaps(status));
+                throw new EntenteException(ErrorCode.ROTATION_LAGGARDS, status.laggards().size() + " peer(s) still hold "
+                        + "node certificates under the key being dropped: " + laggards.summary(status) + "; each renews "
+                        + "on its next heartbeat: start a peer that is down, revoke one that is gone "
+                        + "('entente peers revoke ID --reason ...'), or advance with --force (they lose access)", details, e);
+            }
         }
 
         @Override

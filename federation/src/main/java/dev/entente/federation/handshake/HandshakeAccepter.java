@@ -96,7 +96,17 @@ public final class HandshakeAccepter {
         hook.reached(HandshakeStep.B_BEFORE_ACCEPT);
         HandshakeAccept request = new HandshakeAccept(FederationProtocol.VERSION, token, hub.hubId(), hub.name(),
                 hub.publicUrl(), hub.tlsFingerprint(), Certificates.csr(nodeKey, hub.hubId()));
-        HandshakeAcceptAnswer answer = transport.accept(PeerEndpoint.anonymous(claims.url(), claims.tlsFingerprint()), request);
+        HandshakeAcceptAnswer answer;
+        try {
+            answer = transport.accept(PeerEndpoint.anonymous(claims.url(), claims.tlsFingerprint()), request);
+        } catch (EntenteException e) {
+            // The proposer could not call us back: our public URL is what the operator must fix
+            // here, so the failure keeps that code rather than the generic handshake_rejected.
+            if (ErrorCode.HANDSHAKE_RETURN_PATH_FAILED.code().equals(e.extensions().get("remote_code"))) {
+                throw new EntenteException(ErrorCode.HANDSHAKE_RETURN_PATH_FAILED, e.detail(), e.extensions(), e);
+            }
+            throw e;
+        }
         String nodeCertPem = answer.nodeCert();
         X509Certificate nodeCert = FederationProtocol.certificate(nodeCertPem, ErrorCode.HANDSHAKE_REJECTED,
                 "the proposing hub answered without a PEM node_cert");

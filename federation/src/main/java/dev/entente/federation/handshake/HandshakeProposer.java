@@ -16,6 +16,8 @@ import dev.entente.federation.protocol.HandshakeAcceptAnswer;
 import dev.entente.federation.protocol.HandshakeComplete;
 import dev.entente.federation.protocol.HandshakeCompleteAnswer;
 import dev.entente.federation.protocol.LocalHub;
+import dev.entente.federation.protocol.PeerEndpoint;
+import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -52,6 +54,7 @@ public final class HandshakeProposer {
     private final AcceptanceTokens tokens;
     private final CertificateAuthority authority;
     private final NodeKeys nodeKeys;
+    private final PeerTransport transport;
     private final AuditLog audit;
     private final Clock clock;
     private final HandshakeConfiguration config;
@@ -59,8 +62,9 @@ public final class HandshakeProposer {
     private final CsrPolicy csrPolicy = new CsrPolicy();
 
     public HandshakeProposer(LocalHub hub, PeerRepository peers, PeerLifecycle lifecycle, PeerCredentials credentials,
-                             AcceptanceTokens tokens, CertificateAuthority authority, NodeKeys nodeKeys, AuditLog audit,
-                             Clock clock, HandshakeConfiguration config, HandshakeHook hook) {
+                             AcceptanceTokens tokens, CertificateAuthority authority, NodeKeys nodeKeys,
+                             PeerTransport transport, AuditLog audit, Clock clock, HandshakeConfiguration config,
+                             HandshakeHook hook) {
         this.hub = hub;
         this.peers = peers;
         this.lifecycle = lifecycle;
@@ -68,6 +72,7 @@ public final class HandshakeProposer {
         this.tokens = tokens;
         this.authority = authority;
         this.nodeKeys = nodeKeys;
+        this.transport = transport;
         this.audit = audit;
         this.clock = clock;
         this.config = config;
@@ -144,6 +149,9 @@ public final class HandshakeProposer {
         String csrKeySha256 = Certificates.sha256Hex(csrPolicy.check(csr).publicKey().getEncoded());
         UUID peerId = credentials.findByTokenJti(claims.jti()).orElseThrow(() -> unknownToken(claims));
         hook.reached(HandshakeStep.A_TOKEN_VERIFIED);
+        if (peers.find(peerId).map(p -> p.state() == PeerState.PROPOSED).orElse(false)) {
+            checkReturnPath(remoteUrl, remoteFingerprint);
+        }
         PeerLifecycle.RemoteHub remote = new PeerLifecycle.RemoteHub(remoteHubId, remoteUrl, List.of(remoteFingerprint),
                 csrKeySha256);
         boolean resumed = !acceptOnce(peerId, request.token(), remote).changed();
@@ -162,6 +170,31 @@ public final class HandshakeProposer {
         hook.reached(HandshakeStep.A_ANSWERED);
         return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), issued.certificatePem(),
                 authority.trustBundle().pem(), Certificates.csr(nodeKey, hub.hubId()));
+    }
+
+    /**
+     * Calls the accepting hub back at the URL it announced, pinning the certificate it announced,
+     * before the token is used: heartbeats go both ways, and a link this hub cannot call back is
+     * one the accepter would only see turn degraded, with no reason. Refused, the token stays
+     * unused, so the accepter fixes its public URL and accepts the same token again. A replay or a
+     * resumed accept is not called back: the first accept already was.
+     */
+    private void checkReturnPath(String remoteUrl, String remoteFingerprint) {
+        try {
+            transport.ping(PeerEndpoint.anonymous(remoteUrl, remoteFingerprint));
+        } catch (EntenteException e) {
+            // The generic pin-mismatch advice (re-pin, new token) is for other situations.
+            String cause = e.code() == ErrorCode.HANDSHAKE_FINGERPRINT_MISMATCH
+                    ? "it answers with TLS certificate " + e.extensions().get("presented") + ", not the "
+                    + remoteFingerprint + " your hub announced: that URL reaches another hub or service"
+                    : e.detail();
+            throw new EntenteException(ErrorCode.HANDSHAKE_RETURN_PATH_FAILED, "hub " + hub.name() + " ("
+                    + hub.publicUrl() + ") cannot call your hub back at " + remoteUrl + ", the public URL your hub "
+                    + "announced: " + cause + ". Fix what that names on your hub (a public URL this hub cannot "
+                    + "reach: set ENTENTE_PUBLIC_URL or entente.hub.public-url and restart; a certificate outside its "
+                    + "validity: correct the clock, then 'entente tls rotate'), and accept the same token again: "
+                    + "it was not used", Map.of("url", remoteUrl, "cause", e.code().code()));
+        }
     }
 
     /**

@@ -146,6 +146,23 @@ public record Peer(UUID id, String name, String hubId, String url, PeerState sta
     }
 
     /**
+     * Refuses moving a peer that has no URL to move: a proposed peer learns its URL from the
+     * accepting hub, and a revoked one is never called again.
+     */
+    public void requireUrlChangeable() {
+        switch (state) {
+            case PROPOSED -> throw new EntenteException(ErrorCode.TRANSITION_REJECTED, "peer " + name
+                    + " is proposed: the accepting hub announces its URL when it accepts; allowed in: accepted, "
+                    + "enrolled, active, degraded, suspended");
+            case REVOKED -> throw new EntenteException(ErrorCode.TRANSITION_REJECTED, "peer " + name
+                    + " is revoked: this hub never calls it again; link again with 'entente peers propose'");
+            case ACCEPTED, ENROLLED, ACTIVE, DEGRADED, SUSPENDED -> {
+                // a linked peer: the heartbeat sender reads the URL afresh every round
+            }
+        }
+    }
+
+    /**
      * Whether this peer is an accept of this hub that a crash cut short (issue 11): still accepted,
      * so it can never finish; a new accept of the same hub replaces it.
      */

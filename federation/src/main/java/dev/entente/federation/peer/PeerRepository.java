@@ -394,6 +394,24 @@ public final class PeerRepository {
     }
 
     /**
+     * Points the peer at {@code url}, keeping everything else (identity, pins, certificates,
+     * grants); the pins follow from the next heartbeat's answer as after a TLS rotation.
+     */
+    public Peer changeUrl(Connection c, UUID id, String url) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET url = ?, updated_at = now() WHERE id = ? RETURNING "
+                + COLUMNS)) {
+            ps.setString(1, url);
+            ps.setObject(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return read(rs);
+                }
+                throw notFound(id);
+            }
+        }
+    }
+
+    /**
      * Checks a peer name: 1–63 characters of {@code [a-z0-9-]} starting with a letter or digit.
      *
      * @throws EntenteException {@code peer_name_invalid}

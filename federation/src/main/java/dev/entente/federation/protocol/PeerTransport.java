@@ -17,6 +17,12 @@ public interface PeerTransport {
     /** One heartbeat; the answer is the peer's heartbeat. */
     HeartbeatAnswer heartbeat(PeerEndpoint peer, Heartbeat heartbeat);
 
+    /**
+     * Whether the hub at {@code peer}'s URL answers, with the pinned certificate: the proposer's
+     * check of the URL an accepting hub announced. Returns the hub id it answers with.
+     */
+    String ping(PeerEndpoint peer);
+
     /** A new node certificate for a new key. */
     RenewalAnswer renew(PeerEndpoint peer, RenewalRequest request);
 }

@@ -35,6 +35,7 @@ class CommandJsonSpec extends Specification {
         new ResumePeer(PEER)                                                        | ['peer_id']
         new RevokePeer(PEER, 'contract ended')                                      | ['peer_id', 'reason']
         new RepinPeer(PEER, 'AB:' * 31 + 'AB')                                      | ['peer_id', 'fingerprint']
+        new SetPeerUrl(PEER, 'https://hub-b.example.org:7443')                      | ['peer_id', 'url']
         new IssueGrant(PEER, ['read'], null, null, null, null)                      | ['peer_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in']
         new IssueGrant(PEER, ['read', 'write'], ['i-1'], ['n-1'], ['10.0.0.0/8'], '12h') | ['peer_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in']
         new RevokeGrant(PEER, null)                                                 | ['grant_id', 'reason']
@@ -97,6 +98,11 @@ class CommandJsonSpec extends Specification {
         ErrorCode.INVALID_REQUEST      | 'token is required'                                       || { -> new AcceptPeer(' ', null) }
         ErrorCode.PEER_REASON_REQUIRED | 'revoking a peer needs --reason'                          || { -> new RevokePeer(PEER, ' ') }
         ErrorCode.INVALID_REQUEST      | '64 hex digits'                                           || { -> new RepinPeer(PEER, 'abc') }
+        ErrorCode.PEER_URL_INVALID     | 'must start with https://'                                || { -> new SetPeerUrl(PEER, 'http://hub-b:7443') }
+        ErrorCode.PEER_URL_INVALID     | 'user info'                                               || { -> new SetPeerUrl(PEER, 'https://u:p@hub-b:7443') }
+        ErrorCode.PEER_URL_INVALID     | 'names no host'                                           || { -> new SetPeerUrl(PEER, 'https:///x') }
+        ErrorCode.PEER_URL_INVALID     | 'query or fragment'                                       || { -> new SetPeerUrl(PEER, 'https://hub-b:7443/#x') }
+        ErrorCode.INVALID_REQUEST      | 'url is required'                                         || { -> new SetPeerUrl(PEER, ' ') }
         ErrorCode.INVALID_REQUEST      | 'scopes are read and write, not admin'                    || { -> new IssueGrant(PEER, ['admin'], null, null, null, null) }
         ErrorCode.INVALID_REQUEST      | "expires_in '400d' is too long"                           || { -> new IssueGrant(PEER, ['read'], null, null, null, '400d') }
         ErrorCode.NOT_FOUND            | 'no rotation move sideways; use start, advance or rollback' || { -> RotationMove.of('sideways') }
@@ -133,6 +139,7 @@ class CommandJsonSpec extends Specification {
         new IssueGrant(PEER, ['read'], null, null, null, null).action() == 'grant.issue.read'
         new RotateCa(RotationMove.START, false, null).expected() == RotationState.STANDBY
         new RepinPeer(PEER, 'AB:' * 31 + 'AB').fingerprint() == 'ab' * 32
+        new SetPeerUrl(PEER, 'https://hub-b.example.org:7443/').url() == 'https://hub-b.example.org:7443'
     }
 
     def "an acceptance token stays out of a command's text"() {

@@ -88,6 +88,8 @@ public enum AuditEventType {
     PEER_REVOKED("peer.revoked", "an operator revoked the peer, with a reason: terminal", Party.TRANSITION),
     /** An operator changed the TLS fingerprints pinned for a peer. */
     PEER_REPINNED("peer.repinned", "an operator changed the TLS fingerprints pinned for a peer", Party.OPERATOR),
+    /** An operator changed the URL this hub calls a peer at; the old and new URL are in the details. */
+    PEER_URL_CHANGED("peer.url_changed", "an operator changed the URL this hub calls a peer at", Party.OPERATOR),
     /** This hub renewed its client certificate for a peer. */
     PEER_CLIENT_CERT_RENEWED("peer.client_cert_renewed", "this hub renewed its client certificate for a peer",
             EventSource.RENEWAL),

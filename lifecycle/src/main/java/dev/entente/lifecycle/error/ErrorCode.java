@@ -95,6 +95,8 @@ public enum ErrorCode implements PublicCode {
     PEER_REASON_REQUIRED("peer_reason_required", 400, "reason required", Runbook.PEERS),
     /** The peer's last heartbeat is within stale-after, so it cannot be marked degraded. */
     PEER_NOT_STALE("peer_not_stale", 409, "peer heartbeat is not overdue", Runbook.PEERS),
+    /** A peer URL that is not an absolute https URL with a host (and no user info, query or fragment). */
+    PEER_URL_INVALID("peer_url_invalid", 400, "invalid peer URL", Runbook.PEERS),
 
     // --- the federation handshake (acceptance tokens) ---
     /** The acceptance token is not a compact JWS with the expected claims. */
@@ -115,6 +117,11 @@ public enum ErrorCode implements PublicCode {
     HANDSHAKE_FINGERPRINT_MISMATCH("handshake_fingerprint_mismatch", 502, "proposing hub's TLS fingerprint does not match the token", Runbook.TOKENS),
     /** The other hub answered the handshake with an error (its problem is attached). */
     HANDSHAKE_REJECTED("handshake_rejected", 502, "the other hub refused the handshake", Runbook.TOKENS),
+    /**
+     * The proposing hub could not call the accepting hub back at the public URL it announced; the
+     * token was not used. The accepting hub's public URL is wrong, or the path is one-way.
+     */
+    HANDSHAKE_RETURN_PATH_FAILED("handshake_return_path_failed", 502, "the proposing hub cannot reach this hub's public URL", Runbook.TOKENS),
 
     // --- peers, mTLS, heartbeats ---
     /** The other hub cannot be reached (refused, timed out, no route). */

@@ -6,6 +6,7 @@ import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.RotateCa;
 import dev.entente.federation.command.RotationMove;
+import dev.entente.federation.renewal.Laggards;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -15,6 +16,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +30,21 @@ import java.util.Map;
 @Controller("/api/v1/ca")
 public class CaController {
     private final RotationLifecycle rotation;
+    private final Laggards laggards;
     private final ApprovalGate approvals;
 
-    public CaController(RotationLifecycle rotation, ApprovalGate approvals) {
+    public CaController(RotationLifecycle rotation, Laggards laggards, ApprovalGate approvals) {
         this.rotation = rotation;
+        this.laggards = laggards;
         this.approvals = approvals;
     }
 
     @Get
     public List<Map<String, Object>> status() {
-        return List.of(rotation.status().toMap());
+        RotationLifecycle.Status status = rotation.status();
+        Map<String, Object> answer = new LinkedHashMap<>(status.toMap());
+        answer.put("laggard_peers", laggards.toMaps(status));
+        return List.of(answer);
     }
 
     @Post("/rotate/{move}")

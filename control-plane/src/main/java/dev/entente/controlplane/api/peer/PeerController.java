@@ -14,6 +14,7 @@ import dev.entente.federation.command.ProposePeer;
 import dev.entente.federation.command.RepinPeer;
 import dev.entente.federation.command.ResumePeer;
 import dev.entente.federation.command.RevokePeer;
+import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.federation.command.SuspendPeer;
 import dev.entente.federation.peer.Peer;
 import io.micronaut.core.annotation.Nullable;
@@ -32,7 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin. */
+/** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin, url. */
 @Controller("/api/v1/peers")
 public class PeerController {
     private final HeartbeatCoalescer heartbeats;
@@ -112,6 +113,14 @@ public class PeerController {
         OperatorPrincipal operator = write(request);
         String fingerprint = Bodies.string(body, "fingerprint", true);
         return gated(new RepinPeer(peerId(id), fingerprint), operator, false).body();
+    }
+
+    /** The URL this hub calls the peer at; the link keeps its identity, and the next heartbeat re-pins. */
+    @Post("/{id}/url")
+    public HttpResponse<Map<String, Object>> setUrl(HttpRequest<?> request, @PathVariable String id,
+                                                    @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        return gated(new SetPeerUrl(peerId(id), Bodies.string(body, "url", true)), operator, false);
     }
 
     // Commands name a peer by id: an approval that waits must not follow a name to another peer.

@@ -11,6 +11,7 @@ import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.renewal.Laggards;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.approval.ApprovalRepository;
 import dev.entente.lifecycle.approval.ApprovalTable;
@@ -28,10 +29,10 @@ final class ApprovalFactory {
     @Singleton
     OperatorCommands operatorCommands(FederationService federation, PeerRepository peers, PeerLifecycle peerLifecycle,
                                       GrantRepository grants, GrantLifecycle grantLifecycle, RotationLifecycle rotation,
-                                      ResourceRepository resources, AuditLog audit, Tx tx, Clock clock, HubSettings settings,
+                                      Laggards laggards, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock, HubSettings settings,
                                       HubCommandShell shell) {
         return new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
-                rotation, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
+                rotation, laggards, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
     }
 
     @Singleton

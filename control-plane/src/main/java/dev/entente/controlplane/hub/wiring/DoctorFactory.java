@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub.wiring;
 
+import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.doctor.DatabaseChecks;
@@ -15,6 +16,7 @@ import dev.entente.federation.doctor.ListenerChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.renewal.Laggards;
 import dev.entente.heartbeat.doctor.WorkerCheck;
 import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.heartbeat.schedule.WorkerRuns;
@@ -23,6 +25,7 @@ import dev.entente.lifecycle.db.Tx;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,14 +37,20 @@ import java.util.List;
 final class DoctorFactory {
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
-                  RotationLifecycle rotation, AnchoredAudit anchoredAudit) {
+                  RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
-                new RotationChecks(rotation), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+                new RotationChecks(rotation, laggards), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
+    }
+
+    /** The rotation's laggards described, for {@code ca status}, its doctor check and a refused advance. */
+    @Singleton
+    Laggards laggards(PeerRepository peers, CertificateAuthority authority, Tx tx, Clock clock) {
+        return new Laggards(peers, authority, tx, clock);
     }
 
     @Singleton

@@ -135,7 +135,7 @@ final class FederationFactory {
             }
         };
         HandshakeProposer proposer = new HandshakeProposer(local, peers, peerLifecycle, credentials, acceptanceTokens,
-                authority, nodeKeys, audit, clock, handshake, crashPoints);
+                authority, nodeKeys, transport, audit, clock, handshake, crashPoints);
         HandshakeAccepter accepter = new HandshakeAccepter(local, peers, peerLifecycle, authority, nodeKeys, deliveries,
                 transport, audit, clock, handshake, crashPoints);
         Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
