@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api;
 
+import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.Problem;
 import io.micronaut.context.annotation.Replaces;
@@ -83,6 +84,10 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
             detail = "the request line is over what this hub reads; ids and query values are short";
         } else if (status == 400 && decoderFailure(request) != null) {
             detail = "the request line or a header is not valid HTTP: control characters and bare CR or LF are refused";
+        } else if (cause instanceof ConversionErrorException c && refusal(c) instanceof EntenteException refused
+                && refused.code() == code) {
+            // a field a message record refuses while it is read (a heartbeat's ca_phase) keeps its own words
+            detail = refused.detail();
         } else if (cause instanceof ConversionErrorException c) {
             detail = c.getArgument().getName() + " must be " + expected(c.getArgument());
             extensions = Map.of("field", c.getArgument().getName());
@@ -107,6 +112,15 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
         return null;
     }
 
+    private static EntenteException refusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof EntenteException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** What a parameter of this type accepts, in the operator's words. */
     private static String expected(Argument<?> argument) {
         Class<?> t = argument.getType();
@@ -116,7 +130,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
         if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
             return "a whole number";
         }
-        if (Map.class.isAssignableFrom(t)) {
+        if (Map.class.isAssignableFrom(t) || t.isRecord()) {
             return "a JSON object";
         }
         return "as docs/openapi.yml describes it";
