@@ -40,11 +40,11 @@ public interface HeartbeatExtension<H, A> {
 
     /** {@link #answered} from the JSON fields an answer carries. */
     default void answeredFields(Peer peer, Map<String, JsonNode> answer) {
-        answered(peer, FederationJson.read(answer, answerFields()));
+        answered(peer, FederationJson.readFields(answer, answerFields()));
     }
 
     /** {@link #receive} from and to the JSON fields heartbeats carry. */
     default Map<String, JsonNode> receiveFields(Peer peer, Map<String, JsonNode> heartbeat) {
-        return FederationJson.fields(receive(peer, FederationJson.read(heartbeat, heartbeatFields())));
+        return FederationJson.fields(receive(peer, FederationJson.readFields(heartbeat, heartbeatFields())));
     }
 }

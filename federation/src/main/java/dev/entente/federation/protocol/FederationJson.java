@@ -40,7 +40,7 @@ public final class FederationJson {
     }
 
     /** Extension fields of a heartbeat (see {@link Heartbeat#extensions()}) as the record {@code type}. */
-    public static <T> T read(Map<String, JsonNode> fields, Class<T> type) {
+    public static <T> T readFields(Map<String, JsonNode> fields, Class<T> type) {
         ObjectNode object = MAPPER.createObjectNode();
         object.setAll(fields);
         return read(object, type);

@@ -1,7 +1,6 @@
 package dev.entente.controlplane.api.federation;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.federation.access.FederationCaller;
@@ -78,7 +77,7 @@ public class FederationController {
 
     /** A request without a body reads as one with every field missing: refused for its protocol version. */
     private static <T> T orEmpty(T body, Class<T> type) {
-        return body != null ? body : FederationJson.read((JsonNode) null, type);
+        return body != null ? body : FederationJson.read(null, type);
     }
 
     private FederationService federation() {
