@@ -112,13 +112,13 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
         return null;
     }
 
-    private static EntenteException refusal(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof EntenteException e) {
-                return e;
-            }
+    /** The first {@link EntenteException} among {@code t} and its causes, or null. */
+    private static Throwable refusal(Throwable t) {
+        Throwable c = t;
+        while (c != null && !(c instanceof EntenteException)) {
+            c = c.getCause();
         }
-        return null;
+        return c;
     }
 
     /** What a parameter of this type accepts, in the operator's words. */
