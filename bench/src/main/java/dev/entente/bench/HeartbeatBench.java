@@ -16,6 +16,8 @@ import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.protocol.FederationProtocol;
+import dev.entente.federation.protocol.Heartbeat;
 import dev.entente.lifecycle.db.Tx;
 
 import java.io.IOException;
@@ -135,15 +137,8 @@ public final class HeartbeatBench {
             }
             List<String> served = b.bean(FederationService.class).servedFingerprints();
             String caPhase = b.bean(RotationLifecycle.class).phase().value();
-            Supplier<Map<String, Object>> heartbeat = () -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("protocol_version", 1);
-                m.put("hub_id", hubB.hubId());
-                m.put("clock", Instant.now().toString());
-                m.put("tls_fingerprints", served);
-                m.put("ca_phase", caPhase);
-                return m;
-            };
+            Supplier<Heartbeat> heartbeat = () -> new Heartbeat(FederationProtocol.VERSION, hubB.hubId(),
+                    Instant.now().toString(), served, caPhase, Map.of());
             Endpoint ping = new Endpoint("ping (baseline)", c -> c.get(PING));
             Endpoint hb = new Endpoint("heartbeat", c -> c.post(HEARTBEAT, heartbeat.get()));
 

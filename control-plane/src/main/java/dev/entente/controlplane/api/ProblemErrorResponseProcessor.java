@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api;
 
+import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.error.Problem;
 import io.micronaut.context.annotation.Replaces;
@@ -83,6 +84,10 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             detail = "the request line is over what this hub reads; ids and query values are short";
         } else if (status == 400 && decoderFailure(request) != null) {
             detail = "the request line or a header is not valid HTTP: control characters and bare CR or LF are refused";
+        } else if (cause instanceof ConversionErrorException c && refusal(c) instanceof EntenteException refused
+                && refused.code() == code) {
+            // a field a message record refuses while it is read (a heartbeat's ca_phase) keeps its own words
+            detail = refused.detail();
         } else if (cause instanceof ConversionErrorException c) {
             detail = c.getArgument().getName() + " must be " + expected(c.getArgument());
             field = c.getArgument().getName();
@@ -108,6 +113,15 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         return null;
     }
 
+    /** The first {@link EntenteException} among {@code t} and its causes, or null. */
+    private static Throwable refusal(Throwable t) {
+        Throwable c = t;
+        while (c != null && !(c instanceof EntenteException)) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
     /** What a parameter of this type accepts, in the operator's words. */
     private static String expected(Argument<?> argument) {
         Class<?> t = argument.getType();
@@ -117,7 +131,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
             return "a whole number";
         }
-        if (Map.class.isAssignableFrom(t)) {
+        if (Map.class.isAssignableFrom(t) || t.isRecord()) {
             return "a JSON object";
         }
         return "as docs/openapi.yml describes it";

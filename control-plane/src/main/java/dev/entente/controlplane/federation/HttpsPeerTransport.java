@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation;
 
+import dev.entente.federation.protocol.FederationJson;
 import dev.entente.federation.protocol.HandshakeAccept;
 import dev.entente.federation.protocol.HandshakeAcceptAnswer;
 import dev.entente.federation.protocol.HandshakeComplete;
@@ -13,7 +14,11 @@ import dev.entente.federation.protocol.RenewalRequest;
 
 import java.time.Duration;
 
-/** The federation protocol over HTTPS: a {@link PeerClient} per call, pinned to the peer's fingerprints. */
+/**
+ * The federation protocol over HTTPS: a {@link PeerClient} per call, pinned to the peer's
+ * fingerprints. The messages are their own JSON; an answer is read leniently (a missing or
+ * mistyped field is null), so the protocol code refuses it in protocol order.
+ */
 public final class HttpsPeerTransport implements PeerTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(8);
@@ -26,20 +31,17 @@ public final class HttpsPeerTransport implements PeerTransport {
 
     @Override
     public HandshakeAcceptAnswer accept(PeerEndpoint proposer, HandshakeAccept request) {
-        return FederationWire.handshakeAcceptAnswer(FederationWire.map(
-                client(proposer).post("federation/v1/handshake/accept", FederationWire.toJson(request))));
+        return call(proposer, "federation/v1/handshake/accept", request, HandshakeAcceptAnswer.class);
     }
 
     @Override
     public HandshakeCompleteAnswer complete(PeerEndpoint proposer, HandshakeComplete request) {
-        return FederationWire.handshakeCompleteAnswer(FederationWire.map(
-                client(proposer).post("federation/v1/handshake/complete", FederationWire.toJson(request))));
+        return call(proposer, "federation/v1/handshake/complete", request, HandshakeCompleteAnswer.class);
     }
 
     @Override
     public HeartbeatAnswer heartbeat(PeerEndpoint peer, Heartbeat heartbeat) {
-        return FederationWire.heartbeatAnswer(FederationWire.map(
-                client(peer).post("federation/v1/heartbeat", FederationWire.toJson(heartbeat))));
+        return call(peer, "federation/v1/heartbeat", heartbeat, HeartbeatAnswer.class);
     }
 
     /** Answers within the proposer's own answer time, so the accepter waiting on it hears why. */
@@ -51,7 +53,10 @@ public final class HttpsPeerTransport implements PeerTransport {
 
     @Override
     public RenewalAnswer renew(PeerEndpoint peer, RenewalRequest request) {
-        return FederationWire.renewalAnswer(FederationWire.map(
-                client(peer).post("federation/v1/renew", FederationWire.toJson(request))));
+        return call(peer, "federation/v1/renew", request, RenewalAnswer.class);
+    }
+
+    private <T> T call(PeerEndpoint peer, String path, Object message, Class<T> answer) {
+        return FederationJson.read(client(peer).post(path, message), answer);
     }
 }

@@ -1,10 +1,10 @@
 package dev.entente.controlplane.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.controlplane.tls.PinningTrustManager;
 import dev.entente.controlplane.tls.TlsFailures;
 import dev.entente.controlplane.tls.TlsPolicy;
+import dev.entente.federation.protocol.FederationJson;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -40,7 +40,6 @@ import java.util.Set;
  * one byte of the request (token, CSR) leaves this hub.
  */
 public final class PeerClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
     private final URI base;
     private final PinningTrustManager trust;
@@ -81,12 +80,15 @@ public final class PeerClient {
         return kmf.getKeyManagers();
     }
 
-    /** POSTs JSON and returns the JSON answer; every failure is an {@link EntenteException} with a code. */
-    public JsonNode post(String path, Map<String, Object> body) {
+    /**
+     * POSTs {@code body} (a protocol message, or anything else Jackson writes) as JSON and returns
+     * the JSON answer; every failure is an {@link EntenteException} with a code.
+     */
+    public JsonNode post(String path, Object body) {
         try {
             return send(HttpRequest.newBuilder(base.resolve(path))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(FederationJson.mapper().writeValueAsBytes(body))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -110,10 +112,10 @@ public final class PeerClient {
     }
 
     /** PUTs JSON with extra headers. */
-    public JsonNode put(String path, Map<String, Object> body, Map<String, String> headers) {
+    public JsonNode put(String path, Object body, Map<String, String> headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(FederationJson.mapper().writeValueAsBytes(body)));
             headers.forEach(b::header);
             return send(b);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -161,7 +163,8 @@ public final class PeerClient {
         }
         JsonNode answer;
         try {
-            answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            answer = response.body().length == 0 ? FederationJson.mapper().createObjectNode()
+                    : FederationJson.mapper().readTree(response.body());
         } catch (IOException e) {
             throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, base + " answered " + response.statusCode() + " with a body that is not JSON");
         }

@@ -4,7 +4,8 @@ import dev.entente.federation.anchor.AuditAnchor
 import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.federation.anchor.HeadStatements
+import dev.entente.federation.anchor.SignedHead
+import dev.entente.federation.protocol.FederationJson
 import dev.entente.federation.peer.Peer
 import groovy.json.JsonSlurper
 import spock.lang.Shared
@@ -212,14 +213,14 @@ class AuditAnchorSpec extends Specification {
 
     /** A real statement of B with its seq raised after signing. */
     static Map raised(Object statement, long seq) {
-        def json = HeadStatements.toJson(statement)
+        Map json = FederationJson.mapper().convertValue(SignedHead.of(statement), Map)
         json.seq = seq
         json
     }
 
     /** A statement of B's hub signed, validly, by a key A never pinned (the wire format of HeadStatement). */
     static Map otherKey(Object statement, long seq) {
-        def json = HeadStatements.toJson(statement)
+        Map json = FederationJson.mapper().convertValue(SignedHead.of(statement), Map)
         def kp = KeyPairGenerator.getInstance('Ed25519').generateKeyPair()
         def signer = Signature.getInstance('Ed25519')
         signer.initSign(kp.private)

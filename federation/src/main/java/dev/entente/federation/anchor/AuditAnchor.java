@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.anchor.HeadStatement;
+import dev.entente.federation.protocol.FederationJson;
 import dev.entente.lifecycle.audit.AuditHead;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -91,8 +91,7 @@ public final class AuditAnchor {
     /** The file's head when it is this hub's own validly signed statement; a missing or foreign file is none. */
     public Optional<HeadStatement> read() {
         try {
-            Object json = JSON.readValue(Files.readAllBytes(file), Map.class);
-            HeadStatement s = HeadStatements.fromJson(json);
+            HeadStatement s = FederationJson.read(JSON.readTree(Files.readAllBytes(file)), SignedHead.class).statement();
             if (s == null || !key.isOwn(s)) {
                 LOG.warn("{} is not a head statement signed by this hub; ignoring it", file);
                 return Optional.empty();
@@ -111,7 +110,7 @@ public final class AuditAnchor {
             Path tmp = file.resolveSibling(FILE + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, JSON.writeValueAsBytes(HeadStatements.toJson(s)));
+            Files.write(tmp, JSON.writeValueAsBytes(SignedHead.of(s)));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             anchored = s;
         } catch (IOException e) {

@@ -1,18 +1,14 @@
 package dev.entente.federation.anchor;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.federation.heartbeat.HeartbeatExtension;
 import dev.entente.federation.peer.Peer;
-
-import java.util.Map;
 
 /**
  * Audit-head witnessing carried in heartbeats: ours signed once per round and added to each
  * heartbeat with its continuity proof, the peer's countersignature kept from its answer, and a
  * peer's head witnessed when its heartbeat arrives.
  */
-public final class AuditHeartbeatExtension implements HeartbeatExtension {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class AuditHeartbeatExtension implements HeartbeatExtension<AuditHeartbeatFields, AuditWitnessFields> {
     private final AuditAnchor anchor;
     private final AuditWitnessing witnessing;
 
@@ -22,24 +18,35 @@ public final class AuditHeartbeatExtension implements HeartbeatExtension {
     }
 
     @Override
+    public Class<AuditHeartbeatFields> heartbeatFields() {
+        return AuditHeartbeatFields.class;
+    }
+
+    @Override
+    public Class<AuditWitnessFields> answerFields() {
+        return AuditWitnessFields.class;
+    }
+
+    @Override
     public void beforeRound() {
         // Once per round, not per append: the anchor file and the signed head heartbeats carry.
         anchor.refresh();
     }
 
     @Override
-    public void contribute(Peer peer, Map<String, Object> extensions) {
-        witnessing.addTo(extensions, peer);
+    public AuditHeartbeatFields contribute(Peer peer) {
+        return witnessing.fieldsFor(peer);
     }
 
     @Override
-    public void answered(Peer peer, Map<String, Object> answerExtensions) {
-        witnessing.recordAnswer(peer, JSON.valueToTree(answerExtensions));
+    public void answered(Peer peer, AuditWitnessFields answer) {
+        if (answer.witness() != null) {
+            witnessing.recordAnswer(peer, answer.witness());
+        }
     }
 
     @Override
-    public Map<String, Object> receive(Peer peer, Map<String, Object> extensions) {
-        Map<String, Object> witness = witnessing.witness(peer, extensions);
-        return witness == null ? Map.of() : Map.of("audit_witness", witness);
+    public AuditWitnessFields receive(Peer peer, AuditHeartbeatFields heartbeat) {
+        return new AuditWitnessFields(witnessing.witness(peer, heartbeat));
     }
 }

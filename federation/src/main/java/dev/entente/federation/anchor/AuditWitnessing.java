@@ -1,9 +1,9 @@
 package dev.entente.federation.anchor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.ca.anchor.AnchorKey;
 import dev.entente.ca.anchor.HeadStatement;
+import dev.entente.federation.anchor.AuditHeartbeatFields.Continuity;
+import dev.entente.federation.anchor.AuditWitnessFields.Witness;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.audit.AnchoredHead;
 import dev.entente.lifecycle.audit.AuditHead;
@@ -23,11 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +50,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AuditWitnessing {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWitnessing.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
@@ -67,7 +65,7 @@ public final class AuditWitnessing {
     /** Sender: the seq each peer last said it witnessed of this hub, for the continuity proof. */
     private final Map<UUID, Long> witnessedSeq = new ConcurrentHashMap<>();
 
-    private record Answer(HeadStatement incoming, String continuity, Map<String, Object> json) {
+    private record Answer(HeadStatement incoming, Continuity continuity, Witness witness) {
     }
 
     /** A peer's head as {@code peer_audit_heads} holds it. */
@@ -84,21 +82,18 @@ public final class AuditWitnessing {
 
     // ---------------------------------------------------------------- sender
 
-    /** Adds this hub's signed head and the continuity proof for {@code peer} to a heartbeat body. */
-    public void addTo(Map<String, Object> heartbeat, Peer peer) {
-        HeadStatement head = anchor.current();
-        heartbeat.put("audit_head", HeadStatements.toJson(head));
-        restoredAt().ifPresent(at -> heartbeat.put("audit_restored_at", at.toString()));
+    /** This hub's signed head and the continuity proof for {@code peer}, for a heartbeat to it. */
+    public AuditHeartbeatFields fieldsFor(Peer peer) {
+        SignedHead head = SignedHead.of(anchor.current());
+        String restored = restoredAt().map(Instant::toString).orElse(null);
         Long seq = witnessedSeq.computeIfAbsent(peer.id(), id -> storedWitnessSeq(id).orElse(null));
-        if (seq != null) {
-            // Read from this hub's chain, not from what the peer sent: after a cut the event is
-            // missing or different, and the peer keeps the head it witnessed.
-            Optional<byte[]> hmac = seq == 0 ? Optional.of(new byte[32]) : tx.read(c -> audit.hmacAt(c, seq));
-            Map<String, Object> proof = new LinkedHashMap<>();
-            proof.put("seq", seq);
-            proof.put("hmac", hmac.map(HEX::formatHex).orElse(null));
-            heartbeat.put("audit_continuity", proof);
+        if (seq == null) {
+            return new AuditHeartbeatFields(head, restored, null);
         }
+        // Read from this hub's chain, not from what the peer sent: after a cut the event is
+        // missing or different, and the peer keeps the head it witnessed.
+        Optional<byte[]> hmac = seq == 0 ? Optional.of(new byte[32]) : tx.read(c -> audit.hmacAt(c, seq));
+        return new AuditHeartbeatFields(head, restored, new Continuity(seq, hmac.map(HEX::formatHex).orElse(null)));
     }
 
     /**
@@ -106,14 +101,13 @@ public final class AuditWitnessing {
      * own signed statement, and the countersignature must verify under the peer's pinned key.
      * Anything else is logged and dropped; the heartbeat itself has succeeded already.
      */
-    public void recordAnswer(Peer peer, JsonNode answer) {
-        Object w = answer.has("audit_witness") ? JSON.convertValue(answer.get("audit_witness"), Map.class) : null;
-        if (!(w instanceof Map<?, ?> witness) || peer.hubId() == null) {
+    public void recordAnswer(Peer peer, Witness witness) {
+        if (peer.hubId() == null) {
             return;
         }
-        HeadStatement held = HeadStatements.fromJson(witness.get("witnessed"));
-        byte[] countersig = base64(witness.get("countersig"));
-        byte[] key = base64(witness.get("key"));
+        HeadStatement held = witness.witnessed() == null ? null : witness.witnessed().statement();
+        byte[] countersig = base64(witness.countersig());
+        byte[] key = base64(witness.key());
         if (held == null || countersig == null || key == null || !anchor.key().isOwn(held)) {
             LOG.warn("peer {} answered an audit witness that is not a head this hub signed; ignoring it", peer.id());
             return;
@@ -219,31 +213,29 @@ public final class AuditWitnessing {
      * or {@code null} when the heartbeat carries none (a hub older than issue 11). A head that
      * does not verify under the pinned key is refused: the answer says why and holds nothing new.
      */
-    public Map<String, Object> witness(Peer peer, Map<String, Object> heartbeat) {
-        Object raw = heartbeat.get("audit_head");
-        if (raw == null) {
+    public Witness witness(Peer peer, AuditHeartbeatFields heartbeat) {
+        if (heartbeat.head() == null) {
             return null;
         }
-        HeadStatement incoming = HeadStatements.fromJson(raw);
-        Object continuity = heartbeat.get("audit_continuity");
-        String proof = String.valueOf(continuity);
+        HeadStatement incoming = heartbeat.head().statement();
+        Continuity continuity = heartbeat.continuity();
         Answer last = answers.get(peer.id());
-        if (incoming != null && last != null && incoming.sameAs(last.incoming()) && proof.equals(last.continuity())) {
-            return last.json();
+        if (incoming != null && last != null && incoming.sameAs(last.incoming()) && Objects.equals(continuity, last.continuity())) {
+            return last.witness();
         }
         if (incoming == null || !incoming.hubId().equals(peer.hubId())) {
             return refusal(peer, "audit_head is not a head statement of hub " + peer.hubId());
         }
-        Instant restored = instant(heartbeat.get("audit_restored_at"));
-        Map<String, Object> answer = tx.inTransaction(c -> witness(c, peer, incoming, continuity, restored));
-        if (!answer.containsKey("refused")) {
-            answers.put(peer.id(), new Answer(incoming, proof, Collections.unmodifiableMap(answer)));
+        Instant restored = instant(heartbeat.restoredAt());
+        Witness answer = tx.inTransaction(c -> witness(c, peer, incoming, continuity, restored));
+        if (answer.refused() == null) {
+            answers.put(peer.id(), new Answer(incoming, continuity, answer));
         }
         return answer;
     }
 
-    private Map<String, Object> witness(Connection c, Peer peer, HeadStatement incoming, Object continuity,
-                                        Instant restored) throws SQLException {
+    private Witness witness(Connection c, Peer peer, HeadStatement incoming, Continuity continuity,
+                            Instant restored) throws SQLException {
         Held held = held(c, peer.id());
         byte[] pinned = held != null ? held.key() : incoming.key();
         if (!Arrays.equals(pinned, incoming.key())) {
@@ -272,35 +264,28 @@ public final class AuditWitnessing {
             LOG.warn("peer {} ({}) reports audit head {} but this hub witnessed {}: its chain was cut; "
                     + "keeping the witnessed head", peer.id(), peer.hubId(), incoming.head().seq(), keep.head().seq());
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("hub_id", hubId);
-        answer.put("key", B64.encodeToString(anchor.key().publicKey()));
-        answer.put("witnessed", HeadStatements.toJson(keep));
-        answer.put("countersig", B64.encodeToString(anchor.key().countersign(keep)));
-        return answer;
+        return new Witness(hubId, B64.encodeToString(anchor.key().publicKey()), SignedHead.of(keep),
+                B64.encodeToString(anchor.key().countersign(keep)), null);
     }
 
     /** The peer's proof that its chain still holds {@code head}: same seq, same hmac. */
-    private static boolean proves(Object continuity, AuditHead head) {
+    private static boolean proves(Continuity continuity, AuditHead head) {
         if (head.seq() == 0) {
             return true;
         }
-        if (!(continuity instanceof Map<?, ?> m) || !(m.get("seq") instanceof Number n) || !(m.get("hmac") instanceof String h)) {
+        if (continuity == null || continuity.seq() == null || continuity.hmac() == null) {
             return false;
         }
         try {
-            return n.longValue() == head.seq() && Arrays.equals(HEX.parseHex(h), head.hmac());
+            return continuity.seq() == head.seq() && Arrays.equals(HEX.parseHex(continuity.hmac()), head.hmac());
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
-    private Map<String, Object> refusal(Peer peer, String why) {
+    private Witness refusal(Peer peer, String why) {
         LOG.warn("refused the audit head of peer {}: {}", peer.id(), why);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("hub_id", hubId);
-        answer.put("refused", why);
-        return answer;
+        return Witness.refusal(hubId, why);
     }
 
     private Held held(Connection c, UUID peerId) throws SQLException {
@@ -346,20 +331,20 @@ public final class AuditWitnessing {
         }
     }
 
-    private static Instant instant(Object v) {
+    private static Instant instant(String v) {
         try {
-            return v instanceof String s ? Instant.parse(s) : null;
+            return v == null ? null : Instant.parse(v);
         } catch (RuntimeException malformed) {
             return null;
         }
     }
 
-    private static byte[] base64(Object v) {
-        if (!(v instanceof String s)) {
+    private static byte[] base64(String v) {
+        if (v == null) {
             return null;
         }
         try {
-            return Base64.getDecoder().decode(s);
+            return Base64.getDecoder().decode(v);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.entente.federation.heartbeat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.ca.authority.IssuedCertificate;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A peer's heartbeat arrived over mTLS: record it (enrolled→active, degraded→active) and answer with ours. */
@@ -24,12 +24,12 @@ public final class HeartbeatReceiver {
     private final HeartbeatCoalescer coalescer;
     private final OwnHeartbeat own;
     private final RenewalPolicy renewal;
-    private final HeartbeatExtension extension;
+    private final HeartbeatExtension<?, ?> extension;
     private final AccessInvalidation invalidation;
     private final Clock clock;
 
     public HeartbeatReceiver(PeerLifecycle lifecycle, HeartbeatCoalescer coalescer, OwnHeartbeat own, RenewalPolicy renewal,
-                             HeartbeatExtension extension, AccessInvalidation invalidation, Clock clock) {
+                             HeartbeatExtension<?, ?> extension, AccessInvalidation invalidation, Clock clock) {
         this.lifecycle = lifecycle;
         this.coalescer = coalescer;
         this.own = own;
@@ -66,9 +66,9 @@ public final class HeartbeatReceiver {
             invalidation.peerChanged(peer.id());
         }
         boolean renew = renewal.shouldRenew(presented, now);
-        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, JsonNode> extra = Map.of();
         try {
-            extra.putAll(extension.receive(peer, heartbeat.extensions()));
+            extra = extension.receiveFields(peer, heartbeat.extensions());
         } catch (RuntimeException e) {
             LOG.warn("heartbeat extension failed on peer {}'s heartbeat", peer.id(), e);
         }

@@ -14,9 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -35,10 +33,10 @@ public final class HeartbeatSender {
     private final HeartbeatDeliveries deliveries;
     private final Renewal renewal;
     private final OwnHeartbeat own;
-    private final HeartbeatExtension extension;
+    private final HeartbeatExtension<?, ?> extension;
 
     public HeartbeatSender(PeerRepository peers, HandshakeAccepter handshake, NodeKeys nodeKeys, PeerTransport transport,
-                           HeartbeatDeliveries deliveries, Renewal renewal, OwnHeartbeat own, HeartbeatExtension extension) {
+                           HeartbeatDeliveries deliveries, Renewal renewal, OwnHeartbeat own, HeartbeatExtension<?, ?> extension) {
         this.peers = peers;
         this.handshake = handshake;
         this.nodeKeys = nodeKeys;
@@ -79,12 +77,10 @@ public final class HeartbeatSender {
             if (peer.needsCompletionRetry()) {
                 handshake.complete(peer);
             }
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extension.contribute(peer, extra);
-            HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), own.build(extra));
+            HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), own.build(extension.contributeFields(peer)));
             deliveries.delivered(peer.id());
             try {
-                extension.answered(peer, answer.heartbeat().extensions());
+                extension.answeredFields(peer, answer.heartbeat().extensions());
             } catch (RuntimeException e) {
                 // the heartbeat itself succeeded; what the extension could not keep is only logged
                 LOG.warn("heartbeat extension could not keep peer {}'s answer", peer.id(), e);

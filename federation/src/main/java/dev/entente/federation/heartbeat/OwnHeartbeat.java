@@ -1,5 +1,6 @@
 package dev.entente.federation.heartbeat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.federation.protocol.Cached;
 import dev.entente.federation.protocol.FederationProtocol;
 import dev.entente.federation.protocol.Heartbeat;
@@ -28,7 +29,7 @@ public final class OwnHeartbeat {
      * Our heartbeat with {@code extensions}. Its clock is read now, when the message is built,
      * not taken from the round's start: the peer measures the skew between our clocks from it.
      */
-    public Heartbeat build(Map<String, Object> extensions) {
+    public Heartbeat build(Map<String, JsonNode> extensions) {
         return new Heartbeat(FederationProtocol.VERSION, hub.hubId(), clock.instant().toString(), hub.servedFingerprints(),
                 caPhase.get(), extensions);
     }

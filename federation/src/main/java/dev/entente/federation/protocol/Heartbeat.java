@@ -1,5 +1,13 @@
 package dev.entente.federation.protocol;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,13 +18,20 @@ import java.util.Map;
  *                        else as received (then the skew is unknown)
  * @param tlsFingerprints the TLS fingerprints the sender serves (the current certificate and any in grace)
  * @param caPhase         the sender's CA rotation phase
- * @param extensions      fields that {@code HeartbeatExtension}s add and read (the audit head a
- *                        peer witnesses), carried beside the fields above as they are
+ * @param extensions      the other fields, carried beside the ones above as they are: each
+ *                        {@code HeartbeatExtension} reads and writes its own as a record (the
+ *                        audit head a peer witnesses); JSON because a newer peer may send fields
+ *                        no extension of this hub knows
  */
-public record Heartbeat(Integer protocolVersion, String hubId, String clock, List<String> tlsFingerprints, String caPhase,
-                        Map<String, Object> extensions) {
+public record Heartbeat(
+        @JsonProperty("protocol_version") @JsonDeserialize(using = Lenient.WholeNumber.class) Integer protocolVersion,
+        @JsonProperty("hub_id") @JsonDeserialize(using = Lenient.Text.class) String hubId,
+        @JsonProperty("clock") @JsonDeserialize(using = Lenient.Text.class) String clock,
+        @JsonProperty("tls_fingerprints") @JsonDeserialize(using = Lenient.TextList.class) List<String> tlsFingerprints,
+        @JsonProperty("ca_phase") @JsonDeserialize(using = Lenient.StrictText.class) String caPhase,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extensions) {
     public Heartbeat {
         tlsFingerprints = tlsFingerprints == null ? List.of() : List.copyOf(tlsFingerprints);
-        extensions = extensions == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extensions));
+        extensions = extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 }

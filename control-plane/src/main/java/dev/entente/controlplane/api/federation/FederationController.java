@@ -1,18 +1,25 @@
 package dev.entente.controlplane.api.federation;
 
-import dev.entente.controlplane.hub.HubIdentity;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entente.controlplane.federation.FederationService;
-import dev.entente.controlplane.federation.FederationWire;
-import dev.entente.federation.access.PeerAuthenticator;
+import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.federation.access.FederationCaller;
+import dev.entente.federation.access.PeerAuthenticator;
+import dev.entente.federation.protocol.FederationJson;
+import dev.entente.federation.protocol.HandshakeAccept;
+import dev.entente.federation.protocol.HandshakeAcceptAnswer;
+import dev.entente.federation.protocol.HandshakeComplete;
+import dev.entente.federation.protocol.HandshakeCompleteAnswer;
+import dev.entente.federation.protocol.Heartbeat;
+import dev.entente.federation.protocol.HeartbeatAnswer;
+import dev.entente.federation.protocol.RenewalAnswer;
+import dev.entente.federation.protocol.RenewalRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-
-import java.util.Map;
 
 /**
  * The hub-to-hub API on the same port as everything else. {@code /handshake/accept} is the only
@@ -37,34 +44,40 @@ public class FederationController {
      * no-op baseline the heartbeat benchmark measures against.
      */
     @Get("/ping")
-    public Map<String, Object> ping() {
-        return Map.of("protocol_version", FederationService.PROTOCOL_VERSION, "hub_id", hub.hubId());
+    public Pong ping() {
+        return new Pong(FederationService.PROTOCOL_VERSION, hub.hubId());
+    }
+
+    /** The answer to {@code /ping}: the protocol this hub speaks and its hub id. */
+    public record Pong(@JsonProperty("protocol_version") int protocolVersion, @JsonProperty("hub_id") String hubId) {
     }
 
     @Post("/handshake/accept")
-    public Map<String, Object> accept(@Nullable @Body Map<String, Object> body) {
-        return FederationWire.toJson(federation().handshakeAccept(FederationWire.handshakeAccept(body)));
+    public HandshakeAcceptAnswer accept(@Nullable @Body HandshakeAccept body) {
+        return federation().handshakeAccept(orEmpty(body, HandshakeAccept.class));
     }
 
     @Post("/handshake/complete")
-    public Map<String, Object> complete(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HandshakeCompleteAnswer complete(HttpRequest<?> request, @Nullable @Body HandshakeComplete body) {
         FederationCaller caller = authenticator().authenticate(request.getCertificate(), false);
-        return FederationWire.toJson(federation().handshakeComplete(caller.peer(), caller.certificate(),
-                FederationWire.handshakeComplete(body)));
+        return federation().handshakeComplete(caller.peer(), caller.certificate(), orEmpty(body, HandshakeComplete.class));
     }
 
     @Post("/heartbeat")
-    public Map<String, Object> heartbeat(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HeartbeatAnswer heartbeat(HttpRequest<?> request, @Nullable @Body Heartbeat body) {
         FederationCaller caller = authenticator().authenticate(request.getCertificate());
-        return FederationWire.toJson(federation().receiveHeartbeat(caller.peer(), caller.certificate(),
-                FederationWire.heartbeat(body)));
+        return federation().receiveHeartbeat(caller.peer(), caller.certificate(), orEmpty(body, Heartbeat.class));
     }
 
     @Post("/renew")
-    public Map<String, Object> renew(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public RenewalAnswer renew(HttpRequest<?> request, @Nullable @Body RenewalRequest body) {
         FederationCaller caller = authenticator().authenticate(request.getCertificate(), false);
-        return FederationWire.toJson(federation().handleRenew(caller.peer(), caller.certificate(),
-                FederationWire.renewalRequest(body)));
+        return federation().handleRenew(caller.peer(), caller.certificate(), orEmpty(body, RenewalRequest.class));
+    }
+
+    /** A request without a body reads as one with every field missing: refused for its protocol version. */
+    private static <T> T orEmpty(T body, Class<T> type) {
+        return body != null ? body : FederationJson.read(null, type);
     }
 
     private FederationService federation() {

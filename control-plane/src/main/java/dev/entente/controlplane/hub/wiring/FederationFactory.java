@@ -140,7 +140,7 @@ final class FederationFactory {
                 transport, audit, clock, handshake, crashPoints);
         Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
         OwnHeartbeat own = new OwnHeartbeat(local, clock, () -> rotation.phase().value());
-        HeartbeatExtension anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
+        HeartbeatExtension<?, ?> anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
         HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
