@@ -1,6 +1,7 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.hub.HubBootstrap;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
@@ -8,7 +9,6 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +26,7 @@ public final class OperatorTokenMint {
      * Mints the token {@code command} asks for as {@code issuer}; also what an approved
      * {@code operator.token.issue} runs, so the lifetime counts from now.
      */
-    // The answer is the JSON the token route returns and an approval stores.
-    public static Map<String, Object> mint(OperatorTokens tokens, Tx tx, AuditLog audit, IssueOperatorToken command, String issuer) {
+    public static CommandResult.TokenMinted mint(OperatorTokens tokens, Tx tx, AuditLog audit, IssueOperatorToken command, String issuer) {
         String subject = command.subject();
         Role role = Role.parse(command.role()).orElseThrow();
         Duration ttl = command.lifetime();
@@ -40,12 +39,7 @@ public final class OperatorTokenMint {
                             "jti", issued.jti().toString(), "minted_by", mintedBy)));
             return null;
         });
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", issued.token());
-        out.put("subject", subject);
-        out.put("roles", List.of(role.value()));
-        out.put("expires_at", issued.expiresAt().toString());
-        out.put("minted_by", mintedBy);
-        return out;
+        return new CommandResult.TokenMinted(issued.token(), subject, List.of(role.value()), issued.expiresAt().toString(),
+                mintedBy);
     }
 }

@@ -107,7 +107,7 @@ public class AuditController {
     }
 
     @Post("/keys/rotate")
-    public Map<String, Object> rotateKey(HttpRequest<?> request) {
+    public Object rotateKey(HttpRequest<?> request) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
         return approvals.submit(new RotateAuditKey(), admin.approvalOperator()).body();

@@ -5,6 +5,7 @@ import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.Permission;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.RotateCa;
 import dev.entente.federation.command.RotationMove;
 import io.micronaut.core.annotation.Nullable;
@@ -52,6 +53,6 @@ public class CaController {
         RotateCa command = new RotateCa(rotationMove, body != null && Boolean.TRUE.equals(body.get("force")),
                 phase == null ? null : String.valueOf(phase));
         var outcome = approvals.submit(command, operator.approvalOperator());
-        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(((CommandResult.CaRotated) outcome.result()).ca());
     }
 }

@@ -54,7 +54,7 @@ public class GrantController {
     }
 
     @Post
-    public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
@@ -81,7 +81,7 @@ public class GrantController {
     }
 
     @Post("/{id}/revoke")
-    public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         Grant g = grant(id);

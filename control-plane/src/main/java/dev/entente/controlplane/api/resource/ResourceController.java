@@ -39,7 +39,7 @@ public class ResourceController {
     }
 
     @Put("/{kind}/{name}")
-    public Map<String, Object> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
+    public Object put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
                                    @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
@@ -49,7 +49,7 @@ public class ResourceController {
     }
 
     @Delete("/{kind}/{name}")
-    public Map<String, Object> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
+    public Object delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         return approvals.submit(new DeleteResource(kind, name), operator.approvalOperator()).body();

@@ -10,9 +10,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import dev.entente.controlplane.hub.HubCommandShell;
 import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.RotateTls;
 
-import java.util.Map;
 
 /** The hub TLS certificate: what is served, what is still in grace, and rotation. */
 @Controller("/api/v1/tls")
@@ -26,7 +26,7 @@ public class TlsController {
     }
 
     @Get
-    public Map<String, Object> info(HttpRequest<?> request) {
+    public CommandResult.TlsInfo info(HttpRequest<?> request) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
         return HubCommandShell.describe(tls);
     }
@@ -37,7 +37,7 @@ public class TlsController {
      * {@code entente.tls.rotation-grace} so peers can re-pin without an outage.
      */
     @Post("/rotate")
-    public Map<String, Object> rotate(HttpRequest<?> request) {
+    public Object rotate(HttpRequest<?> request) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         return approvals.submit(new RotateTls(), operator.approvalOperator()).body();
