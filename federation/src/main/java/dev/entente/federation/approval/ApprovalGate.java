@@ -193,7 +193,7 @@ public final class ApprovalGate {
         Approval approval = tx.inTransaction(c -> {
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
             audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
-                    Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
+                    Map.of("action", action, "arguments", CommandJson.plain(redact(arguments)), "expires_at", expiresAt.toString())));
             return created;
         });
         return new Outcome(null, new ApprovalAnswer.Requested(view(approval), "entente approvals approve " + approval.id(),

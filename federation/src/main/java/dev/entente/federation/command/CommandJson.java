@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entente.lifecycle.error.EntenteException;
 
+import java.util.Map;
+
 /**
  * Commands as JSON. A request body is the command with its {@code action}; a stored approval
  * request keeps the action in its own column and the other fields as its arguments, in the shape
@@ -56,6 +58,12 @@ public final class CommandJson {
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("approval arguments are not a JSON object", e);
         }
+    }
+
+    /** {@code value} (a JSON object) as plain JSON values, for an API answer or audit details. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> plain(Object value) {
+        return JSON.convertValue(value, Map.class);
     }
 
     // A command's own check fails inside Jackson's instantiation: its error is what the caller sees.

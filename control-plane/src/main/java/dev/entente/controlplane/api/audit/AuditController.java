@@ -19,6 +19,7 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
@@ -107,10 +108,10 @@ public class AuditController {
     }
 
     @Post("/keys/rotate")
-    public Object rotateKey(HttpRequest<?> request) {
+    public HttpResponse<?> rotateKey(HttpRequest<?> request) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
-        return approvals.submit(new RotateAuditKey(), admin.approvalOperator()).body();
+        return HttpResponse.ok(approvals.submit(new RotateAuditKey(), admin.approvalOperator()).body());
     }
 
     private static Map<String, Object> toJson(AuditRecord r) {

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.api.grant;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.grant.GrantAuthorizer;
@@ -30,8 +32,6 @@ import io.micronaut.http.annotation.QueryValue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,7 +91,7 @@ public class GrantController {
 
     /** Answers "would this call be allowed?" without making it: every check and its result. */
     @Get("/{id}/explain")
-    public Map<String, Object> explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
+    public Explanation explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
                                        @Nullable @QueryValue String network, @Nullable @QueryValue("source_ip") String sourceIp,
                                        @Nullable @QueryValue String permission) {
         OperatorAuthFilter.principal(request).require(Permission.READ);
@@ -111,19 +111,16 @@ public class GrantController {
                 : IssueGrant.permission(permission);
         Decision d = grantAuthorizer.explain(g,
                 new AccessRequest(p, instance, network, source, clock.instant()));
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (Check c : d.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("check", c.check());
-            m.put("ok", c.ok());
-            m.put("detail", c.detail());
-            checks.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("applies", d.applies());
-        out.put("code", d.code() == null ? null : d.code().code());
-        out.put("checks", checks);
-        return out;
+        return new Explanation(d.applies(), d.code() == null ? null : d.code().code(), d.checks());
+    }
+
+    /**
+     * {@code grants explain}: whether the call would be allowed, the code it would be refused with
+     * (null when allowed), and every check in order with its result.
+     */
+    @JsonPropertyOrder({"applies", "code", "checks"})
+    public record Explanation(@JsonProperty("applies") boolean applies, @JsonProperty("code") String code,
+                              @JsonProperty("checks") List<Check> checks) {
     }
 
     private Grant grant(String id) {

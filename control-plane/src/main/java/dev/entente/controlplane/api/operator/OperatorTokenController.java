@@ -31,7 +31,7 @@ public class OperatorTokenController {
     }
 
     @Post
-    public HttpResponse<Object> issue(HttpRequest<?> request, @Body Map<String, Object> body) {
+    public HttpResponse<?> issue(HttpRequest<?> request, @Body Map<String, Object> body) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
         admin.require(Permission.ADMIN);
         IssueOperatorToken command = new IssueOperatorToken(Bodies.string(body, "subject", false),

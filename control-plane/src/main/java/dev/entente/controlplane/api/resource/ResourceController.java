@@ -11,6 +11,7 @@ import dev.entente.federation.command.PutResource;
 import dev.entente.federation.resource.Resource;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -39,19 +40,19 @@ public class ResourceController {
     }
 
     @Put("/{kind}/{name}")
-    public Object put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
-                                   @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<?> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
+                               @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
         PutResource command = new PutResource(kind, name, Bodies.string(body, "instance_id", false),
                 Bodies.string(body, "network_id", false), Bodies.attributes(body));
-        return approvals.submit(command, operator.approvalOperator()).body();
+        return HttpResponse.ok(approvals.submit(command, operator.approvalOperator()).body());
     }
 
     @Delete("/{kind}/{name}")
-    public Object delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
+    public HttpResponse<?> delete(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        return approvals.submit(new DeleteResource(kind, name), operator.approvalOperator()).body();
+        return HttpResponse.ok(approvals.submit(new DeleteResource(kind, name), operator.approvalOperator()).body());
     }
 }

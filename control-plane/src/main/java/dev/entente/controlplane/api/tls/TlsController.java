@@ -5,6 +5,7 @@ import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.Permission;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
@@ -37,9 +38,9 @@ public class TlsController {
      * {@code entente.tls.rotation-grace} so peers can re-pin without an outage.
      */
     @Post("/rotate")
-    public Object rotate(HttpRequest<?> request) {
+    public HttpResponse<?> rotate(HttpRequest<?> request) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         operator.require(Permission.WRITE);
-        return approvals.submit(new RotateTls(), operator.approvalOperator()).body();
+        return HttpResponse.ok(approvals.submit(new RotateTls(), operator.approvalOperator()).body());
     }
 }
