@@ -11,14 +11,13 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import dev.entente.controlplane.tls.TlsState;
-import dev.entente.federation.command.CommandJson;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.CommandShell;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.federation.peer.Durations;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,8 +50,8 @@ public final class HubCommandShell implements CommandShell {
     }
 
     @Override
-    public Map<String, Object> mintOperatorToken(IssueOperatorToken command, String issuer) {
-        return CommandJson.plain(OperatorTokenMint.mint(tokens, tx, audit, command, issuer));
+    public CommandResult.TokenMinted mintOperatorToken(IssueOperatorToken command, String issuer) {
+        return OperatorTokenMint.mint(tokens, tx, audit, command, issuer);
     }
 
     @Override
@@ -62,7 +61,7 @@ public final class HubCommandShell implements CommandShell {
 
     /** The new key is served from the next handshake, without a restart. */
     @Override
-    public Map<String, Object> rotateTls(String operator) {
+    public CommandResult.TlsInfo rotateTls(String operator) {
         String previous = tls.current().fingerprint();
         tx.inTransaction(c -> {
             TlsKey k = hubTls.certificates().rotate(c, hub.hubId(), settings.subjectAltNames(), clock.instant());
@@ -76,27 +75,20 @@ public final class HubCommandShell implements CommandShell {
     }
 
     @Override
-    public Map<String, Object> rotateAuditKey(String operator) {
+    public CommandResult.AuditKeyRotated rotateAuditKey(String operator) {
         AuditKey key = tx.inTransaction(c -> {
             AuditKey next = auditKeys.rotate(c);
             audit.append(c, AuditEvent.of(AuditEventType.AUDIT_KEY_ROTATED, operator, next.id(), Map.of()));
             return next;
         });
-        return Map.of("key_id", key.id());
+        return new CommandResult.AuditKeyRotated(key.id());
     }
 
     /** {@code tls info}: the served certificate and the fingerprints still in grace. */
-    // The JSON DESIGN §10 fixes for tls info.
-    public static Map<String, Object> describe(TlsState state) {
+    public static CommandResult.TlsInfo describe(TlsState state) {
         TlsKey tls = state.current();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("subject", tls.certificate().getSubjectX500Principal().getName());
-        out.put("sans", Certificates.subjectAltNames(tls.certificate()));
-        out.put("not_before", tls.certificate().getNotBefore().toInstant().toString());
-        out.put("not_after", tls.notAfter().toString());
-        out.put("fingerprint", tls.fingerprint());
-        out.put("key_type", "Ed25519");
-        out.put("grace_fingerprints", state.graceFingerprints());
-        return out;
+        return new CommandResult.TlsInfo(tls.certificate().getSubjectX500Principal().getName(),
+                Certificates.subjectAltNames(tls.certificate()), tls.certificate().getNotBefore().toInstant().toString(),
+                tls.notAfter().toString(), tls.fingerprint(), "Ed25519", state.graceFingerprints());
     }
 }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.hub.HubBootstrap;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
@@ -25,7 +26,7 @@ public final class OperatorTokenMint {
      * Mints the token {@code command} asks for as {@code issuer}; also what an approved
      * {@code operator.token.issue} runs, so the lifetime counts from now.
      */
-    public static MintedToken mint(OperatorTokens tokens, Tx tx, AuditLog audit, IssueOperatorToken command, String issuer) {
+    public static CommandResult.TokenMinted mint(OperatorTokens tokens, Tx tx, AuditLog audit, IssueOperatorToken command, String issuer) {
         String subject = command.subject();
         Role role = Role.parse(command.role()).orElseThrow();
         Duration ttl = command.lifetime();
@@ -38,6 +39,7 @@ public final class OperatorTokenMint {
                             "jti", issued.jti().toString(), "minted_by", mintedBy)));
             return null;
         });
-        return new MintedToken(issued.token(), subject, List.of(role.value()), issued.expiresAt().toString(), mintedBy);
+        return new CommandResult.TokenMinted(issued.token(), subject, List.of(role.value()), issued.expiresAt().toString(),
+                mintedBy);
     }
 }

@@ -1,12 +1,15 @@
 package dev.entente.federation.approval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.federation.command.AcceptPeer;
 import dev.entente.federation.command.CommandJson;
+import dev.entente.federation.command.CommandResult;
+import dev.entente.federation.command.CommandSecrets;
 import dev.entente.federation.command.IssueGrant;
 import dev.entente.federation.command.IssueOperatorToken;
 import dev.entente.federation.command.OperatorCommand;
@@ -32,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,8 +66,10 @@ import java.util.stream.Collectors;
  * token minted under approval) is sealed too, shown to nobody else, and handed out once by
  * {@link #collect}.
  *
- * <p>Arguments and results are handled here as JSON documents (plain maps): what a request
- * stores, what an approval answers and what the secret split walks over, whatever the command.
+ * <p>What a request stores is typed: the command's arguments ({@link CommandJson}), its secret
+ * fields ({@link CommandSecrets}) and the command's {@link CommandResult}, redacted. What it shows
+ * ({@link ApprovalView}) is the stored JSON as stored, so that requests stored by earlier versions
+ * show as they always did.
  */
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
@@ -79,8 +83,6 @@ public final class ApprovalGate {
     public static final String TOKEN_ISSUE = IssueOperatorToken.ACTION;
     /** What stands in for a sealed secret in stored arguments. */
     static final String SEALED = "(sealed)";
-    /** Arguments and results that are secrets: kept out of API answers about approvals and out of stored results. */
-    private static final Set<String> SECRETS = Set.of("token", "acceptance_token", "bearer_token");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
     /**
@@ -89,8 +91,20 @@ public final class ApprovalGate {
      */
     public static final String HALT_AFTER_APPROVAL = "entente.testing.halt-after-approval";
 
-    /** Either the action's result (ran now) or the pending approval (202). */
-    public record Outcome(boolean pending, Map<String, Object> body) {
+    /**
+     * Either the command's result (it ran now) or the approval request that stores it (202):
+     * exactly one is set.
+     */
+    public record Outcome(CommandResult result, ApprovalAnswer.Requested request) {
+        /** Whether the command waits for approval. */
+        public boolean pending() {
+            return request != null;
+        }
+
+        /** The response body: the request when pending, else the result. */
+        public Object body() {
+            return pending() ? request : result;
+        }
     }
 
     private final Tx tx;
@@ -160,39 +174,31 @@ public final class ApprovalGate {
     public Outcome submit(OperatorCommand command, ApprovalOperator requester) {
         if (!requiresApproval(command)) {
             // Not gated, the same rule: a local command's writes and audit events commit as one.
-            Map<String, Object> result = !command.transactional() ? commands.execute(command, requester.subject())
+            CommandResult result = !command.transactional() ? commands.execute(command, requester.subject())
                     : tx.inOneTransaction(c -> commands.execute(command, requester.subject()));
-            return new Outcome(false, result);
+            return new Outcome(result, null);
         }
         String action = command.action();
-        Map<String, Object> arguments = CommandJson.plain(CommandJson.arguments(command));
+        ObjectNode arguments = CommandJson.arguments(command);
         Instant expiresAt = clock.instant().plus(timeout);
         UUID id = UUID.randomUUID();
-        Map<String, Object> secrets = new LinkedHashMap<>();
-        Map<String, Object> stored = new LinkedHashMap<>();
-        arguments.forEach((k, v) -> {
-            if (SECRETS.contains(k) && v != null) {
-                secrets.put(k, v);
-                stored.put(k, SEALED);
-            } else {
-                stored.put(k, v);
+        CommandSecrets secrets = read(arguments, CommandSecrets.class);
+        ObjectNode stored = arguments.deepCopy();
+        for (String name : CommandSecrets.NAMES) {
+            if (stored.hasNonNull(name)) {
+                stored.put(name, SEALED);
             }
-        });
+        }
         byte[] sealed = secrets.isEmpty() ? null : keys.sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
         List<String> chain = mintingChain(requester);
         Approval approval = tx.inTransaction(c -> {
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
             audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
-                    Map.of("action", action, "arguments", redact(arguments), "expires_at", expiresAt.toString())));
+                    Map.of("action", action, "arguments", CommandJson.plain(redact(arguments)), "expires_at", expiresAt.toString())));
             return created;
         });
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("approval", toMap(approval));
-        body.put("next", "entente approvals approve " + approval.id());
-        if (FOR_REQUESTER.contains(action)) {
-            body.put("collect", "entente approvals collect " + approval.id());
-        }
-        return new Outcome(true, body);
+        return new Outcome(null, new ApprovalAnswer.Requested(view(approval), "entente approvals approve " + approval.id(),
+                FOR_REQUESTER.contains(action) ? "entente approvals collect " + approval.id() : null));
     }
 
     /** Actions whose secret result goes to the requester alone (sealed until collected), not to the approver. */
@@ -223,7 +229,7 @@ public final class ApprovalGate {
      * Hands the requester the secret result of their executed request (an operator token minted
      * under approval), once: it is cleared as it is read.
      */
-    public Map<String, Object> collect(UUID id, ApprovalOperator requester) {
+    public ApprovalAnswer.Collected collect(UUID id, ApprovalOperator requester) {
         Approval approval = find(id);
         if (!approval.requester().equals(requester.subject())) {
             throw new EntenteException(ErrorCode.APPROVAL_REQUESTER_ONLY, "only " + approval.requester()
@@ -235,13 +241,11 @@ public final class ApprovalGate {
                         ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
                         : "; collect it once an approver has approved it"),
                         Map.of("state", approval.state().value())));
-        Map<String, Object> result = parse(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8));
+        CommandSecrets result = read(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8),
+                CommandSecrets.class);
         tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
                 id.toString(), Map.of("action", approval.action()))));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("approval", toMap(find(id)));
-        out.put("result", result);
-        return out;
+        return new ApprovalAnswer.Collected(view(find(id)), result);
     }
 
     private static String aad(UUID id, String part) {
@@ -253,7 +257,7 @@ public final class ApprovalGate {
      * arguments, the outbox), then {@link #execute} runs the action and records the outcome. The
      * action's result comes back (secrets included, shown to the approver once), or its error.
      */
-    public Map<String, Object> approve(UUID id, ApprovalOperator approver) {
+    public ApprovalAnswer.Executed approve(UUID id, ApprovalOperator approver) {
         find(id);
         Instant now = clock.instant();
         List<String> roles = List.copyOf(approver.roles());
@@ -300,8 +304,8 @@ public final class ApprovalGate {
     }
 
     // For the approver: the outcome of this run, or of whoever ran it first.
-    private Map<String, Object> execute(UUID id, boolean approverWaits) {
-        Map<String, Object> out = run(id, approverWaits);
+    private ApprovalAnswer.Executed execute(UUID id, boolean approverWaits) {
+        ApprovalAnswer.Executed out = run(id, approverWaits);
         if (out != null) {
             return out;
         }
@@ -310,13 +314,8 @@ public final class ApprovalGate {
             throw new EntenteException(ErrorCode.CONFLICT, "approval " + id + " was executed meanwhile by the hub and failed: "
                     + done.result(), Map.of("state", done.state().value()));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("approval", toMap(done));
-        m.put("result", done.result() == null ? null : tryParse(done.result()));
-        if (done.resultSealed()) {
-            m.put("next", "the requester runs: entente approvals collect " + id);
-        }
-        return m;
+        return new ApprovalAnswer.Executed(done.result() == null ? null : tryParse(done.result()),
+                done.resultSealed() ? collectNext(id) : null, view(done));
     }
 
     /**
@@ -327,20 +326,21 @@ public final class ApprovalGate {
      * first asks it what an interrupted earlier run already did. Null when the request is not
      * approved (any more) or, with {@code wait} false, another runner holds it.
      */
-    private Map<String, Object> run(UUID id, boolean wait) {
+    private ApprovalAnswer.Executed run(UUID id, boolean wait) {
         EntenteException[] failure = new EntenteException[1];
         RuntimeException[] crash = new RuntimeException[1];
-        Map<String, Object> out = tx.inOneTransaction(c -> {
+        ApprovalAnswer.Executed out = tx.inOneTransaction(c -> {
             if (!claim(c, id, wait)) {
                 return null;
             }
             Approval approval = find(id);
             ObjectNode arguments = CommandJson.tree(approval.arguments());
             if (approval.sealedSecrets() != null) {
-                arguments.setAll(CommandJson.tree(new String(keys.openSecret(approval.sealedSecrets(), aad(id, "arguments")),
-                        StandardCharsets.UTF_8)));
+                CommandSecrets secrets = read(new String(keys.openSecret(approval.sealedSecrets(), aad(id, "arguments")),
+                        StandardCharsets.UTF_8), CommandSecrets.class);
+                arguments.setAll((ObjectNode) JSON.valueToTree(secrets));
             }
-            Map<String, Object> result;
+            CommandResult result;
             try {
                 // Checked again as it loads: a stored value that no longer passes fails the request.
                 OperatorCommand command = CommandJson.read(approval.action(), arguments);
@@ -371,11 +371,7 @@ public final class ApprovalGate {
         if (crash[0] != null) {
             throw crash[0];
         }
-        if (out == null) {
-            return null;
-        }
-        out.put("approval", toMap(find(id)));
-        return out;
+        return out == null ? null : new ApprovalAnswer.Executed(out.result(), out.next(), view(find(id)));
     }
 
     // The row lock that makes one runner the executor; re-checked on the row's newest version.
@@ -392,35 +388,32 @@ public final class ApprovalGate {
 
     // approved → executed, on the runner's transaction; a secret result goes to the requester
     // alone when the action is theirs (a minted token) or nobody is there to be shown it.
-    private Map<String, Object> complete(Approval approval, Map<String, Object> result, boolean approverWaits) {
+    // Without the approval: run() adds it as it stands once this transaction committed.
+    private ApprovalAnswer.Executed complete(Approval approval, CommandResult result, boolean approverWaits) {
         UUID id = approval.id();
-        Map<String, Object> secret = new LinkedHashMap<>();
-        result.forEach((k, v) -> {
-            if (SECRETS.contains(k) && v != null) {
-                secret.put(k, v);
-            }
-        });
-        Map<String, Object> out = new LinkedHashMap<>();
+        CommandSecrets secret = result.secrets();
+        JsonNode redacted = JSON.valueToTree(result.redacted());
         if (FOR_REQUESTER.contains(approval.action()) || (!approverWaits && !secret.isEmpty())) {
             // The approver must not walk away with the requester's new credential.
-            lifecycle.complete(id, json(redact(result)),
+            lifecycle.complete(id, json(redacted),
                     keys.sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
-            out.put("result", redact(result));
-            out.put("next", "the requester runs: entente approvals collect " + id);
-            return out;
+            return new ApprovalAnswer.Executed(redacted, collectNext(id), null);
         }
-        lifecycle.complete(id, json(redact(result)));
-        out.put("result", result);
-        return out;
+        lifecycle.complete(id, json(redacted));
+        return new ApprovalAnswer.Executed(JSON.valueToTree(result), null, null);
     }
 
-    public Map<String, Object> reject(UUID id, ApprovalOperator operator, String reason) {
+    private static String collectNext(UUID id) {
+        return "the requester runs: entente approvals collect " + id;
+    }
+
+    public ApprovalAnswer.Rejected reject(UUID id, ApprovalOperator operator, String reason) {
         find(id);
         if (reason == null || reason.isBlank()) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "a rejection needs --reason");
         }
         lifecycle.reject(id, operator.subject(), reason);
-        return Map.of("approval", toMap(find(id)));
+        return new ApprovalAnswer.Rejected(view(find(id)));
     }
 
     /** Expires pending requests past their deadline; safe to run twice or on several replicas. */
@@ -440,15 +433,15 @@ public final class ApprovalGate {
         return n;
     }
 
-    public List<Map<String, Object>> list(ApprovalState state) {
+    public List<ApprovalView> list(ApprovalState state) {
         List<Approval> all = state != null ? repository.listByState(state)
                 : java.util.Arrays.stream(ApprovalState.values()).flatMap(s -> repository.listByState(s).stream())
                 .sorted(java.util.Comparator.comparing(Approval::createdAt)).toList();
-        return all.stream().map(ApprovalGate::toMap).collect(Collectors.toList());
+        return all.stream().map(ApprovalGate::view).collect(Collectors.toList());
     }
 
-    public Map<String, Object> show(UUID id) {
-        return toMap(find(id));
+    public ApprovalView show(UUID id) {
+        return view(find(id));
     }
 
     private Approval find(UUID id) {
@@ -456,57 +449,57 @@ public final class ApprovalGate {
                 "no approval " + id + "; 'entente approvals list' shows them"));
     }
 
-    static Map<String, Object> toMap(Approval a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id().toString());
-        m.put("action", a.action());
-        m.put("requester", a.requester());
-        m.put("requester_minted_by", a.requesterMintedBy());
-        m.put("arguments", redact(parse(a.arguments())));
-        m.put("state", a.state().value());
-        m.put("approver", a.approver());
-        m.put("reason", a.reason());
-        m.put("result", a.result() == null ? null : tryParse(a.result()));
-        m.put("result_waiting", a.resultSealed());
-        m.put("created_at", a.createdAt().toString());
-        m.put("expires_at", a.expiresAt().toString());
-        return m;
+    static ApprovalView view(Approval a) {
+        return new ApprovalView(a.id().toString(), a.action(), a.requester(), a.requesterMintedBy(),
+                redact(CommandJson.tree(a.arguments())), a.state().value(), a.approver(), a.reason(),
+                a.result() == null ? null : tryParse(a.result()), a.resultSealed(), a.createdAt().toString(),
+                a.expiresAt().toString());
     }
 
-    private static Map<String, Object> redact(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, SECRETS.contains(k) && v != null ? "(redacted)"
-                : v instanceof Map<?, ?> inner ? redact(castMap(inner)) : v));
+    // A secret anywhere in the arguments, at any depth of objects, shows as redacted.
+    private static ObjectNode redact(ObjectNode node) {
+        ObjectNode out = node.deepCopy();
+        node.fieldNames().forEachRemaining(name -> {
+            JsonNode value = node.get(name);
+            if (CommandSecrets.NAMES.contains(name) && !value.isNull()) {
+                out.put(name, CommandResult.REDACTED);
+            } else if (value instanceof ObjectNode inner) {
+                out.set(name, redact(inner));
+            }
+        });
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Map<?, ?> m) {
-        return (Map<String, Object>) m;
-    }
-
-    private static String json(Map<String, Object> m) {
+    private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(m);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Map<String, Object> parse(String json) {
+    private static <T> T read(String json, Class<T> type) {
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() {
-            });
+            return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("approval arguments are not a JSON object", e);
+            throw new IllegalStateException("sealed approval secrets are not a JSON object", e);
         }
     }
 
-    private static Object tryParse(String json) {
+    private static <T> T read(ObjectNode node, Class<T> type) {
         try {
-            return JSON.readValue(json, Object.class);
+            return JSON.treeToValue(node, type);
         } catch (JsonProcessingException e) {
-            return json;
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // A failed request's result is its error, a string.
+    private static JsonNode tryParse(String json) {
+        try {
+            return JSON.readValue(json, JsonNode.class);
+        } catch (JsonProcessingException e) {
+            return TextNode.valueOf(json);
         }
     }
 }

@@ -25,7 +25,6 @@ import dev.entente.lifecycle.error.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +34,8 @@ import java.util.UUID;
  * Runs operator commands against the domain, as the operator who asked. Every value was checked
  * when the command was made; what depends on the world (the peer still exists, the rotation is
  * still in the phase the operator saw) is checked here, when it runs, since an approved command
- * may have waited hours. Results are the JSON the admin API answers ({@code {"peer": ...}},
- * {@code {"grant": ..., "bearer_token": ...}}, ...): an approval stores them as they are.
+ * may have waited hours. Each command answers its {@link CommandResult}: the admin API's response
+ * body, and what an approval stores once the command ran.
  */
 public final class OperatorCommands {
     private final HandshakeProposer proposer;
@@ -79,8 +78,7 @@ public final class OperatorCommands {
     }
 
     /** Runs {@code command} as {@code operator}; its result as the admin API answers it. */
-    // A command's answer is JSON of the domain's own maps (a peer, a grant, a CA status).
-    public Map<String, Object> execute(OperatorCommand command, String operator) {
+    public CommandResult execute(OperatorCommand command, String operator) {
         return command.dispatch(new Run(operator));
     }
 
@@ -90,7 +88,7 @@ public final class OperatorCommands {
      * a second accept would be refused, and a link to the token's hub made since the approval is
      * this request's.
      */
-    public Optional<Map<String, Object>> alreadyDone(OperatorCommand command, Instant approvedAt) {
+    public Optional<CommandResult> alreadyDone(OperatorCommand command, Instant approvedAt) {
         if (!(command instanceof AcceptPeer accept)) {
             return Optional.empty();
         }
@@ -102,10 +100,10 @@ public final class OperatorCommands {
         }
         return peers.findByHubId(issuer)
                 .filter(p -> p.state() != PeerState.REVOKED && !p.createdAt().isBefore(approvedAt))
-                .map(OperatorCommands::peerAnswer);
+                .map(CommandResult.PeerChanged::new);
     }
 
-    private final class Run implements OperatorCommand.Handler<Map<String, Object>> {
+    private final class Run implements OperatorCommand.Handler<CommandResult> {
         private final String operator;
 
         Run(String operator) {
@@ -113,56 +111,56 @@ public final class OperatorCommands {
         }
 
         @Override
-        public Map<String, Object> proposePeer(ProposePeer command) {
+        public CommandResult proposePeer(ProposePeer command) {
             return proposal(proposer.propose(command.name(), command.lifetime(acceptanceTtl), operator));
         }
 
         @Override
-        public Map<String, Object> acceptPeer(AcceptPeer command) {
-            return peerAnswer(accepter.accept(command.token(), command.name(), operator));
+        public CommandResult acceptPeer(AcceptPeer command) {
+            return new CommandResult.PeerChanged(accepter.accept(command.token(), command.name(), operator));
         }
 
         @Override
-        public Map<String, Object> newAcceptanceToken(NewAcceptanceToken command) {
+        public CommandResult newAcceptanceToken(NewAcceptanceToken command) {
             return proposal(proposer.newToken(peer(command.peerId()).id(), command.lifetime(acceptanceTtl), operator));
         }
 
         @Override
-        public Map<String, Object> suspendPeer(SuspendPeer command) {
+        public CommandResult suspendPeer(SuspendPeer command) {
             UUID id = peer(command.peerId()).id();
             peerLifecycle.suspend(id, operator, command.reason());
-            return peerAnswer(peer(id.toString()));
+            return new CommandResult.PeerChanged(peer(id.toString()));
         }
 
         @Override
-        public Map<String, Object> resumePeer(ResumePeer command) {
+        public CommandResult resumePeer(ResumePeer command) {
             UUID id = peer(command.peerId()).id();
             peerLifecycle.resume(id, operator);
-            return peerAnswer(peer(id.toString()));
+            return new CommandResult.PeerChanged(peer(id.toString()));
         }
 
         @Override
-        public Map<String, Object> revokePeer(RevokePeer command) {
+        public CommandResult revokePeer(RevokePeer command) {
             UUID id = peer(command.peerId()).id();
             peerLifecycle.revoke(id, operator, command.reason());
-            return peerAnswer(peer(id.toString()));
+            return new CommandResult.PeerChanged(peer(id.toString()));
         }
 
         @Override
-        public Map<String, Object> repinPeer(RepinPeer command) {
+        public CommandResult repinPeer(RepinPeer command) {
             Peer peer = peers.repin(peer(command.peerId()).id(), List.of(command.fingerprint()));
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.PEER_REPINNED, operator,
                     peer.id().toString(), Map.of("fingerprint", command.fingerprint()))));
-            return peerAnswer(peer);
+            return new CommandResult.PeerChanged(peer);
         }
 
         /** Setting the URL a peer already has is a no-op, with no audit event. */
         @Override
-        public Map<String, Object> setPeerUrl(SetPeerUrl command) {
+        public CommandResult setPeerUrl(SetPeerUrl command) {
             Peer before = peer(command.peerId());
             before.requireUrlChangeable();
             if (command.url().equals(before.url())) {
-                return peerAnswer(before);
+                return new CommandResult.PeerChanged(before);
             }
             Peer after = tx.inTransaction(c -> {
                 Peer p = peers.changeUrl(c, before.id(), command.url());
@@ -172,29 +170,29 @@ public final class OperatorCommands {
                 audit.append(c, AuditEvent.of(AuditEventType.PEER_URL_CHANGED, operator, p.id().toString(), details));
                 return p;
             });
-            return peerAnswer(after);
+            return new CommandResult.PeerChanged(after);
         }
 
         /** The lifetime counts from now, not from the request: an approved grant gets all of it. */
         @Override
-        public Map<String, Object> issueGrant(IssueGrant command) {
+        public CommandResult issueGrant(IssueGrant command) {
             UUID peerId = peer(command.peerId()).id();
             IssuedGrant issued = grants.issue(peerId, command.permissions(), command.instances(), command.networks(),
                     command.cidrs(), clock.instant().plus(command.lifetime()), operator);
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, operator,
                     issued.grant().id().toString(), CommandJson.plain(issued.grant()))));
-            return CommandJson.plain(issued);
+            return new CommandResult.GrantIssued(issued.grant(), issued.bearerToken());
         }
 
         @Override
-        public Map<String, Object> revokeGrant(RevokeGrant command) {
+        public CommandResult revokeGrant(RevokeGrant command) {
             Grant grant = grant(command.grantId());
             grantLifecycle.revoke(grant.id(), operator, command.reason() == null ? "revoked by " + operator : command.reason());
-            return CommandJson.plain(grant(command.grantId()));
+            return new CommandResult.GrantRevoked(grant(command.grantId()));
         }
 
         @Override
-        public Map<String, Object> rotateCa(RotateCa command) {
+        public CommandResult rotateCa(RotateCa command) {
             // The phase the requester saw is checked now: an approval that waited while the
             // rotation moved on must not move it a second step.
             switch (command.move()) {
@@ -204,7 +202,7 @@ public final class OperatorCommands {
             }
             // The served TLS is in memory: it takes up the new keys once they are committed.
             tx.afterCommit(shell::rotationCommitted);
-            return Map.of("ca", List.of(rotation.status().toMap()));
+            return new CommandResult.CaRotated(rotation.status());
         }
 
         /** A refusal for laggards names each: which hub, where, on which key, heard from when. */
@@ -226,36 +224,36 @@ public final class OperatorCommands {
         }
 
         @Override
-        public Map<String, Object> issueOperatorToken(IssueOperatorToken command) {
+        public CommandResult issueOperatorToken(IssueOperatorToken command) {
             return shell.mintOperatorToken(command, operator);
         }
 
         @Override
-        public Map<String, Object> putResource(PutResource command) {
+        public CommandResult putResource(PutResource command) {
             Resource r = resources.put(command.kind(), command.name(), command.instanceId(), command.networkId(),
                     command.attributes());
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, operator,
                     command.kind() + "/" + command.name(), CommandJson.plain(r))));
-            return CommandJson.plain(r);
+            return new CommandResult.ResourcePut(r);
         }
 
         @Override
-        public Map<String, Object> deleteResource(DeleteResource command) {
+        public CommandResult deleteResource(DeleteResource command) {
             String path = command.kind() + "/" + command.name();
             if (!resources.delete(command.kind(), command.name())) {
                 throw new EntenteException(ErrorCode.NOT_FOUND, "no resource " + path);
             }
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_DELETED, operator, path, Map.of())));
-            return Map.of("deleted", path);
+            return new CommandResult.ResourceDeleted(path);
         }
 
         @Override
-        public Map<String, Object> rotateTls(RotateTls command) {
+        public CommandResult rotateTls(RotateTls command) {
             return shell.rotateTls(operator);
         }
 
         @Override
-        public Map<String, Object> rotateAuditKey(RotateAuditKey command) {
+        public CommandResult rotateAuditKey(RotateAuditKey command) {
             return shell.rotateAuditKey(operator);
         }
     }
@@ -277,14 +275,7 @@ public final class OperatorCommands {
         return new EntenteException(ErrorCode.NOT_FOUND, "no grant " + id + "; 'entente grants list' shows them");
     }
 
-    private static Map<String, Object> peerAnswer(Peer peer) {
-        return Map.of("peer", peer.toMap());
-    }
-
-    private static Map<String, Object> proposal(HandshakeProposer.Proposal p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("peer", p.peer().toMap());
-        m.put("acceptance_token", p.acceptanceToken());
-        return m;
+    private static CommandResult proposal(HandshakeProposer.Proposal p) {
+        return new CommandResult.PeerProposed(p.peer(), p.acceptanceToken());
     }
 }

@@ -1,6 +1,8 @@
 package dev.entente.controlplane.api.approval;
 
+import dev.entente.federation.approval.ApprovalAnswer;
 import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.approval.ApprovalView;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.lifecycle.approval.ApprovalState;
@@ -33,7 +35,7 @@ public class ApprovalController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue String state) {
+    public List<ApprovalView> list(HttpRequest<?> request, @Nullable @QueryValue String state) {
         ApprovalState s = null;
         if (state != null) {
             try {
@@ -46,24 +48,24 @@ public class ApprovalController {
     }
 
     @Get("/{id}")
-    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+    public ApprovalView show(HttpRequest<?> request, @PathVariable String id) {
         return approvals.show(uuid(id));
     }
 
     @Post("/{id}/approve")
-    public Map<String, Object> approve(HttpRequest<?> request, @PathVariable String id) {
+    public ApprovalAnswer.Executed approve(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal approver = OperatorAuthFilter.principal(request);
         return approvals.approve(uuid(id), approver.approvalOperator());
     }
 
     @Post("/{id}/collect")
-    public Map<String, Object> collect(HttpRequest<?> request, @PathVariable String id) {
+    public ApprovalAnswer.Collected collect(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal requester = OperatorAuthFilter.principal(request);
         return approvals.collect(uuid(id), requester.approvalOperator());
     }
 
     @Post("/{id}/reject")
-    public Map<String, Object> reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public ApprovalAnswer.Rejected reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         Object reason = body == null ? null : body.get("reason");
         return approvals.reject(uuid(id), operator.approvalOperator(), reason instanceof String r ? r : null);

@@ -4,6 +4,7 @@ import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
+import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.RotateCa;
 import dev.entente.federation.command.RotationMove;
 import dev.entente.federation.renewal.Laggards;
@@ -56,6 +57,6 @@ public class CaController {
         RotateCa command = new RotateCa(rotationMove, body != null && Boolean.TRUE.equals(body.get("force")),
                 phase == null ? null : String.valueOf(phase));
         var outcome = approvals.submit(command, operator.approvalOperator());
-        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body().get("ca"));
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(((CommandResult.CaRotated) outcome.result()).ca());
     }
 }

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.api.grant;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.grant.GrantAuthorizer;
@@ -29,8 +31,6 @@ import io.micronaut.http.annotation.QueryValue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +53,7 @@ public class GrantController {
     }
 
     @Post
-    public HttpResponse<Map<String, Object>> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
         String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
@@ -77,7 +77,7 @@ public class GrantController {
     }
 
     @Post("/{id}/revoke")
-    public Map<String, Object> revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         Grant g = grant(id);
         RevokeGrant command = new RevokeGrant(g.id().toString(), Bodies.string(body, "reason", false));
@@ -86,7 +86,7 @@ public class GrantController {
 
     /** Answers "would this call be allowed?" without making it: every check and its result. */
     @Get("/{id}/explain")
-    public Map<String, Object> explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
+    public Explanation explain(HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String instance,
                                        @Nullable @QueryValue String network, @Nullable @QueryValue("source_ip") String sourceIp,
                                        @Nullable @QueryValue String permission) {
         Grant g = grant(id);
@@ -105,19 +105,16 @@ public class GrantController {
                 : IssueGrant.permission(permission);
         Decision d = grantAuthorizer.explain(g,
                 new AccessRequest(p, instance, network, source, clock.instant()));
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (Check c : d.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("check", c.check());
-            m.put("ok", c.ok());
-            m.put("detail", c.detail());
-            checks.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("applies", d.applies());
-        out.put("code", d.code() == null ? null : d.code().code());
-        out.put("checks", checks);
-        return out;
+        return new Explanation(d.applies(), d.code() == null ? null : d.code().code(), d.checks());
+    }
+
+    /**
+     * {@code grants explain}: whether the call would be allowed, the code it would be refused with
+     * (null when allowed), and every check in order with its result.
+     */
+    @JsonPropertyOrder({"applies", "code", "checks"})
+    public record Explanation(@JsonProperty("applies") boolean applies, @JsonProperty("code") String code,
+                              @JsonProperty("checks") List<Check> checks) {
     }
 
     private Grant grant(String id) {

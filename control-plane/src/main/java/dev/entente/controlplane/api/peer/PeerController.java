@@ -62,37 +62,37 @@ public class PeerController {
     }
 
     @Post
-    public HttpResponse<Map<String, Object>> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new ProposePeer(Bodies.string(body, "name", true), Bodies.string(body, "ttl", false)), operator, true);
     }
 
     @Post("/{id}/token")
-    public Map<String, Object> token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new NewAcceptanceToken(peerId(id), Bodies.string(body, "ttl", false)), operator, false).body();
     }
 
     @Post("/accept")
-    public HttpResponse<Map<String, Object>> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new AcceptPeer(Bodies.string(body, "token", true), Bodies.string(body, "name", false)), operator, true);
     }
 
     @Post("/{id}/suspend")
-    public Map<String, Object> suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new SuspendPeer(peerId(id), Bodies.string(body, "reason", false)), operator, false).body();
     }
 
     @Post("/{id}/resume")
-    public Map<String, Object> resume(HttpRequest<?> request, @PathVariable String id) {
+    public Object resume(HttpRequest<?> request, @PathVariable String id) {
         OperatorPrincipal operator = write(request);
         return gated(new ResumePeer(peerId(id)), operator, false).body();
     }
 
     @Post("/{id}/revoke")
-    public HttpResponse<Map<String, Object>> revoke(HttpRequest<?> request, @PathVariable String id,
+    public HttpResponse<Object> revoke(HttpRequest<?> request, @PathVariable String id,
                                                     @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         String reason = Bodies.string(body, "reason", false);
@@ -100,7 +100,7 @@ public class PeerController {
     }
 
     /** Runs the command now, or answers 202 with the approval request when its policy requires one. */
-    private HttpResponse<Map<String, Object>> gated(OperatorCommand command, OperatorPrincipal operator, boolean creates) {
+    private HttpResponse<Object> gated(OperatorCommand command, OperatorPrincipal operator, boolean creates) {
         var outcome = approvals.submit(command, operator.approvalOperator());
         if (outcome.pending()) {
             return HttpResponse.accepted().body(outcome.body());
@@ -109,7 +109,7 @@ public class PeerController {
     }
 
     @Post("/{id}/repin")
-    public Map<String, Object> repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         String fingerprint = Bodies.string(body, "fingerprint", true);
         return gated(new RepinPeer(peerId(id), fingerprint), operator, false).body();

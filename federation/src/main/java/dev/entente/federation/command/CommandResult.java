@@ -1,0 +1,148 @@
+package dev.entente.federation.command;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.federation.grant.Grant;
+import dev.entente.federation.peer.Peer;
+import dev.entente.federation.resource.Resource;
+
+import java.util.List;
+
+/**
+ * What an operator command answers: the admin API's response body, and what an approval stores
+ * once the command ran. Serialised by Jackson with the snake_case names the API has always used;
+ * a peer, a grant, a resource or a CA status keeps the shape its domain type prints.
+ *
+ * <p>A result that carries a secret (an acceptance token, a grant's bearer token, an operator
+ * token) says which in {@link #secrets()}, and {@link #redacted()} is the same result without it:
+ * that is what an approval stores in clear and shows to anyone but the one it is for.
+ */
+public sealed interface CommandResult {
+    /** What stands in for a secret in a redacted result or in an approval's arguments. */
+    String REDACTED = "(redacted)";
+
+    /** The secret part of this result; {@link CommandSecrets#NONE} when it has none. */
+    default CommandSecrets secrets() {
+        return CommandSecrets.NONE;
+    }
+
+    /** This result with its secrets replaced by {@value #REDACTED}. */
+    default CommandResult redacted() {
+        return this;
+    }
+
+    /** {@code peers propose}, {@code peers token}: the proposed peer and its acceptance token. */
+    @JsonPropertyOrder({"peer", "acceptance_token"})
+    record PeerProposed(@JsonIgnore Peer peer, @JsonProperty("acceptance_token") String acceptanceToken)
+            implements CommandResult {
+        @JsonProperty("peer")
+        Object peerJson() {
+            return peer.toMap();
+        }
+
+        @Override
+        public CommandSecrets secrets() {
+            return new CommandSecrets(null, acceptanceToken, null);
+        }
+
+        @Override
+        public CommandResult redacted() {
+            return new PeerProposed(peer, REDACTED);
+        }
+    }
+
+    /** {@code peers accept}, {@code suspend}, {@code resume}, {@code revoke}, {@code repin}: the peer afterwards. */
+    record PeerChanged(@JsonIgnore Peer peer) implements CommandResult {
+        @JsonProperty("peer")
+        Object peerJson() {
+            return peer.toMap();
+        }
+    }
+
+    /** {@code grants issue}: the grant and its bearer token, the only time the token is shown. */
+    @JsonPropertyOrder({"grant", "bearer_token"})
+    record GrantIssued(@JsonProperty("grant") Grant grant, @JsonProperty("bearer_token") String bearerToken)
+            implements CommandResult {
+
+        @Override
+        public CommandSecrets secrets() {
+            return new CommandSecrets(null, null, bearerToken);
+        }
+
+        @Override
+        public CommandResult redacted() {
+            return new GrantIssued(grant, REDACTED);
+        }
+    }
+
+    /** {@code grants revoke}: the grant afterwards, its fields at the top level. */
+    record GrantRevoked(@JsonValue Grant grant) implements CommandResult {
+    }
+
+    /** {@code ca rotate}: the rotation's status after the move, as {@code ca status} lists it. */
+    record CaRotated(@JsonIgnore RotationLifecycle.Status status) implements CommandResult {
+        /** The one CA's status, in the list {@code ca status} answers. */
+        @JsonProperty("ca")
+        public List<Object> ca() {
+            return List.of(status.toMap());
+        }
+    }
+
+    /**
+     * {@code operators token issue}: the token, shown once, and what it carries.
+     *
+     * @param expiresAt RFC 3339
+     * @param mintedBy  the token's minting chain, root first
+     */
+    @JsonPropertyOrder({"token", "subject", "roles", "expires_at", "minted_by"})
+    record TokenMinted(@JsonProperty("token") String token, @JsonProperty("subject") String subject,
+                       @JsonProperty("roles") List<String> roles, @JsonProperty("expires_at") String expiresAt,
+                       @JsonProperty("minted_by") List<String> mintedBy) implements CommandResult {
+        @Override
+        public CommandSecrets secrets() {
+            return new CommandSecrets(token, null, null);
+        }
+
+        @Override
+        public CommandResult redacted() {
+            return new TokenMinted(REDACTED, subject, roles, expiresAt, mintedBy);
+        }
+
+        // The token is a credential: it stays out of logs and exception messages.
+        @Override
+        public String toString() {
+            return "TokenMinted[token=(redacted), subject=" + subject + ", roles=" + roles + "]";
+        }
+    }
+
+    /** {@code resources put}: the resource as stored, its fields at the top level. */
+    record ResourcePut(@JsonValue Resource resource) implements CommandResult {
+    }
+
+    /** {@code resources delete}: {@code kind/name} of the resource that went. */
+    record ResourceDeleted(@JsonProperty("deleted") String deleted) implements CommandResult {
+    }
+
+    /**
+     * {@code tls rotate} and {@code tls info}: the certificate the hub serves and the
+     * fingerprints still accepted during the grace window (DESIGN §10).
+     *
+     * @param subject   the certificate's subject DN
+     * @param notBefore RFC 3339
+     * @param notAfter  RFC 3339
+     * @param keyType   always {@code Ed25519}
+     */
+    @JsonPropertyOrder({"subject", "sans", "not_before", "not_after", "fingerprint", "key_type", "grace_fingerprints"})
+    record TlsInfo(@JsonProperty("subject") String subject, @JsonProperty("sans") List<String> sans,
+                   @JsonProperty("not_before") String notBefore, @JsonProperty("not_after") String notAfter,
+                   @JsonProperty("fingerprint") String fingerprint, @JsonProperty("key_type") String keyType,
+                   @JsonProperty("grace_fingerprints") List<String> graceFingerprints) implements CommandResult {
+    }
+
+    /** {@code audit rotate-key}: the new signing key's id. */
+    record AuditKeyRotated(@JsonProperty("key_id") String keyId) implements CommandResult {
+    }
+}
