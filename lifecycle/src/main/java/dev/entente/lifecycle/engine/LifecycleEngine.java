@@ -121,7 +121,7 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> TransitionResult<S> apply(
             LifecycleDefinition<S, E> definition, Object id, E event, String actor,
-            TransitionContext context, Map<String, Object> auditDetails, Effect effect) {
+            TransitionContext context, Map<String, ?> auditDetails, Effect effect) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(actor, "actor");
@@ -208,7 +208,7 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> BulkTransitionResult<S> applyBulk(
             LifecycleDefinition<S, E> definition, S from, E event, String actor, SqlFragment guard,
-            Map<String, SqlFragment> set, Map<String, Object> auditDetails) {
+            Map<String, SqlFragment> set, Map<String, ?> auditDetails) {
         return applyBulk(definition, from, event, actor, guard, set, auditDetails, BulkEffect.NONE, DEFAULT_BULK_BATCH);
     }
 
@@ -264,7 +264,7 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> BulkTransitionResult<S> applyBulk(
             LifecycleDefinition<S, E> definition, S from, E event, String actor, SqlFragment guard,
-            Map<String, SqlFragment> set, Map<String, Object> auditDetails, BulkEffect effect, int batchSize) {
+            Map<String, SqlFragment> set, Map<String, ?> auditDetails, BulkEffect effect, int batchSize) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(event, "event");
@@ -298,7 +298,7 @@ public final class LifecycleEngine {
             }
         }
         BulkEffect work = effect == null ? BulkEffect.NONE : effect;
-        Map<String, Object> extraDetails = auditDetails == null ? Map.of() : new LinkedHashMap<>(auditDetails);
+        Map<String, ?> extraDetails = auditDetails == null ? Map.of() : new LinkedHashMap<>(auditDetails);
 
         // Hand-written: a set-based move of many rows in one statement, which Data cannot say.
         // The batch is picked in a MATERIALIZED CTE, evaluated exactly once. Written as
