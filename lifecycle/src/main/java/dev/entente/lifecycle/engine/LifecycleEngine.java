@@ -182,7 +182,7 @@ public final class LifecycleEngine {
             // 6. effects, only now that the save won
             work.run(c, row, from, to, ctx);
 
-            // 7. audit on the same transaction
+            // 7. audit on the same transaction; details are the event's free-form JSON (see AuditEvent)
             Map<String, Object> details = new LinkedHashMap<>();
             if (auditDetails != null) {
                 details.putAll(auditDetails);

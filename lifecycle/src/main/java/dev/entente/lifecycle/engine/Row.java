@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +21,21 @@ import java.util.UUID;
 public final class Row {
     // The engine is generic over every lifecycle's table and loads SELECT *, so the columns are
     // known by name only; the getters below are where their types are stated.
-    private final Map<String, Object> columns;
+    private final Map<String, Object> columns = new LinkedHashMap<>();
 
-    private Row(Map<String, Object> columns) {
-        this.columns = Collections.unmodifiableMap(columns);
+    private Row() {
     }
 
     /** The current row of {@code rs}, {@code timestamptz} columns as {@link Instant}s. */
     static Row read(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
-        Map<String, Object> columns = new LinkedHashMap<>();
+        Row row = new Row();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             Object v = rs.getObject(i);
             // Guards compare instants; java.sql.Timestamp's equals/compareTo traps are kept out of them.
-            columns.put(md.getColumnLabel(i), v instanceof Timestamp ts ? ts.toInstant() : v);
+            row.columns.put(md.getColumnLabel(i), v instanceof Timestamp ts ? ts.toInstant() : v);
         }
-        return new Row(columns);
+        return row;
     }
 
     /** The column's value as the driver returned it (null for SQL NULL). */

@@ -155,6 +155,27 @@ class LifecycleEngineSpec extends Specification {
         db.row(id).state == 'pending'
     }
 
+    def "a guard reads the row through typed getters that refuse a column the table lacks or a value of another type"() {
+        given:
+        UUID id = db.approvalIn(PENDING)
+        def reading = definitionWith(Transition.guarded(PENDING, APPROVE, APPROVED,
+                Guard.of('reads_row', { in -> read(in.row()); Optional.empty() })))
+
+        when:
+        db.engine.apply(reading, id, APPROVE, 'bob', TransitionContext.EMPTY, Effect.NONE)
+
+        then:
+        RuntimeException e = thrown()
+        e.class == failure
+        e.message.startsWith(message)
+        db.row(id).state == 'pending'
+
+        where:
+        read                                 || failure                  | message
+        { Row r -> r.string('no_such') }     || IllegalArgumentException | "the row has no column 'no_such'"
+        { Row r -> r.instant('requester') }  || IllegalStateException    | "column 'requester' is java.lang.String, not java.time.Instant"
+    }
+
     def "an internal transition keeps the state but still saves and audits"() {
         given:
         UUID id = db.approvalIn(PENDING)
