@@ -162,23 +162,14 @@ public final class RotationLifecycle {
     }
 
     private static EntenteException nothingToDo(RotationState phase, RotationEvent event) {
-        List<String> allowed = DEFINITION.allowedEvents(phase).stream().map(LifecycleDefinition::eventName).toList();
         String move = LifecycleDefinition.eventName(event);
         String why = switch (phase) {
             case STANDBY -> "no rotation is under way; start one with 'entente ca rotate start'";
             case INIT, UPDATE_CLIENTS, UPDATE_SERVERS -> "a rotation is already under way; advance or roll it back";
             case ROLLBACK -> "the rotation is already rolling back; advance to discard the new key";
         };
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", DEFINITION.entity());
-        ext.put("id", FederationCa.TYPE);
-        ext.put("state", phase.value());
-        ext.put("event", move);
-        ext.put("allowed_events", allowed);
-        ext.put("changed", false);
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "nothing to " + move + " from " + phase.value()
-                + ": " + why + "; allowed from " + phase.value() + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
+        return DEFINITION.rejection(FederationCa.TYPE, phase, event, "nothing to " + move + " from " + phase.value()
+                + ": " + why, Map.of("changed", false));
     }
 
     /** The key move that belongs to each transition; runs only after the phase change saved. */

@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -430,16 +429,8 @@ public final class PeerLifecycle {
     }
 
     private static EntenteException singleUse(UUID id, PeerState state) {
-        List<String> allowed = new ArrayList<>();
-        DEFINITION.allowedEvents(state).forEach(e -> allowed.add(LifecycleDefinition.eventName(e)));
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", "peer");
-        ext.put("id", String.valueOf(id));
-        ext.put("state", state.value());
-        ext.put("event", "accept");
-        ext.put("allowed_events", List.copyOf(allowed));
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "cannot accept " + ("aeiou".indexOf(state.value().charAt(0)) >= 0 ? "an " : "a ") + state.value()
-                + " peer; acceptance tokens are single-use; allowed from " + state.value() + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
+        return DEFINITION.rejection(id, state, PeerEvent.ACCEPT, "cannot accept "
+                + ("aeiou".indexOf(state.value().charAt(0)) >= 0 ? "an " : "a ") + state.value()
+                + " peer; acceptance tokens are single-use", Map.of());
     }
 }

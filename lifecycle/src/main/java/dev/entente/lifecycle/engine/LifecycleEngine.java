@@ -434,22 +434,9 @@ public final class LifecycleEngine {
 
     private static <S extends Enum<S> & LifecycleState, E extends Enum<E>> EntenteException rejected(
             LifecycleDefinition<S, E> definition, Object id, S from, E event) {
-        List<String> allowed = new ArrayList<>();
-        definition.allowedEvents(from).forEach(e -> allowed.add(LifecycleDefinition.eventName(e)));
         String state = from.value();
-        String message = "cannot " + LifecycleDefinition.eventName(event) + " " + article(state) + " " + state + " "
-                + definition.entity() + "; allowed from " + state + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed));
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", definition.entity());
-        if (id != null) {
-            // null for a bulk transition, which is refused for a state, not for one row
-            ext.put("id", String.valueOf(id));
-        }
-        ext.put("state", state);
-        ext.put("event", LifecycleDefinition.eventName(event));
-        ext.put("allowed_events", List.copyOf(allowed));
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, message, ext);
+        return definition.rejection(id, from, event, "cannot " + LifecycleDefinition.eventName(event) + " "
+                + article(state) + " " + state + " " + definition.entity(), Map.of());
     }
 
     private static String article(String word) {
