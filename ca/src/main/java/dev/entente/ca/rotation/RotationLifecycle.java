@@ -5,11 +5,12 @@ import dev.entente.ca.authority.CaKeys;
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.lifecycle.db.Tx;
-import dev.entente.lifecycle.engine.Effect;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.LifecycleState;
+import dev.entente.lifecycle.engine.Row;
 import dev.entente.lifecycle.engine.TableBinding;
+import dev.entente.lifecycle.engine.TransitionContext;
 import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -129,14 +130,10 @@ public final class RotationLifecycle {
                                                   boolean force) {
         java.util.Objects.requireNonNull(expected, "expected phase");
         List<String> laggards = tx.read(c -> laggards(c, ca.keys(c)));
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put(RotationTransitions.LAGGARDS, laggards);
-        context.put(RotationTransitions.FORCE, force);
-        context.put(RotationTransitions.EXPECTED_PHASE, expected);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("laggards", laggards);
-        details.put("force", force);
-        details.put("expected_phase", expected.value());
+        TransitionContext context = TransitionContext.of(RotationTransitions.LAGGARDS, laggards)
+                .with(RotationTransitions.FORCE, force)
+                .with(RotationTransitions.EXPECTED_PHASE, expected);
+        Map<String, ?> details = Map.of("laggards", laggards, "force", force, "expected_phase", expected.value());
         TransitionResult<RotationState> result;
         try {
             result = engine.apply(DEFINITION, FederationCa.TYPE, event, operator, context, details, this::moveKeys);
@@ -165,28 +162,19 @@ public final class RotationLifecycle {
     }
 
     private static EntenteException nothingToDo(RotationState phase, RotationEvent event) {
-        List<String> allowed = DEFINITION.allowedEvents(phase).stream().map(LifecycleDefinition::eventName).toList();
         String move = LifecycleDefinition.eventName(event);
         String why = switch (phase) {
             case STANDBY -> "no rotation is under way; start one with 'entente ca rotate start'";
             case INIT, UPDATE_CLIENTS, UPDATE_SERVERS -> "a rotation is already under way; advance or roll it back";
             case ROLLBACK -> "the rotation is already rolling back; advance to discard the new key";
         };
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", DEFINITION.entity());
-        ext.put("id", FederationCa.TYPE);
-        ext.put("state", phase.value());
-        ext.put("event", move);
-        ext.put("allowed_events", allowed);
-        ext.put("changed", false);
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "nothing to " + move + " from " + phase.value()
-                + ": " + why + "; allowed from " + phase.value() + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
+        return DEFINITION.rejection(FederationCa.TYPE, phase, event, "nothing to " + move + " from " + phase.value()
+                + ": " + why, Map.of("changed", false));
     }
 
     /** The key move that belongs to each transition; runs only after the phase change saved. */
-    private void moveKeys(Connection c, Map<String, Object> row, LifecycleState from, LifecycleState to,
-                          Map<String, Object> context) throws SQLException {
+    private void moveKeys(Connection c, Row row, LifecycleState from, LifecycleState to, TransitionContext context)
+            throws SQLException {
         RotationState f = (RotationState) from;
         RotationState t = (RotationState) to;
         switch (t) {

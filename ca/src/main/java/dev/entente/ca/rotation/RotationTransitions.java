@@ -1,5 +1,6 @@
 package dev.entente.ca.rotation;
 
+import dev.entente.lifecycle.engine.ContextKey;
 import dev.entente.lifecycle.engine.Guard;
 import dev.entente.lifecycle.engine.Transition;
 import dev.entente.lifecycle.error.EntenteException;
@@ -34,12 +35,12 @@ import static dev.entente.ca.rotation.RotationState.UPDATE_SERVERS;
  * two (Teleport's rotate names its target phase for the same reason).
  */
 public final class RotationTransitions {
-    /** Context key: peer ids still holding live node certificates under the old key ({@code List<String>}). */
-    public static final String LAGGARDS = "laggards";
-    /** Context key: the operator asked to advance despite laggards ({@code Boolean}). */
-    public static final String FORCE = "force";
-    /** Context key: the phase the caller saw and means to leave ({@link RotationState}). */
-    public static final String EXPECTED_PHASE = "expected_phase";
+    /** Context key: peer ids still holding live node certificates under the old key. */
+    public static final ContextKey<List<String>> LAGGARDS = ContextKey.named("laggards");
+    /** Context key: the operator asked to advance despite laggards. */
+    public static final ContextKey<Boolean> FORCE = ContextKey.named("force");
+    /** Context key: the phase the caller saw and means to leave. */
+    public static final ContextKey<RotationState> EXPECTED_PHASE = ContextKey.named("expected_phase");
 
     /**
      * A move applies only to the phase the operator decided it on. Without this, a second
@@ -48,10 +49,7 @@ public final class RotationTransitions {
      * without the planned stop.
      */
     public static final Guard<RotationState, RotationEvent> PHASE_AS_EXPECTED = Guard.of("phase_as_expected", in -> {
-        Object expected = in.context().get(EXPECTED_PHASE);
-        if (!(expected instanceof RotationState phase)) {
-            throw new IllegalArgumentException("context '" + EXPECTED_PHASE + "' must be a RotationState, got " + expected);
-        }
+        RotationState phase = in.context().require(EXPECTED_PHASE);
         return phase == in.from() ? Optional.empty() : Optional.of(phaseChanged(phase, in.from(), in.event()));
     });
 
@@ -60,9 +58,9 @@ public final class RotationTransitions {
      * must renew first (heartbeats do it), or the operator says so explicitly with force.
      */
     public static final Guard<RotationState, RotationEvent> NO_LAGGARDS = Guard.of("no_laggards", in -> {
-        Object laggards = in.context().get(LAGGARDS);
+        List<String> l = in.context().get(LAGGARDS);
         boolean force = Boolean.TRUE.equals(in.context().get(FORCE));
-        if (force || !(laggards instanceof List<?> l) || l.isEmpty()) {
+        if (force || l == null || l.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EntenteException(ErrorCode.ROTATION_LAGGARDS, l.size()

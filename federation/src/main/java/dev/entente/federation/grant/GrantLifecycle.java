@@ -11,6 +11,7 @@ import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.SqlFragment;
 import dev.entente.lifecycle.engine.TableBinding;
+import dev.entente.lifecycle.engine.TransitionContext;
 import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.error.EntenteException;
 
@@ -75,14 +76,14 @@ public final class GrantLifecycle {
         Objects.requireNonNull(operator, "operator");
         Instant now = engine.clock().instant();
         String why = reason == null || reason.isBlank() ? null : reason;
-        Map<String, Object> details = why == null ? Map.of() : Map.of("reason", why);
-        return engine.apply(DEFINITION, id, GrantEvent.REVOKE, operator, Map.of(GrantTransitions.NOW, now), details,
+        return engine.apply(DEFINITION, id, GrantEvent.REVOKE, operator, TransitionContext.of(GrantTransitions.NOW, now),
+                why == null ? Map.of() : Map.of("reason", why),
                 (c, row, from, to, ctx) -> {
                     try (PreparedStatement ps = c.prepareStatement(
                             "UPDATE grants SET revoked_reason = ?, state_since = ? WHERE id = ?")) {
                         ps.setString(1, why);
                         ps.setTimestamp(2, Timestamp.from(now));
-                        ps.setObject(3, row.get("id"));
+                        ps.setObject(3, row.uuid("id"));
                         ps.executeUpdate();
                     }
                 });
@@ -99,7 +100,7 @@ public final class GrantLifecycle {
      */
     public TransitionResult<GrantState> expire(UUID id, Instant now) {
         Objects.requireNonNull(now, "now");
-        return engine.apply(DEFINITION, id, GrantEvent.EXPIRE, SYSTEM_ACTOR, Map.of(GrantTransitions.NOW, now),
+        return engine.apply(DEFINITION, id, GrantEvent.EXPIRE, SYSTEM_ACTOR, TransitionContext.of(GrantTransitions.NOW, now),
                 Map.of(), stampStateSince(now));
     }
 
@@ -191,7 +192,7 @@ public final class GrantLifecycle {
         return (c, row, from, to, ctx) -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE grants SET state_since = ? WHERE id = ?")) {
                 ps.setTimestamp(1, Timestamp.from(now));
-                ps.setObject(2, row.get("id"));
+                ps.setObject(2, row.uuid("id"));
                 ps.executeUpdate();
             }
         };

@@ -1,8 +1,8 @@
 package dev.entente.federation.grant;
 
+import dev.entente.lifecycle.engine.ContextKey;
 import dev.entente.lifecycle.engine.Guard;
 import dev.entente.lifecycle.engine.Transition;
-import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Instant;
@@ -29,8 +29,8 @@ import static dev.entente.federation.grant.GrantState.REVOKED;
  * {@link GrantLifecycle}'s effects.
  */
 public final class GrantTransitions {
-    /** Context key: the time of the event (an {@link Instant}). */
-    public static final String NOW = "now";
+    /** Context key: the time of the event. */
+    public static final ContextKey<Instant> NOW = ContextKey.named("now");
 
     /**
      * A single {@link GrantLifecycle#expire} re-checks {@code expires_at} against the row it is
@@ -39,17 +39,13 @@ public final class GrantTransitions {
      * ({@link Grant#isExpired}), and the expiry job's SQL ({@code expires_at <= ?}).
      */
     public static final Guard<GrantState, GrantEvent> EXPIRY_REACHED = Guard.of("expiry_reached", in -> {
-        Instant expiresAt = (Instant) in.row().get("expires_at");
-        Object v = in.context().get(NOW);
-        if (!(v instanceof Instant now)) {
-            throw new IllegalArgumentException("context '" + NOW + "' must be an Instant, got " + v);
-        }
+        Instant expiresAt = in.row().instant("expires_at");
+        Instant now = in.context().require(NOW);
         if (Grant.isExpired(expiresAt, now)) {
             return Optional.empty();
         }
-        return Optional.of(new EntenteException(ErrorCode.GRANT_NOT_EXPIRED, "grant " + in.id()
-                + " expires at " + expiresAt + ", after " + now + "; it stays active until then",
-                Map.of("entity", "grant", "id", String.valueOf(in.id()), "expires_at", String.valueOf(expiresAt))));
+        return in.refuse(ErrorCode.GRANT_NOT_EXPIRED, "grant " + in.id() + " expires at " + expiresAt + ", after "
+                + now + "; it stays active until then", Map.of("expires_at", String.valueOf(expiresAt)));
     });
 
     /** The table. */

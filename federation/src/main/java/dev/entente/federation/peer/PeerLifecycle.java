@@ -8,6 +8,7 @@ import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.SqlFragment;
 import dev.entente.lifecycle.engine.TableBinding;
+import dev.entente.lifecycle.engine.TransitionContext;
 import dev.entente.lifecycle.engine.TransitionResult;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,15 +134,13 @@ public final class PeerLifecycle {
      */
     public TransitionResult<PeerState> accept(UUID id, byte[] tokenDigest, Instant now, RemoteHub remote) {
         Objects.requireNonNull(now, "now");
-        Map<String, Object> context = new LinkedHashMap<>();
-        if (tokenDigest != null) {
-            context.put(PeerTransitions.TOKEN_DIGEST, tokenDigest.clone());
-        }
-        context.put(PeerTransitions.NOW, now);
-        context.put(PeerTransitions.DRILL_MODE, configuration.drillMode());
-        Map<String, Object> details = remote == null ? Map.of() : Map.of("hub_id", remote.hubId());
+        TransitionContext context = TransitionContext.of(PeerTransitions.TOKEN_DIGEST,
+                        tokenDigest == null ? null : tokenDigest.clone())
+                .with(PeerTransitions.NOW, now)
+                .with(PeerTransitions.DRILL_MODE, configuration.drillMode());
         TransitionResult<PeerState> result = engine.apply(DEFINITION, id, PeerEvent.ACCEPT,
-                EventSource.HANDSHAKE.actor(), context, details, (c, row, from, to, ctx) -> {
+                EventSource.HANDSHAKE.actor(), context, remote == null ? Map.of() : Map.of("hub_id", remote.hubId()),
+                (c, row, from, to, ctx) -> {
                     StringBuilder sql = new StringBuilder("UPDATE peers SET token_digest = NULL, state_since = ?");
                     if (remote != null) {
                         sql.append(", hub_id = ?, url = ?, pinned_fingerprints = ?, accepter_key_sha256 = ?");
@@ -157,7 +155,7 @@ public final class PeerLifecycle {
                             ps.setArray(i++, PeerRepository.textArray(c, remote.tlsFingerprints()));
                             ps.setString(i++, remote.nodeKeySha256());
                         }
-                        ps.setObject(i, row.get("id"));
+                        ps.setObject(i, row.uuid("id"));
                         ps.executeUpdate();
                     } catch (SQLException e) {
                         throw PeerRepository.uniqueViolation(e).orElseThrow(() -> e);
@@ -216,14 +214,12 @@ public final class PeerLifecycle {
     public TransitionResult<PeerState> enroll(UUID id, String nodeCertSerial, Instant nodeCertNotAfter,
                                               String signerFingerprint, String clientCertPem, String clientKeyId) {
         Instant now = engine.clock().instant();
-        Map<String, Object> context = new LinkedHashMap<>();
-        putIfPresent(context, PeerTransitions.NODE_CERT_SERIAL, nodeCertSerial);
-        putIfPresent(context, PeerTransitions.CLIENT_CERT_PEM, clientCertPem);
-        putIfPresent(context, PeerTransitions.CLIENT_KEY_ID, clientKeyId);
-        context.put(PeerTransitions.NOW, now);
-        Map<String, Object> details = new LinkedHashMap<>();
-        putIfPresent(details, "node_cert_serial", nodeCertSerial);
-        return engine.apply(DEFINITION, id, PeerEvent.ENROLL, EventSource.HANDSHAKE.actor(), context, details,
+        TransitionContext context = TransitionContext.of(PeerTransitions.NODE_CERT_SERIAL, nodeCertSerial)
+                .with(PeerTransitions.CLIENT_CERT_PEM, clientCertPem)
+                .with(PeerTransitions.CLIENT_KEY_ID, clientKeyId)
+                .with(PeerTransitions.NOW, now);
+        return engine.apply(DEFINITION, id, PeerEvent.ENROLL, EventSource.HANDSHAKE.actor(), context,
+                nodeCertSerial == null ? Map.of() : Map.of("node_cert_serial", nodeCertSerial),
                 (c, row, from, to, ctx) -> {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET node_cert_serial = ?, "
                             + "node_cert_not_after = ?, node_cert_signer_fingerprint = ?, client_cert_pem = ?, "
@@ -234,7 +230,7 @@ public final class PeerLifecycle {
                         ps.setString(4, clientCertPem);
                         ps.setString(5, clientKeyId);
                         ps.setTimestamp(6, Timestamp.from(now));
-                        ps.setObject(7, row.get("id"));
+                        ps.setObject(7, row.uuid("id"));
                         ps.executeUpdate();
                     }
                 });
@@ -277,7 +273,7 @@ public final class PeerLifecycle {
      */
     public TransitionResult<PeerState> recordHeartbeat(ReceivedHeartbeat beat) {
         UUID id = beat.peerId();
-        Map<String, Object> context = Map.of(PeerTransitions.NOW, beat.at());
+        TransitionContext context = TransitionContext.of(PeerTransitions.NOW, beat.at());
         Effect effect = (c, row, from, to, ctx) -> PeerRepository.writeHeartbeats(c,
                 List.of(beat),
                 from != to ? PeerRepository.HeartbeatWrite.STATE_CHANGED : PeerRepository.HeartbeatWrite.IN_TRANSITION);
@@ -313,10 +309,11 @@ public final class PeerLifecycle {
     public TransitionResult<PeerState> markStale(UUID id, Instant now) {
         Objects.requireNonNull(now, "now");
         Duration staleAfter = configuration.staleAfter();
-        Map<String, Object> context = Map.of(PeerTransitions.NOW, now, PeerTransitions.STALE_AFTER, staleAfter);
+        TransitionContext context = TransitionContext.of(PeerTransitions.NOW, now)
+                .with(PeerTransitions.STALE_AFTER, staleAfter);
         return engine.apply(DEFINITION, id, PeerEvent.STALE, SYSTEM_ACTOR, context,
                 Map.of("stale_after", Durations.describe(staleAfter)), (c, row, from, to, ctx) -> {
-                    Instant last = (Instant) row.get("last_heartbeat_at");
+                    Instant last = row.instant("last_heartbeat_at");
                     String reason = last == null
                             ? "no heartbeat since it became active (stale-after " + Durations.describe(staleAfter) + ")"
                             : "no heartbeat for " + Durations.describe(Duration.between(last, now))
@@ -325,7 +322,7 @@ public final class PeerLifecycle {
                             "UPDATE peers SET degraded_reason = ?, state_since = ? WHERE id = ?")) {
                         ps.setString(1, reason);
                         ps.setTimestamp(2, Timestamp.from(now));
-                        ps.setObject(3, row.get("id"));
+                        ps.setObject(3, row.uuid("id"));
                         ps.executeUpdate();
                     }
                 });
@@ -383,7 +380,7 @@ public final class PeerLifecycle {
     public TransitionResult<PeerState> resume(UUID id, String operator) {
         Objects.requireNonNull(operator, "operator");
         Instant now = engine.clock().instant();
-        return engine.apply(DEFINITION, id, PeerEvent.RESUME, operator, Map.of(PeerTransitions.NOW, now),
+        return engine.apply(DEFINITION, id, PeerEvent.RESUME, operator, TransitionContext.of(PeerTransitions.NOW, now),
                 setReason("suspended_reason", null, now));
     }
 
@@ -403,21 +400,18 @@ public final class PeerLifecycle {
                 reasonDetails(reason), (c, row, from, to, ctx) -> {
                     record.run(c, row, from, to, ctx);
                     try (PreparedStatement ps = c.prepareStatement("UPDATE peers SET token_digest = NULL WHERE id = ?")) {
-                        ps.setObject(1, row.get("id"));
+                        ps.setObject(1, row.uuid("id"));
                         ps.executeUpdate();
                     }
-                    revocationHook.onRevoke(c, (UUID) row.get("id"), reason);
+                    revocationHook.onRevoke(c, row.uuid("id"), reason);
                 });
     }
 
-    private static Map<String, Object> reasonContext(String reason, Instant now) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        putIfPresent(context, PeerTransitions.REASON, reason);
-        context.put(PeerTransitions.NOW, now);
-        return context;
+    private static TransitionContext reasonContext(String reason, Instant now) {
+        return TransitionContext.of(PeerTransitions.REASON, reason).with(PeerTransitions.NOW, now);
     }
 
-    private static Map<String, Object> reasonDetails(String reason) {
+    private static Map<String, String> reasonDetails(String reason) {
         return reason == null ? Map.of() : Map.of("reason", reason);
     }
 
@@ -428,29 +422,15 @@ public final class PeerLifecycle {
                     "UPDATE peers SET " + column + " = ?, state_since = ? WHERE id = ?")) {
                 ps.setString(1, value);
                 ps.setTimestamp(2, Timestamp.from(now));
-                ps.setObject(3, row.get("id"));
+                ps.setObject(3, row.uuid("id"));
                 ps.executeUpdate();
             }
         };
     }
 
-    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
     private static EntenteException singleUse(UUID id, PeerState state) {
-        List<String> allowed = new ArrayList<>();
-        DEFINITION.allowedEvents(state).forEach(e -> allowed.add(LifecycleDefinition.eventName(e)));
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", "peer");
-        ext.put("id", String.valueOf(id));
-        ext.put("state", state.value());
-        ext.put("event", "accept");
-        ext.put("allowed_events", List.copyOf(allowed));
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, "cannot accept " + ("aeiou".indexOf(state.value().charAt(0)) >= 0 ? "an " : "a ") + state.value()
-                + " peer; acceptance tokens are single-use; allowed from " + state.value() + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), ext);
+        return DEFINITION.rejection(id, state, PeerEvent.ACCEPT, "cannot accept "
+                + ("aeiou".indexOf(state.value().charAt(0)) >= 0 ? "an " : "a ") + state.value()
+                + " peer; acceptance tokens are single-use", Map.of());
     }
 }

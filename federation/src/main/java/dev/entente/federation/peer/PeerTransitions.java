@@ -1,14 +1,13 @@
 package dev.entente.federation.peer;
 
+import dev.entente.lifecycle.engine.ContextKey;
 import dev.entente.lifecycle.engine.Guard;
 import dev.entente.lifecycle.engine.Transition;
-import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,22 +45,22 @@ import static dev.entente.federation.peer.PeerState.SUSPENDED;
  * <p>Guards only read the row and the context; what a move writes is in {@link PeerLifecycle}'s effects.
  */
 public final class PeerTransitions {
-    /** Context key: SHA-256 of the presented acceptance token (a {@code byte[]}, may be absent). */
-    public static final String TOKEN_DIGEST = "token_digest";
-    /** Context key: the time of the event (an {@link Instant}). */
-    public static final String NOW = "now";
-    /** Context key: whether drill mode is on (a {@link Boolean}). */
-    public static final String DRILL_MODE = "drill_mode";
-    /** Context key: the stale-after threshold (a {@link Duration}). */
-    public static final String STALE_AFTER = "stale_after";
-    /** Context key: serial of the node certificate we issued for the peer (a {@code String}). */
-    public static final String NODE_CERT_SERIAL = "node_cert_serial";
-    /** Context key: the client certificate the peer's CA issued to us, PEM (a {@code String}). */
-    public static final String CLIENT_CERT_PEM = "client_cert_pem";
-    /** Context key: id of the sealed private key of that client certificate (a {@code String}). */
-    public static final String CLIENT_KEY_ID = "client_key_id";
-    /** Context key: the operator's reason for a suspension or revocation (a {@code String}). */
-    public static final String REASON = "reason";
+    /** Context key: SHA-256 of the presented acceptance token (may be absent). */
+    public static final ContextKey<byte[]> TOKEN_DIGEST = ContextKey.named("token_digest");
+    /** Context key: the time of the event. */
+    public static final ContextKey<Instant> NOW = ContextKey.named("now");
+    /** Context key: whether drill mode is on. */
+    public static final ContextKey<Boolean> DRILL_MODE = ContextKey.named("drill_mode");
+    /** Context key: the stale-after threshold. */
+    public static final ContextKey<Duration> STALE_AFTER = ContextKey.named("stale_after");
+    /** Context key: serial of the node certificate we issued for the peer. */
+    public static final ContextKey<String> NODE_CERT_SERIAL = ContextKey.named("node_cert_serial");
+    /** Context key: the client certificate the peer's CA issued to us, PEM. */
+    public static final ContextKey<String> CLIENT_CERT_PEM = ContextKey.named("client_cert_pem");
+    /** Context key: id of the sealed private key of that client certificate. */
+    public static final ContextKey<String> CLIENT_KEY_ID = ContextKey.named("client_key_id");
+    /** Context key: the operator's reason for a suspension or revocation. */
+    public static final ContextKey<String> REASON = ContextKey.named("reason");
 
     /**
      * The acceptance token is the only secret that lets a stranger become a peer. The digest is
@@ -71,31 +70,31 @@ public final class PeerTransitions {
      * digest plus the optimistic save: of two concurrent accepts only one commits.
      */
     public static final Guard<PeerState, PeerEvent> TOKEN_VALID = Guard.of("token_valid", in -> {
-        byte[] stored = (byte[]) in.row().get("token_digest");
-        Object presented = in.context().get(TOKEN_DIGEST);
+        byte[] stored = in.row().bytes("token_digest");
+        byte[] presented = in.context().get(TOKEN_DIGEST);
         if (stored == null) {
             if (Boolean.TRUE.equals(in.context().get(DRILL_MODE))) {
                 return Optional.empty();
             }
-            return fail(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "peer " + in.row().get("name")
+            return in.refuse(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "peer " + in.row().string("name")
                     + " has no acceptance token and drill mode is off; issue one with entente peers token "
-                    + in.id(), in.id(), Map.of());
+                    + in.id(), Map.of());
         }
-        if (!(presented instanceof byte[] digest)) {
-            return fail(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "an acceptance token is required to accept peer "
-                    + in.row().get("name"), in.id(), Map.of());
+        if (presented == null) {
+            return in.refuse(ErrorCode.ACCEPTANCE_TOKEN_REQUIRED, "an acceptance token is required to accept peer "
+                    + in.row().string("name"), Map.of());
         }
-        if (!MessageDigest.isEqual(stored, digest)) {
-            return fail(ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "the acceptance token does not match the one issued "
+        if (!MessageDigest.isEqual(stored, presented)) {
+            return in.refuse(ErrorCode.ACCEPTANCE_TOKEN_MISMATCH, "the acceptance token does not match the one issued "
                     + "for this peer; it may have been replaced: ask the proposing hub for the current token",
-                    in.id(), Map.of());
+                    Map.of());
         }
-        Instant expiresAt = (Instant) in.row().get("token_expires_at");
-        Instant now = instant(in.context(), NOW);
+        Instant expiresAt = in.row().instant("token_expires_at");
+        Instant now = in.context().require(NOW);
         if (expiresAt != null && !now.isBefore(expiresAt)) {
-            return fail(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "the acceptance token expired at " + expiresAt
+            return in.refuse(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "the acceptance token expired at " + expiresAt
                     + "; ask the proposing hub for a new one (entente peers token " + in.id() + ")",
-                    in.id(), Map.of("expires_at", expiresAt.toString()));
+                    Map.of("expires_at", expiresAt.toString()));
         }
         return Optional.empty();
     });
@@ -107,17 +106,17 @@ public final class PeerTransitions {
      */
     public static final Guard<PeerState, PeerEvent> BOTH_HALVES_PRESENT = Guard.of("both_halves_present", in -> {
         List<String> missing = new java.util.ArrayList<>();
-        for (String key : List.of(NODE_CERT_SERIAL, CLIENT_CERT_PEM, CLIENT_KEY_ID)) {
+        for (ContextKey<String> key : List.of(NODE_CERT_SERIAL, CLIENT_CERT_PEM, CLIENT_KEY_ID)) {
             if (blank(in.context().get(key))) {
-                missing.add(key);
+                missing.add(key.name());
             }
         }
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        return fail(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "cannot enroll peer " + in.row().get("name")
+        return in.refuse(ErrorCode.PEER_ENROLLMENT_INCOMPLETE, "cannot enroll peer " + in.row().string("name")
                 + ": missing " + String.join(", ", missing) + "; complete the handshake from both sides",
-                in.id(), Map.of("missing", List.copyOf(missing)));
+                Map.of("missing", List.copyOf(missing)));
     });
 
     /**
@@ -128,17 +127,14 @@ public final class PeerTransitions {
      * the one definition both follow.
      */
     public static final Guard<PeerState, PeerEvent> HEARTBEAT_OVERDUE = Guard.of("heartbeat_overdue", in -> {
-        Instant last = (Instant) in.row().get("last_heartbeat_at");
-        Instant now = instant(in.context(), NOW);
-        Object staleAfter = in.context().get(STALE_AFTER);
-        if (!(staleAfter instanceof Duration threshold)) {
-            throw new IllegalArgumentException("context '" + STALE_AFTER + "' must be a Duration, got " + staleAfter);
-        }
+        Instant last = in.row().instant("last_heartbeat_at");
+        Instant now = in.context().require(NOW);
+        Duration threshold = in.context().require(STALE_AFTER);
         if (Peer.heartbeatOverdue(last, now, threshold)) {
             return Optional.empty();
         }
-        return fail(ErrorCode.PEER_NOT_STALE, "peer " + in.row().get("name") + " last sent a heartbeat at " + last
-                + ", within stale-after " + Durations.describe(threshold), in.id(),
+        return in.refuse(ErrorCode.PEER_NOT_STALE, "peer " + in.row().string("name") + " last sent a heartbeat at "
+                + last + ", within stale-after " + Durations.describe(threshold),
                 Map.of("last_heartbeat_at", String.valueOf(last)));
     });
 
@@ -147,8 +143,8 @@ public final class PeerTransitions {
         if (!blank(in.context().get(REASON))) {
             return Optional.empty();
         }
-        return fail(ErrorCode.PEER_REASON_REQUIRED, "cannot " + in.event().name().toLowerCase(java.util.Locale.ROOT)
-                + " peer " + in.row().get("name") + " without a reason; pass --reason", in.id(), Map.of());
+        return in.refuse(ErrorCode.PEER_REASON_REQUIRED, "cannot " + in.event().name().toLowerCase(java.util.Locale.ROOT)
+                + " peer " + in.row().string("name") + " without a reason; pass --reason", Map.of());
     });
 
     /** The table. */
@@ -178,22 +174,7 @@ public final class PeerTransitions {
     private PeerTransitions() {
     }
 
-    private static boolean blank(Object value) {
-        return !(value instanceof String s) || s.isBlank();
-    }
-
-    private static Instant instant(Map<String, Object> context, String key) {
-        Object v = context.get(key);
-        if (!(v instanceof Instant at)) {
-            throw new IllegalArgumentException("context '" + key + "' must be an Instant, got " + v);
-        }
-        return at;
-    }
-
-    private static Optional<EntenteException> fail(ErrorCode code, String detail, Object id, Map<String, Object> extra) {
-        Map<String, Object> ext = new LinkedHashMap<>(extra);
-        ext.put("entity", "peer");
-        ext.put("id", String.valueOf(id));
-        return Optional.of(new EntenteException(code, detail, ext));
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -5,6 +5,7 @@ import dev.entente.lifecycle.engine.Effect;
 import dev.entente.lifecycle.engine.LifecycleDefinition;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.lifecycle.engine.TableBinding;
+import dev.entente.lifecycle.engine.TransitionContext;
 import dev.entente.lifecycle.engine.TransitionResult;
 
 import dev.entente.lifecycle.error.EntenteException;
@@ -12,7 +13,6 @@ import dev.entente.lifecycle.error.ErrorCode;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,12 +54,11 @@ public final class ApprovalLifecycle {
     public TransitionResult<ApprovalState> approve(UUID id, String approver, java.util.List<String> approverMintedBy,
                                                    Collection<String> roles, Instant now) {
         Objects.requireNonNull(approver, "approver");
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put(ApprovalTransitions.APPROVER, approver);
-        context.put(ApprovalTransitions.APPROVER_MINTED_BY, approverMintedBy == null ? java.util.List.of()
-                : java.util.List.copyOf(approverMintedBy));
-        context.put(ApprovalTransitions.APPROVER_ROLES, roles == null ? Set.of() : Set.copyOf(roles));
-        context.put(ApprovalTransitions.NOW, Objects.requireNonNull(now, "now"));
+        TransitionContext context = TransitionContext.of(ApprovalTransitions.APPROVER, approver)
+                .with(ApprovalTransitions.APPROVER_MINTED_BY, approverMintedBy == null ? java.util.List.of()
+                        : java.util.List.copyOf(approverMintedBy))
+                .with(ApprovalTransitions.APPROVER_ROLES, roles == null ? Set.of() : Set.copyOf(roles))
+                .with(ApprovalTransitions.NOW, Objects.requireNonNull(now, "now"));
         try {
             return engine.apply(DEFINITION, id, ApprovalEvent.APPROVE, approver, context, Map.of(),
                     set("approver", approver));
@@ -77,14 +76,14 @@ public final class ApprovalLifecycle {
     /** {@code operator} turns the request down; the reason is stored and audited. */
     public TransitionResult<ApprovalState> reject(UUID id, String operator, String reason) {
         Objects.requireNonNull(operator, "operator");
-        return engine.apply(DEFINITION, id, ApprovalEvent.REJECT, operator, Map.of(),
+        return engine.apply(DEFINITION, id, ApprovalEvent.REJECT, operator, TransitionContext.EMPTY,
                 reason == null ? Map.of() : Map.of("reason", reason), both(set("reason", reason), DROP_SECRETS));
     }
 
     /** The deadline passed with no decision (the sweeper calls this for rows past {@code expires_at}). */
     public TransitionResult<ApprovalState> expire(UUID id, Instant now) {
         return engine.apply(DEFINITION, id, ApprovalEvent.EXPIRE, SYSTEM_ACTOR,
-                Map.of(ApprovalTransitions.NOW, now), Map.of("at", now.toString()), DROP_SECRETS);
+                TransitionContext.of(ApprovalTransitions.NOW, now), Map.of("at", now.toString()), DROP_SECRETS);
     }
 
     /** The approved action ran and returned {@code result}. */
@@ -100,17 +99,17 @@ public final class ApprovalLifecycle {
         Effect keep = (c, row, from, to, context) -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET sealed_result = ? WHERE id = ?")) {
                 ps.setBytes(1, sealedResult);
-                ps.setObject(2, row.get("id"));
+                ps.setObject(2, row.uuid("id"));
                 ps.executeUpdate();
             }
         };
-        return engine.apply(DEFINITION, id, ApprovalEvent.COMPLETE, SYSTEM_ACTOR, Map.of(), Map.of(),
+        return engine.apply(DEFINITION, id, ApprovalEvent.COMPLETE, SYSTEM_ACTOR, TransitionContext.EMPTY, Map.of(),
                 both(set("result", result), both(keep, DROP_SECRETS)));
     }
 
     /** The approved action ran and failed with {@code error}, stored in {@code result}. */
     public TransitionResult<ApprovalState> fail(UUID id, String error) {
-        return engine.apply(DEFINITION, id, ApprovalEvent.FAIL, SYSTEM_ACTOR, Map.of(),
+        return engine.apply(DEFINITION, id, ApprovalEvent.FAIL, SYSTEM_ACTOR, TransitionContext.EMPTY,
                 error == null ? Map.of() : Map.of("error", error), both(set("result", error), DROP_SECRETS));
     }
 
@@ -120,7 +119,7 @@ public final class ApprovalLifecycle {
      */
     private static final Effect DROP_SECRETS = (c, row, from, to, context) -> {
         try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET sealed_secrets = NULL WHERE id = ?")) {
-            ps.setObject(1, row.get("id"));
+            ps.setObject(1, row.uuid("id"));
             ps.executeUpdate();
         }
     };
@@ -137,7 +136,7 @@ public final class ApprovalLifecycle {
         return (c, row, from, to, context) -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET " + column + " = ? WHERE id = ?")) {
                 ps.setString(1, value);
-                ps.setObject(2, row.get("id"));
+                ps.setObject(2, row.uuid("id"));
                 ps.executeUpdate();
             }
         };

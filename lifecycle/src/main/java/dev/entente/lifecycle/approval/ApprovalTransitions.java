@@ -1,15 +1,15 @@
 package dev.entente.lifecycle.approval;
 
+import dev.entente.lifecycle.engine.ContextKey;
 import dev.entente.lifecycle.engine.Guard;
 import dev.entente.lifecycle.engine.Transition;
-import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.entente.lifecycle.approval.ApprovalEvent.APPROVE;
 import static dev.entente.lifecycle.approval.ApprovalEvent.COMPLETE;
@@ -36,14 +36,14 @@ import static dev.entente.lifecycle.approval.ApprovalState.REJECTED;
  * </pre>
  */
 public final class ApprovalTransitions {
-    /** Context key: the operator deciding (a {@code String}). */
-    public static final String APPROVER = "approver";
-    /** Context key: who minted the deciding operator's token, root first (a {@code List<String>}). */
-    public static final String APPROVER_MINTED_BY = "approver_minted_by";
-    /** Context key: the deciding operator's roles (a {@code Collection<String>}). */
-    public static final String APPROVER_ROLES = "approver_roles";
-    /** Context key: the time of the decision (an {@link Instant}). */
-    public static final String NOW = "now";
+    /** Context key: the operator deciding. */
+    public static final ContextKey<String> APPROVER = ContextKey.named("approver");
+    /** Context key: who minted the deciding operator's token, root first. */
+    public static final ContextKey<List<String>> APPROVER_MINTED_BY = ContextKey.named("approver_minted_by");
+    /** Context key: the deciding operator's roles. */
+    public static final ContextKey<Set<String>> APPROVER_ROLES = ContextKey.named("approver_roles");
+    /** Context key: the time of the decision. */
+    public static final ContextKey<Instant> NOW = ContextKey.named("now");
     /** The role an approver must hold. */
     public static final String APPROVER_ROLE = "approver";
 
@@ -57,56 +57,44 @@ public final class ApprovalTransitions {
      */
     public static final Guard<ApprovalState, ApprovalEvent> APPROVER_NOT_REQUESTER = Guard.of(
             "approver_not_requester", in -> {
-                Object requester = in.row().get("requester");
-                Object approver = in.context().get(APPROVER);
+                String requester = in.row().string("requester");
+                String approver = in.context().get(APPROVER);
                 if (approver == null || same(approver, requester)) {
-                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver
+                    return in.refuse(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver
                             + " requested this approval and cannot approve it; ask another operator with the approver role",
-                            in.id(), Map.of("requester", String.valueOf(requester)));
+                            Map.of("requester", String.valueOf(requester)));
                 }
-                if (in.context().get(APPROVER_MINTED_BY) instanceof Collection<?> chain
-                        && chain.stream().anyMatch(m -> same(m, requester))) {
-                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + "'s token was minted by "
+                List<String> chain = in.context().get(APPROVER_MINTED_BY);
+                if (chain != null && chain.stream().anyMatch(m -> same(m, requester))) {
+                    return in.refuse(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + "'s token was minted by "
                             + requester + " (minted_by " + chain + "), who requested this approval; ask an approver "
-                            + "whose token " + requester + " did not mint", in.id(),
+                            + "whose token " + requester + " did not mint",
                             Map.of("requester", String.valueOf(requester), "approver_minted_by", List.copyOf(chain)));
                 }
-                List<String> requesterChain = chain(in.row().get("requester_minted_by"));
+                List<String> requesterChain = in.row().strings("requester_minted_by");
                 if (requesterChain.stream().anyMatch(m -> same(m, approver))) {
-                    return fail(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + " minted the token of "
+                    return in.refuse(ErrorCode.APPROVAL_SELF_FORBIDDEN, "operator " + approver + " minted the token of "
                             + requester + " (minted_by " + requesterChain + "), who requested this approval; ask an "
-                            + "approver who did not", in.id(),
+                            + "approver who did not",
                             Map.of("requester", String.valueOf(requester), "requester_minted_by", requesterChain));
                 }
                 return Optional.empty();
             });
 
-    private static boolean same(Object a, Object b) {
-        return a != null && b != null && a.toString().equalsIgnoreCase(b.toString());
-    }
-
-    // The column is text[]: the engine hands guards the driver's array.
-    private static List<String> chain(Object column) {
-        try {
-            if (column instanceof java.sql.Array a) {
-                return List.of((String[]) a.getArray());
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("approvals.requester_minted_by cannot be read", e);
-        }
-        return column instanceof Collection<?> c ? c.stream().map(String::valueOf).toList() : List.of();
+    private static boolean same(String a, String b) {
+        return a != null && b != null && a.equalsIgnoreCase(b);
     }
 
     /** Only operators trusted to approve may approve. */
     public static final Guard<ApprovalState, ApprovalEvent> APPROVER_HAS_ROLE = Guard.of(
             "approver_has_role", in -> {
-                Object roles = in.context().get(APPROVER_ROLES);
-                if (roles instanceof Collection<?> c && c.contains(APPROVER_ROLE)) {
+                Set<String> roles = in.context().get(APPROVER_ROLES);
+                if (roles != null && roles.contains(APPROVER_ROLE)) {
                     return Optional.empty();
                 }
-                return fail(ErrorCode.APPROVAL_ROLE_REQUIRED, "operator " + in.context().get(APPROVER)
+                return in.refuse(ErrorCode.APPROVAL_ROLE_REQUIRED, "operator " + in.context().get(APPROVER)
                         + " does not hold the approver role; ask an operator who does",
-                        in.id(), Map.of("required_role", APPROVER_ROLE));
+                        Map.of("required_role", APPROVER_ROLE));
             });
 
     /**
@@ -115,14 +103,10 @@ public final class ApprovalTransitions {
      */
     public static final Guard<ApprovalState, ApprovalEvent> NOT_EXPIRED = Guard.of(
             "not_expired", in -> {
-                Instant expiresAt = (Instant) in.row().get("expires_at");
-                Object now = in.context().get(NOW);
-                if (!(now instanceof Instant at)) {
-                    throw new IllegalArgumentException("context '" + NOW + "' must be an Instant, got " + now);
-                }
-                if (!at.isBefore(expiresAt)) {
-                    return fail(ErrorCode.APPROVAL_EXPIRED, "approval " + in.id() + " expired at " + expiresAt
-                            + "; request the action again", in.id(), Map.of("expires_at", expiresAt.toString()));
+                Instant expiresAt = in.row().instant("expires_at");
+                if (!in.context().require(NOW).isBefore(expiresAt)) {
+                    return in.refuse(ErrorCode.APPROVAL_EXPIRED, "approval " + in.id() + " expired at " + expiresAt
+                            + "; request the action again", Map.of("expires_at", expiresAt.toString()));
                 }
                 return Optional.empty();
             });
@@ -137,12 +121,5 @@ public final class ApprovalTransitions {
             Transition.of(APPROVED, FAIL, FAILED));
 
     private ApprovalTransitions() {
-    }
-
-    private static Optional<EntenteException> fail(ErrorCode code, String detail, Object id, Map<String, Object> extra) {
-        Map<String, Object> ext = new java.util.LinkedHashMap<>(extra);
-        ext.put("entity", "approval");
-        ext.put("id", String.valueOf(id));
-        return Optional.of(new EntenteException(code, detail, ext));
     }
 }

@@ -2,7 +2,6 @@ package dev.entente.lifecycle.engine;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 
 /**
  * Work that goes with a transition (write the approver, issue a certificate, revoke grants).
@@ -24,6 +23,6 @@ public interface Effect {
      * @param to      the state after (already saved)
      * @param context what the caller passed to the engine
      */
-    void run(Connection c, Map<String, Object> row, LifecycleState from, LifecycleState to,
-             Map<String, Object> context) throws SQLException;
+    void run(Connection c, Row row, LifecycleState from, LifecycleState to, TransitionContext context)
+            throws SQLException;
 }

@@ -1,8 +1,10 @@
 package dev.entente.lifecycle.engine;
 
 import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,13 +30,26 @@ public interface Guard<S, E> {
     /**
      * What a guard may look at.
      *
+     * @param entity  the lifecycle's entity name ({@code peer}), as refusals name it
      * @param from    the entity's current state
      * @param event   the event being applied
      * @param id      the entity's id
-     * @param row     the whole row, column name to value ({@code timestamptz} as {@link java.time.Instant})
+     * @param row     the whole row as loaded, before the transition
      * @param context what the caller passed (who acts, with which roles, at what time)
      */
-    record Input<S, E>(S from, E event, Object id, Map<String, Object> row, Map<String, Object> context) {
+    record Input<S, E>(String entity, S from, E event, Object id, Row row, TransitionContext context) {
+
+        /**
+         * A refusal with {@code code} and {@code detail}, whose problem members are {@code members}
+         * plus {@code entity} and {@code id} naming this entity.
+         */
+        public Optional<EntenteException> refuse(ErrorCode code, String detail, Map<String, ?> members) {
+            // Problem extension members are free-form JSON by definition (RFC 9457).
+            Map<String, Object> extensions = new LinkedHashMap<>(members);
+            extensions.put("entity", entity);
+            extensions.put("id", String.valueOf(id));
+            return Optional.of(new EntenteException(code, detail, extensions));
+        }
     }
 
     /** A guard from a name and a check. */

@@ -1,10 +1,15 @@
 package dev.entente.lifecycle.engine;
 
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -152,6 +157,27 @@ public final class LifecycleDefinition<S extends Enum<S> & LifecycleState, E ext
             }
         }
         return new ArrayList<>(allowed);
+    }
+
+    /**
+     * The {@code transition_rejected} refusal of {@code event} in {@code state}: {@code detail},
+     * then what <em>is</em> allowed ({@code ; allowed from enrolled: suspend, revoke}). Its problem
+     * members are {@code entity}, {@code id} (left out when null: a bulk transition is refused
+     * for a state, not a row), {@code state}, {@code event}, {@code allowed_events} and {@code more}.
+     */
+    public EntenteException rejection(Object id, S state, E event, String detail, Map<String, ?> more) {
+        List<String> allowed = allowedEvents(state).stream().map(LifecycleDefinition::eventName).toList();
+        // Problem extension members are free-form JSON by definition (RFC 9457).
+        Map<String, Object> members = new LinkedHashMap<>(more);
+        members.put("entity", entity);
+        if (id != null) {
+            members.put("id", String.valueOf(id));
+        }
+        members.put("state", state.value());
+        members.put("event", eventName(event));
+        members.put("allowed_events", allowed);
+        return new EntenteException(ErrorCode.TRANSITION_REJECTED, detail + "; allowed from " + state.value() + ": "
+                + (allowed.isEmpty() ? "none" : String.join(", ", allowed)), members);
     }
 
     /** States {@code event} can lead to, from anywhere. */

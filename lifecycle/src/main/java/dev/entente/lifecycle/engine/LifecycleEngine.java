@@ -9,9 +9,7 @@ import dev.entente.lifecycle.error.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,10 +94,10 @@ public final class LifecycleEngine {
         return clock;
     }
 
-    /** {@link #apply(LifecycleDefinition, Object, Enum, String, Map, Map, Effect)} with no extra audit details. */
+    /** {@link #apply(LifecycleDefinition, Object, Enum, String, TransitionContext, Map, Effect)} with no extra audit details. */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> TransitionResult<S> apply(
             LifecycleDefinition<S, E> definition, Object id, E event, String actor,
-            Map<String, Object> context, Effect effect) {
+            TransitionContext context, Effect effect) {
         return apply(definition, id, event, actor, context, Map.of(), effect);
     }
 
@@ -111,7 +109,8 @@ public final class LifecycleEngine {
      * @param event        what happens
      * @param actor        who does it (the audit event's actor)
      * @param context      what guards and the effect may read (who, roles, {@code now}); not stored
-     * @param auditDetails extra audit details, next to {@code from}, {@code to} and {@code event}
+     * @param auditDetails extra audit details, next to {@code from}, {@code to} and {@code event}:
+     *                     free-form JSON of the audit event, as {@link AuditEvent#details()} is
      * @param effect       work to do after the save, in the same transaction
      * @return the states before and after, the new version, and whether anything changed; for a
      *         quiet transition the version is the one loaded and {@code changed} is {@code true}
@@ -122,20 +121,20 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> TransitionResult<S> apply(
             LifecycleDefinition<S, E> definition, Object id, E event, String actor,
-            Map<String, Object> context, Map<String, Object> auditDetails, Effect effect) {
+            TransitionContext context, Map<String, ?> auditDetails, Effect effect) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(actor, "actor");
-        Map<String, Object> ctx = context == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(context));
+        TransitionContext ctx = context == null ? TransitionContext.EMPTY : context;
         Effect work = effect == null ? Effect.NONE : effect;
         StateMachineAdapter<S, E> machines = adapter(definition);
         TableBinding t = definition.table();
 
         TransitionResult<S> result = tx.inTransaction(c -> {
             // 1. load
-            Map<String, Object> row = load(c, definition, id);
-            S from = definition.state((String) row.get(t.stateColumn()));
-            long version = ((Number) row.get(t.versionColumn())).longValue();
+            Row row = load(c, definition, id);
+            S from = definition.state(row.string(t.stateColumn()));
+            long version = row.longValue(t.versionColumn());
 
             // 2 + 3. reset a machine to the row's state and send the event
             StateMachineAdapter.Outcome<S> outcome = machines.fire(from, event, id, row, ctx);
@@ -162,7 +161,7 @@ public final class LifecycleEngine {
                 // job (applyBulk, FOR UPDATE SKIP LOCKED) skip or wait for this row, so it
                 // re-evaluates its SQL guard on what this effect wrote.
                 lockUnchanged(c, definition, id, version, event);
-                work.run(c, Collections.unmodifiableMap(row), from, to, ctx);
+                work.run(c, row, from, to, ctx);
                 return new TransitionResult<>(from, to, version, true);
             }
 
@@ -181,9 +180,9 @@ public final class LifecycleEngine {
             }
 
             // 6. effects, only now that the save won
-            work.run(c, Collections.unmodifiableMap(row), from, to, ctx);
+            work.run(c, row, from, to, ctx);
 
-            // 7. audit on the same transaction
+            // 7. audit on the same transaction; details are the event's free-form JSON (see AuditEvent)
             Map<String, Object> details = new LinkedHashMap<>();
             if (auditDetails != null) {
                 details.putAll(auditDetails);
@@ -209,7 +208,7 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> BulkTransitionResult<S> applyBulk(
             LifecycleDefinition<S, E> definition, S from, E event, String actor, SqlFragment guard,
-            Map<String, SqlFragment> set, Map<String, Object> auditDetails) {
+            Map<String, SqlFragment> set, Map<String, ?> auditDetails) {
         return applyBulk(definition, from, event, actor, guard, set, auditDetails, BulkEffect.NONE, DEFAULT_BULK_BATCH);
     }
 
@@ -265,7 +264,7 @@ public final class LifecycleEngine {
      */
     public <S extends Enum<S> & LifecycleState, E extends Enum<E>> BulkTransitionResult<S> applyBulk(
             LifecycleDefinition<S, E> definition, S from, E event, String actor, SqlFragment guard,
-            Map<String, SqlFragment> set, Map<String, Object> auditDetails, BulkEffect effect, int batchSize) {
+            Map<String, SqlFragment> set, Map<String, ?> auditDetails, BulkEffect effect, int batchSize) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(event, "event");
@@ -299,7 +298,7 @@ public final class LifecycleEngine {
             }
         }
         BulkEffect work = effect == null ? BulkEffect.NONE : effect;
-        Map<String, Object> extraDetails = auditDetails == null ? Map.of() : new LinkedHashMap<>(auditDetails);
+        Map<String, ?> extraDetails = auditDetails == null ? Map.of() : new LinkedHashMap<>(auditDetails);
 
         // Hand-written: a set-based move of many rows in one statement, which Data cannot say.
         // The batch is picked in a MATERIALIZED CTE, evaluated exactly once. Written as
@@ -393,8 +392,7 @@ public final class LifecycleEngine {
         return (StateMachineAdapter<S, E>) adapters.computeIfAbsent(definition, d -> new StateMachineAdapter<>(definition));
     }
 
-    private static Map<String, Object> load(Connection c, LifecycleDefinition<?, ?> definition, Object id)
-            throws SQLException {
+    private static Row load(Connection c, LifecycleDefinition<?, ?> definition, Object id) throws SQLException {
         TableBinding t = definition.table();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT * FROM " + t.table() + " WHERE " + t.idColumn() + " = ?")) {
@@ -404,14 +402,7 @@ public final class LifecycleEngine {
                     throw new EntenteException(ErrorCode.NOT_FOUND, "no " + definition.entity() + " " + id,
                             Map.of("entity", definition.entity(), "id", String.valueOf(id)));
                 }
-                ResultSetMetaData md = rs.getMetaData();
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    // Guards compare instants; java.sql.Timestamp's equals/compareTo traps are kept out of them.
-                    row.put(md.getColumnLabel(i), v instanceof Timestamp ts ? ts.toInstant() : v);
-                }
-                return row;
+                return Row.read(rs);
             }
         }
     }
@@ -443,22 +434,9 @@ public final class LifecycleEngine {
 
     private static <S extends Enum<S> & LifecycleState, E extends Enum<E>> EntenteException rejected(
             LifecycleDefinition<S, E> definition, Object id, S from, E event) {
-        List<String> allowed = new ArrayList<>();
-        definition.allowedEvents(from).forEach(e -> allowed.add(LifecycleDefinition.eventName(e)));
         String state = from.value();
-        String message = "cannot " + LifecycleDefinition.eventName(event) + " " + article(state) + " " + state + " "
-                + definition.entity() + "; allowed from " + state + ": "
-                + (allowed.isEmpty() ? "none" : String.join(", ", allowed));
-        Map<String, Object> ext = new LinkedHashMap<>();
-        ext.put("entity", definition.entity());
-        if (id != null) {
-            // null for a bulk transition, which is refused for a state, not for one row
-            ext.put("id", String.valueOf(id));
-        }
-        ext.put("state", state);
-        ext.put("event", LifecycleDefinition.eventName(event));
-        ext.put("allowed_events", List.copyOf(allowed));
-        return new EntenteException(ErrorCode.TRANSITION_REJECTED, message, ext);
+        return definition.rejection(id, from, event, "cannot " + LifecycleDefinition.eventName(event) + " "
+                + article(state) + " " + state + " " + definition.entity(), Map.of());
     }
 
     private static String article(String word) {

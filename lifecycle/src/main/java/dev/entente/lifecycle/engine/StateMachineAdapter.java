@@ -12,7 +12,6 @@ import org.springframework.statemachine.support.DefaultStateMachineContext;
 import reactor.core.publisher.Mono;
 
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,9 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <E> event enum
  */
 public final class StateMachineAdapter<S extends Enum<S> & LifecycleState, E extends Enum<E>> {
-    /** Header with the entity row (a {@code Map<String, Object>}), for guards and actions. */
+    /** Header with the entity {@link Row}, for guards and actions. */
     public static final String ENTITY_HEADER = "entity";
-    /** Header with the caller's context (a {@code Map<String, Object>}). */
+    /** Header with the caller's {@link TransitionContext}. */
     public static final String CONTEXT_HEADER = "context";
     /** Header with the entity's id. */
     public static final String ID_HEADER = "entity_id";
@@ -59,7 +58,7 @@ public final class StateMachineAdapter<S extends Enum<S> & LifecycleState, E ext
     }
 
     /** Puts a machine in state {@code from}, sends {@code event} with the row and context, and reports. */
-    public Outcome<S> fire(S from, E event, Object id, Map<String, Object> row, Map<String, Object> context) {
+    public Outcome<S> fire(S from, E event, Object id, Row row, TransitionContext context) {
         StateMachine<S, E> machine = borrow(from);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Message<E> message = MessageBuilder.withPayload(event)
@@ -133,12 +132,11 @@ public final class StateMachineAdapter<S extends Enum<S> & LifecycleState, E ext
         };
     }
 
-    @SuppressWarnings("unchecked")
     private Guard.Input<S, E> input(StateContext<S, E> context) {
-        return new Guard.Input<>(context.getSource().getId(), context.getEvent(),
+        return new Guard.Input<>(definition.entity(), context.getSource().getId(), context.getEvent(),
                 context.getMessageHeader(ID_HEADER),
-                (Map<String, Object>) context.getMessageHeader(ENTITY_HEADER),
-                (Map<String, Object>) context.getMessageHeader(CONTEXT_HEADER));
+                (Row) context.getMessageHeader(ENTITY_HEADER),
+                (TransitionContext) context.getMessageHeader(CONTEXT_HEADER));
     }
 
     @SuppressWarnings("unchecked")

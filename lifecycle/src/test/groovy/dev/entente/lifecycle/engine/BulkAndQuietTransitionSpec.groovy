@@ -235,7 +235,7 @@ class BulkAndQuietTransitionSpec extends Specification {
         long auditBefore = auditCount()
 
         when:
-        def result = db.engine.apply(quiet, id, EXPIRE, 'system', [:], { c, row, from, to, ctx ->
+        def result = db.engine.apply(quiet, id, EXPIRE, 'system', TransitionContext.EMPTY, { c, row, from, to, ctx ->
             c.prepareStatement("UPDATE approvals SET reason = 'touched' WHERE id = '${row.id}'").executeUpdate()
         } as Effect)
 
@@ -256,7 +256,7 @@ class BulkAndQuietTransitionSpec extends Specification {
         boolean ran = false
 
         when:
-        db.engine.apply(quiet, id, EXPIRE, 'system', [:], { c, row, from, to, ctx -> ran = true } as Effect)
+        db.engine.apply(quiet, id, EXPIRE, 'system', TransitionContext.EMPTY, { c, row, from, to, ctx -> ran = true } as Effect)
 
         then:
         EntenteException e = thrown()

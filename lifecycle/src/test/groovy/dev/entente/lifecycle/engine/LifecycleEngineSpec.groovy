@@ -42,7 +42,7 @@ class LifecycleEngineSpec extends Specification {
 
         when:
         def first = db.engine.apply(APPROVAL, id, APPROVE, 'bob', approverContext('bob'), Effect.NONE)
-        def second = db.engine.apply(APPROVAL, id, COMPLETE, 'system', [:], Effect.NONE)
+        def second = db.engine.apply(APPROVAL, id, COMPLETE, 'system', TransitionContext.EMPTY, Effect.NONE)
 
         then:
         first == new TransitionResult(PENDING, APPROVED, 1L, true)
@@ -56,7 +56,7 @@ class LifecycleEngineSpec extends Specification {
         UUID id = db.approvalIn(PENDING)
 
         when:
-        db.engine.apply(APPROVAL, id, REJECT, 'carol', [:], [reason: 'freeze', ticket: 'OPS-7'], Effect.NONE)
+        db.engine.apply(APPROVAL, id, REJECT, 'carol', TransitionContext.EMPTY, [reason: 'freeze', ticket: 'OPS-7'], Effect.NONE)
 
         then:
         def events = db.auditOf(id)
@@ -81,7 +81,7 @@ class LifecycleEngineSpec extends Specification {
         } as Effect
 
         when:
-        db.engine.apply(APPROVAL, id, REJECT, 'carol', [:], effect)
+        db.engine.apply(APPROVAL, id, REJECT, 'carol', TransitionContext.EMPTY, effect)
 
         then:
         IllegalStateException e = thrown()
@@ -99,7 +99,7 @@ class LifecycleEngineSpec extends Specification {
         UUID id = db.approvalIn(PENDING)
         def seen = [:]
         def effect = { c, row, from, to, ctx ->
-            seen = [autoCommit: c.autoCommit, requester: row.requester, rowState: row.state, from: from, to: to, who: ctx.approver,
+            seen = [autoCommit: c.autoCommit, requester: row.requester, rowState: row.state, from: from, to: to, who: ctx.get(ApprovalTransitions.APPROVER),
                     savedState: c.prepareStatement("SELECT state FROM approvals WHERE id = '${row.id}'").withCloseable { ps ->
                         ps.executeQuery().with { it.next(); it.getString(1) }
                     }]
@@ -132,7 +132,7 @@ class LifecycleEngineSpec extends Specification {
         UUID id = UUID.randomUUID()
 
         when:
-        db.engine.apply(APPROVAL, id, EXPIRE, 'system', [:], Effect.NONE)
+        db.engine.apply(APPROVAL, id, EXPIRE, 'system', TransitionContext.EMPTY, Effect.NONE)
 
         then:
         EntenteException e = thrown()
@@ -147,12 +147,33 @@ class LifecycleEngineSpec extends Specification {
                 Guard.of('broken', { throw new IllegalArgumentException('guard bug') })))
 
         when:
-        db.engine.apply(broken, id, APPROVE, 'bob', [:], Effect.NONE)
+        db.engine.apply(broken, id, APPROVE, 'bob', TransitionContext.EMPTY, Effect.NONE)
 
         then:
         IllegalArgumentException e = thrown()
         e.message == 'guard bug'
         db.row(id).state == 'pending'
+    }
+
+    def "a guard reads the row through typed getters that refuse a column the table lacks or a value of another type"() {
+        given:
+        UUID id = db.approvalIn(PENDING)
+        def reading = definitionWith(Transition.guarded(PENDING, APPROVE, APPROVED,
+                Guard.of('reads_row', { in -> in.row()."$getter"(column); Optional.empty() })))
+
+        when:
+        db.engine.apply(reading, id, APPROVE, 'bob', TransitionContext.EMPTY, Effect.NONE)
+
+        then:
+        RuntimeException e = thrown()
+        e.class == failure
+        e.message.startsWith(message)
+        db.row(id).state == 'pending'
+
+        where:
+        getter    | column      || failure                  | message
+        'string'  | 'no_such'   || IllegalArgumentException | "the row has no column 'no_such'"
+        'instant' | 'requester' || IllegalStateException    | "column 'requester' is java.lang.String, not java.time.Instant"
     }
 
     def "an internal transition keeps the state but still saves and audits"() {
@@ -161,7 +182,7 @@ class LifecycleEngineSpec extends Specification {
         def withInternal = definitionWith(Transition.internal(PENDING, EXPIRE))
 
         when:
-        def result = db.engine.apply(withInternal, id, EXPIRE, 'system', [:], Effect.NONE)
+        def result = db.engine.apply(withInternal, id, EXPIRE, 'system', TransitionContext.EMPTY, Effect.NONE)
 
         then:
         result == new TransitionResult(PENDING, PENDING, 1L, true)
@@ -239,8 +260,8 @@ class LifecycleEngineSpec extends Specification {
         def adapter = new StateMachineAdapter(APPROVAL)
 
         when:
-        100.times { adapter.fire(PENDING, REJECT, 'x', [:], [:]) }
-        def outcome = adapter.fire(APPROVED, APPROVE, 'x', [:], [:])
+        100.times { adapter.fire(PENDING, REJECT, 'x', null, TransitionContext.EMPTY) }
+        def outcome = adapter.fire(APPROVED, APPROVE, 'x', null, TransitionContext.EMPTY)
 
         then:
         adapter.pooled() == 1
@@ -262,8 +283,10 @@ class LifecycleEngineSpec extends Specification {
         importers == ['StateMachineAdapter.java']
     }
 
-    private static Map<String, Object> approverContext(String who) {
-        [(ApprovalTransitions.APPROVER): who, (ApprovalTransitions.APPROVER_ROLES): ['approver'] as Set, (ApprovalTransitions.NOW): NOW]
+    private static TransitionContext approverContext(String who) {
+        TransitionContext.of(ApprovalTransitions.APPROVER, who)
+                .with(ApprovalTransitions.APPROVER_ROLES, ['approver'] as Set)
+                .with(ApprovalTransitions.NOW, NOW)
     }
 
     private static LifecycleDefinition<ApprovalState, ApprovalEvent> definitionWith(Transition<ApprovalState, ApprovalEvent>... rows) {
