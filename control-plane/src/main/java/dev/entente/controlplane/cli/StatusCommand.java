@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code entente status}: the hub at a glance, one line per part (identity, listener, TLS, peers
@@ -47,7 +48,7 @@ final class StatusCommand extends ClientCommand {
         line(out, "last error", error.isObject() ? error.path("task").asText() + " at " + error.path("at").asText()
                 + ": " + firstLine(error.path("error").asText()) : "none");
         JsonNode clock = s.path("clock");
-        line(out, "clock", clock.isObject() ? String.format("%+.3fs against %d peer(s) (±%dms)%s",
+        line(out, "clock", clock.isObject() ? String.format(Locale.ROOT, "%+.3fs against %d peer(s) (±%dms)%s",
                 clock.path("offset_ms").asLong() / 1000.0, clock.path("peers").asInt(), clock.path("uncertainty_ms").asLong(),
                 clock.path("skewed").asBoolean() ? ", SKEWED (doctor DR020)" : "") : "not measured yet");
         JsonNode warnings = s.path("warnings");

@@ -42,6 +42,9 @@ class HealthSpec extends Specification {
     }
 
     def "two linked hubs: healthz ok with no reasons, readyz ready, status shows the link and the clocks agreeing"() {
+        given: 'both hubs answer their CLI (a loaded machine can be slow to serve the first call)'
+        eventually(60) { status(a) && status(b) }
+
         when:
         def proposed = cli(a, 'peers', 'propose', '--name', 'hub-b', '--output', 'json')
         assert proposed.code == 0: proposed.err
@@ -72,6 +75,13 @@ class HealthSpec extends Specification {
         s.tls.expires_in_s > 0
         s.listening.startsWith('127.0.0.1:')
         s.public_url.startsWith('https://')
+
+        and: 'the same at a glance for a person'
+        def human = cli(a, 'status')
+        human.code == 0
+        human.out.contains('peers       1 total: 1 active')
+        human.out =~ /clock +[+-]\d+\.\d{3}s against 1 peer\(s\)/
+        human.out.contains('warnings    none')
     }
 
     def "a proposed peer's acceptance token is listed in status with its expiry"() {
