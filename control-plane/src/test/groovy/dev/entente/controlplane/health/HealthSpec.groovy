@@ -53,7 +53,7 @@ class HealthSpec extends Specification {
         assert accepted.code == 0: accepted.err
 
         then:
-        eventually(30) { status(a).clock != null && status(b).clock != null }
+        eventually(90) { status(a).clock != null && status(b).clock != null }
         def h = HubHttp.get(a.url() + '/healthz')
         h.status == 200
         h.json == [status: 'ok', reasons: [], hub_id: a.hubId(), uptime_s: h.json.uptime_s]
@@ -106,7 +106,7 @@ class HealthSpec extends Specification {
         a.worker().scheduler().standby()
 
         then:
-        eventually(20) { healthz(a).json.reasons.contains('worker_stalled') }
+        eventually(60) { healthz(a).json.reasons.contains('worker_stalled') }
         def h = healthz(a)
         h.status == 200
         h.json.status == 'warning'
@@ -119,8 +119,8 @@ class HealthSpec extends Specification {
         a.worker().scheduler().start()
 
         then:
-        eventually(20) { !healthz(a).json.reasons.contains('worker_stalled') }
-        eventually(20) { findings(a, 'DR005').isEmpty() }
+        eventually(60) { !healthz(a).json.reasons.contains('worker_stalled') }
+        eventually(60) { findings(a, 'DR005').isEmpty() }
     }
 
     def "clock_skew: B's clock runs 5 minutes ahead; B reports its own skew in doctor, status and healthz, and clears when fixed"() {
@@ -128,7 +128,7 @@ class HealthSpec extends Specification {
         clockB.advance(Duration.ofMinutes(5))
 
         then:
-        eventually(20) { findings(b, 'DR020').size() == 1 }
+        eventually(60) { findings(b, 'DR020').size() == 1 }
         def own = findings(b, 'DR020')[0]
         own.name == 'own_clock_skew'
         own.severity == 'warning'
@@ -143,15 +143,15 @@ class HealthSpec extends Specification {
         Math.abs((s.clock.offset_ms as long) - 300_000) < 2000
 
         and: 'A sees the same skew the other way round, and names B as the peer that differs'
-        eventually(20) { findings(a, 'DR020')[0]?.diagnosis?.contains('behind its only measured peer, hub-b') }
+        eventually(60) { findings(a, 'DR020')[0]?.diagnosis?.contains('behind its only measured peer, hub-b') }
         findings(a, 'DR009')*.subject == [peerBonA]
 
         when: 'NTP fixes B'
         clockB.offset = Duration.ZERO
 
         then:
-        eventually(20) { findings(b, 'DR020').isEmpty() && !healthz(b).json.reasons.contains('clock_skew') }
-        eventually(20) { findings(a, 'DR020').isEmpty() }
+        eventually(60) { findings(b, 'DR020').isEmpty() && !healthz(b).json.reasons.contains('clock_skew') }
+        eventually(60) { findings(a, 'DR020').isEmpty() }
         !status(b).clock.skewed
     }
 
@@ -160,7 +160,7 @@ class HealthSpec extends Specification {
         b.stop()
 
         then:
-        eventually(20) { healthz(a).json.reasons.contains('federation_partner_unreachable') }
+        eventually(60) { healthz(a).json.reasons.contains('federation_partner_unreachable') }
         def h = healthz(a)
         h.status == 200
         h.json.status == 'warning'

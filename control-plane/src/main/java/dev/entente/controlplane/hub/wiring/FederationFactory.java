@@ -51,6 +51,7 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -111,10 +112,14 @@ final class FederationFactory {
         return new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
     }
 
-    /** Answers older than five heartbeat intervals no longer count: that peer stopped answering. */
+    /**
+     * Answers older than five heartbeat intervals (a minute at least, as a loaded hub's rounds
+     * run late) no longer count: that peer stopped answering.
+     */
     @Singleton
     PeerClocks peerClocks(Clock clock, HubSettings settings) {
-        return new PeerClocks(clock, settings.heartbeatInterval().multipliedBy(5));
+        Duration fiveRounds = settings.heartbeatInterval().multipliedBy(5);
+        return new PeerClocks(clock, fiveRounds.compareTo(Duration.ofMinutes(1)) > 0 ? fiveRounds : Duration.ofMinutes(1));
     }
 
     @Singleton
