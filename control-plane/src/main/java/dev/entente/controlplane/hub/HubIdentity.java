@@ -19,6 +19,7 @@ public final class HubIdentity {
     private final EmbeddedDatabase embeddedDatabase;
     private volatile int boundPort;
     private volatile Runnable databaseLost = () -> { };
+    private volatile boolean startupDone;
 
     HubIdentity(HubSettings settings, String hubId, String name, Clock clock, EmbeddedDatabase embeddedDatabase) {
         this.settings = settings;
@@ -40,6 +41,15 @@ public final class HubIdentity {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** Whether the start finished: listening, local files written, the worker (if any) started. */
+    public boolean startupDone() {
+        return startupDone;
+    }
+
+    void markStartupDone() {
+        startupDone = true;
     }
 
     public Duration uptime() {

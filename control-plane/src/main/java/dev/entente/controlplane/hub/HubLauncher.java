@@ -137,7 +137,9 @@ public final class HubLauncher {
             // What a hub stopped between approving and executing left behind, before any new request.
             approvals.executeApproved();
             boolean inProcessWorker = ctx.getBean(WorkerConfiguration.class).inProcess();
-            return new RunningHub(ctx, embedded, inProcessWorker ? ctx.getBean(HubWorker.class).start() : null, boot);
+            RunningHub running = new RunningHub(ctx, embedded, inProcessWorker ? ctx.getBean(HubWorker.class).start() : null, boot);
+            hub.markStartupDone();
+            return running;
         } catch (RuntimeException e) {
             ctx.close();
             if (boot != null) {

@@ -51,6 +51,7 @@ public final class RouteRules {
 
     static {
         rule("GET /healthz", Rule.anyone());
+        rule("GET /readyz", Rule.anyone());
         rule("GET /metrics", Rule.anyone());
         rule("GET /openapi.yml", Rule.anyone());
 

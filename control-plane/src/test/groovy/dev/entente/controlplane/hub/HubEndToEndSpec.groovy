@@ -81,7 +81,7 @@ class HubEndToEndSpec extends Specification {
 
         then:
         down.status == 503
-        down.json == [status: 'degraded', reason: 'database_unreachable', hub_id: hub.hubId(), uptime_s: down.json.uptime_s]
+        down.json == [status: 'degraded', reason: 'database_unreachable', reasons: ['database_unreachable'], hub_id: hub.hubId(), uptime_s: down.json.uptime_s]
 
         when:
         hub.bean(EmbeddedDatabase).startServer()

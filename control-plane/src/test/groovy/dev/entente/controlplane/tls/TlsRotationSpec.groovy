@@ -30,13 +30,15 @@ class TlsRotationSpec extends Specification {
         hub?.stop()
     }
 
-    def "healthz reports tls_cert_expiring_soon inside 7 days of expiry"() {
+    def "healthz warns tls_cert_expiring_soon inside 7 days of expiry, still 200: the hub serves"() {
         when:
         def h = HubHttp.get(hub.url() + '/healthz')
 
         then:
-        h.status == 503
+        h.status == 200
+        h.json.status == 'warning'
         h.json.reason == 'tls_cert_expiring_soon'
+        h.json.reasons == ['tls_cert_expiring_soon']
     }
 
     def "rotate serves a new certificate at once and keeps the old fingerprint in grace"() {

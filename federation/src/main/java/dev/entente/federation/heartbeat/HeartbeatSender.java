@@ -5,6 +5,7 @@ import dev.entente.federation.handshake.NodeKeys;
 import dev.entente.federation.peer.HeartbeatDeliveries;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.federation.protocol.Heartbeat;
 import dev.entente.federation.protocol.HeartbeatAnswer;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.renewal.Renewal;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * Sends this hub's heartbeat to every linked peer, once per round. A peer that answers with new
  * TLS fingerprints is repinned; one that asks for it gets our node certificate renewed; an
  * enrolled peer that never had a heartbeat first gets handshake step 3 again (the proposer may
- * have missed it; it is idempotent there).
+ * have missed it; it is idempotent there). Each answer's clock goes to {@link PeerClocks}.
  */
 public final class HeartbeatSender {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
@@ -34,9 +35,11 @@ public final class HeartbeatSender {
     private final Renewal renewal;
     private final OwnHeartbeat own;
     private final HeartbeatExtension<?, ?> extension;
+    private final PeerClocks clocks;
 
     public HeartbeatSender(PeerRepository peers, HandshakeAccepter handshake, NodeKeys nodeKeys, PeerTransport transport,
-                           HeartbeatDeliveries deliveries, Renewal renewal, OwnHeartbeat own, HeartbeatExtension<?, ?> extension) {
+                           HeartbeatDeliveries deliveries, Renewal renewal, OwnHeartbeat own, HeartbeatExtension<?, ?> extension,
+                           PeerClocks clocks) {
         this.peers = peers;
         this.handshake = handshake;
         this.nodeKeys = nodeKeys;
@@ -45,6 +48,7 @@ public final class HeartbeatSender {
         this.renewal = renewal;
         this.own = own;
         this.extension = extension;
+        this.clocks = clocks;
     }
 
     /** Outcome of one heartbeat to one peer. */
@@ -77,7 +81,10 @@ public final class HeartbeatSender {
             if (peer.needsCompletionRetry()) {
                 handshake.complete(peer);
             }
-            HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), own.build(extension.contributeFields(peer)));
+            Heartbeat ours = own.build(extension.contributeFields(peer));
+            PeerClocks.Exchange exchange = clocks.start();
+            HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), ours);
+            clocks.answered(peer.id(), peer.name(), exchange, answer.heartbeat().clock());
             deliveries.delivered(peer.id());
             try {
                 extension.answeredFields(peer, answer.heartbeat().extensions());

@@ -234,6 +234,21 @@ public final class PeerRepository {
     }
 
     /**
+     * How many active or degraded peers our last heartbeat failed to reach (a delivered one
+     * clears the error): partners this hub cannot talk to now. One count, for {@code /healthz}.
+     */
+    public int countUnreachable() {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM peers WHERE state IN ('active', 'degraded') "
+                    + "AND last_heartbeat_error IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /**
      * Counts a heartbeat we delivered to the peer and clears the last delivery error. A plain
      * update, not a transition: it does not bump the version, so the sender never makes a
      * concurrent transition of the same peer conflict.

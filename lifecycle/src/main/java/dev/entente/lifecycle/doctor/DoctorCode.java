@@ -49,7 +49,9 @@ public enum DoctorCode implements PublicCode {
     /** The embedded PostgreSQL died while the hub ran, and the hub started it again. */
     DR018("DR018", "embedded_database_restarted", Severity.WARNING, Runbook.DATABASE),
     /** The embedded PostgreSQL runs without fsync and synchronous commit: a power loss can lose acknowledged changes. */
-    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE);
+    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE),
+    /** This hub's own clock differs from the median of its peers' clocks by more than {@code entente.tokens.clock-skew}. */
+    DR020("DR020", "own_clock_skew", Severity.WARNING, Runbook.TOKENS);
 
     private final String code;
     private final String checkName;

@@ -1,2 +1,2 @@
-/** Unauthenticated health and metrics endpoints. */
+/** Unauthenticated health ({@code /healthz}), readiness ({@code /readyz}) and metrics endpoints. */
 package dev.entente.controlplane.api.health;

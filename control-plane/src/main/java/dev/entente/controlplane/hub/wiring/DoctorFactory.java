@@ -9,12 +9,14 @@ import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.doctor.AuditCheck;
+import dev.entente.federation.doctor.ClockChecks;
 import dev.entente.federation.doctor.DeadlineChecks;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.doctor.ListenerChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
+import dev.entente.federation.heartbeat.PeerClocks;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.renewal.Laggards;
 import dev.entente.heartbeat.doctor.WorkerCheck;
@@ -30,17 +32,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The doctor: the shell's own checks (database, worker runs) ahead of the domain's, each given
+ * The doctor: the shell's own checks (database, worker runs, this hub's clock) ahead of the domain's, each given
  * what it reads; and the governance scan that runs the same checks on a schedule.
  */
 @Factory
 final class DoctorFactory {
+    /** This hub's clock against its peers': the doctor, status and {@code /healthz} read the same measurement. */
+    @Singleton
+    ClockChecks clockChecks(PeerClocks clocks, HubSettings settings) {
+        return new ClockChecks(clocks, settings.clockSkew());
+    }
+
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
-                  RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit) {
+                  RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
+        shell.add(clocks.check());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),

@@ -31,6 +31,7 @@ import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.heartbeat.HeartbeatExtension;
 import dev.entente.federation.heartbeat.HeartbeatReceiver;
 import dev.entente.federation.heartbeat.HeartbeatSender;
+import dev.entente.federation.heartbeat.PeerClocks;
 import dev.entente.federation.heartbeat.OwnHeartbeat;
 import dev.entente.federation.peer.HeartbeatDeliveries;
 import dev.entente.federation.peer.PeerCredentials;
@@ -50,6 +51,7 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -110,12 +112,23 @@ final class FederationFactory {
         return new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
     }
 
+    /**
+     * Answers older than five heartbeat intervals (a minute at least, as a loaded hub's rounds
+     * run late) no longer count: that peer stopped answering.
+     */
+    @Singleton
+    PeerClocks peerClocks(Clock clock, HubSettings settings) {
+        Duration fiveRounds = settings.heartbeatInterval().multipliedBy(5);
+        return new PeerClocks(clock, fiveRounds.compareTo(Duration.ofMinutes(1)) > 0 ? fiveRounds : Duration.ofMinutes(1));
+    }
+
     @Singleton
     FederationService federation(HubIdentity hub, TlsState tls, Tx tx, SealedKeyStore keys, AuditLog audit, Clock clock,
                                  HubSettings settings, PeerRepository peers, PeerLifecycle peerLifecycle,
                                  AcceptanceTokens acceptanceTokens, CertificateAuthority authority, FederationCa federationCa,
                                  RotationLifecycle rotation, HeartbeatCoalescer heartbeats, FederationAccessCache accessCache,
-                                 AuditAnchor auditAnchor, AuditWitnessing auditWitnessing) {
+                                 AuditAnchor auditAnchor, AuditWitnessing auditWitnessing,
+                                 PeerClocks peerClocks) {
         LocalHub local = new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls);
         HttpsPeerTransport transport = new HttpsPeerTransport();
         PeerCredentials credentials = new PeerCredentials(tx);
@@ -141,7 +154,8 @@ final class FederationFactory {
         Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
         OwnHeartbeat own = new OwnHeartbeat(local, clock, () -> rotation.phase().value());
         HeartbeatExtension<?, ?> anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
-        HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields);
+        HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields,
+                peerClocks);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
         return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal, nodeKeys,
