@@ -8,6 +8,7 @@ import dev.entente.federation.protocol.HandshakeComplete;
 import dev.entente.federation.protocol.HandshakeCompleteAnswer;
 import dev.entente.federation.protocol.Heartbeat;
 import dev.entente.federation.protocol.HeartbeatAnswer;
+import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.RenewalAnswer;
 import dev.entente.federation.protocol.RenewalRequest;
 import dev.entente.lifecycle.error.EntenteException;
@@ -155,6 +156,23 @@ public final class FederationWire {
 
     public static Map<String, Object> toJson(RenewalAnswer m) {
         return Map.of("protocol_version", m.protocolVersion(), "node_cert", m.nodeCert());
+    }
+
+    // ---------------------------------------------------------------- re-enrolment
+
+    public static ReenrolRequest reenrolRequest(Map<String, Object> body) {
+        return new ReenrolRequest(version(body), text(body, "token"), text(body, "hub_id"), text(body, "tls_fingerprint"),
+                text(body, "csr"));
+    }
+
+    public static Map<String, Object> toJson(ReenrolRequest m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("protocol_version", m.protocolVersion());
+        out.put("token", m.token());
+        out.put("hub_id", m.hubId());
+        out.put("tls_fingerprint", m.tlsFingerprint());
+        out.put("csr", m.csr());
+        return out;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -9,12 +9,14 @@ import dev.entente.federation.protocol.HeartbeatAnswer;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.RenewalAnswer;
+import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.RenewalRequest;
+import dev.entente.federation.reenrol.ReenrolmentTransport;
 
 import java.time.Duration;
 
 /** The federation protocol over HTTPS: a {@link PeerClient} per call, pinned to the peer's fingerprints. */
-public final class HttpsPeerTransport implements PeerTransport {
+public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** A client for {@code endpoint}: its pins, and our node certificate for it when we hold one. */
@@ -45,5 +47,11 @@ public final class HttpsPeerTransport implements PeerTransport {
     public RenewalAnswer renew(PeerEndpoint peer, RenewalRequest request) {
         return FederationWire.renewalAnswer(FederationWire.map(
                 client(peer).post("federation/v1/renew", FederationWire.toJson(request))));
+    }
+
+    @Override
+    public HandshakeAcceptAnswer reenrol(PeerEndpoint issuer, ReenrolRequest request) {
+        return FederationWire.handshakeAcceptAnswer(FederationWire.map(
+                client(issuer).post("federation/v1/reenroll", FederationWire.toJson(request))));
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.federation.command.AcceptPeer;
+import dev.entente.federation.command.NewReenrolmentToken;
+import dev.entente.federation.command.ReenrolPeer;
 import dev.entente.federation.command.CommandJson;
 import dev.entente.federation.command.IssueGrant;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -69,7 +71,7 @@ import java.util.stream.Collectors;
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
     public static final List<String> ACTIONS = List.of(ProposePeer.ACTION, AcceptPeer.ACTION, RevokePeer.ACTION,
-            IssueGrant.WRITE_ACTION, RotateCa.ACTION);
+            IssueGrant.WRITE_ACTION, RotateCa.ACTION, NewReenrolmentToken.ACTION, ReenrolPeer.ACTION);
     /**
      * Minting an approver-role token: not a policy of its own but gated whenever any policy
      * requires approval, since a new approver identity is what would let one operator approve
@@ -79,7 +81,7 @@ public final class ApprovalGate {
     /** What stands in for a sealed secret in stored arguments. */
     static final String SEALED = "(sealed)";
     /** Arguments and results that are secrets: kept out of API answers about approvals and out of stored results. */
-    private static final Set<String> SECRETS = Set.of("token", "acceptance_token", "bearer_token");
+    private static final Set<String> SECRETS = Set.of("token", "acceptance_token", "bearer_token", "reenrolment_token");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(ApprovalGate.class.getName());
     /**

@@ -12,6 +12,7 @@ import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.resource.Resource;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
@@ -40,6 +41,7 @@ import java.util.UUID;
 public final class OperatorCommands {
     private final HandshakeProposer proposer;
     private final HandshakeAccepter accepter;
+    private final Reenrolment reenrolment;
     private final PeerRepository peers;
     private final PeerLifecycle peerLifecycle;
     private final GrantRepository grants;
@@ -56,12 +58,13 @@ public final class OperatorCommands {
      * @param acceptanceTtl an acceptance token's lifetime when the command names none
      *                      ({@code entente.tokens.acceptance-ttl})
      */
-    public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, PeerRepository peers,
+    public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, Reenrolment reenrolment, PeerRepository peers,
                             PeerLifecycle peerLifecycle, GrantRepository grants, GrantLifecycle grantLifecycle,
                             RotationLifecycle rotation, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock,
                             Duration acceptanceTtl, CommandShell shell) {
         this.proposer = proposer;
         this.accepter = accepter;
+        this.reenrolment = reenrolment;
         this.peers = peers;
         this.peerLifecycle = peerLifecycle;
         this.grants = grants;
@@ -217,6 +220,16 @@ public final class OperatorCommands {
         @Override
         public Map<String, Object> rotateAuditKey(RotateAuditKey command) {
             return shell.rotateAuditKey(operator);
+        }
+
+        @Override
+        public Map<String, Object> newReenrolmentToken(NewReenrolmentToken command) {
+            return reenrolment.mint(peer(command.peerId()).id(), command.lifetime(), operator).toMap();
+        }
+
+        @Override
+        public Map<String, Object> reenrolPeer(ReenrolPeer command) {
+            return peerAnswer(reenrolment.reenrol(command.token(), operator));
         }
     }
 

@@ -49,7 +49,11 @@ public enum DoctorCode implements PublicCode {
     /** The embedded PostgreSQL died while the hub ran, and the hub started it again. */
     DR018("DR018", "embedded_database_restarted", Severity.WARNING, Runbook.DATABASE),
     /** The embedded PostgreSQL runs without fsync and synchronous commit: a power loss can lose acknowledged changes. */
-    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE);
+    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE),
+    /** The node certificate this hub issued a linked peer is expired, revoked or under a CA key it no longer trusts. */
+    DR020("DR020", "peer_node_cert_dead", Severity.ERROR, Runbook.PEERS),
+    /** The node certificate a linked peer issued this hub is expired, or the peer refuses it. */
+    DR021("DR021", "own_node_cert_dead", Severity.ERROR, Runbook.PEERS);
 
     private final String code;
     private final String checkName;

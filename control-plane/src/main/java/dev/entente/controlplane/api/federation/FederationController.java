@@ -12,12 +12,15 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 
+import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The hub-to-hub API on the same port as everything else. {@code /handshake/accept} is the only
  * call without a client certificate (the accepter has none yet; the acceptance token
- * authenticates it); every other call needs the peer's mTLS certificate.
+ * authenticates it), and {@code /reenroll} takes a dead one with a re-enrolment token; every other
+ * call needs the peer's mTLS certificate.
  */
 @Controller("/federation/v1")
 public class FederationController {
@@ -65,6 +68,17 @@ public class FederationController {
         FederationCaller caller = authenticator().authenticate(request.getCertificate(), false);
         return FederationWire.toJson(federation().handleRenew(caller.peer(), caller.certificate(),
                 FederationWire.renewalRequest(body)));
+    }
+
+    /**
+     * A locked-out peer's re-enrolment: the token authenticates it, together with its dead node
+     * certificate as client certificate, which mTLS would refuse on every other route.
+     */
+    @Post("/reenroll")
+    public Map<String, Object> reenroll(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        Optional<X509Certificate> presented = request.getCertificate()
+                .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast);
+        return FederationWire.toJson(federation().handleReenrol(FederationWire.reenrolRequest(body), presented));
     }
 
     private FederationService federation() {

@@ -30,7 +30,7 @@ final class ApprovalFactory {
                                       GrantRepository grants, GrantLifecycle grantLifecycle, RotationLifecycle rotation,
                                       ResourceRepository resources, AuditLog audit, Tx tx, Clock clock, HubSettings settings,
                                       HubCommandShell shell) {
-        return new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
+        return new OperatorCommands(federation.proposer(), federation.accepter(), federation.reenrolment(), peers, peerLifecycle, grants, grantLifecycle,
                 rotation, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
     }
 

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub.wiring;
 
+import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.doctor.DatabaseChecks;
@@ -12,6 +13,7 @@ import dev.entente.federation.doctor.DeadlineChecks;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.doctor.ListenerChecks;
+import dev.entente.federation.doctor.LockoutChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.peer.PeerRepository;
@@ -22,6 +24,8 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+
+import dev.entente.ca.authority.CertificateAuthority;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +38,11 @@ import java.util.List;
 final class DoctorFactory {
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
-                  RotationLifecycle rotation, AnchoredAudit anchoredAudit) {
+                  RotationLifecycle rotation, AnchoredAudit anchoredAudit, CertificateAuthority authority) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
+        shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
