@@ -70,7 +70,7 @@ public final class ReenrolmentTokens {
         return new Minted(EdDsaJws.sign(claims, keyId, signingKey), jti, Instant.ofEpochSecond(exp.getEpochSecond()));
     }
 
-    /** The issuing hub's check: signature, audience, issuer (this hub) and expiry with the clock skew. */
+    /** The issuing hub's check: signature, audience (before the other claims), issuer (this hub) and expiry with the clock skew. */
     public Claims verify(String token) {
         if (token == null || token.isBlank()) {
             throw invalid("no re-enrolment token was presented");
@@ -81,11 +81,11 @@ public final class ReenrolmentTokens {
         } catch (EdDsaJws.JwsException e) {
             throw invalid("the token is not one this hub signed (" + e.getMessage() + ")");
         }
-        Claims c = parse(claims);
         if (!AUDIENCE.equals(text(claims, "aud"))) {
             throw invalid("the token's audience is " + text(claims, "aud") + ", not " + AUDIENCE
                     + ": an acceptance token links new hubs with 'entente peers accept', it does not re-enrol");
         }
+        Claims c = parse(claims);
         if (!hubId.equals(c.issuer())) {
             throw invalid("the token was minted by " + c.issuer() + ", not by this hub (" + hubId + ")");
         }
