@@ -55,7 +55,7 @@ class ReenrolmentSpec extends Specification {
         def accepted = cli(b, 'peers', 'accept', '--token', proposed.json.acceptance_token, '--output', 'json')
         assert accepted.code == 0: accepted.err
         aOnB = accepted.json.peer.id
-        assert eventually(20) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
+        assert eventually(60) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
         grantId = cli(a, 'grants', 'issue', '--peer', 'hub-b', '--scopes', 'read', '--expires-in', '30d', '--output', 'json').json.grant.id
 
         when: 'B is down for 8 days'
@@ -65,13 +65,13 @@ class ReenrolmentSpec extends Specification {
         b = start('hub-b', clockB, FAST + ['entente.hub.port': portB], dirB)
 
         then: 'A refuses B\'s heartbeats and names the peer in its audit, not anonymous'
-        eventually(20) {
+        eventually(60) {
             cli(a, 'audit', 'ls', '--type', 'access.denied', '--output', 'json').json
                     .any { it.code == 'client_cert_expired' && it.actor == 'peer:' + bOnA }
         }
 
         and: 'A, which issued the dead certificate, says to mint a token for B'
-        eventually(10) { !findings(a, 'DR020').isEmpty() }
+        eventually(45) { !findings(a, 'DR020').isEmpty() }
         def issued = findings(a, 'DR020').find { it.subject == bOnA }
         issued.severity == 'error'
         issued.diagnosis.contains('hub-b')
@@ -85,7 +85,7 @@ class ReenrolmentSpec extends Specification {
         own.next_command == 'entente peers reenroll --token TOKEN'
 
         and: 'the refusal B records points at the command too'
-        eventually(10) { peer(b, aOnB).lastHeartbeatError()?.contains('entente peers reenroll') }
+        eventually(45) { peer(b, aOnB).lastHeartbeatError()?.contains('entente peers reenroll') }
     }
 
     def "the token is bound to B: hub C cannot use it, neither through its CLI nor by calling A with its own node certificate"() {
@@ -129,14 +129,14 @@ class ReenrolmentSpec extends Specification {
         then:
         r.code == 0
         r.json.peer.id == aOnB
-        eventually(20) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
-        eventually(10) { peer(a, bOnA).lastHeartbeatError() == null && peer(b, aOnB).lastHeartbeatError() == null }
+        eventually(60) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
+        eventually(45) { peer(a, bOnA).lastHeartbeatError() == null && peer(b, aOnB).lastHeartbeatError() == null }
         peer(a, bOnA).hubId() == b.hubId()
         peer(b, aOnB).hubId() == a.hubId()
         cli(a, 'grants', 'show', grantId, '--output', 'json').json.state == 'active'
 
         and: 'the doctor is quiet about the link on both sides'
-        eventually(10) { (findings(a, 'DR020') + findings(a, 'DR021')).every { it.subject != bOnA } }
+        eventually(45) { (findings(a, 'DR020') + findings(a, 'DR021')).every { it.subject != bOnA } }
         (findings(b, 'DR020') + findings(b, 'DR021')).every { it.subject != aOnB }
 
         and: 'both sides audited it'
@@ -152,7 +152,7 @@ class ReenrolmentSpec extends Specification {
         again.code != 0
         again.err.contains('reenrolment_token_used')
         cli(a, 'audit', 'ls', '--type', 'access.denied', '--output', 'json').json.any { it.code == 'reenrolment_token_used' }
-        eventually(10) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
+        eventually(45) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
     }
 
     private static String csrFor(String hubId) {
