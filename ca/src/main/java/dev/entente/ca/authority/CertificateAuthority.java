@@ -184,26 +184,42 @@ public final class CertificateAuthority {
         return tx.read(c -> verifyClientChain(c, leaf, now));
     }
 
-    /** {@link #verifyClientChain(X509Certificate, Instant)} on the caller's connection. */
+    /**
+     * {@link #verifyClientChain(X509Certificate, Instant)} on the caller's connection. A refused
+     * certificate this hub issued carries its peer in the {@code peer_id} extension, so the
+     * refusal is audited as that peer's; an expired one or one under a retired CA key names the
+     * re-enrolment that is the only way back (renewal needs a certificate that still works).
+     */
     public IssuedCertificate verifyClientChain(Connection c, X509Certificate leaf, Instant now) throws SQLException {
         String fingerprint = Certificates.fingerprint(leaf);
+        Optional<IssuedCertificate> known = records.byFingerprint(c, fingerprint);
+        Map<String, Object> who = known.<Map<String, Object>>map(r -> Map.of("peer_id", r.peerId())).orElse(Map.of());
+        String whose = known.map(r -> " of peer " + r.peerId()).orElse("");
         X509Certificate issuer = trustedIssuer(ca.trustedCertificates(c), leaf);
         if (issuer == null) {
-            throw new EntenteException(ErrorCode.CLIENT_CERT_UNTRUSTED, "client certificate " + fingerprint
-                    + " is not signed by a CA certificate in this hub's federation trust bundle; "
-                    + "the peer needs a node certificate from this hub (re-run the handshake or renew)");
+            throw new EntenteException(ErrorCode.CLIENT_CERT_UNTRUSTED, known.isPresent()
+                    ? "client certificate " + fingerprint + whose + " is signed by a CA key this hub no longer trusts "
+                    + "(a CA rotation retired it before the peer renewed); " + reenrolment(known.get())
+                    : "client certificate " + fingerprint + " is not signed by a CA certificate in this hub's federation "
+                    + "trust bundle; the peer needs a node certificate from this hub (re-run the handshake or renew)", who);
         }
-        checkValidity(issuer, "the federation CA certificate " + Certificates.fingerprint(issuer), now);
-        checkValidity(leaf, "client certificate " + fingerprint, now);
+        checkValidity(issuer, "the federation CA certificate " + Certificates.fingerprint(issuer), now, known, who);
+        checkValidity(leaf, "client certificate " + fingerprint + whose, now, known, who);
         checkUsage(leaf, fingerprint);
-        IssuedCertificate record = records.byFingerprint(c, fingerprint).orElseThrow(() -> new EntenteException(
+        IssuedCertificate record = known.orElseThrow(() -> new EntenteException(
                 ErrorCode.CLIENT_CERT_UNKNOWN, "client certificate " + fingerprint + " chains to this hub's CA but no "
                 + "issuance record maps it to a peer (database restored from an older backup?); the peer must renew"));
         if (record.revoked()) {
             throw new EntenteException(ErrorCode.CLIENT_CERT_REVOKED, "client certificate " + fingerprint + " of peer "
-                    + record.peerId() + " was revoked at " + record.revokedAt() + ": " + record.revocationReason());
+                    + record.peerId() + " was revoked at " + record.revokedAt() + ": " + record.revocationReason(), who);
         }
         return record;
+    }
+
+    /** The way back for a peer whose certificate can no longer authenticate it. */
+    private String reenrolment(IssuedCertificate record) {
+        return "renewal needs a working certificate, so the link re-enrols: on hub " + ca.hubId() + " run 'entente peers "
+                + "reenroll " + record.peerId() + "', then on the peer's hub 'entente peers reenroll --token TOKEN'";
     }
 
     private static X509Certificate trustedIssuer(List<X509Certificate> bundle, X509Certificate leaf) {
@@ -222,15 +238,17 @@ public final class CertificateAuthority {
         return null;
     }
 
-    private static void checkValidity(X509Certificate cert, String what, Instant now) {
+    private void checkValidity(X509Certificate cert, String what, Instant now, Optional<IssuedCertificate> known,
+                               Map<String, Object> who) {
         try {
             cert.checkValidity(Date.from(now));
         } catch (CertificateExpiredException e) {
             throw new EntenteException(ErrorCode.CLIENT_CERT_EXPIRED, what + " expired at "
-                    + cert.getNotAfter().toInstant() + "; the peer must renew its node certificate");
+                    + cert.getNotAfter().toInstant() + "; " + known.map(this::reenrolment)
+                    .orElse("the peer must renew its node certificate"), who);
         } catch (CertificateNotYetValidException e) {
             throw new EntenteException(ErrorCode.CLIENT_CERT_NOT_YET_VALID, what + " is valid only from "
-                    + cert.getNotBefore().toInstant() + "; check both hubs' clocks");
+                    + cert.getNotBefore().toInstant() + "; check both hubs' clocks", who);
         }
     }
 

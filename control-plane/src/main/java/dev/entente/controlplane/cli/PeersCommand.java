@@ -3,12 +3,15 @@ package dev.entente.controlplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.federation.command.AcceptPeer;
 import dev.entente.federation.command.NewAcceptanceToken;
+import dev.entente.federation.command.NewReenrolmentToken;
 import dev.entente.federation.command.ProposePeer;
+import dev.entente.federation.command.ReenrolPeer;
 import dev.entente.federation.command.RepinPeer;
 import dev.entente.federation.command.ResumePeer;
 import dev.entente.federation.command.RevokePeer;
 import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.federation.command.SuspendPeer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +23,8 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke, set-url.",
         subcommands = {PeersCommand.ListPeers.class, PeersCommand.Show.class, PeersCommand.Propose.class,
                 PeersCommand.Token.class, PeersCommand.Accept.class, PeersCommand.Suspend.class,
-                PeersCommand.Resume.class, PeersCommand.Revoke.class, PeersCommand.Repin.class, PeersCommand.SetUrl.class})
+                PeersCommand.Resume.class, PeersCommand.Revoke.class, PeersCommand.Repin.class, PeersCommand.SetUrl.class,
+                PeersCommand.Reenroll.class})
 final class PeersCommand {
 
     static String path(String id) {
@@ -155,6 +159,43 @@ final class PeersCommand {
         @Override
         public Integer call() {
             return print(client().post(path(id) + "/url", new SetPeerUrl(id, url)));
+        }
+    }
+
+    @Command(name = "reenroll", description = "Restore a link locked out by a dead node certificate: 'reenroll ID' on "
+            + "the hub that issued it prints a one-time token; 'reenroll --token T' on the peer's hub uses it.")
+    static final class Reenroll extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The locked-out peer (id, name or hub id).")
+        String id;
+
+        @Option(names = "--token", paramLabel = "T", description = "The token the other hub's 'peers reenroll ID' printed.")
+        String token;
+
+        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 1h, at most 7d).")
+        String ttl;
+
+        @Override
+        public Integer call() {
+            if ((id == null) == (token == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name the peer ('entente peers reenroll ID') "
+                        + "to mint a token, or pass --token T on the locked-out hub; not both");
+            }
+            if (token != null) {
+                return print(client().post("api/v1/peers/reenroll", new ReenrolPeer(token)));
+            }
+            JsonNode answer = client().post(path(id) + "/reenroll", new NewReenrolmentToken(id, ttl));
+            if ("json".equals(root().output()) || answer.has("approval")) {
+                return print(answer);
+            }
+            print(answer.path("peer"));
+            var out = spec.commandLine().getOut();
+            out.println();
+            out.println("re-enrolment token (single use, expires " + answer.path("token_expires_at").asText() + "):");
+            out.println(answer.path("reenrolment_token").asText());
+            out.println();
+            out.println("On the peer's hub: entente peers reenroll --token <token>");
+            out.flush();
+            return 0;
         }
     }
 

@@ -20,10 +20,13 @@ import dev.entente.federation.protocol.HeartbeatAnswer;
 import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.RenewalAnswer;
 import dev.entente.federation.protocol.RenewalRequest;
+import dev.entente.federation.protocol.ReenrolRequest;
+import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.renewal.Renewal;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,13 +53,15 @@ public final class FederationService {
     private final HeartbeatSender sender;
     private final HeartbeatReceiver receiver;
     private final Renewal renewal;
+    private final Reenrolment reenrolment;
     private final NodeKeys nodeKeys;
     private final HttpsPeerTransport transport;
     private final Clock clock;
 
     public FederationService(LocalHub hub, PeerRepository peers, PeerLifecycle lifecycle, HandshakeProposer proposer,
                              HandshakeAccepter accepter, HeartbeatSender sender, HeartbeatReceiver receiver,
-                             Renewal renewal, NodeKeys nodeKeys, HttpsPeerTransport transport, Clock clock) {
+                             Renewal renewal, Reenrolment reenrolment, NodeKeys nodeKeys, HttpsPeerTransport transport,
+                             Clock clock) {
         this.hub = hub;
         this.peers = peers;
         this.lifecycle = lifecycle;
@@ -65,6 +70,7 @@ public final class FederationService {
         this.sender = sender;
         this.receiver = receiver;
         this.renewal = renewal;
+        this.reenrolment = reenrolment;
         this.nodeKeys = nodeKeys;
         this.transport = transport;
         this.clock = clock;
@@ -145,6 +151,16 @@ public final class FederationService {
 
     public RenewalAnswer handleRenew(Peer peer, IssuedCertificate presented, RenewalRequest request) {
         return renewal.handle(peer, presented, request);
+    }
+
+    /** Re-enrolment of locked-out links, both sides (operator commands mint and use tokens through it). */
+    public Reenrolment reenrolment() {
+        return reenrolment;
+    }
+
+    /** A locked-out peer presents its re-enrolment token, with its dead node certificate as {@code presented}. */
+    public HandshakeAcceptAnswer handleReenrol(ReenrolRequest request, Optional<X509Certificate> presented) {
+        return reenrolment.handle(request, presented);
     }
 
     /** One heartbeat round now (the worker's task passes its firing time to the sender itself). */

@@ -10,7 +10,9 @@ import dev.entente.federation.protocol.HeartbeatAnswer;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.RenewalAnswer;
+import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.RenewalRequest;
+import dev.entente.federation.reenrol.ReenrolmentTransport;
 
 import java.time.Duration;
 
@@ -19,7 +21,7 @@ import java.time.Duration;
  * fingerprints. The messages are their own JSON; an answer is read leniently (a missing or
  * mistyped field is null), so the protocol code refuses it in protocol order.
  */
-public final class HttpsPeerTransport implements PeerTransport {
+public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(8);
 
@@ -58,5 +60,10 @@ public final class HttpsPeerTransport implements PeerTransport {
 
     private <T> T call(PeerEndpoint peer, String path, Object message, Class<T> answer) {
         return FederationJson.read(client(peer).post(path, message), answer);
+    }
+
+    @Override
+    public HandshakeAcceptAnswer reenrol(PeerEndpoint issuer, ReenrolRequest request) {
+        return call(issuer, "federation/v1/reenroll", request, HandshakeAcceptAnswer.class);
     }
 }

@@ -71,6 +71,8 @@ public final class RouteRules {
         write("POST /api/v1/peers/{id}/revoke");
         write("POST /api/v1/peers/{id}/repin");
         write("POST /api/v1/peers/{id}/url");
+        write("POST /api/v1/peers/{id}/reenroll");
+        write("POST /api/v1/peers/reenroll");
 
         read("GET /api/v1/grants");
         write("POST /api/v1/grants");
@@ -107,6 +109,7 @@ public final class RouteRules {
         rule("POST /federation/v1/handshake/complete", Rule.peer());
         rule("POST /federation/v1/heartbeat", Rule.peer());
         rule("POST /federation/v1/renew", Rule.peer());
+        rule("POST /federation/v1/reenroll", Rule.peer());
         rule("GET /federation/v1/resources", Rule.peer());
         rule("GET /federation/v1/resources/{kind}/{name}", Rule.peer());
         rule("PUT /federation/v1/resources/{kind}/{name}", Rule.peer());

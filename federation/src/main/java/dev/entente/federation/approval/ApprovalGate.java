@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.federation.command.AcceptPeer;
+import dev.entente.federation.command.NewReenrolmentToken;
+import dev.entente.federation.command.ReenrolPeer;
 import dev.entente.federation.command.CommandJson;
 import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.CommandSecrets;
@@ -74,7 +76,7 @@ import java.util.stream.Collectors;
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
     public static final List<String> ACTIONS = List.of(ProposePeer.ACTION, AcceptPeer.ACTION, RevokePeer.ACTION,
-            SetPeerUrl.ACTION, IssueGrant.WRITE_ACTION, RotateCa.ACTION);
+            SetPeerUrl.ACTION, IssueGrant.WRITE_ACTION, RotateCa.ACTION, NewReenrolmentToken.ACTION, ReenrolPeer.ACTION);
     /**
      * Minting an approver-role token: not a policy of its own but gated whenever any policy
      * requires approval, since a new approver identity is what would let one operator approve

@@ -45,7 +45,7 @@ public sealed interface CommandResult {
 
         @Override
         public CommandSecrets secrets() {
-            return new CommandSecrets(null, acceptanceToken, null);
+            return new CommandSecrets(null, acceptanceToken, null, null);
         }
 
         @Override
@@ -69,7 +69,7 @@ public sealed interface CommandResult {
 
         @Override
         public CommandSecrets secrets() {
-            return new CommandSecrets(null, null, bearerToken);
+            return new CommandSecrets(null, null, bearerToken, null);
         }
 
         @Override
@@ -103,7 +103,7 @@ public sealed interface CommandResult {
                        @JsonProperty("minted_by") List<String> mintedBy) implements CommandResult {
         @Override
         public CommandSecrets secrets() {
-            return new CommandSecrets(token, null, null);
+            return new CommandSecrets(token, null, null, null);
         }
 
         @Override
@@ -120,6 +120,26 @@ public sealed interface CommandResult {
 
     /** {@code resources put}: the resource as stored, its fields at the top level. */
     record ResourcePut(@JsonValue Resource resource) implements CommandResult {
+    }
+
+    /** {@code peers reenroll ID}: the locked-out peer and its one-time re-enrolment token, shown once. */
+    @JsonPropertyOrder({"peer", "reenrolment_token", "token_expires_at"})
+    record ReenrolmentTokenMinted(@JsonIgnore Peer peer, @JsonProperty("reenrolment_token") String reenrolmentToken,
+                                  @JsonProperty("token_expires_at") String tokenExpiresAt) implements CommandResult {
+        @JsonProperty("peer")
+        Object peerJson() {
+            return peer.toMap();
+        }
+
+        @Override
+        public CommandSecrets secrets() {
+            return new CommandSecrets(null, null, null, reenrolmentToken);
+        }
+
+        @Override
+        public CommandResult redacted() {
+            return new ReenrolmentTokenMinted(peer, REDACTED, tokenExpiresAt);
+        }
     }
 
     /** {@code resources delete}: {@code kind/name} of the resource that went. */

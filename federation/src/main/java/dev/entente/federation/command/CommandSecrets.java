@@ -15,20 +15,22 @@ import java.util.List;
  * @param token           an acceptance token a {@code peers accept} carries, or an operator token minted
  * @param acceptanceToken the acceptance token a proposal made
  * @param bearerToken     a grant's bearer token
+ * @param reenrolmentToken a re-enrolment token minted for a locked-out peer
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CommandSecrets(@JsonProperty("token") String token,
                              @JsonProperty("acceptance_token") String acceptanceToken,
-                             @JsonProperty("bearer_token") String bearerToken) {
+                             @JsonProperty("bearer_token") String bearerToken,
+                             @JsonProperty("reenrolment_token") String reenrolmentToken) {
     /** No secret. */
-    public static final CommandSecrets NONE = new CommandSecrets(null, null, null);
+    public static final CommandSecrets NONE = new CommandSecrets(null, null, null, null);
     /** The JSON names of secret fields, wherever they appear. */
-    public static final List<String> NAMES = List.of("token", "acceptance_token", "bearer_token");
+    public static final List<String> NAMES = List.of("token", "acceptance_token", "bearer_token", "reenrolment_token");
 
     @JsonIgnore
     public boolean isEmpty() {
-        return token == null && acceptanceToken == null && bearerToken == null;
+        return token == null && acceptanceToken == null && bearerToken == null && reenrolmentToken == null;
     }
 
     // Secrets stay out of logs and exception messages.

@@ -32,7 +32,9 @@ final class CommandTypes extends TypeIdResolverBase {
             Map.entry(PutResource.ACTION, PutResource.class),
             Map.entry(DeleteResource.ACTION, DeleteResource.class),
             Map.entry(RotateTls.ACTION, RotateTls.class),
-            Map.entry(RotateAuditKey.ACTION, RotateAuditKey.class));
+            Map.entry(RotateAuditKey.ACTION, RotateAuditKey.class),
+            Map.entry(NewReenrolmentToken.ACTION, NewReenrolmentToken.class),
+            Map.entry(ReenrolPeer.ACTION, ReenrolPeer.class));
 
     @Override
     public String idFromValue(Object value) {

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
         RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
-        RotateTls, RotateAuditKey {
+        RotateTls, RotateAuditKey, NewReenrolmentToken, ReenrolPeer {
 
     /**
      * The action's name: what a policy is set for, what an approval request records, and the
@@ -71,5 +71,9 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
         R rotateTls(RotateTls command);
 
         R rotateAuditKey(RotateAuditKey command);
+
+        R newReenrolmentToken(NewReenrolmentToken command);
+
+        R reenrolPeer(ReenrolPeer command);
     }
 }

@@ -13,6 +13,7 @@ import dev.entente.federation.renewal.Laggards;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
+import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.resource.Resource;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
@@ -41,6 +42,7 @@ import java.util.UUID;
 public final class OperatorCommands {
     private final HandshakeProposer proposer;
     private final HandshakeAccepter accepter;
+    private final Reenrolment reenrolment;
     private final PeerRepository peers;
     private final PeerLifecycle peerLifecycle;
     private final GrantRepository grants;
@@ -58,12 +60,13 @@ public final class OperatorCommands {
      * @param acceptanceTtl an acceptance token's lifetime when the command names none
      *                      ({@code entente.tokens.acceptance-ttl})
      */
-    public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, PeerRepository peers,
+    public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, Reenrolment reenrolment, PeerRepository peers,
                             PeerLifecycle peerLifecycle, GrantRepository grants, GrantLifecycle grantLifecycle,
                             RotationLifecycle rotation, Laggards laggards, ResourceRepository resources, AuditLog audit,
                             Tx tx, Clock clock, Duration acceptanceTtl, CommandShell shell) {
         this.proposer = proposer;
         this.accepter = accepter;
+        this.reenrolment = reenrolment;
         this.peers = peers;
         this.peerLifecycle = peerLifecycle;
         this.grants = grants;
@@ -256,6 +259,17 @@ public final class OperatorCommands {
         @Override
         public CommandResult rotateAuditKey(RotateAuditKey command) {
             return shell.rotateAuditKey(operator);
+        }
+
+        @Override
+        public CommandResult newReenrolmentToken(NewReenrolmentToken command) {
+            Reenrolment.Minted minted = reenrolment.mint(peer(command.peerId()).id(), command.lifetime(), operator);
+            return new CommandResult.ReenrolmentTokenMinted(minted.peer(), minted.token(), minted.expiresAt().toString());
+        }
+
+        @Override
+        public CommandResult reenrolPeer(ReenrolPeer command) {
+            return new CommandResult.PeerChanged(reenrolment.reenrol(command.token(), operator));
         }
     }
 

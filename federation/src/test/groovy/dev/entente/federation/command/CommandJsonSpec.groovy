@@ -45,6 +45,8 @@ class CommandJsonSpec extends Specification {
         new DeleteResource('service', 'web-1')                                      | ['kind', 'name']
         new RotateTls()                                                             | []
         new RotateAuditKey()                                                        | []
+        new NewReenrolmentToken(PEER, '2h')                                         | ['peer_id', 'ttl']
+        new ReenrolPeer('a.b.c')                                                    | ['token']
     }
 
     def "every command has a type id, so a new command cannot go unread"() {

@@ -46,7 +46,7 @@ public enum AuditEventType {
             EventSource.HUB),
     /** A call was refused; the event's code says why. */
     ACCESS_DENIED("access.denied", "a call was refused for who made it (401) or what it asked (403); the code says why",
-            Party.OPERATOR, Party.ANONYMOUS),
+            Party.OPERATOR, Party.PEER, Party.ANONYMOUS),
     /** An admin rotated the audit chain's HMAC key. */
     AUDIT_KEY_ROTATED("audit.key_rotated", "an admin rotated the audit chain's HMAC key", Party.OPERATOR),
     /** An operator replaced the hub's TLS certificate. */
@@ -90,6 +90,12 @@ public enum AuditEventType {
     PEER_REPINNED("peer.repinned", "an operator changed the TLS fingerprints pinned for a peer", Party.OPERATOR),
     /** An operator changed the URL this hub calls a peer at; the old and new URL are in the details. */
     PEER_URL_CHANGED("peer.url_changed", "an operator changed the URL this hub calls a peer at", Party.OPERATOR),
+    /** An operator minted a one-time re-enrolment token for a peer locked out by a dead node certificate. */
+    PEER_REENROLMENT_TOKEN_ISSUED("peer.reenrolment_token_issued",
+            "an operator minted a one-time re-enrolment token for a peer whose node certificate is dead", Party.OPERATOR),
+    /** A locked-out link got fresh node certificates: on the issuing hub the peer's call, on the other the operator's command. */
+    PEER_REENROLLED("peer.reenrolled", "a locked-out link got fresh node certificates, keeping its peer ids, grants and history",
+            Party.OPERATOR, Party.PEER),
     /** This hub renewed its client certificate for a peer. */
     PEER_CLIENT_CERT_RENEWED("peer.client_cert_renewed", "this hub renewed its client certificate for a peer",
             EventSource.RENEWAL),

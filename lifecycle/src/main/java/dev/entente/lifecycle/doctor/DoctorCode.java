@@ -51,7 +51,11 @@ public enum DoctorCode implements PublicCode {
     /** The embedded PostgreSQL runs without fsync and synchronous commit: a power loss can lose acknowledged changes. */
     DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE),
     /** This hub's own clock differs from the median of its peers' clocks by more than {@code entente.tokens.clock-skew}. */
-    DR020("DR020", "own_clock_skew", Severity.WARNING, Runbook.TOKENS);
+    DR020("DR020", "own_clock_skew", Severity.WARNING, Runbook.TOKENS),
+    /** The node certificate this hub issued a linked peer is expired, revoked or under a CA key it no longer trusts. */
+    DR021("DR021", "peer_node_cert_dead", Severity.ERROR, Runbook.PEERS),
+    /** The node certificate a linked peer issued this hub is expired, or the peer refuses it. */
+    DR022("DR022", "own_node_cert_dead", Severity.ERROR, Runbook.PEERS);
 
     private final String code;
     private final String checkName;

@@ -230,7 +230,15 @@ public enum ErrorCode implements PublicCode {
     /** The client certificate was revoked (peer revoked, or the certificate replaced). */
     CLIENT_CERT_REVOKED("client_cert_revoked", 401, "client certificate revoked", Runbook.TLS),
     /** The client certificate chains to our CA but no issuance record maps it to a peer. */
-    CLIENT_CERT_UNKNOWN("client_cert_unknown", 401, "client certificate not recorded by this hub", Runbook.TLS);
+    CLIENT_CERT_UNKNOWN("client_cert_unknown", 401, "client certificate not recorded by this hub", Runbook.TLS),
+    /** Not a re-enrolment token of this hub: malformed, badly signed, for another audience or hub, or replaced. */
+    REENROLMENT_TOKEN_INVALID("reenrolment_token_invalid", 401, "re-enrolment token not valid here", Runbook.PEERS),
+    /** The re-enrolment token's expiry has passed; the issuing hub mints a new one. */
+    REENROLMENT_TOKEN_EXPIRED("reenrolment_token_expired", 401, "re-enrolment token expired", Runbook.PEERS),
+    /** The re-enrolment token was already used: tokens are single use. */
+    REENROLMENT_TOKEN_USED("reenrolment_token_used", 409, "re-enrolment token already used", Runbook.PEERS),
+    /** The re-enrolment token was minted for another peer than the hub presenting it. */
+    REENROLMENT_TOKEN_WRONG_PEER("reenrolment_token_wrong_peer", 403, "re-enrolment token bound to another peer", Runbook.PEERS);
 
     private final String code;
     private final int status;

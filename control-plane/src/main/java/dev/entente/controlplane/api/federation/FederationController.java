@@ -10,6 +10,7 @@ import dev.entente.federation.protocol.HandshakeAccept;
 import dev.entente.federation.protocol.HandshakeAcceptAnswer;
 import dev.entente.federation.protocol.HandshakeComplete;
 import dev.entente.federation.protocol.HandshakeCompleteAnswer;
+import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.Heartbeat;
 import dev.entente.federation.protocol.HeartbeatAnswer;
 import dev.entente.federation.protocol.RenewalAnswer;
@@ -21,10 +22,14 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
 /**
  * The hub-to-hub API on the same port as everything else. {@code /handshake/accept} is the only
  * call without a client certificate (the accepter has none yet; the acceptance token
- * authenticates it); every other call needs the peer's mTLS certificate.
+ * authenticates it), and {@code /reenroll} takes a dead one with a re-enrolment token; every other
+ * call needs the peer's mTLS certificate.
  */
 @Controller("/federation/v1")
 public class FederationController {
@@ -78,6 +83,17 @@ public class FederationController {
     /** A request without a body reads as one with every field missing: refused for its protocol version. */
     private static <T> T orEmpty(T body, Class<T> type) {
         return body != null ? body : FederationJson.read(null, type);
+    }
+
+    /**
+     * A locked-out peer's re-enrolment: the token authenticates it, together with its dead node
+     * certificate as client certificate, which mTLS would refuse on every other route.
+     */
+    @Post("/reenroll")
+    public HandshakeAcceptAnswer reenroll(HttpRequest<?> request, @Nullable @Body ReenrolRequest body) {
+        Optional<X509Certificate> presented = request.getCertificate()
+                .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast);
+        return federation().handleReenrol(orEmpty(body, ReenrolRequest.class), presented);
     }
 
     private FederationService federation() {

@@ -9,8 +9,10 @@ import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.AcceptPeer;
 import dev.entente.federation.command.NewAcceptanceToken;
+import dev.entente.federation.command.NewReenrolmentToken;
 import dev.entente.federation.command.OperatorCommand;
 import dev.entente.federation.command.ProposePeer;
+import dev.entente.federation.command.ReenrolPeer;
 import dev.entente.federation.command.RepinPeer;
 import dev.entente.federation.command.ResumePeer;
 import dev.entente.federation.command.RevokePeer;
@@ -33,7 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin, url. */
+/** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin, url, reenroll. */
 @Controller("/api/v1/peers")
 public class PeerController {
     private final HeartbeatCoalescer heartbeats;
@@ -121,6 +123,25 @@ public class PeerController {
                                                     @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new SetPeerUrl(peerId(id), Bodies.string(body, "url", true)), operator, false);
+    }
+
+    /**
+     * On the hub that issued a dead node certificate: a one-time re-enrolment token for the peer,
+     * named by id, name or hub id (the locked-out hub's doctor knows only the last).
+     */
+    @Post("/{id}/reenroll")
+    public HttpResponse<Map<String, Object>> reenrolmentToken(HttpRequest<?> request, @PathVariable String id,
+                                                            @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        String peerId = federation.peers().findByHubId(id).map(p -> p.id().toString()).orElseGet(() -> peerId(id));
+        return gated(new NewReenrolmentToken(peerId, Bodies.string(body, "ttl", false)), operator, false);
+    }
+
+    /** On the locked-out hub: trade the other hub's re-enrolment token for fresh node certificates. */
+    @Post("/reenroll")
+    public HttpResponse<Map<String, Object>> reenroll(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = write(request);
+        return gated(new ReenrolPeer(Bodies.string(body, "token", true)), operator, false);
     }
 
     // Commands name a peer by id: an approval that waits must not follow a name to another peer.

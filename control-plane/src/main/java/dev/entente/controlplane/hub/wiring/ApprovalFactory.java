@@ -31,8 +31,8 @@ final class ApprovalFactory {
                                       GrantRepository grants, GrantLifecycle grantLifecycle, RotationLifecycle rotation,
                                       Laggards laggards, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock, HubSettings settings,
                                       HubCommandShell shell) {
-        return new OperatorCommands(federation.proposer(), federation.accepter(), peers, peerLifecycle, grants, grantLifecycle,
-                rotation, laggards, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
+        return new OperatorCommands(federation.proposer(), federation.accepter(), federation.reenrolment(), peers, peerLifecycle,
+                grants, grantLifecycle, rotation, laggards, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
     }
 
     @Singleton

@@ -14,6 +14,7 @@ import dev.entente.federation.doctor.DeadlineChecks;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.doctor.ListenerChecks;
+import dev.entente.federation.doctor.LockoutChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.heartbeat.PeerClocks;
@@ -26,6 +27,8 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+
+import dev.entente.ca.authority.CertificateAuthority;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,11 +48,13 @@ final class DoctorFactory {
 
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
-                  RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks) {
+                  RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
+                  CertificateAuthority authority) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
         shell.add(clocks.check());
+        shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),

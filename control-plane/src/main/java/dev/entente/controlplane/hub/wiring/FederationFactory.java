@@ -41,6 +41,8 @@ import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.federation.protocol.AccessInvalidation;
 import dev.entente.federation.protocol.LocalHub;
+import dev.entente.federation.reenrol.Reenrolment;
+import dev.entente.federation.reenrol.ReenrolmentTokens;
 import dev.entente.federation.renewal.Renewal;
 import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -158,7 +160,15 @@ final class FederationFactory {
                 peerClocks);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
-        return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal, nodeKeys,
-                transport, clock);
+        StoredKey tokenKey = keys.active("jwt").orElseThrow();
+        ReenrolmentTokens reenrolmentTokens = new ReenrolmentTokens(hub.hubId(), tokenKey.id(),
+                Certificates.privateKey("Ed25519", tokenKey.secret()),
+                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
+                        .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
+                clock, settings.clockSkew());
+        Reenrolment reenrolment = new Reenrolment(local, peers, credentials, authority, nodeKeys, reenrolmentTokens,
+                transport, transport, audit, invalidation, clock, settings.clockSkew());
+        return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal,
+                reenrolment, nodeKeys, transport, clock);
     }
 }
