@@ -84,7 +84,7 @@ public final class HubCommandShell implements CommandShell {
         return Map.of("key_id", key.id());
     }
 
-    /** {@code tls info}: the served certificate and the fingerprints still in grace. */
+    /** {@code tls info}: the served certificate, the fingerprints still in grace and the next one of a renewal. */
     // The JSON DESIGN §10 fixes for tls info.
     public static Map<String, Object> describe(TlsState state) {
         TlsKey tls = state.current();
@@ -96,6 +96,8 @@ public final class HubCommandShell implements CommandShell {
         out.put("fingerprint", tls.fingerprint());
         out.put("key_type", "Ed25519");
         out.put("grace_fingerprints", state.graceFingerprints());
+        // an automatic renewal's next certificate: announced to peers, served once they pin it
+        out.put("next_fingerprint", state.nextFingerprints().stream().findFirst().orElse(null));
         return out;
     }
 }

@@ -49,7 +49,9 @@ public enum DoctorCode implements PublicCode {
     /** The embedded PostgreSQL died while the hub ran, and the hub started it again. */
     DR018("DR018", "embedded_database_restarted", Severity.WARNING, Runbook.DATABASE),
     /** The embedded PostgreSQL runs without fsync and synchronous commit: a power loss can lose acknowledged changes. */
-    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE);
+    DR019("DR019", "database_durability_off", Severity.WARNING, Runbook.DATABASE),
+    /** The automatic renewal of the hub's TLS certificate failed on its last attempt. */
+    DR020("DR020", "tls_renewal_failing", Severity.ERROR, Runbook.TLS);
 
     private final String code;
     private final String checkName;

@@ -15,7 +15,9 @@ import dev.entente.federation.doctor.ListenerChecks;
 import dev.entente.federation.doctor.PeerChecks;
 import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.heartbeat.doctor.TlsRenewalCheck;
 import dev.entente.heartbeat.doctor.WorkerCheck;
+import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -27,17 +29,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The doctor: the shell's own checks (database, worker runs) ahead of the domain's, each given
+ * The doctor: the shell's own checks (database, worker runs, TLS renewal) ahead of the domain's, each given
  * what it reads; and the governance scan that runs the same checks on a schedule.
  */
 @Factory
 final class DoctorFactory {
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
-                  RotationLifecycle rotation, AnchoredAudit anchoredAudit) {
+                  RotationLifecycle rotation, AnchoredAudit anchoredAudit, TlsConfiguration tlsConfiguration) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
+        shell.add(new TlsRenewalCheck(new WorkerRuns(tx.dataSource()), tlsConfiguration.autoRenew()).check());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
