@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The hub's own TLS certificate (Ed25519, self-signed, pinned by peers and the CLI) and its
@@ -120,12 +121,14 @@ public final class HubTlsCertificates {
     /**
      * One step of the automatic renewal at {@code now}, in the caller's transaction: replaces a
      * served certificate that is outside its validity (promoting an announced next key when that one
-     * is valid), promotes a next key announced for {@code announce}, or makes the next key once
-     * two thirds of the served certificate's lifetime are used. Serialised with every other
+     * is valid), promotes a next key announced for at least {@code announce} once
+     * {@code pinnedSince} says the peers have had it since its announcement (or half the served
+     * certificate's remaining time has passed), or makes the next key once two thirds of the served
+     * certificate's lifetime are used. Serialised with every other
      * change of the hub TLS key, so replicas checking at once renew once.
      */
-    public Renewal renew(Connection c, String hubId, Set<String> sans, Instant now, Duration announce)
-            throws SQLException {
+    public Renewal renew(Connection c, String hubId, Set<String> sans, Instant now, Duration announce,
+                         Predicate<Instant> pinnedSince) throws SQLException {
         lock(c);
         List<StoredKey> all = keys.byPurpose(c, PURPOSE);
         TlsKey active = all.stream().filter(k -> k.status().equals(SealedKeyStore.ACTIVE)).findFirst()
@@ -140,7 +143,10 @@ public final class HubTlsCertificates {
         }
         if (next.isPresent()) {
             Instant announcedSince = next.get().certificate().getNotBefore().toInstant().plus(Certificates.BACKDATE);
-            if (!now.isBefore(announcedSince.plus(announce))) {
+            // Peers silent for half the time left do not hold the renewal back until expiry.
+            Instant latest = announcedSince.plus(Duration.between(announcedSince, active.notAfter()).dividedBy(2));
+            boolean announced = !now.isBefore(announcedSince.plus(announce));
+            if (announced && (pinnedSince.test(announcedSince) || !now.isBefore(latest))) {
                 return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
             }
             return new Renewal(RenewalStep.NONE, active, active);

@@ -7,6 +7,8 @@ import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.federation.peer.Durations;
+import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerRepository;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -28,8 +30,9 @@ import java.util.Optional;
  * (from {@code system:tls_renewal}, {@code automatic: true}), peers re-pinning over heartbeats.
  *
  * <p>At two thirds of the certificate's lifetime the next key is made and announced in heartbeats'
- * {@code tls_fingerprints}; it is served once three heartbeat intervals have passed, so every
- * peer pins it before it sees it and no heartbeat fails. A certificate that is already expired
+ * {@code tls_fingerprints}; it is served once at least three heartbeat intervals have passed and
+ * every linked peer has exchanged heartbeats since, so every peer pins it before it sees it and no
+ * heartbeat fails (a peer that stays silent holds it back for half the time left at most). A certificate that is already expired
  * (a hub stopped longer than its lifetime) is replaced at once: no peer accepts it anyway.
  */
 @Singleton
@@ -44,9 +47,12 @@ public final class TlsRenewal {
     private final AuditLog audit;
     private final HubIdentity hub;
     private final HubSettings settings;
+    private final PeerRepository peers;
     private volatile String atStart;
 
-    public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, HubIdentity hub, HubSettings settings) {
+    public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, HubIdentity hub, HubSettings settings,
+                      PeerRepository peers) {
+        this.peers = peers;
         this.hubTls = hubTls;
         this.state = state;
         this.tx = tx;
@@ -84,7 +90,8 @@ public final class TlsRenewal {
     private Renewal renew(Instant now, String trigger) {
         Duration announce = settings.heartbeatInterval().multipliedBy(ANNOUNCE_INTERVALS);
         Renewal r = tx.inTransaction(c -> {
-            Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce);
+            Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
+                    this::peersPinned);
             if (step.step() == RenewalStep.PROMOTED || step.step() == RenewalStep.REPLACED) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("previous_fingerprint", step.previous().fingerprint());
@@ -103,6 +110,22 @@ public final class TlsRenewal {
             LOG.info("TLS certificate renewal at {}: {}", trigger, describe(r, now));
         }
         return r;
+    }
+
+    /**
+     * Whether every peer that exchanges heartbeats with us has pinned what we announced at
+     * {@code since}: each answer to its heartbeats carries our fingerprints, and it sends the next
+     * heartbeat only once it has handled the answer, so two heartbeat intervals of arrivals after
+     * {@code since} mean it holds the new pin.
+     */
+    private boolean peersPinned(Instant since) {
+        Instant handled = since.plus(settings.heartbeatInterval().multipliedBy(2));
+        for (Peer p : peers.list()) {
+            if (p.sendsHeartbeats() && (p.lastHeartbeatAt() == null || p.lastHeartbeatAt().isBefore(handled))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String reason(Renewal r, Instant now) {
