@@ -124,8 +124,8 @@ public final class HubTlsCertificates {
      * is valid), promotes a next key announced for at least {@code announce} once
      * {@code pinnedSince} says the peers have had it since its announcement (or half the served
      * certificate's remaining time has passed), or makes the next key once two thirds of the served
-     * certificate's lifetime are used. Serialised with every other
-     * change of the hub TLS key, so replicas checking at once renew once.
+     * certificate's lifetime are used. Serialised with every other change of the hub TLS key, so
+     * replicas checking at once renew once.
      */
     public Renewal renew(Connection c, String hubId, Set<String> sans, Instant now, Duration announce,
                          Predicate<Instant> pinnedSince) throws SQLException {
