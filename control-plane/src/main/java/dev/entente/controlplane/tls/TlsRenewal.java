@@ -88,6 +88,12 @@ public final class TlsRenewal {
     }
 
     private Renewal renew(Instant now, String trigger) {
+        TlsKey served = state.current();
+        if (state.nextFingerprints().isEmpty() && now.isBefore(served.renewalDue())
+                && !now.isBefore(served.certificate().getNotBefore().toInstant())) {
+            // The common case, decided without the database: it runs every sweep interval.
+            return new Renewal(RenewalStep.NONE, served, served);
+        }
         Duration announce = settings.heartbeatInterval().multipliedBy(ANNOUNCE_INTERVALS);
         Renewal r = tx.inTransaction(c -> {
             Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
