@@ -8,12 +8,14 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The hub's own TLS certificate (Ed25519, self-signed, pinned by peers and the CLI) and its
@@ -25,11 +27,17 @@ import java.util.Set;
  * plus the rotation grace, so peers re-pin without an outage. The grace end is derived from the
  * active key rather than stored, so it cannot disagree with it. Only one key is ever in grace:
  * rotating again within the window retires the oldest.
+ *
+ * <p>An automatic renewal has one more step: at two thirds of the served certificate's lifetime
+ * the next key is made with status {@code next} and announced alongside the served one, so
+ * peers pin it over heartbeats before the hub serves it; {@link #promoteNext} then makes it
+ * active as a rotation does. Serving a certificate no peer pins yet would fail their heartbeats.
  */
 public final class HubTlsCertificates {
     public static final String PURPOSE = "tls";
     /** Default validity of a hub TLS certificate. */
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+    private static final long TLS_KEY_LOCK = 0x746c736b6579L; // "tlskey"
 
     private final SealedKeyStore keys;
     private final Duration validity;
@@ -48,6 +56,16 @@ public final class HubTlsCertificates {
         public Instant notAfter() {
             return certificate.getNotAfter().toInstant();
         }
+
+        /**
+         * Two thirds into the certificate's lifetime, counted from its issuance (its not-before
+         * is back-dated by {@link Certificates#BACKDATE}): when an automatic renewal is due.
+         */
+        public Instant renewalDue() {
+            Instant issued = certificate.getNotBefore().toInstant().plus(Certificates.BACKDATE);
+            Duration lifetime = Duration.between(issued, notAfter());
+            return issued.plus(lifetime.multipliedBy(2).dividedBy(3));
+        }
     }
 
     /** Creates the first key when there is none; returns whether it did. */
@@ -64,8 +82,10 @@ public final class HubTlsCertificates {
      * already in grace retires. Runs in the caller's transaction, so the audit event commits with it.
      */
     public TlsKey rotate(Connection c, String hubId, Set<String> sans, Instant now) throws SQLException {
-        for (StoredKey k : keys.byPurpose(PURPOSE)) {
-            if (k.status().equals(SealedKeyStore.GRACE)) {
+        lock(c);
+        // A renewal's next key is superseded by a key made now.
+        for (StoredKey k : keys.byPurpose(c, PURPOSE)) {
+            if (k.status().equals(SealedKeyStore.GRACE) || k.status().equals(SealedKeyStore.NEXT)) {
                 keys.setStatus(c, k.id(), SealedKeyStore.RETIRED);
             }
         }
@@ -75,6 +95,119 @@ public final class HubTlsCertificates {
         }
         StoredKey next = store(c, hubId, sans, now, SealedKeyStore.ACTIVE);
         return toTlsKey(next);
+    }
+
+    /** What {@link #renew} did. */
+    public enum RenewalStep {
+        /** Nothing was due. */
+        NONE,
+        /** The next key was made and is announced; it is served once peers have had time to pin it. */
+        PREPARED,
+        /** The announced next key is served now. */
+        PROMOTED,
+        /** The served certificate had expired (or was not valid yet): a new one is served at once. */
+        REPLACED
+    }
+
+    /**
+     * The outcome of one renewal check.
+     *
+     * @param key      the key the step made or promoted; the served one for {@link RenewalStep#NONE}
+     * @param previous the certificate served before the step
+     */
+    public record Renewal(RenewalStep step, TlsKey key, TlsKey previous) {
+    }
+
+    /**
+     * One step of the automatic renewal at {@code now}, in the caller's transaction: replaces a
+     * served certificate that is outside its validity (promoting an announced next key when that one
+     * is valid), promotes a next key announced for at least {@code announce} once
+     * {@code pinnedSince} says the peers have had it since its announcement (or half the served
+     * certificate's remaining time has passed), or makes the next key once two thirds of the served
+     * certificate's lifetime are used. Serialised with every other change of the hub TLS key, so
+     * replicas checking at once renew once.
+     */
+    public Renewal renew(Connection c, String hubId, Set<String> sans, Instant now, Duration announce,
+                         Predicate<Instant> pinnedSince) throws SQLException {
+        lock(c);
+        List<StoredKey> all = keys.byPurpose(c, PURPOSE);
+        TlsKey active = all.stream().filter(k -> k.status().equals(SealedKeyStore.ACTIVE)).findFirst()
+                .map(HubTlsCertificates::toTlsKey).orElseThrow(() -> new IllegalStateException("no active TLS key"));
+        Optional<TlsKey> next = all.stream().filter(k -> k.status().equals(SealedKeyStore.NEXT)).findFirst()
+                .map(HubTlsCertificates::toTlsKey);
+        if (!validAt(active, now)) {
+            if (next.isPresent() && validAt(next.get(), now)) {
+                return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
+            }
+            return new Renewal(RenewalStep.REPLACED, rotate(c, hubId, sans, now), active);
+        }
+        if (next.isPresent()) {
+            Instant announcedSince = next.get().certificate().getNotBefore().toInstant().plus(Certificates.BACKDATE);
+            // Peers silent for half the time left do not hold the renewal back until expiry.
+            Instant latest = announcedSince.plus(Duration.between(announcedSince, active.notAfter()).dividedBy(2));
+            boolean announced = !now.isBefore(announcedSince.plus(announce));
+            if (announced && (pinnedSince.test(announcedSince) || !now.isBefore(latest))) {
+                return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
+            }
+            return new Renewal(RenewalStep.NONE, active, active);
+        }
+        if (!now.isBefore(active.renewalDue())) {
+            return new Renewal(RenewalStep.PREPARED, prepareNext(c, hubId, sans, now), active);
+        }
+        return new Renewal(RenewalStep.NONE, active, active);
+    }
+
+    private static boolean validAt(TlsKey key, Instant now) {
+        return now.isBefore(key.notAfter()) && !now.isBefore(key.certificate().getNotBefore().toInstant());
+    }
+
+    /** Every change of the hub TLS key takes this transaction lock: two replicas never rotate at once. */
+    private static void lock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, TLS_KEY_LOCK);
+            ps.execute();
+        }
+    }
+
+    /** Makes the next key of an automatic renewal: announced from now on, served once promoted. */
+    public TlsKey prepareNext(Connection c, String hubId, Set<String> sans, Instant now) throws SQLException {
+        lock(c);
+        for (StoredKey k : keys.byPurpose(c, PURPOSE)) {
+            if (k.status().equals(SealedKeyStore.NEXT)) {
+                keys.setStatus(c, k.id(), SealedKeyStore.RETIRED);
+            }
+        }
+        return toTlsKey(store(c, hubId, sans, now, SealedKeyStore.NEXT));
+    }
+
+    /**
+     * The next key becomes active and the active one enters grace, as in {@link #rotate}. The grace
+     * window counts from the next key's creation: peers have pinned it since then.
+     *
+     * @return the promoted key, or empty when there is no next key (another replica promoted it)
+     */
+    public Optional<TlsKey> promoteNext(Connection c) throws SQLException {
+        lock(c);
+        List<StoredKey> all = keys.byPurpose(c, PURPOSE);
+        Optional<StoredKey> next = all.stream().filter(k -> k.status().equals(SealedKeyStore.NEXT)).findFirst();
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        for (StoredKey k : all) {
+            if (k.status().equals(SealedKeyStore.GRACE)) {
+                keys.setStatus(c, k.id(), SealedKeyStore.RETIRED);
+            } else if (k.status().equals(SealedKeyStore.ACTIVE)) {
+                keys.setStatus(c, k.id(), SealedKeyStore.GRACE);
+            }
+        }
+        keys.setStatus(c, next.get().id(), SealedKeyStore.ACTIVE);
+        return Optional.of(toTlsKey(next.get()));
+    }
+
+    /** The next key of a renewal in progress, if any. */
+    public Optional<TlsKey> next() {
+        return keys.byPurpose(PURPOSE).stream().filter(k -> k.status().equals(SealedKeyStore.NEXT)).findFirst()
+                .map(HubTlsCertificates::toTlsKey);
     }
 
     public TlsKey active() {

@@ -32,8 +32,10 @@ public final class SealedKeyStore {
     public static final String GRACE = "grace";
     /** No longer used to sign; kept to verify what it signed. */
     public static final String RETIRED = "retired";
+    /** Made ahead of its use and announced, not used yet (the hub TLS key of an automatic renewal). */
+    public static final String NEXT = "next";
 
-    private static final Set<String> STATUSES = Set.of(ACTIVE, GRACE, RETIRED);
+    private static final Set<String> STATUSES = Set.of(ACTIVE, GRACE, RETIRED, NEXT);
     private static final String COLUMNS = "id, purpose, status, algorithm, public_key, certificate, fingerprint, "
             + "sealed_secret, not_after, created_at, retired_at";
 

@@ -4,6 +4,7 @@ import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.hub.RunningHub;
+import dev.entente.controlplane.tls.TlsRenewal;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -53,7 +54,7 @@ final class StartCommand implements Callable<Integer> {
         // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "entente-shutdown"));
         banner(spec.commandLine().getOut(), hub.bean(HubIdentity.class), hub.bean(TlsState.class), hub.settings(),
-                root.dataDir());
+                root.dataDir(), hub.bean(TlsRenewal.class).atStart().orElse(null));
         String fatal = hub.awaitStop();
         if (fatal != null) {
             // Non-zero, so that systemd (Restart=on-failure) or any supervisor starts the hub again.
@@ -69,13 +70,17 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
-    private static void banner(PrintWriter out, HubIdentity hub, TlsState tls, HubSettings settings, Path dataDir) {
+    private static void banner(PrintWriter out, HubIdentity hub, TlsState tls, HubSettings settings, Path dataDir,
+                               String tlsRenewed) {
         String dd = dataDir.toString().contains(" ") ? "'" + dataDir + "'" : dataDir.toString();
         out.println();
         out.println("Entente hub " + hub.hubId() + " (" + hub.name() + ") is up");
         out.println("  listening    " + hub.listening() + "  (TLS 1.3)");
         out.println("  public url   " + hub.publicUrl());
         out.println("  tls sha-256  " + tls.current().fingerprint());
+        if (tlsRenewed != null) {
+            out.println("  tls renewed  " + tlsRenewed);
+        }
         out.println("  database     " + hub.embeddedDatabase()
                 .map(db -> "embedded PostgreSQL in " + db.directory()).orElse("external (--db-url)"));
         out.println("  admin token  " + dataDir.resolve("admin.token") + "  (mode 0600)");

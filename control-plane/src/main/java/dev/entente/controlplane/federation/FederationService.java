@@ -177,7 +177,7 @@ public final class FederationService {
         renewal.renew(peer);
     }
 
-    /** The fingerprints peers may pin: the served certificate and any still in grace. */
+    /** The fingerprints peers may pin: the served certificate, any still in grace, and the next one of a renewal. */
     public List<String> servedFingerprints() {
         return hub.servedFingerprints();
     }

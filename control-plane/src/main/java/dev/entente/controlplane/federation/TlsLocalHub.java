@@ -47,6 +47,8 @@ public final class TlsLocalHub implements LocalHub {
         Set<String> fps = new LinkedHashSet<>();
         fps.add(tls.current().fingerprint());
         fps.addAll(tls.graceFingerprints());
+        // announced before it is served, so that peers pin it in time
+        fps.addAll(tls.nextFingerprints());
         return List.copyOf(fps);
     }
 }

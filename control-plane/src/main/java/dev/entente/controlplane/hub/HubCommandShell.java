@@ -84,11 +84,13 @@ public final class HubCommandShell implements CommandShell {
         return new CommandResult.AuditKeyRotated(key.id());
     }
 
-    /** {@code tls info}: the served certificate and the fingerprints still in grace. */
+    /** {@code tls info}: the served certificate, the fingerprints still in grace and the next one of a renewal. */
     public static CommandResult.TlsInfo describe(TlsState state) {
         TlsKey tls = state.current();
+        // an automatic renewal's next certificate: announced to peers, served once they pin it
+        String next = state.nextFingerprints().stream().findFirst().orElse(null);
         return new CommandResult.TlsInfo(tls.certificate().getSubjectX500Principal().getName(),
                 Certificates.subjectAltNames(tls.certificate()), tls.certificate().getNotBefore().toInstant().toString(),
-                tls.notAfter().toString(), tls.fingerprint(), "Ed25519", state.graceFingerprints());
+                tls.notAfter().toString(), tls.fingerprint(), "Ed25519", state.graceFingerprints(), next);
     }
 }

@@ -10,6 +10,8 @@ import dev.entente.controlplane.hub.wiring.DatabaseDrain;
 import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.tls.HubTls;
+import dev.entente.controlplane.tls.TlsRenewal;
+import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.ResourceRepository;
@@ -112,6 +114,10 @@ public final class HubLauncher {
             ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
             boot = HubBootstrap.boot(settings, env, clock, ctx);
             register(ctx, boot);
+            if (ctx.getBean(TlsConfiguration.class).autoRenew()) {
+                // Before serving: an expired certificate would lock out every peer and the CLI's pin.
+                ctx.getBean(TlsRenewal.class).atStart(clock.instant());
+            }
             // The server's TLS context asks clients for certificates under these CAs.
             ctx.getBean(HubTls.class).trustFederationCas();
             EmbeddedServer embedded = ctx.getBean(EmbeddedServer.class);

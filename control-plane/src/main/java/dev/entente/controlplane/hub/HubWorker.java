@@ -16,6 +16,9 @@ import dev.entente.heartbeat.schedule.WorkerScheduler;
 import dev.entente.heartbeat.schedule.WorkerSchedulerConfiguration;
 import dev.entente.heartbeat.send.HeartbeatSendTask;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
+import dev.entente.heartbeat.tls.TlsRenewalTask;
+import dev.entente.controlplane.config.TlsConfiguration;
+import dev.entente.controlplane.tls.TlsRenewal;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import jakarta.inject.Singleton;
@@ -25,7 +28,8 @@ import java.time.Clock;
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
  * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and
- * approval requests (and the execution of approved ones a stopped hub left), and the governance scan. The tasks live in {@code heartbeat-worker}; this
+ * approval requests (and the execution of approved ones a stopped hub left), the governance scan, and the renewal
+ * of the hub's TLS certificate ({@code entente.tls.auto-renew}). The tasks live in {@code heartbeat-worker}; this
  * only registers them with what they run. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
@@ -40,7 +44,7 @@ public final class HubWorker implements AutoCloseable {
     /** Registers every job; nothing runs before {@link #start()}. */
     public HubWorker(Tx tx, Clock clock, AuditLog audit, HubSettings settings, FederationService federation,
                      HeartbeatCoalescer heartbeats, GrantLifecycle grantLifecycle, ApprovalGate approvals,
-                     FindingsScanner scanner) {
+                     FindingsScanner scanner, TlsConfiguration tlsConfiguration, TlsRenewal tlsRenewal) {
         this.scheduler = new WorkerScheduler(tx.dataSource(), WorkerSchedulerConfiguration.DEFAULTS,
                 new TaskRegistry(), clock, audit);
         try {
@@ -56,6 +60,10 @@ public final class HubWorker implements AutoCloseable {
                 return expired;
             }), settings.sweepInterval());
             scheduler.schedule(new GovernanceScanTask(scanner::scan, clock), settings.sweepInterval());
+            if (tlsConfiguration.autoRenew()) {
+                scheduler.schedule(new TlsRenewalTask(tlsRenewal::onSchedule, settings.sweepInterval()),
+                        settings.sweepInterval());
+            }
         } catch (RuntimeException e) {
             scheduler.close();
             throw e;

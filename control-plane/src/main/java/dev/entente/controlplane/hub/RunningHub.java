@@ -65,7 +65,12 @@ public final class RunningHub implements AutoCloseable {
 
     private void refreshTls() {
         try {
+            String served = boot.tls().current().fingerprint();
             tls.refresh();
+            if (!served.equals(boot.tls().current().fingerprint())) {
+                // another replica or a worker process renewed it: the local CLI pins from these files
+                HubBootstrap.writeLocalFiles(boot.settings(), boot.identity(), boot.tls());
+            }
         } catch (RuntimeException e) {
             LOG.debug("TLS refresh skipped: {}", e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.entente.controlplane.tls;
 
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.tls.HubTlsCertificates;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.hub.HubSettings;
 import jakarta.inject.Singleton;
@@ -10,7 +11,8 @@ import java.time.Clock;
 
 /**
  * Keeps what the server serves ({@link TlsState}) in step with the database: the active hub
- * certificate, the fingerprints still in their grace window, and the federation CAs a client
+ * certificate, the fingerprints still in their grace window, the next one of a renewal in
+ * progress, and the federation CAs a client
  * certificate may chain to.
  */
 @Singleton
@@ -41,7 +43,8 @@ public final class HubTls {
      */
     public void refresh() {
         HubTlsCertificates certs = certificates();
-        state.replace(certs.active(), certs.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
+        state.replace(certs.active(), certs.graceFingerprints(clock.instant(), settings.tlsRotationGrace()),
+                certs.next().map(TlsKey::fingerprint).stream().toList());
         trustFederationCas();
     }
 

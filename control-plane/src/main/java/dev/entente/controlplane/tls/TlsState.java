@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The certificate the hub serves right now, plus the fingerprints still honoured during a
- * rotation's grace window. Swapping it re-keys new handshakes at once; open connections keep
+ * rotation's grace window and the one an automatic renewal will serve next (announced so peers
+ * pin it before it is served). Swapping it re-keys new handshakes at once; open connections keep
  * the session they negotiated.
  */
 public final class TlsState {
@@ -14,6 +15,7 @@ public final class TlsState {
     private final ClientCertificateRequest clientCertificateRequest = new ClientCertificateRequest();
     private volatile TlsKey current;
     private volatile List<String> graceFingerprints;
+    private volatile List<String> nextFingerprints = List.of();
 
     public TlsState(TlsKey current, List<String> graceFingerprints) {
         this.current = current;
@@ -29,6 +31,11 @@ public final class TlsState {
         return graceFingerprints;
     }
 
+    /** The fingerprint an automatic renewal made and will serve once peers have pinned it; empty otherwise. */
+    public List<String> nextFingerprints() {
+        return nextFingerprints;
+    }
+
     public ClientCertificateRequest clientCertificateRequest() {
         return clientCertificateRequest;
     }
@@ -37,12 +44,13 @@ public final class TlsState {
         return keyManager;
     }
 
-    /** Serves {@code next} from the next handshake on; a no-op when it is already served. */
-    public synchronized void replace(TlsKey next, List<String> grace) {
-        if (!next.keyId().equals(current.keyId())) {
-            keyManager.reload(next.privateKey(), next.certificate());
-            this.current = next;
+    /** Serves {@code served} from the next handshake on; a no-op when it is already served. */
+    public synchronized void replace(TlsKey served, List<String> grace, List<String> next) {
+        if (!served.keyId().equals(current.keyId())) {
+            keyManager.reload(served.privateKey(), served.certificate());
+            this.current = served;
         }
         this.graceFingerprints = List.copyOf(grace);
+        this.nextFingerprints = List.copyOf(next);
     }
 }

@@ -14,8 +14,8 @@ import java.time.Duration
 
 /**
  * Issue 13, item 1: an expired hub TLS certificate must not lock the operator out. The hub is
- * started with a one-second validity and the spec waits it out, as after a long outage or a
- * clock stepped forward.
+ * started with a one-second validity and automatic renewal off ({@code entente.tls.auto-renew}),
+ * and the spec waits it out, as after a long outage or a clock stepped forward.
  */
 @Stepwise
 class ExpiredTlsCertificateSpec extends Specification {
@@ -23,7 +23,8 @@ class ExpiredTlsCertificateSpec extends Specification {
     @Shared String expired
 
     def setupSpec() {
-        hub = TestHubs.start(Files.createTempDirectory('entente-expired-tls'), ['entente.tls.cert-validity': '1s'])
+        hub = TestHubs.start(Files.createTempDirectory('entente-expired-tls'), ['entente.tls.cert-validity': '1s',
+                                                                                    'entente.tls.auto-renew': false])
         expired = hub.bean(dev.entente.controlplane.tls.TlsState).current().fingerprint()
         while (!java.time.Instant.now().isAfter(hub.bean(dev.entente.controlplane.tls.TlsState).current().notAfter())) {
             sleep(100)
@@ -68,6 +69,20 @@ class ExpiredTlsCertificateSpec extends Specification {
         e.message.contains('certificate expired at')
         e.message.contains('clock')
         !(e.message =~ /\b(java|javax|sun)\.[a-z]+\./)
+    }
+
+    def "with auto-renew off nothing renews it: doctor says it expired (DR003, error) and names the fix"() {
+        when:
+        def r = TestHubs.cli(hub, 'doctor', '--output', 'json')
+        def dr003 = r.json.findings.find { it.code == 'DR003' }
+
+        then:
+        hub.bean(dev.entente.controlplane.tls.TlsState).current().fingerprint() == expired
+        dr003.severity == 'error'
+        dr003.diagnosis.contains('expired at')
+        dr003.next_command == 'entente tls rotate'
+        !r.json.findings*.code.contains('DR023')
+        TestHubs.cli(hub, 'events', '--source', 'tls_renewal', '--output', 'json').json == []
     }
 
     def "the runbook's fix, entente tls rotate, works from the same CLI"() {

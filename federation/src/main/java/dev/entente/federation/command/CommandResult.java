@@ -159,7 +159,8 @@ public sealed interface CommandResult {
     record TlsInfo(@JsonProperty("subject") String subject, @JsonProperty("sans") List<String> sans,
                    @JsonProperty("not_before") String notBefore, @JsonProperty("not_after") String notAfter,
                    @JsonProperty("fingerprint") String fingerprint, @JsonProperty("key_type") String keyType,
-                   @JsonProperty("grace_fingerprints") List<String> graceFingerprints) implements CommandResult {
+                   @JsonProperty("grace_fingerprints") List<String> graceFingerprints,
+                   @JsonProperty("next_fingerprint") String nextFingerprint) implements CommandResult {
     }
 
     /** {@code audit rotate-key}: the new signing key's id. */

@@ -14,6 +14,6 @@ public interface LocalHub {
     /** The fingerprint of the TLS certificate served now. */
     String tlsFingerprint();
 
-    /** The fingerprints peers may pin: the served certificate and any still in grace. */
+    /** The fingerprints peers may pin: the served certificate, any still in grace, and the next one of a renewal. */
     List<String> servedFingerprints();
 }

@@ -31,9 +31,9 @@ class CommandResultJsonSpec extends Specification {
                 [token: 't', subject: 'bob', roles: ['approver'], expires_at: '2026-12-23T12:00:00Z', minted_by: ['admin']]
         new CommandResult.ResourceDeleted('service/web-1')                                | [deleted: 'service/web-1']
         new CommandResult.AuditKeyRotated('k2')                                           | [key_id: 'k2']
-        new CommandResult.TlsInfo('CN=hub', ['hub.example'], '2026-11-23T12:00:00Z', '2027-11-23T12:00:00Z', 'AB', 'Ed25519', []) |
+        new CommandResult.TlsInfo('CN=hub', ['hub.example'], '2026-11-23T12:00:00Z', '2027-11-23T12:00:00Z', 'AB', 'Ed25519', [], null) |
                 [subject: 'CN=hub', sans: ['hub.example'], not_before: '2026-11-23T12:00:00Z', not_after: '2027-11-23T12:00:00Z',
-                 fingerprint: 'AB', key_type: 'Ed25519', grace_fingerprints: []]
+                 fingerprint: 'AB', key_type: 'Ed25519', grace_fingerprints: [], next_fingerprint: null]
     }
 
     def "a secret result names its secret, and its redacted form keeps everything else"() {

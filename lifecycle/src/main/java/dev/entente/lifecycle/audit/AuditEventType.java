@@ -49,9 +49,9 @@ public enum AuditEventType {
             Party.OPERATOR, Party.PEER, Party.ANONYMOUS),
     /** An admin rotated the audit chain's HMAC key. */
     AUDIT_KEY_ROTATED("audit.key_rotated", "an admin rotated the audit chain's HMAC key", Party.OPERATOR),
-    /** An operator replaced the hub's TLS certificate. */
-    TLS_ROTATED("tls.rotated", "an operator replaced the hub's TLS certificate; the old one is served for the grace",
-            Party.OPERATOR),
+    /** An operator replaced the hub's TLS certificate, or the hub renewed it by itself. */
+    TLS_ROTATED("tls.rotated", "an operator replaced the hub's TLS certificate, or the hub renewed it by itself "
+            + "(details.automatic); the old one is served for the grace", Party.OPERATOR, EventSource.TLS_RENEWAL),
 
     // --- resources ---
     /** A resource was created or replaced. */

@@ -21,6 +21,8 @@ public enum EventSource implements AuditActor {
     HEARTBEAT_SWEEP("heartbeat_sweep"),
     /** Node and client certificate renewals. */
     RENEWAL("renewal"),
+    /** The hub renewing its own TLS certificate at two thirds of its lifetime, or at start when it expired. */
+    TLS_RENEWAL("tls_renewal"),
     /** The federation CA issuing and revoking certificates. */
     CA("ca"),
     /** A CA rotation's progress that no operator made: peers moving to the new key, the last laggard gone. */

@@ -55,7 +55,9 @@ public enum DoctorCode implements PublicCode {
     /** The node certificate this hub issued a linked peer is expired, revoked or under a CA key it no longer trusts. */
     DR021("DR021", "peer_node_cert_dead", Severity.ERROR, Runbook.PEERS),
     /** The node certificate a linked peer issued this hub is expired, or the peer refuses it. */
-    DR022("DR022", "own_node_cert_dead", Severity.ERROR, Runbook.PEERS);
+    DR022("DR022", "own_node_cert_dead", Severity.ERROR, Runbook.PEERS),
+    /** The automatic renewal of the hub's TLS certificate failed on its last attempt. */
+    DR023("DR023", "tls_renewal_failing", Severity.ERROR, Runbook.TLS);
 
     private final String code;
     private final String checkName;

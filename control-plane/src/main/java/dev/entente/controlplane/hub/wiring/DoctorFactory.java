@@ -20,7 +20,9 @@ import dev.entente.federation.doctor.RotationChecks;
 import dev.entente.federation.heartbeat.PeerClocks;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.renewal.Laggards;
+import dev.entente.heartbeat.doctor.TlsRenewalCheck;
 import dev.entente.heartbeat.doctor.WorkerCheck;
+import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -35,7 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The doctor: the shell's own checks (database, worker runs, this hub's clock) ahead of the domain's, each given
+ * The doctor: the shell's own checks (database, worker runs, TLS renewal, this hub's clock) ahead of the domain's, each given
  * what it reads; and the governance scan that runs the same checks on a schedule.
  */
 @Factory
@@ -49,10 +51,11 @@ final class DoctorFactory {
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
                   RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
-                  CertificateAuthority authority) {
+                  CertificateAuthority authority, TlsConfiguration tlsConfiguration) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
+        shell.add(new TlsRenewalCheck(new WorkerRuns(tx.dataSource()), tlsConfiguration.autoRenew()).check());
         shell.add(clocks.check());
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,

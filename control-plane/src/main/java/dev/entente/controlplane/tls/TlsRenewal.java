@@ -1,0 +1,160 @@
+package dev.entente.controlplane.tls;
+
+import dev.entente.ca.tls.HubTlsCertificates.Renewal;
+import dev.entente.ca.tls.HubTlsCertificates.RenewalStep;
+import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.controlplane.hub.HubBootstrap;
+import dev.entente.controlplane.hub.HubIdentity;
+import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.federation.peer.Durations;
+import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerRepository;
+import dev.entente.lifecycle.audit.AuditEvent;
+import dev.entente.lifecycle.audit.AuditEventType;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.db.Tx;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hub renewing its own TLS certificate ({@code entente.tls.auto-renew}), by the path of
+ * {@code entente tls rotate}: a new key, the old fingerprint in grace, a {@code tls.rotated} event
+ * (from {@code system:tls_renewal}, {@code automatic: true}), peers re-pinning over heartbeats.
+ *
+ * <p>At two thirds of the certificate's lifetime the next key is made and announced in heartbeats'
+ * {@code tls_fingerprints}; it is served once at least three heartbeat intervals have passed and
+ * every linked peer has exchanged heartbeats since, so every peer pins it before it sees it and no
+ * heartbeat fails (a peer that stays silent holds it back for half the time left at most). A certificate that is already expired
+ * (a hub stopped longer than its lifetime) is replaced at once: no peer accepts it anyway.
+ */
+@Singleton
+public final class TlsRenewal {
+    /** Heartbeat intervals a next key is announced before it is served: each is a chance for peers to pin it. */
+    static final int ANNOUNCE_INTERVALS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(TlsRenewal.class);
+
+    private final HubTls hubTls;
+    private final TlsState state;
+    private final Tx tx;
+    private final AuditLog audit;
+    private final HubIdentity hub;
+    private final HubSettings settings;
+    private final PeerRepository peers;
+    private volatile String atStart;
+
+    public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, HubIdentity hub, HubSettings settings,
+                      PeerRepository peers) {
+        this.peers = peers;
+        this.hubTls = hubTls;
+        this.state = state;
+        this.tx = tx;
+        this.audit = audit;
+        this.hub = hub;
+        this.settings = settings;
+    }
+
+    /**
+     * Before the server serves: an expired certificate is replaced, a two-thirds-used one gets its
+     * next key. What was done is logged, audited and kept for {@code entente start} to print.
+     */
+    public Renewal atStart(Instant now) {
+        Renewal r = renew(now, "start");
+        if (r.step() != RenewalStep.NONE) {
+            atStart = describe(r, now);
+        }
+        return r;
+    }
+
+    /** The scheduled check: renews when due and updates the files the local CLI pins from. */
+    public Renewal onSchedule(Instant now) {
+        Renewal r = renew(now, "schedule");
+        if (r.step() != RenewalStep.NONE) {
+            HubBootstrap.writeLocalFiles(settings, hub, state);
+        }
+        return r;
+    }
+
+    /** What the renewal at start did, in words, if it did anything. */
+    public Optional<String> atStart() {
+        return Optional.ofNullable(atStart);
+    }
+
+    private Renewal renew(Instant now, String trigger) {
+        TlsKey served = state.current();
+        if (state.nextFingerprints().isEmpty() && now.isBefore(served.renewalDue())
+                && !now.isBefore(served.certificate().getNotBefore().toInstant())) {
+            // The common case, decided without the database: it runs every sweep interval.
+            return new Renewal(RenewalStep.NONE, served, served);
+        }
+        Duration announce = settings.heartbeatInterval().multipliedBy(ANNOUNCE_INTERVALS);
+        Renewal r = tx.inTransaction(c -> {
+            Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
+                    this::peersPinned);
+            if (step.step() == RenewalStep.PROMOTED || step.step() == RenewalStep.REPLACED) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("previous_fingerprint", step.previous().fingerprint());
+                details.put("grace", Durations.format(settings.tlsRotationGrace()));
+                details.put("automatic", true);
+                details.put("trigger", trigger);
+                details.put("reason", reason(step, now));
+                details.put("not_after", step.key().notAfter().toString());
+                audit.append(c, AuditEvent.of(EventSource.TLS_RENEWAL, AuditEventType.TLS_ROTATED,
+                        step.key().fingerprint(), details));
+            }
+            return step;
+        });
+        if (r.step() != RenewalStep.NONE) {
+            hubTls.refresh();
+            LOG.info("TLS certificate renewal at {}: {}", trigger, describe(r, now));
+        }
+        return r;
+    }
+
+    /**
+     * Whether every peer that exchanges heartbeats with us has pinned what we announced at
+     * {@code since}: each answer to its heartbeats carries our fingerprints, and it sends the next
+     * heartbeat only once it has handled the answer, so two heartbeat intervals of arrivals after
+     * {@code since} mean it holds the new pin.
+     */
+    private boolean peersPinned(Instant since) {
+        Instant handled = since.plus(settings.heartbeatInterval().multipliedBy(2));
+        for (Peer p : peers.list()) {
+            if (p.sendsHeartbeats() && (p.lastHeartbeatAt() == null || p.lastHeartbeatAt().isBefore(handled))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String reason(Renewal r, Instant now) {
+        TlsKey previous = r.previous();
+        if (!now.isBefore(previous.notAfter())) {
+            return "expired at " + previous.notAfter();
+        }
+        if (now.isBefore(previous.certificate().getNotBefore().toInstant())) {
+            return "not valid before " + previous.certificate().getNotBefore().toInstant() + " by this clock";
+        }
+        return "two thirds of its lifetime used (renewal due at " + previous.renewalDue() + ")";
+    }
+
+    private static String describe(Renewal r, Instant now) {
+        String previous = r.previous().fingerprint();
+        return switch (r.step()) {
+            case PREPARED -> "certificate " + previous + " passed two thirds of its lifetime (expires at "
+                    + r.previous().notAfter() + "); next certificate " + r.key().fingerprint()
+                    + " announced to peers, served once they have pinned it";
+            case PROMOTED -> "serving renewed certificate " + r.key().fingerprint() + " (until " + r.key().notAfter()
+                    + "); " + previous + " stays accepted for the grace";
+            case REPLACED -> "certificate " + previous + " " + reason(r, now) + "; serving new certificate " + r.key().fingerprint() + " (until " + r.key().notAfter() + ")";
+            case NONE -> "nothing due";
+        };
+    }
+}
