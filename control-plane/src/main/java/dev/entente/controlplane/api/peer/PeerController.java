@@ -119,7 +119,7 @@ public class PeerController {
 
     /** The URL this hub calls the peer at; the link keeps its identity, and the next heartbeat re-pins. */
     @Post("/{id}/url")
-    public HttpResponse<Map<String, Object>> setUrl(HttpRequest<?> request, @PathVariable String id,
+    public HttpResponse<Object> setUrl(HttpRequest<?> request, @PathVariable String id,
                                                     @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new SetPeerUrl(peerId(id), Bodies.string(body, "url", true)), operator, false);
@@ -130,7 +130,7 @@ public class PeerController {
      * named by id, name or hub id (the locked-out hub's doctor knows only the last).
      */
     @Post("/{id}/reenroll")
-    public HttpResponse<Map<String, Object>> reenrolmentToken(HttpRequest<?> request, @PathVariable String id,
+    public HttpResponse<Object> reenrolmentToken(HttpRequest<?> request, @PathVariable String id,
                                                             @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         String peerId = federation.peers().findByHubId(id).map(p -> p.id().toString()).orElseGet(() -> peerId(id));
@@ -139,7 +139,7 @@ public class PeerController {
 
     /** On the locked-out hub: trade the other hub's re-enrolment token for fresh node certificates. */
     @Post("/reenroll")
-    public HttpResponse<Map<String, Object>> reenroll(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> reenroll(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
         OperatorPrincipal operator = write(request);
         return gated(new ReenrolPeer(Bodies.string(body, "token", true)), operator, false);
     }
