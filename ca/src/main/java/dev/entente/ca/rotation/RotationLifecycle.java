@@ -1,5 +1,9 @@
 package dev.entente.ca.rotation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.entente.ca.authority.CaKey;
 import dev.entente.ca.authority.CaKeys;
 import dev.entente.ca.authority.CertificateAuthority;
@@ -22,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,19 +54,22 @@ public final class RotationLifecycle {
         this.clock = clock;
     }
 
-    /** What {@code entente ca status} shows for one CA type. */
+    /** What {@code entente ca status} shows for one CA type; its JSON is {@link View}. */
     public record Status(String type, RotationState phase, Instant since, String activeFingerprint,
                          String standbyFingerprint, List<String> laggards) {
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", type);
-            m.put("phase", phase.value());
-            m.put("since", since.toString());
-            m.put("active_fingerprint", activeFingerprint);
-            m.put("standby_fingerprint", standbyFingerprint);
-            m.put("laggards", laggards);
-            return m;
+        @JsonValue
+        public View view() {
+            return new View(type, phase.value(), since.toString(), activeFingerprint, standbyFingerprint, laggards);
         }
+    }
+
+    /** {@link Status} as JSON: snake_case keys in this order, {@code since} RFC 3339, nulls written. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"type", "phase", "since", "active_fingerprint", "standby_fingerprint", "laggards"})
+    public record View(@JsonProperty("type") String type, @JsonProperty("phase") String phase,
+                       @JsonProperty("since") String since, @JsonProperty("active_fingerprint") String activeFingerprint,
+                       @JsonProperty("standby_fingerprint") String standbyFingerprint,
+                       @JsonProperty("laggards") List<String> laggards) {
     }
 
     /**

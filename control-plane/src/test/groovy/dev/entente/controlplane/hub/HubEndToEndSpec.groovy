@@ -153,7 +153,8 @@ class HubEndToEndSpec extends Specification {
         status.code == 0
         status.json.hub_id == hub.hubId()
         status.json.keySet().containsAll(['hub_id', 'name', 'listening', 'uptime_s', 'tls'])
-        tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints'] as Set
+        tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints',
+                                 'next_fingerprint'] as Set // plus an automatic renewal's next certificate (issue 13)
         tls.json.key_type == 'Ed25519'
         token.json.keySet() == ['token', 'subject', 'roles', 'expires_at', 'minted_by'] as Set // DESIGN §10 plus the minting chain (issue 11)
         token.json.roles == ['operator']

@@ -39,8 +39,8 @@ public sealed interface CommandResult {
     record PeerProposed(@JsonIgnore Peer peer, @JsonProperty("acceptance_token") String acceptanceToken)
             implements CommandResult {
         @JsonProperty("peer")
-        Object peerJson() {
-            return peer.toMap();
+        Peer.View peerJson() {
+            return peer.view();
         }
 
         @Override
@@ -57,8 +57,8 @@ public sealed interface CommandResult {
     /** {@code peers accept}, {@code suspend}, {@code resume}, {@code revoke}, {@code repin}: the peer afterwards. */
     record PeerChanged(@JsonIgnore Peer peer) implements CommandResult {
         @JsonProperty("peer")
-        Object peerJson() {
-            return peer.toMap();
+        Peer.View peerJson() {
+            return peer.view();
         }
     }
 
@@ -86,8 +86,8 @@ public sealed interface CommandResult {
     record CaRotated(@JsonIgnore RotationLifecycle.Status status) implements CommandResult {
         /** The one CA's status, in the list {@code ca status} answers. */
         @JsonProperty("ca")
-        public List<Object> ca() {
-            return List.of(status.toMap());
+        public List<RotationLifecycle.Status> ca() {
+            return List.of(status);
         }
     }
 
@@ -127,8 +127,8 @@ public sealed interface CommandResult {
     record ReenrolmentTokenMinted(@JsonIgnore Peer peer, @JsonProperty("reenrolment_token") String reenrolmentToken,
                                   @JsonProperty("token_expires_at") String tokenExpiresAt) implements CommandResult {
         @JsonProperty("peer")
-        Object peerJson() {
-            return peer.toMap();
+        Peer.View peerJson() {
+            return peer.view();
         }
 
         @Override

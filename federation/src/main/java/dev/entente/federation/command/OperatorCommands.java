@@ -219,7 +219,7 @@ public final class OperatorCommands {
                 }
                 RotationLifecycle.Status status = rotation.status();
                 Map<String, Object> details = new LinkedHashMap<>(e.extensions());
-                details.put("laggard_peers", laggards.toMaps(status));
+                details.put("laggard_peers", laggards.of(status));
                 throw new EntenteException(ErrorCode.ROTATION_LAGGARDS, status.laggards().size() + " peer(s) still hold "
                         + "node certificates under the key being dropped: " + laggards.summary(status) + "; each renews "
                         + "on its next heartbeat: start a peer that is down, revoke one that is gone "

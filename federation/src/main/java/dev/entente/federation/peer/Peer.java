@@ -1,11 +1,13 @@
 package dev.entente.federation.peer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -187,32 +189,34 @@ public record Peer(UUID id, String name, String hubId, String url, PeerState sta
         return lastHeartbeatAt == null || lastHeartbeatAt.plus(staleAfter).isBefore(now);
     }
 
+    /** The peer as the CLI and admin API print it (DESIGN §10); see {@link View}. */
+    public View view() {
+        NodeCert cert = nodeCertSerial == null ? null : new NodeCert(nodeCertSerial,
+                nodeCertNotAfter == null ? null : nodeCertNotAfter.toString(), nodeCertSignerFingerprint);
+        return new View(id.toString(), name, hubId, url, state.value(),
+                lastHeartbeatAt == null ? null : lastHeartbeatAt.toString(), degradedReason, pinnedFingerprints, cert, version);
+    }
+
     /**
-     * The peer as the CLI and admin API print it (DESIGN §10), snake_case keys in this order:
-     * {@code id, name, hub_id, url, state, last_heartbeat_at, degraded_reason, tls_fingerprints,
-     * node_cert {serial, not_after, signer_fingerprint}, version}. Times are RFC 3339 strings;
-     * {@code node_cert} is {@code null} until a certificate was issued. Secrets and counters stay out.
+     * The peer as the CLI and admin API print it (DESIGN §10), snake_case keys in this order, nulls
+     * written: times are RFC 3339 strings; {@code node_cert} is null until a certificate was issued.
+     * Secrets and counters stay out.
      */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id.toString());
-        m.put("name", name);
-        m.put("hub_id", hubId);
-        m.put("url", url);
-        m.put("state", state.value());
-        m.put("last_heartbeat_at", lastHeartbeatAt == null ? null : lastHeartbeatAt.toString());
-        m.put("degraded_reason", degradedReason);
-        m.put("tls_fingerprints", pinnedFingerprints);
-        if (nodeCertSerial == null) {
-            m.put("node_cert", null);
-        } else {
-            Map<String, Object> cert = new LinkedHashMap<>();
-            cert.put("serial", nodeCertSerial);
-            cert.put("not_after", nodeCertNotAfter == null ? null : nodeCertNotAfter.toString());
-            cert.put("signer_fingerprint", nodeCertSignerFingerprint);
-            m.put("node_cert", cert);
-        }
-        m.put("version", version);
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"id", "name", "hub_id", "url", "state", "last_heartbeat_at", "degraded_reason", "tls_fingerprints",
+            "node_cert", "version"})
+    public record View(@JsonProperty("id") String id, @JsonProperty("name") String name,
+                       @JsonProperty("hub_id") String hubId, @JsonProperty("url") String url,
+                       @JsonProperty("state") String state, @JsonProperty("last_heartbeat_at") String lastHeartbeatAt,
+                       @JsonProperty("degraded_reason") String degradedReason,
+                       @JsonProperty("tls_fingerprints") List<String> tlsFingerprints,
+                       @JsonProperty("node_cert") NodeCert nodeCert, @JsonProperty("version") long version) {
+    }
+
+    /** The node certificate this hub issued the peer, as {@link View} shows it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"serial", "not_after", "signer_fingerprint"})
+    public record NodeCert(@JsonProperty("serial") String serial, @JsonProperty("not_after") String notAfter,
+                           @JsonProperty("signer_fingerprint") String signerFingerprint) {
     }
 }

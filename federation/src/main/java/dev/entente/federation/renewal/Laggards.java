@@ -1,5 +1,8 @@
 package dev.entente.federation.renewal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.IssuedCertificate;
 import dev.entente.ca.rotation.RotationLifecycle;
@@ -11,9 +14,7 @@ import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,32 +38,42 @@ public final class Laggards {
     }
 
     /**
-     * One laggard.
+     * One laggard, as {@code ca status} lists it under {@code laggard_peers}: the peer's name, URL,
+     * state and last heartbeat are null when only its certificates remain.
      *
-     * @param peerId          the peer id (the subject of its certificates)
-     * @param peer            the peer, absent when only its certificates remain
-     * @param certificates    its live node certificates: serial, signer ({@code old}, {@code new}), not after
+     * @param nodeCerts its live node certificates
      */
-    public record Laggard(String peerId, Optional<Peer> peer, List<Map<String, Object>> certificates) {
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("peer_id", peerId);
-            m.put("name", peer.map(Peer::name).orElse(null));
-            m.put("url", peer.map(Peer::url).orElse(null));
-            m.put("state", peer.map(p -> p.state().value()).orElse(null));
-            m.put("last_heartbeat_at", peer.map(Peer::lastHeartbeatAt).map(Instant::toString).orElse(null));
-            m.put("node_certs", certificates);
-            return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"peer_id", "name", "url", "state", "last_heartbeat_at", "node_certs"})
+    public record Laggard(@JsonProperty("peer_id") String peerId, @JsonProperty("name") String name,
+                          @JsonProperty("url") String url, @JsonProperty("state") String state,
+                          @JsonProperty("last_heartbeat_at") String lastHeartbeatAt,
+                          @JsonProperty("node_certs") List<LiveCertificate> nodeCerts) {
+        static Laggard of(String peerId, Optional<Peer> peer, List<LiveCertificate> certificates) {
+            return new Laggard(peerId, peer.map(Peer::name).orElse(null), peer.map(Peer::url).orElse(null),
+                    peer.map(p -> p.state().value()).orElse(null),
+                    peer.map(Peer::lastHeartbeatAt).map(Instant::toString).orElse(null), certificates);
         }
 
         /** {@code hub-b (https://..., active, serial 1f under the old key, last heartbeat 2026-...)}. */
         public String summary() {
-            String certs = certificates.isEmpty() ? "no live certificate" : String.join(", ", certificates.stream()
-                    .map(c -> "serial " + c.get("serial") + " under the " + c.get("signer") + " key").toList());
-            return peer.map(p -> p.name() + " (" + p.url() + ", " + p.state().value() + ", " + certs + ", last heartbeat "
-                    + (p.lastHeartbeatAt() == null ? "never" : p.lastHeartbeatAt().toString()) + ")")
-                    .orElse(peerId + " (" + certs + ")");
+            String certs = nodeCerts.isEmpty() ? "no live certificate" : String.join(", ", nodeCerts.stream()
+                    .map(c -> "serial " + c.serial() + " under the " + c.signer() + " key").toList());
+            return name == null ? peerId + " (" + certs + ")"
+                    : name + " (" + url + ", " + state + ", " + certs + ", last heartbeat "
+                    + (lastHeartbeatAt == null ? "never" : lastHeartbeatAt) + ")";
         }
+    }
+
+    /**
+     * A laggard's live node certificate.
+     *
+     * @param signer {@code old}, {@code new}, or {@code retired} for a key no longer in the rotation
+     */
+    @JsonPropertyOrder({"serial", "signer", "signer_fingerprint", "not_after"})
+    public record LiveCertificate(@JsonProperty("serial") String serial, @JsonProperty("signer") String signer,
+                                  @JsonProperty("signer_fingerprint") String signerFingerprint,
+                                  @JsonProperty("not_after") String notAfter) {
     }
 
     /** The laggards of {@code status}, in its order. */
@@ -75,26 +86,17 @@ public final class Laggards {
         List<Laggard> out = new ArrayList<>();
         for (String peerId : status.laggards()) {
             List<IssuedCertificate> issued = tx.read(c -> authority.listForPeer(c, peerId));
-            List<Map<String, Object>> live = new ArrayList<>();
+            List<LiveCertificate> live = new ArrayList<>();
             for (IssuedCertificate cert : issued) {
                 if (cert.isLive(now)) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("serial", cert.serial());
-                    m.put("signer", cert.signerFingerprint().equals(oldKey) ? "old"
-                            : cert.signerFingerprint().equals(newKey) ? "new" : "retired");
-                    m.put("signer_fingerprint", cert.signerFingerprint());
-                    m.put("not_after", cert.notAfter().toString());
-                    live.add(m);
+                    live.add(new LiveCertificate(cert.serial(), cert.signerFingerprint().equals(oldKey) ? "old"
+                            : cert.signerFingerprint().equals(newKey) ? "new" : "retired",
+                            cert.signerFingerprint(), cert.notAfter().toString()));
                 }
             }
-            out.add(new Laggard(peerId, peer(peerId), live));
+            out.add(Laggard.of(peerId, peer(peerId), live));
         }
         return out;
-    }
-
-    /** The laggards of {@code status} as {@code ca status} lists them. */
-    public List<Map<String, Object>> toMaps(RotationLifecycle.Status status) {
-        return of(status).stream().map(Laggard::toMap).toList();
     }
 
     /** One line naming every laggard. */

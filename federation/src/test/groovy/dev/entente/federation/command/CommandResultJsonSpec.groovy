@@ -25,8 +25,8 @@ class CommandResultJsonSpec extends Specification {
 
         where:
         result                                                                            | expected
-        new CommandResult.PeerProposed(peer(), 'tok')                                     | [peer: peer().toMap(), acceptance_token: 'tok']
-        new CommandResult.PeerChanged(peer())                                             | [peer: peer().toMap()]
+        new CommandResult.PeerProposed(peer(), 'tok')                                     | [peer: PLAIN.convertValue(peer().view(), Map), acceptance_token: 'tok']
+        new CommandResult.PeerChanged(peer())                                             | [peer: PLAIN.convertValue(peer().view(), Map)]
         new CommandResult.TokenMinted('t', 'bob', ['approver'], '2026-12-23T12:00:00Z', ['admin']) |
                 [token: 't', subject: 'bob', roles: ['approver'], expires_at: '2026-12-23T12:00:00Z', minted_by: ['admin']]
         new CommandResult.ResourceDeleted('service/web-1')                                | [deleted: 'service/web-1']
@@ -43,10 +43,10 @@ class CommandResultJsonSpec extends Specification {
 
         where:
         result                                                                      | secret                   | redacted
-        new CommandResult.PeerProposed(peer(), 'tok')                               | [acceptance_token: 'tok'] | [peer: peer().toMap(), acceptance_token: '(redacted)']
+        new CommandResult.PeerProposed(peer(), 'tok')                               | [acceptance_token: 'tok'] | [peer: PLAIN.convertValue(peer().view(), Map), acceptance_token: '(redacted)']
         new CommandResult.TokenMinted('t', 'bob', ['viewer'], '2026-12-23T12:00:00Z', []) | [token: 't'] |
                 [token: '(redacted)', subject: 'bob', roles: ['viewer'], expires_at: '2026-12-23T12:00:00Z', minted_by: []]
-        new CommandResult.PeerChanged(peer())                                       | [:]                      | [peer: peer().toMap()]
+        new CommandResult.PeerChanged(peer())                                       | [:]                      | [peer: PLAIN.convertValue(peer().view(), Map)]
     }
 
     def "secrets sealed by earlier versions read back as the same JSON"() {

@@ -190,7 +190,7 @@ class PeerRepositorySpec extends Specification {
         Peer peer = db.repository.repin(id, ['sha256:dd'])
 
         when:
-        Map m = peer.toMap()
+        Map m = json(peer.view())
 
         then:
         m.keySet() as List == ['id', 'name', 'hub_id', 'url', 'state', 'last_heartbeat_at', 'degraded_reason',
@@ -199,11 +199,12 @@ class PeerRepositorySpec extends Specification {
               state: 'active', last_heartbeat_at: '2026-11-23T11:59:30.123456Z', degraded_reason: null,
               tls_fingerprints: ['sha256:dd'],
               node_cert: [serial: '0a1b2c', not_after: '2026-11-30T12:00:00Z', signer_fingerprint: 'sha256:ca01'],
-              version: 0L]
+              version: 0]
         (m.node_cert as Map).keySet() as List == ['serial', 'not_after', 'signer_fingerprint']
 
         and: 'a peer without a certificate yet'
-        db.repository.find(db.peerIn(PROPOSED)).get().toMap().node_cert == null
+        json(db.repository.find(db.peerIn(PROPOSED)).get().view()).containsKey('node_cert')
+        json(db.repository.find(db.peerIn(PROPOSED)).get().view()).node_cert == null
     }
 
     def "list returns every peer; find answers empty for an unknown id"() {
@@ -219,5 +220,11 @@ class PeerRepositorySpec extends Specification {
         } catch (EntenteException e) {
             return e
         }
+    }
+
+    /** What any Jackson mapper writes for {@code value}, read back as a map in written order. */
+    private static Map json(Object value) {
+        def mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+        mapper.readValue(mapper.writeValueAsString(value), LinkedHashMap)
     }
 }

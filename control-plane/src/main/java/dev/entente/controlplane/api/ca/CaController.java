@@ -17,7 +17,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,11 +40,9 @@ public class CaController {
     }
 
     @Get
-    public List<Map<String, Object>> status() {
+    public List<CaStatus> status() {
         RotationLifecycle.Status status = rotation.status();
-        Map<String, Object> answer = new LinkedHashMap<>(status.toMap());
-        answer.put("laggard_peers", laggards.toMaps(status));
-        return List.of(answer);
+        return List.of(CaStatus.of(status, laggards.of(status)));
     }
 
     @Post("/rotate/{move}")

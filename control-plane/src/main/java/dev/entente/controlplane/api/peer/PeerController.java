@@ -18,7 +18,6 @@ import dev.entente.federation.command.ResumePeer;
 import dev.entente.federation.command.RevokePeer;
 import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.federation.command.SuspendPeer;
-import dev.entente.federation.peer.Peer;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -29,9 +28,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,16 +48,17 @@ public class PeerController {
     }
 
     @Get
-    public List<Map<String, Object>> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
+    public List<Object> list(HttpRequest<?> request, @Nullable @QueryValue Boolean detail) {
         heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
         Instant now = clock.instant();
-        return federation().peers().list().stream().map(p -> Boolean.TRUE.equals(detail) ? detailed(p, now) : p.toMap()).toList();
+        return federation().peers().list().stream()
+                .<Object>map(p -> Boolean.TRUE.equals(detail) ? PeerDetail.of(p, now) : p.view()).toList();
     }
 
     @Get("/{id}")
-    public Map<String, Object> show(HttpRequest<?> request, @PathVariable String id) {
+    public PeerDetail show(HttpRequest<?> request, @PathVariable String id) {
         heartbeats.flushQuietly(); // heartbeat counters and times include the buffered ones
-        return detailed(federation.peer(id), clock.instant());
+        return PeerDetail.of(federation.peer(id), clock.instant());
     }
 
     @Post
@@ -147,22 +145,6 @@ public class PeerController {
     // Commands name a peer by id: an approval that waits must not follow a name to another peer.
     private String peerId(String idOrName) {
         return federation.peer(idOrName).id().toString();
-    }
-
-    private Map<String, Object> detailed(Peer p, Instant now) {
-        Map<String, Object> m = new LinkedHashMap<>(p.toMap());
-        m.put("last_heartbeat_age_s", p.lastHeartbeatAt() == null ? null : Duration.between(p.lastHeartbeatAt(), now).toSeconds());
-        m.put("heartbeats_sent", p.heartbeatsSent());
-        m.put("heartbeats_received", p.heartbeatsReceived());
-        m.put("heartbeats_failed", p.heartbeatsFailed());
-        m.put("last_heartbeat_error", p.lastHeartbeatError());
-        m.put("clock_skew_ms", p.lastClockSkewMs());
-        m.put("remote_protocol_version", p.remoteProtocolVersion());
-        m.put("remote_ca_phase", p.remoteCaPhase());
-        m.put("state_since", p.stateSince() == null ? null : p.stateSince().toString());
-        m.put("suspended_reason", p.suspendedReason());
-        m.put("revoked_reason", p.revokedReason());
-        return m;
     }
 
     private static OperatorPrincipal write(HttpRequest<?> request) {
