@@ -61,8 +61,10 @@ public final class HubWorker implements AutoCloseable {
             }), settings.sweepInterval());
             scheduler.schedule(new GovernanceScanTask(scanner::scan, clock), settings.sweepInterval());
             if (tlsConfiguration.autoRenew()) {
-                scheduler.schedule(new TlsRenewalTask(tlsRenewal::onSchedule, settings.sweepInterval()),
-                        settings.sweepInterval());
+                // Validity is judged by the clock that issued the certificate, the hub's, not by the
+                // scheduler's fire time.
+                scheduler.schedule(new TlsRenewalTask(firedAt -> tlsRenewal.onSchedule(clock.instant()),
+                        settings.sweepInterval()), settings.sweepInterval());
             }
         } catch (RuntimeException e) {
             scheduler.close();
