@@ -14,6 +14,7 @@ import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.RenewalRequest;
 import dev.entente.federation.reenrol.ReenrolmentTransport;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -24,11 +25,17 @@ import java.time.Duration;
 public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(8);
+    private final Clock clock;
+
+    /** @param clock the hub's clock, which judges whether a peer's certificate is inside its validity window */
+    public HttpsPeerTransport(Clock clock) {
+        this.clock = clock;
+    }
 
     /** A client for {@code endpoint}: its pins, and our node certificate for it when we hold one. */
     public PeerClient client(PeerEndpoint endpoint) {
         return new PeerClient(endpoint.url(), endpoint.pinnedFingerprints(), endpoint.clientKey(), endpoint.clientCert(),
-                CONNECT_TIMEOUT);
+                CONNECT_TIMEOUT, clock);
     }
 
     @Override
@@ -49,7 +56,7 @@ public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTrans
     /** Answers within the proposer's own answer time, so the accepter waiting on it hears why. */
     @Override
     public String ping(PeerEndpoint peer) {
-        return new PeerClient(peer.url(), peer.pinnedFingerprints(), null, null, CONNECT_TIMEOUT)
+        return new PeerClient(peer.url(), peer.pinnedFingerprints(), null, null, CONNECT_TIMEOUT, clock)
                 .get("federation/v1/ping", PING_TIMEOUT).path("hub_id").asText(null);
     }
 

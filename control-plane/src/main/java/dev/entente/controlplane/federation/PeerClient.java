@@ -29,6 +29,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +52,14 @@ public final class PeerClient {
      */
     public PeerClient(String baseUrl, Set<String> pinnedFingerprints, PrivateKey clientKey, X509Certificate clientCert,
                       Duration connectTimeout) {
+        this(baseUrl, pinnedFingerprints, clientKey, clientCert, connectTimeout, Clock.systemUTC());
+    }
+
+    /** @param clock judges the peer certificate's validity window: the calling hub's clock */
+    public PeerClient(String baseUrl, Set<String> pinnedFingerprints, PrivateKey clientKey, X509Certificate clientCert,
+                      Duration connectTimeout, Clock clock) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-        this.trust = new PinningTrustManager(pinnedFingerprints);
+        this.trust = new PinningTrustManager(pinnedFingerprints, false, clock);
         if ((clientKey == null) != (clientCert == null)) {
             // Never fall back to an anonymous connection when half of the identity is missing.
             throw new EntenteException(ErrorCode.MTLS_CONFIG_PARTIAL, clientKey == null

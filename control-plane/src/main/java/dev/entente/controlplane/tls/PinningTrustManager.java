@@ -7,6 +7,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Set;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Set;
 public final class PinningTrustManager extends X509ExtendedTrustManager {
     private final Set<String> pinned;
     private final boolean pinOutlivesValidity;
+    private final Clock clock;
     private volatile String presented;
     private volatile String validityProblem;
 
@@ -33,8 +35,14 @@ public final class PinningTrustManager extends X509ExtendedTrustManager {
      *                            certificate it has come to rotate
      */
     public PinningTrustManager(Set<String> pinned, boolean pinOutlivesValidity) {
+        this(pinned, pinOutlivesValidity, Clock.systemUTC());
+    }
+
+    /** @param clock judges the validity window: a hub's own clock, the one its certificates were issued by */
+    public PinningTrustManager(Set<String> pinned, boolean pinOutlivesValidity, Clock clock) {
         this.pinned = Set.copyOf(pinned);
         this.pinOutlivesValidity = pinOutlivesValidity;
+        this.clock = clock;
     }
 
     public String presented() {
@@ -54,7 +62,7 @@ public final class PinningTrustManager extends X509ExtendedTrustManager {
         if (!pinned.contains(presented)) {
             throw new CertificateException("pin mismatch: the server presented " + presented + ", pinned " + pinned);
         }
-        String problem = CertificateValidity.problem(chain[0], java.time.Instant.now());
+        String problem = CertificateValidity.problem(chain[0], clock.instant());
         validityProblem = problem;
         if (problem != null && !pinOutlivesValidity) {
             throw new CertificateException(problem);

@@ -132,7 +132,7 @@ final class FederationFactory {
                                  AuditAnchor auditAnchor, AuditWitnessing auditWitnessing,
                                  PeerClocks peerClocks) {
         LocalHub local = new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls);
-        HttpsPeerTransport transport = new HttpsPeerTransport();
+        HttpsPeerTransport transport = new HttpsPeerTransport(clock);
         PeerCredentials credentials = new PeerCredentials(tx);
         NodeKeys nodeKeys = new NodeKeys(tx, keys);
         HeartbeatDeliveries deliveries = new HeartbeatDeliveries(peers, audit);
