@@ -1,6 +1,7 @@
 package dev.entente.ca.authority;
 
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.EventSource;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,13 +91,13 @@ public final class CertificateAuthority {
                 Certificates.fingerprint(cert), peerId, cert.getSubjectX500Principal().getName(), signing.fingerprint(),
                 cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), Certificates.toPem(cert), null, null, now);
         records.insert(issued, now);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("serial", issued.serial());
-        details.put("fingerprint", issued.fingerprint());
-        details.put("signer_fingerprint", issued.signerFingerprint());
-        details.put("signer_key_id", signing.id());
-        details.put("subject", issued.subject());
-        details.put("not_after", issued.notAfter().toString());
+        AuditDetails details = AuditDetails.of()
+                .put("serial", issued.serial())
+                .put("fingerprint", issued.fingerprint())
+                .put("signer_fingerprint", issued.signerFingerprint())
+                .put("signer_key_id", signing.id())
+                .put("subject", issued.subject())
+                .put("not_after", issued.notAfter());
         audit.append(c, AuditEvent.of(AuditEventType.CA_CERTIFICATE_ISSUED, ACTOR, peerId, details));
         return records.bySerial(issued.serial()).orElseThrow();
     }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -9,8 +10,6 @@ import io.micronaut.http.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Every refused call, 401 or 403, becomes an {@code access.denied} audit event with its code. */
 public final class AccessDenials {
@@ -21,11 +20,11 @@ public final class AccessDenials {
 
     public static void record(Tx tx, AuditLog audit, HttpRequest<?> request, EntenteException e, String actor) {
         try {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("method", request.getMethodName());
-            details.put("path", request.getPath());
-            details.put("remote", request.getRemoteAddress().getAddress().getHostAddress());
-            details.put("reason", e.detail());
+            AuditDetails details = AuditDetails.of()
+                    .put("method", request.getMethodName())
+                    .put("path", request.getPath())
+                    .put("remote", request.getRemoteAddress().getAddress().getHostAddress())
+                    .put("reason", e.detail());
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.ACCESS_DENIED, actor,
                     request.getPath(), details).withCode(e.code().code())));
         } catch (RuntimeException auditFailure) {

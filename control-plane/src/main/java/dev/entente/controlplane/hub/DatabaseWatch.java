@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -9,8 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What the hub does when its embedded PostgreSQL died: a restart becomes a hub event
@@ -32,10 +31,10 @@ final class DatabaseWatch implements EmbeddedDatabase.Listener {
 
     @Override
     public void restarted(int attempts, Duration downtime, String cause) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("attempts", attempts);
-        details.put("downtime_ms", downtime.toMillis());
-        details.put("cause", cause);
+        AuditDetails details = AuditDetails.of()
+                .put("attempts", attempts)
+                .put("downtime_ms", downtime.toMillis())
+                .put("cause", cause);
         // The pool's old connections died with the server: the first tries may still fail.
         for (int i = 0; i < 10; i++) {
             try {

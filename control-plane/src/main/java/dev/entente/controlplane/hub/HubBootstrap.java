@@ -1,5 +1,8 @@
 package dev.entente.controlplane.hub;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.crypto.Certificates;
@@ -239,14 +242,24 @@ public final class HubBootstrap {
         Path dir = settings.dataDir();
         TlsKey tls = state.current();
         writeAtomically(dir.resolve("tls").resolve("hub.crt"), Certificates.toPem(tls.certificate()));
-        Map<String, Object> local = new LinkedHashMap<>();
-        local.put("hub_id", hub.hubId());
-        local.put("url", settings.localUrl(hub.boundPort()));
-        local.put("public_url", hub.publicUrl());
-        local.put("tls_fingerprint", tls.fingerprint());
-        local.put("grace_fingerprints", state.graceFingerprints());
-        local.put("pid", ProcessHandle.current().pid());
-        writeAtomically(dir.resolve("hub.json"), AuditLog.canonicalJson(local) + "\n");
+        LocalHubFile local = new LocalHubFile(hub.hubId(), settings.localUrl(hub.boundPort()), hub.publicUrl(),
+                tls.fingerprint(), state.graceFingerprints(), ProcessHandle.current().pid());
+        writeAtomically(dir.resolve("hub.json"), local.json() + "\n");
+    }
+
+    /** {@code hub.json}: where the local CLI reaches this hub and which certificates it pins. */
+    record LocalHubFile(@JsonProperty("hub_id") String hubId, String url, @JsonProperty("public_url") String publicUrl,
+                        @JsonProperty("tls_fingerprint") String tlsFingerprint,
+                        @JsonProperty("grace_fingerprints") List<String> graceFingerprints, long pid) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        String json() {
+            try {
+                return JSON.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static HikariDataSource dataSource(String url, String user, String password) {

@@ -9,6 +9,7 @@ import dev.entente.ca.backup.BackupArchive;
 import dev.entente.ca.backup.BackupManifest;
 import dev.entente.ca.backup.SchemaCatalog;
 import dev.entente.ca.backup.TableLoader;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -32,9 +33,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -132,12 +131,12 @@ public final class HubRestore {
             });
             AuditLog audit = new AuditLog(VaultAuditKeyring.load(keys, tx), clock);
             AuditVerification verified = tx.read(audit::verify);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("backup_created_at", m.createdAt());
-            details.put("backup_schema_version", m.schemaVersion());
-            details.put("schema_version", schemaVersion);
-            details.put("backup_sha256", archive.sha256());
-            details.put("rows", rows);
+            AuditDetails details = AuditDetails.of()
+                    .put("backup_created_at", m.createdAt())
+                    .put("backup_schema_version", m.schemaVersion())
+                    .put("schema_version", schemaVersion)
+                    .put("backup_sha256", archive.sha256())
+                    .put("rows", rows);
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.HUB_RESTORED, m.hubId(), details)));
             if (passphraseFile) {
                 HubBootstrap.writePrivate(dataDir.resolve(Passphrases.FILE_NAME), new String(passphrase) + "\n");

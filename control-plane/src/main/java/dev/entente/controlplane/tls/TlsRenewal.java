@@ -9,6 +9,7 @@ import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.federation.peer.Durations;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -20,8 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -99,13 +98,13 @@ public final class TlsRenewal {
             Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
                     this::peersPinned);
             if (step.step() == RenewalStep.PROMOTED || step.step() == RenewalStep.REPLACED) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("previous_fingerprint", step.previous().fingerprint());
-                details.put("grace", Durations.format(settings.tlsRotationGrace()));
-                details.put("automatic", true);
-                details.put("trigger", trigger);
-                details.put("reason", reason(step, now));
-                details.put("not_after", step.key().notAfter().toString());
+                AuditDetails details = AuditDetails.of()
+                        .put("previous_fingerprint", step.previous().fingerprint())
+                        .put("grace", Durations.format(settings.tlsRotationGrace()))
+                        .put("automatic", true)
+                        .put("trigger", trigger)
+                        .put("reason", reason(step, now))
+                        .put("not_after", step.key().notAfter());
                 audit.append(c, AuditEvent.of(EventSource.TLS_RENEWAL, AuditEventType.TLS_ROTATED,
                         step.key().fingerprint(), details));
             }

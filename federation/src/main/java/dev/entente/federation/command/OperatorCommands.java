@@ -16,6 +16,7 @@ import dev.entente.federation.peer.PeerState;
 import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.resource.Resource;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -168,9 +169,7 @@ public final class OperatorCommands {
             }
             Peer after = tx.inTransaction(c -> {
                 Peer p = peers.changeUrl(c, before.id(), command.url());
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("old_url", before.url());
-                details.put("url", command.url());
+                AuditDetails details = AuditDetails.of("old_url", before.url()).put("url", command.url());
                 audit.append(c, AuditEvent.of(AuditEventType.PEER_URL_CHANGED, operator, p.id().toString(), details));
                 return p;
             });

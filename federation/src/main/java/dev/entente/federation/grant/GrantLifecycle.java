@@ -2,6 +2,7 @@ package dev.entente.federation.grant;
 
 import dev.entente.federation.peer.PeerRevocationHook;
 import dev.entente.lifecycle.audit.EventSource;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.engine.BulkEffect;
@@ -23,7 +24,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -170,14 +170,14 @@ public final class GrantLifecycle {
         List<String> idStrings = new ArrayList<>(ids.size());
         ids.forEach(id -> idStrings.add(id.toString()));
         Collections.sort(idStrings);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("event", LifecycleDefinition.eventName(GrantEvent.REVOKE));
-        details.put("from", GrantState.ACTIVE.value());
-        details.put("to", GrantState.REVOKED.value());
-        details.put("count", ids.size());
-        details.put("ids", idStrings);
-        details.put("peer_id", peerId.toString());
-        details.put("reason", why);
+        AuditDetails details = AuditDetails.of()
+                .put("event", LifecycleDefinition.eventName(GrantEvent.REVOKE))
+                .put("from", GrantState.ACTIVE.value())
+                .put("to", GrantState.REVOKED.value())
+                .put("count", ids.size())
+                .put("ids", idStrings)
+                .put("peer_id", peerId.toString())
+                .put("reason", why);
         audit.append(c, AuditEvent.of(DEFINITION.auditType(GrantState.REVOKED), SYSTEM_ACTOR,
                 DEFINITION.table().table(), details));
         return List.copyOf(ids);

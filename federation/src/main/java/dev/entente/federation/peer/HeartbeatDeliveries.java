@@ -1,11 +1,11 @@
 package dev.entente.federation.peer;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,11 +47,7 @@ public final class HeartbeatDeliveries {
         peers.tx().inTransaction(c -> {
             String before = peers.countHeartbeatFailed(c, peerId, error);
             if (before == null || !errorCode(error).equals(errorCode(before))) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("error", error);
-                if (before != null) {
-                    details.put("previous_error", before);
-                }
+                AuditDetails details = AuditDetails.of("error", error).putIfPresent("previous_error", before);
                 audit.append(c, AuditEvent.of(EventSource.HEARTBEAT, AuditEventType.HEARTBEAT_DELIVERY_FAILED,
                         peerId.toString(), details));
             }

@@ -19,6 +19,7 @@ import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.ReenrolRequest;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -32,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,10 +131,10 @@ public final class Reenrolment {
         ReenrolmentTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
         peers.tx().inTransaction(c -> {
             table.insert(c, minted.jti(), peer.id(), minted.digest(), minted.expiresAt(), operator);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("hub_id", peer.hubId());
-            details.put("node_cert_serial", peer.nodeCertSerial());
-            details.put("token_expires_at", minted.expiresAt().toString());
+            AuditDetails details = AuditDetails.of()
+                    .put("hub_id", peer.hubId())
+                    .put("node_cert_serial", peer.nodeCertSerial())
+                    .put("token_expires_at", minted.expiresAt());
             audit.append(c, AuditEvent.of(AuditEventType.PEER_REENROLMENT_TOKEN_ISSUED, operator, peer.id().toString(), details));
             return null;
         });
@@ -180,12 +180,12 @@ public final class Reenrolment {
             }
             authority.revokeAllForPeer(c, peer.id().toString(), "superseded: the peer re-enrolled");
             IssuedCertificate next = authority.issue(c, peer.id().toString(), peer.hubId(), csr);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("direction", "issued");
-            details.put("previous_serial", old.serial());
-            details.put("serial", next.serial());
-            details.put("not_after", next.notAfter().toString());
-            details.put("peer_tls_fingerprint", callerFingerprint);
+            AuditDetails details = AuditDetails.of()
+                    .put("direction", "issued")
+                    .put("previous_serial", old.serial())
+                    .put("serial", next.serial())
+                    .put("not_after", next.notAfter())
+                    .put("peer_tls_fingerprint", callerFingerprint);
             audit.append(c, AuditEvent.of(AuditEventType.PEER_REENROLLED, "peer:" + peer.id(), peer.id().toString(), details));
             return next;
         });
@@ -255,11 +255,11 @@ public final class Reenrolment {
         }
         String theirs = issueTheirs(peers.find(peer.id()).orElseThrow(), answer.csr());
         peers.tx().inTransaction(c -> {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("direction", "both");
-            details.put("hub_id", peer.hubId());
-            details.put("client_cert_not_after", cert.getNotAfter().toInstant().toString());
-            details.put("serial", theirs);
+            AuditDetails details = AuditDetails.of()
+                    .put("direction", "both")
+                    .put("hub_id", peer.hubId())
+                    .put("client_cert_not_after", cert.getNotAfter().toInstant())
+                    .put("serial", theirs);
             audit.append(c, AuditEvent.of(AuditEventType.PEER_REENROLLED, operator, peer.id().toString(), details));
             return null;
         });

@@ -15,6 +15,7 @@ import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.RenewalAnswer;
 import dev.entente.federation.protocol.RenewalRequest;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -28,7 +29,6 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Node-certificate renewal, both sides: ours when a peer's heartbeat answer asks for it, and the peer's. */
@@ -99,12 +99,12 @@ public final class Renewal {
      */
     private void recordKeyMove(Connection c, Peer peer, IssuedCertificate from, IssuedCertificate to) throws SQLException {
         RotationLifecycle.Status status = rotation.status(c);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("peer", peer.name());
-        details.put("phase", status.phase().value());
-        details.put("from_signer", from.signerFingerprint());
-        details.put("to_signer", to.signerFingerprint());
-        details.put("laggards_left", status.laggards().size());
+        AuditDetails details = AuditDetails.of()
+                .put("peer", peer.name())
+                .put("phase", status.phase().value())
+                .put("from_signer", from.signerFingerprint())
+                .put("to_signer", to.signerFingerprint())
+                .put("laggards_left", status.laggards().size());
         audit.append(c, AuditEvent.of(EventSource.ROTATION, AuditEventType.CA_ROTATION_PEER_MOVED, peer.id().toString(), details));
         if (status.laggards().isEmpty() && status.phase() != RotationState.STANDBY) {
             audit.append(c, AuditEvent.of(EventSource.ROTATION, AuditEventType.CA_ROTATION_LAGGARDS_DRAINED, FederationCa.TYPE,

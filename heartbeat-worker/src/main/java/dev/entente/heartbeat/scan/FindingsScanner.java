@@ -1,6 +1,7 @@
 package dev.entente.heartbeat.scan;
 
 import dev.entente.federation.doctor.DoctorCheck;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -172,12 +173,8 @@ public final class FindingsScanner {
     }
 
     // Audit details are free-form JSON, their members chosen per event type.
-    private static Map<String, Object> details(StoredFinding f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", f.code());
-        m.put("subject", f.subject());
-        m.put("severity", f.severity());
-        return m;
+    private static AuditDetails details(StoredFinding f) {
+        return AuditDetails.of("code", f.code()).put("subject", f.subject()).put("severity", f.severity());
     }
 
     private static StoredFinding read(ResultSet rs) throws SQLException {

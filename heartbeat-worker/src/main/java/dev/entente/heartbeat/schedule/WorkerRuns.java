@@ -1,5 +1,6 @@
 package dev.entente.heartbeat.schedule;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -15,9 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,10 +66,10 @@ public final class WorkerRuns {
             return;
         }
         // Audit details are free-form JSON, their members chosen per event type.
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("step_ms", step.toMillis());
-        details.put("direction", step.isNegative() ? "back" : "ahead");
-        details.put("retimed_tasks", retimedTasks);
+        AuditDetails details = AuditDetails.of()
+                .put("step_ms", step.toMillis())
+                .put("direction", step.isNegative() ? "back" : "ahead")
+                .put("retimed_tasks", retimedTasks);
         try {
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(EventSource.WORKER, AuditEventType.WORKER_CLOCK_STEPPED,
                     "worker", details)));
@@ -99,12 +98,9 @@ public final class WorkerRuns {
                 boolean wasOk = before == null || before.equals(RunOutcome.OK.code());
                 if (wasOk != (outcome == RunOutcome.OK)) {
                     // audit details: free-form JSON, as above
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("outcome", outcome.code());
-                    details.put("previous_outcome", before);
-                    if (error != null) {
-                        details.put("error", truncate(error));
-                    }
+                    AuditDetails details = AuditDetails.of("outcome", outcome.code())
+                            .put("previous_outcome", before)
+                            .putIfPresent("error", error == null ? null : truncate(error));
                     AuditEventType type = outcome == RunOutcome.OK
                             ? AuditEventType.WORKER_TASK_RECOVERED : AuditEventType.WORKER_TASK_FAILED;
                     audit.append(c, AuditEvent.of(EventSource.WORKER, type, task, details));

@@ -38,6 +38,21 @@ public record AuditEvent(String type, String code, String actor, String subject,
         return new AuditEvent(type, null, actor, subject, json(details));
     }
 
+    /** An event an operator or a calling peer caused, with details built by {@link AuditDetails}. */
+    public static AuditEvent of(AuditEventType type, String actor, String subject, AuditDetails details) {
+        return new AuditEvent(type.value(), null, actor, subject, details.asMap());
+    }
+
+    /** An event the hub's own {@code source} caused, with details built by {@link AuditDetails}. */
+    public static AuditEvent of(EventSource source, AuditEventType type, String subject, AuditDetails details) {
+        return new AuditEvent(type.value(), null, source.actor(), subject, details.asMap());
+    }
+
+    /** A lifecycle transition's event, with details built by {@link AuditDetails}. */
+    public static AuditEvent of(String type, String actor, String subject, AuditDetails details) {
+        return new AuditEvent(type, null, actor, subject, details.asMap());
+    }
+
     /** The same event carrying an error code: {@code access.denied} says why with it. */
     public AuditEvent withCode(String errorCode) {
         return new AuditEvent(type, errorCode, actor, subject, details);

@@ -1,5 +1,6 @@
 package dev.entente.lifecycle.engine;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -183,13 +184,11 @@ public final class LifecycleEngine {
             work.run(c, row, from, to, ctx);
 
             // 7. audit on the same transaction; details are the event's free-form JSON (see AuditEvent)
-            Map<String, Object> details = new LinkedHashMap<>();
-            if (auditDetails != null) {
-                details.putAll(auditDetails);
-            }
-            details.put("from", from.value());
-            details.put("to", to.value());
-            details.put("event", LifecycleDefinition.eventName(event));
+            AuditDetails details = AuditDetails.of()
+                    .putAll(auditDetails)
+                    .put("from", from.value())
+                    .put("to", to.value())
+                    .put("event", LifecycleDefinition.eventName(event));
             audit.append(c, AuditEvent.of(definition.auditType(to), actor,
                     String.valueOf(id), details));
             return new TransitionResult<>(from, to, version + 1, true);
@@ -361,16 +360,17 @@ public final class LifecycleEngine {
                     return batch;
                 }
                 work.run(c, Collections.unmodifiableList(batch), from, to);
-                Map<String, Object> details = new LinkedHashMap<>(extraDetails);
-                details.put("event", LifecycleDefinition.eventName(event));
-                details.put("from", from.value());
-                details.put("to", to.value());
-                details.put("count", batch.size());
                 List<String> idStrings = new ArrayList<>(batch.size());
                 batch.forEach(id -> idStrings.add(String.valueOf(id)));
                 // Sorted so the event reads the same whatever order PostgreSQL returned the rows in.
                 Collections.sort(idStrings);
-                details.put("ids", idStrings);
+                AuditDetails details = AuditDetails.of()
+                        .putAll(extraDetails)
+                        .put("event", LifecycleDefinition.eventName(event))
+                        .put("from", from.value())
+                        .put("to", to.value())
+                        .put("count", batch.size())
+                        .put("ids", idStrings);
                 audit.append(c, AuditEvent.of(definition.auditType(to), actor, t.table(), details));
                 return batch;
             });
