@@ -193,7 +193,8 @@ public final class CertificateAuthority {
     public IssuedCertificate verifyClientChain(Connection c, X509Certificate leaf, Instant now) throws SQLException {
         String fingerprint = Certificates.fingerprint(leaf);
         Optional<IssuedCertificate> known = records.byFingerprint(c, fingerprint);
-        Map<String, Object> who = known.<Map<String, Object>>map(r -> Map.of("peer_id", r.peerId())).orElse(Map.of());
+        // The refusal names the peer (a problem member) when the certificate is one this hub issued.
+        Map<String, String> who = known.map(r -> Map.of("peer_id", r.peerId())).orElse(Map.of());
         String whose = known.map(r -> " of peer " + r.peerId()).orElse("");
         X509Certificate issuer = trustedIssuer(ca.trustedCertificates(c), leaf);
         if (issuer == null) {
@@ -239,7 +240,7 @@ public final class CertificateAuthority {
     }
 
     private void checkValidity(X509Certificate cert, String what, Instant now, Optional<IssuedCertificate> known,
-                               Map<String, Object> who) {
+                               Map<String, String> who) {
         try {
             cert.checkValidity(Date.from(now));
         } catch (CertificateExpiredException e) {

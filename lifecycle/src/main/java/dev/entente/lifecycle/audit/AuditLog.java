@@ -318,7 +318,7 @@ public final class AuditLog {
     }
 
     /** Details as JSON with keys sorted, so equal maps give equal bytes. */
-    public static String canonicalJson(Map<String, Object> details) {
+    private static String canonicalJson(Map<String, ?> details) {
         try {
             return CANONICAL.writeValueAsString(details);
         } catch (JsonProcessingException e) {
