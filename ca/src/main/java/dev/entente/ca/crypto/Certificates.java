@@ -1,5 +1,8 @@
 package dev.entente.ca.crypto;
 
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
+import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -222,6 +225,25 @@ public final class Certificates {
             case "RSA" -> "SHA256withRSA";
             default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
         };
+    }
+
+    /**
+     * A fingerprint as an operator pastes it ({@code sha256:AB:CD:...}, {@code AB:CD...}, plain hex,
+     * any case) in the form this hub stores and compares: 64 lowercase hex digits.
+     *
+     * @throws EntenteException {@code invalid_request} naming {@code field} when it is not a SHA-256
+     */
+    public static String normaliseFingerprint(String field, String text) {
+        String f = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (f.startsWith("sha256:")) {
+            f = f.substring("sha256:".length());
+        }
+        f = f.replace(":", "");
+        if (!f.matches("[0-9a-f]{64}")) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " must be a SHA-256 fingerprint: 64 hex digits, "
+                    + "with or without colons and a sha256: prefix (as 'entente tls info' prints it)", Map.of("field", field));
+        }
+        return f;
     }
 
     /** SHA-256 of the DER encoding, lower-case hex: the fingerprint peers pin. */

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ import java.util.Set;
                 HelpCommand.class})
 public final class EntenteCommand {
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Admin API of the hub (default: the local hub recorded in the data dir).")
+            description = "Admin API of the hub (default: $ENTENTE_HUB, else the local hub recorded in the data dir).")
     String hub;
 
     @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
@@ -38,7 +39,8 @@ public final class EntenteCommand {
     String output;
 
     @Option(names = "--tls-fingerprint", scope = ScopeType.INHERIT, paramLabel = "SHA256",
-            description = "Pin this certificate fingerprint instead of the data dir's certificate.")
+            description = "Pin this certificate fingerprint (sha256:AB:CD..., or plain hex; default: $ENTENTE_TLS_FINGERPRINT, "
+                    + "else the data dir's certificate).")
     String tlsFingerprint;
 
     final Map<String, String> env;
@@ -65,7 +67,11 @@ public final class EntenteCommand {
     HubClient client() {
         Path dir = dataDir();
         JsonNode local = readHubJson(dir);
-        String url = hub != null ? hub : local != null ? local.path("url").asText(null) : null;
+        // Flags, then the environment (a remote hub for a whole shell session), then the local hub.
+        String url = hub != null ? hub : blankToNull(env.get("ENTENTE_HUB"));
+        if (url == null && local != null) {
+            url = local.path("url").asText(null);
+        }
         if (url == null) {
             url = "https://127.0.0.1:7443";
         }
@@ -83,8 +89,9 @@ public final class EntenteCommand {
                     + "; pass --data-dir of the local hub or set ENTENTE_TOKEN to an operator token");
         }
         Set<String> pins = new LinkedHashSet<>();
-        if (tlsFingerprint != null) {
-            pins.add(tlsFingerprint.toLowerCase().replace(":", ""));
+        String fingerprint = tlsFingerprint != null ? tlsFingerprint : blankToNull(env.get("ENTENTE_TLS_FINGERPRINT"));
+        if (fingerprint != null) {
+            pins.add(Certificates.normaliseFingerprint("--tls-fingerprint", fingerprint));
         } else if (local != null) {
             pins.add(local.path("tls_fingerprint").asText());
             local.path("grace_fingerprints").forEach(f -> pins.add(f.asText()));
@@ -94,6 +101,10 @@ public final class EntenteCommand {
                     + "; pass --data-dir of the local hub or --tls-fingerprint (see 'entente tls info' on the hub)");
         }
         return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins, spec.commandLine().getErr());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static JsonNode readHubJson(Path dir) {

@@ -132,7 +132,7 @@ class BadInputSpec extends Specification {
         then:
         r.status == 400
         r.json.field == 'since'
-        r.json.detail == "since '1y' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d (at most 36500d)"
+        r.json.detail == "since '1y' is not a duration; write it like 500ms, 30s, 5m, 24h, 7d or 1h30m (at most 36500d)"
     }
 
     @Unroll

@@ -178,7 +178,7 @@ class ConfigurationSpec extends Specification {
 
         where:
         key                                   | value      || detail
-        'entente.heartbeat.interval'          | 'soon'     || "entente.heartbeat.interval 'soon' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d"
+        'entente.heartbeat.interval'          | 'soon'     || "entente.heartbeat.interval 'soon' is not a duration; write it like 500ms, 30s, 5m, 24h, 7d or 1h30m"
         'entente.heartbeat.stale-after'       | '36501d'   || "entente.heartbeat.stale-after '36501d' is too long; the maximum is 36500d"
         'entente.ca.algorithm'                | 'rsa'      || 'entente.ca.algorithm must be ed25519 or ecdsa-p256, not rsa'
         'entente.approvals.policy.peer.revoke' | 'never'   || 'entente.approvals.policy.peer.revoke must be auto or require_approval, not never'

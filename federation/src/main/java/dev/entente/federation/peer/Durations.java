@@ -4,13 +4,14 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Durations as operators write them ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h},
- * {@code 7d}: settings, request fields, stored approval arguments, which {@link #format} writes
+ * {@code 7d}, {@code 1h30m}: settings, request fields, stored approval arguments, which {@link #format} writes
  * back in the same form) and as they read them in reasons ({@link #describe}: {@code 1h30m}).
  */
 public final class Durations {
@@ -20,6 +21,9 @@ public final class Durations {
      */
     public static final Duration MAX = Duration.ofDays(36_500);
     private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern COMPOUND = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
+    /** Units largest first: a compound form must name them in this order. */
+    private static final List<String> UNITS = List.of("d", "h", "m", "s", "ms");
     /** More digits than this is over {@link #MAX} in any unit; fewer keeps {@code n * 86 400} a long. */
     private static final int MAX_DIGITS = 13;
 
@@ -33,39 +37,66 @@ public final class Durations {
 
     /**
      * A request field's duration: refused with {@code invalid_request} naming {@code field} when it
-     * is not a duration or is longer than {@code max} (itself at most {@link #MAX}).
+     * is not a duration or is longer than {@code max} (itself at most {@link #MAX}). Compound forms
+     * ({@code 1h30m}, {@code 2d12h}) are read too, units largest first and each once: what
+     * {@link #describe} prints can be typed back.
      */
     public static Duration parse(String field, String text, Duration max) {
-        Matcher m = FORM.matcher(text == null ? "" : text.trim());
-        if (!m.matches()) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " '" + printable(text)
-                    + "' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d (at most " + format(max) + ")",
-                    Map.of("field", field));
+        String t = text == null ? "" : text.trim();
+        Matcher whole = COMPOUND.matcher(t);
+        if (!whole.matches()) {
+            throw notADuration(field, text, max);
         }
         Duration bound = max.compareTo(MAX) > 0 ? MAX : max;
-        String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
-        // Bounded before any arithmetic: 999999999999999d must be refused, not overflow.
-        long n = digits.length() > MAX_DIGITS ? Long.MAX_VALUE : Long.parseLong(digits);
-        boolean tooLong = switch (m.group(2)) {
+        Duration total = Duration.ZERO;
+        int lastUnit = -1;
+        Matcher m = FORM.matcher(t);
+        while (m.find()) {
+            int unit = UNITS.indexOf(m.group(2));
+            if (unit <= lastUnit) {
+                throw notADuration(field, text, max); // 30m1h, 1h1h: a typo, not a sum to guess at
+            }
+            lastUnit = unit;
+            String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+            // Bounded before any arithmetic: 999999999999999d must be refused, not overflow.
+            long n = digits.length() > MAX_DIGITS ? Long.MAX_VALUE : Long.parseLong(digits);
+            Duration part = part(n, m.group(2), bound);
+            if (part == null || total.plus(part).compareTo(bound) > 0) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " '" + t + "' is too long; the maximum is "
+                        + format(bound), Map.of("field", field));
+            }
+            total = total.plus(part);
+        }
+        return total;
+    }
+
+    /** {@code n} of {@code unit}, or null when that alone is over {@code bound}. */
+    private static Duration part(long n, String unit, Duration bound) {
+        boolean tooLong = switch (unit) {
             case "ms" -> n > bound.toMillis();
             case "s" -> n > bound.toSeconds();
             case "m" -> n > bound.toMinutes();
             case "h" -> n > bound.toHours();
             case "d" -> n > bound.toDays();
-            default -> throw new IllegalStateException(m.group(2));
+            default -> throw new IllegalStateException(unit);
         };
         if (tooLong) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " '" + text.trim() + "' is too long; the maximum is "
-                    + format(bound), Map.of("field", field));
+            return null;
         }
-        return switch (m.group(2)) {
+        return switch (unit) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             case "d" -> Duration.ofDays(n);
-            default -> throw new IllegalStateException(m.group(2));
+            default -> throw new IllegalStateException(unit);
         };
+    }
+
+    private static EntenteException notADuration(String field, String text, Duration max) {
+        return new EntenteException(ErrorCode.INVALID_REQUEST, field + " '" + printable(text)
+                + "' is not a duration; write it like 500ms, 30s, 5m, 24h, 7d or 1h30m (at most " + format(max) + ")",
+                Map.of("field", field));
     }
 
     /** The shortest exact form: {@code 5m}, not {@code 300s}. */
