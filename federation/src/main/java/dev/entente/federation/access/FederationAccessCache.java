@@ -62,6 +62,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     private final Map<String, Timed<Object>> resources = new ConcurrentHashMap<>();
     private volatile boolean live;
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong notices = new AtomicLong();
 
     /**
      * Whether entries may be used: only while the invalidation listener is connected, so that no
@@ -81,6 +82,11 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
     /** How many times the invalidation listener has (re)connected. */
     public long connections() {
         return connections.get();
+    }
+
+    /** How many change notices have arrived over the listener (another replica's or this one's commits). */
+    public long notices() {
+        return notices.get();
     }
 
     /** The listener lost its connection: stop using entries until it is back. */
@@ -228,6 +234,7 @@ public final class FederationAccessCache implements GrantAuthorizer.GrantRows {
      * everything rather than risk keeping a voided entry.
      */
     public void notice(String payload) {
+        notices.incrementAndGet();
         int colon = payload.indexOf(':');
         String table = colon < 0 ? payload : payload.substring(0, colon);
         String key = colon < 0 ? null : payload.substring(colon + 1);
