@@ -1,8 +1,10 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.ca.vault.Passphrases;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.hub.PublicUrlCheck;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.controlplane.tls.TlsRenewal;
 import dev.entente.controlplane.tls.TlsState;
@@ -35,6 +37,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Hub name (default: host name); used on first start.")
     String name;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "URL peers reach this hub at (default https://<host name>:<port>).")
+    String publicUrl;
+
     @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL JDBC URL instead of the embedded one.")
     String dbUrl;
 
@@ -49,12 +55,14 @@ final class StartCommand implements Callable<Integer> {
         putIf(flags, "entente.hub.bind", bind);
         putIf(flags, "entente.hub.port", port);
         putIf(flags, "entente.hub.name", name);
+        putIf(flags, "entente.hub.public-url", publicUrl);
         putIf(flags, "entente.db.url", dbUrl);
         RunningHub hub = HubLauncher.launch(flags, config, root.env, Clock.systemUTC());
         // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "entente-shutdown"));
         banner(spec.commandLine().getOut(), hub.bean(HubIdentity.class), hub.bean(TlsState.class), hub.settings(),
-                root.dataDir(), hub.bean(TlsRenewal.class).atStart().orElse(null));
+                root.dataDir(), hub.bean(TlsRenewal.class).atStart().orElse(null),
+                root.env.getOrDefault(Passphrases.ENV, "").length() > 0);
         String fatal = hub.awaitStop();
         if (fatal != null) {
             // Non-zero, so that systemd (Restart=on-failure) or any supervisor starts the hub again.
@@ -70,25 +78,32 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
-    private static void banner(PrintWriter out, HubIdentity hub, TlsState tls, HubSettings settings, Path dataDir,
-                               String tlsRenewed) {
+    static void banner(PrintWriter out, HubIdentity hub, TlsState tls, HubSettings settings, Path dataDir,
+                       String tlsRenewed, boolean passphraseFromEnv) {
         String dd = dataDir.toString().contains(" ") ? "'" + dataDir + "'" : dataDir.toString();
         out.println();
         out.println("Entente hub " + hub.hubId() + " (" + hub.name() + ") is up");
         out.println("  listening    " + hub.listening() + "  (TLS 1.3)");
         out.println("  public url   " + hub.publicUrl());
-        out.println("  tls sha-256  " + tls.current().fingerprint());
+        out.println("  tls pin      sha256:" + tls.current().fingerprint());
         if (tlsRenewed != null) {
             out.println("  tls renewed  " + tlsRenewed);
         }
+        out.println("  data dir     " + dataDir);
         out.println("  database     " + hub.embeddedDatabase()
                 .map(db -> "embedded PostgreSQL in " + db.directory()).orElse("external (--db-url)"));
         out.println("  admin token  " + dataDir.resolve("admin.token") + "  (mode 0600)");
+        out.println("  passphrase   " + (passphraseFromEnv ? "from " + Passphrases.ENV
+                : dataDir.resolve(Passphrases.FILE_NAME) + "  (mode 0600)")
+                + ": it unseals the keys; a backup is useless without it, so keep a copy apart from the backups");
         if (settings.drillMode()) {
             out.println("  WARNING      drill mode is on: proposed peers without a token digest accept any caller");
         }
+        PublicUrlCheck.warnings(hub.publicUrl(), settings.publicUrl() != null, settings.bind())
+                .forEach(w -> out.println("  WARNING      " + w));
         out.println();
-        out.println("Next: bin/entente status --data-dir " + dd);
+        out.println("Next: bin/entente peers propose --name <partner hub> --data-dir " + dd);
+        out.println("      (gives a one-time token for the partner's 'entente peers accept'); bin/entente status --data-dir " + dd);
         out.flush();
     }
 }
