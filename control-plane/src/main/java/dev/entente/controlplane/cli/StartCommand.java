@@ -41,6 +41,9 @@ final class StartCommand implements Callable<Integer> {
             description = "URL peers reach this hub at (default https://<host name>:<port>).")
     String publicUrl;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per log line.")
+    String logFormat;
+
     @Option(names = "--db-url", paramLabel = "URL", description = "External PostgreSQL JDBC URL instead of the embedded one.")
     String dbUrl;
 
@@ -56,6 +59,7 @@ final class StartCommand implements Callable<Integer> {
         putIf(flags, "entente.hub.port", port);
         putIf(flags, "entente.hub.name", name);
         putIf(flags, "entente.hub.public-url", publicUrl);
+        putIf(flags, "entente.log.format", logFormat);
         putIf(flags, "entente.db.url", dbUrl);
         RunningHub hub = HubLauncher.launch(flags, config, root.env, Clock.systemUTC());
         // SIGTERM and SIGINT run shutdown hooks: stop serving, then stop the embedded database.

@@ -11,6 +11,7 @@ import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.tls.HubTls;
 import dev.entente.controlplane.tls.TlsRenewal;
+import dev.entente.controlplane.config.LogConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
@@ -106,6 +107,7 @@ public final class HubLauncher {
         try {
             // A misspelt key would otherwise be ignored and its setting left at the default.
             SettingKeys.of(ctx).check(sources).forEach(LOG::warn);
+            Logging.apply(ctx.getBean(LogConfiguration.class));
             HubSettings settings = HubSettings.from(ctx, dataDir);
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();
