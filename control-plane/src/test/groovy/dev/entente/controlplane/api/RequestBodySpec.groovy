@@ -94,7 +94,17 @@ class RequestBodySpec extends Specification {
         'POST' | '/api/v1/ca/rotate/advance'        | 'type 5'                | [type: 5]                                     || 'unknown CA type 5; the only type is federation'
         'POST' | '/api/v1/ca/rotate/advance'        | 'expected_phase 5'      | [expected_phase: 5]                           || "expected_phase must be one of ${PHASES}, not 5"
         'POST' | '/api/v1/ca/rotate/advance'        | 'without a body'        | null                                          || "expected_phase is required for advance: send the phase 'entente ca status' showed (one of ${PHASES})"
-        'POST' | "/api/v1/approvals/${UUID.randomUUID()}/reject" | 'reason 5' | [reason: 5]                                 || 'reason must be a string'
+    }
+
+    def "rejecting an approval reads its reason as strictly as every other reason: 5 is refused, no longer dropped"() {
+        when:
+        def r = send('POST', "/api/v1/approvals/${UUID.randomUUID()}/reject", JsonOutput.toJson([reason: 5]))
+
+        then:
+        r.violation() == null
+        r.status == 400
+        r.json.code == 'invalid_request'
+        r.json.detail == 'reason must be a string'
     }
 
     def "a field the record does not know is ignored, as the command's own fields an earlier CLI sends"() {
@@ -112,7 +122,7 @@ class RequestBodySpec extends Specification {
 
         then:
         r.status == 201
-        r.json.grant.scopes == ['read']
+        r.json.grant.permission_scopes == ['read']
     }
 
     def "only JSON true forces a rotation step: force 'yes' reads as false, as it always has"() {
@@ -124,7 +134,7 @@ class RequestBodySpec extends Specification {
         r.json.code == 'rotation_phase_changed'
     }
 
-    def "an operator token needs a body: without one, the problem says to send a JSON object"() {
+    def "an operator token needs a body, as it always has"() {
         when:
         def r = send('POST', '/api/v1/operators/tokens', null)
 
@@ -132,7 +142,7 @@ class RequestBodySpec extends Specification {
         r.violation() == null
         r.status == 400
         r.json.code == 'invalid_request'
-        r.json.detail == "body is required: send a JSON object with 'Content-Type: application/json'"
+        r.json.detail == 'required body [body] not specified'
     }
 
     def "the federation API authenticates before it reads a body: a bad one without a certificate is 401"() {
