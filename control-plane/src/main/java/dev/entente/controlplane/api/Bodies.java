@@ -27,6 +27,7 @@ import java.util.Map;
 public final class Bodies {
     /** Longest string field accepted (PEM bundles and tokens fit with room to spare). */
     public static final int MAX_STRING = 65_536;
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     private Bodies() {
     }
@@ -45,7 +46,7 @@ public final class Bodies {
      */
     public static <T> T read(JsonMapper json, byte[] body, Class<T> type) {
         try {
-            return json.readValue(body == null || body.length == 0 ? "{}".getBytes() : body, Argument.of(type));
+            return json.readValue(body == null || body.length == 0 ? EMPTY_OBJECT : body, Argument.of(type));
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof EntenteException refused) {

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.lifecycle.doctor.DoctorCode;
 import dev.entente.lifecycle.doctor.DoctorRunbook;
@@ -10,8 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -62,18 +61,10 @@ final class DoctorCommand extends ClientCommand {
         String section = DoctorRunbook.section(code).orElseThrow(() -> HubClient.problem(ErrorCode.INTERNAL_ERROR,
                 "the runbook section " + DoctorRunbook.anchor(found) + " is not bundled in this build"));
         if ("json".equals(root().output())) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("code", code.code());
-            m.put("title", code.title());
-            if (code instanceof DoctorCode doctor) {
-                m.put("name", doctor.checkName());
-                m.put("severity", doctor.severity().value());
-            } else if (code instanceof ErrorCode error) {
-                m.put("status", error.status());
-            }
-            m.put("runbook", DoctorRunbook.anchor(code));
-            m.put("section", section);
-            out.println(Output.json(m));
+            DoctorCode doctor = code instanceof DoctorCode d ? d : null;
+            Integer status = code instanceof ErrorCode error ? error.status() : null;
+            out.println(Output.json(new Explanation(code.code(), code.title(), doctor == null ? null : doctor.checkName(),
+                    doctor == null ? null : doctor.severity().value(), status, DoctorRunbook.anchor(code), section)));
         } else {
             out.println(section);
             out.println();
@@ -81,5 +72,14 @@ final class DoctorCommand extends ClientCommand {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * What {@code doctor --explain CODE --output json} prints: a doctor code carries its check's
+     * name and severity, an error code its HTTP status; the other kind's fields are left out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Explanation(String code, String title, String name, String severity, Integer status, String runbook,
+                       String section) {
     }
 }
