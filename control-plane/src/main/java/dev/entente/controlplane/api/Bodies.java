@@ -1,63 +1,168 @@
 package dev.entente.controlplane.api;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reading JSON request bodies field by field, with one clear 400 per wrong field. A body is the
- * untyped JSON object Micronaut read (a map) only until the command record is made from it here.
+ * How the admin API reads the fields of its request records, with one clear 400 per wrong field.
+ * Put a reader on a record component with {@code @JsonDeserialize(using = ...)}: a JSON value of
+ * the wrong type is refused with the field's name, never coerced ({@code 5} is not {@code "5"}),
+ * and a JSON {@code null} reads as an absent field. A refusal thrown while Micronaut binds the body
+ * keeps its words (see {@link ProblemErrorResponseProcessor}).
  */
 public final class Bodies {
     /** Longest string field accepted (PEM bundles and tokens fit with room to spare). */
     public static final int MAX_STRING = 65_536;
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     private Bodies() {
     }
 
-    /** A string field: null when absent and optional; refused when of another type, blank-but-required or too long. */
-    public static String string(Map<String, Object> body, String key, boolean required) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null && !required) {
-            return null;
+    /** {@code value} of a required field: refused when absent or blank, in the words a wrong type gets. */
+    public static String required(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw requiredString(key);
         }
-        if (!(v instanceof String s) || (required && s.isBlank()) || s.length() > MAX_STRING) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + (required ? " is required and" : "") + " must be a string");
-        }
-        return s;
+        return value;
     }
 
-    /** A list-of-strings field; empty when absent. */
-    public static List<String> strings(Map<String, Object> body, String key) {
-        Object v = body == null ? null : body.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> l) || l.stream().anyMatch(x -> !(x instanceof String))) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be a list of strings");
-        }
-        return l.stream().map(String.class::cast).toList();
-    }
-
-    /** The {@code attributes} object of a resource: string values only; empty when absent. */
-    public static Map<String, String> attributes(Map<String, Object> body) {
-        Object v = body == null ? null : body.get("attributes");
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> {
-            if (!(val instanceof String s)) {
-                throw new EntenteException(ErrorCode.INVALID_REQUEST, "attribute " + k + " must be a string");
+    /**
+     * {@code body} read as {@code type} where a controller must decide something before it reads
+     * the body (the federation API authenticates first); an absent body reads as {@code {}}.
+     */
+    public static <T> T read(JsonMapper json, byte[] body, Class<T> type) {
+        try {
+            return json.readValue(body == null || body.length == 0 ? EMPTY_OBJECT : body, Argument.of(type));
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof EntenteException refused) {
+                    throw refused;
+                }
             }
-            out.put(String.valueOf(k), s);
-        });
-        return out;
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body cannot be read as JSON", Map.of("field", "body"));
+        }
+    }
+
+    private static EntenteException requiredString(String key) {
+        return new EntenteException(ErrorCode.INVALID_REQUEST, key + " is required and must be a string");
+    }
+
+    private static String text(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_STRING && p.getTextLength() <= MAX_STRING ? p.getText() : null;
+    }
+
+    /** An optional string: {@code <field> must be a string} for any other JSON type or one over {@link #MAX_STRING}. */
+    public static final class Text extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String s = text(p);
+            if (s == null) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, p.currentName() + " must be a string");
+            }
+            return s;
+        }
+    }
+
+    /**
+     * A required string: {@code <field> is required and must be a string} for another JSON type,
+     * a blank one or one over {@link #MAX_STRING}. Absence is the command's or the controller's to
+     * refuse (with {@link #required}), in the same words.
+     */
+    public static final class RequiredText extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String s = text(p);
+            if (s == null || s.isBlank()) {
+                throw requiredString(p.currentName());
+            }
+            return s;
+        }
+    }
+
+    /**
+     * A value that names one of a fixed set (a CA type, a rotation phase): any JSON value reads
+     * as its text, so that the refusal can say what was sent and what is allowed.
+     */
+    public static final class Name extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode value = p.readValueAsTree();
+            return value.isValueNode() ? value.asText() : value.toString();
+        }
+    }
+
+    /** Exactly {@code true}; any other value is false. */
+    public static final class Flag extends JsonDeserializer<Boolean> {
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            boolean on = p.currentToken() == JsonToken.VALUE_TRUE;
+            p.skipChildren();
+            return on;
+        }
+
+        @Override
+        public Boolean getNullValue(DeserializationContext ctxt) {
+            return false;
+        }
+    }
+
+    /** A list of strings; {@code <field> must be a list of strings} for anything else. */
+    public static final class Strings extends JsonDeserializer<List<String>> {
+        @Override
+        public List<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String field = p.currentName();
+            List<String> out = new ArrayList<>();
+            if (p.currentToken() == JsonToken.START_ARRAY) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t != JsonToken.VALUE_STRING) {
+                        throw listOfStrings(field);
+                    }
+                    out.add(p.getText());
+                }
+                return Collections.unmodifiableList(out);
+            }
+            throw listOfStrings(field);
+        }
+
+        private static EntenteException listOfStrings(String field) {
+            return new EntenteException(ErrorCode.INVALID_REQUEST, field + " must be a list of strings");
+        }
+    }
+
+    /**
+     * A resource's free-form {@code attributes}: an object of strings. Anything else is
+     * {@code attributes must be an object of strings}; a value of another type is
+     * {@code attribute <key> must be a string}.
+     */
+    public static final class Attributes extends JsonDeserializer<Map<String, String>> {
+        @Override
+        public Map<String, String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new EntenteException(ErrorCode.INVALID_REQUEST, "attributes must be an object of strings");
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String key = p.currentName();
+                if (p.nextToken() != JsonToken.VALUE_STRING) {
+                    throw new EntenteException(ErrorCode.INVALID_REQUEST, "attribute " + key + " must be a string");
+                }
+                out.put(key, p.getText());
+            }
+            return Collections.unmodifiableMap(out);
+        }
     }
 }

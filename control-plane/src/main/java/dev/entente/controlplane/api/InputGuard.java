@@ -101,13 +101,9 @@ public class InputGuard implements Ordered {
             throw new EntenteException(ErrorCode.URI_TOO_LONG, "the request URI is " + raw.length() + " characters, over the "
                     + MAX_URI_LENGTH + " this hub accepts; ids and query values are short, check what built the URL");
         }
-        Optional<UriRouteMatch> route = RouteAttributes.getRouteMatch(request)
-                .filter(UriRouteMatch.class::isInstance).map(UriRouteMatch.class::cast);
-        if (route.isPresent()) {
-            for (Map.Entry<String, Object> v : ((Map<String, Object>) route.get().getVariableValues()).entrySet()) {
-                refuseControl(v.getKey(), String.valueOf(v.getValue()), "");
-            }
-        }
+        Optional<UriRouteMatch<?, ?>> route = RouteAttributes.getRouteMatch(request)
+                .filter(UriRouteMatch.class::isInstance).map(m -> (UriRouteMatch<?, ?>) m);
+        route.ifPresent(r -> r.getVariableValues().forEach((name, value) -> refuseControl(name, String.valueOf(value), "")));
         // also catches what no route variable holds (an unknown route, a literal segment)
         refuseControl("path", request.getPath(), "");
         for (Map.Entry<String, List<String>> q : request.getParameters()) {

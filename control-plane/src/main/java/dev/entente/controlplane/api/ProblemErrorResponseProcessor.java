@@ -86,7 +86,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             detail = "the request line or a header is not valid HTTP: control characters and bare CR or LF are refused";
         } else if (cause instanceof ConversionErrorException c && refusal(c) instanceof EntenteException refused
                 && refused.code() == code) {
-            // a field a message record refuses while it is read (a heartbeat's ca_phase) keeps its own words
+            // a field a record refuses while it is read (a heartbeat's ca_phase, an admin request's name) keeps its own words
             detail = refused.detail();
         } else if (cause instanceof ConversionErrorException c) {
             detail = c.getArgument().getName() + " must be " + expected(c.getArgument());

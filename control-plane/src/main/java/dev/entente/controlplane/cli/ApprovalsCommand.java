@@ -1,10 +1,9 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.api.ReasonRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.Map;
 
 /** {@code entente approvals list | approve ID | reject ID --reason R | collect ID}. */
 @Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule).",
@@ -29,7 +28,7 @@ final class ApprovalsCommand {
 
         @Override
         public Integer call() {
-            return print(client().post("api/v1/approvals/" + id + "/approve", Map.of()));
+            return print(client().post("api/v1/approvals/" + id + "/approve"));
         }
     }
 
@@ -43,7 +42,7 @@ final class ApprovalsCommand {
 
         @Override
         public Integer call() {
-            return print(client().post("api/v1/approvals/" + id + "/reject", Map.of("reason", reason)));
+            return print(client().post("api/v1/approvals/" + id + "/reject", new ReasonRequest(reason)));
         }
     }
 
@@ -54,7 +53,7 @@ final class ApprovalsCommand {
 
         @Override
         public Integer call() {
-            return print(client().post("api/v1/approvals/" + id + "/collect", Map.of()));
+            return print(client().post("api/v1/approvals/" + id + "/collect"));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.federation.command.RotateAuditKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,7 +60,7 @@ final class AuditCommand {
     static final class RotateKey extends ClientCommand {
         @Override
         public Integer call() {
-            return print(client().post("api/v1/audit/keys/rotate", new RotateAuditKey()));
+            return print(client().post("api/v1/audit/keys/rotate"));
         }
     }
 }

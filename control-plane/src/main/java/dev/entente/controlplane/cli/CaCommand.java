@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.api.ca.RotationRequest;
 import dev.entente.federation.command.RotateCa;
 import dev.entente.federation.command.RotationMove;
 import picocli.CommandLine.Command;
@@ -41,8 +42,8 @@ final class CaCommand {
         public Integer call() {
             RotationMove rotationMove = RotationMove.of(move);
             RotateCa.checkType(type);
-            RotateCa command = new RotateCa(rotationMove, force, from != null ? from : currentPhase());
-            return print(client().post("api/v1/ca/rotate/" + rotationMove.value(), command));
+            RotationRequest request = new RotationRequest(type, force, from != null ? from : currentPhase());
+            return print(client().post("api/v1/ca/rotate/" + rotationMove.value(), request));
         }
 
         private String currentPhase() {

@@ -74,7 +74,10 @@ final class DoctorCommand extends ClientCommand {
         return 0;
     }
 
-    /** {@code doctor --explain CODE --output json}: a doctor code has a check name and severity, an error code a status. */
+    /**
+     * What {@code doctor --explain CODE --output json} prints: a doctor code carries its check's
+     * name and severity, an error code its HTTP status; the other kind's fields are left out.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Explanation(String code, String title, String name, String severity, Integer status, String runbook,
                        String section) {

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.cli;
 
-import dev.entente.federation.command.IssueGrant;
-import dev.entente.federation.command.RevokeGrant;
+import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.api.grant.GrantRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,7 +56,7 @@ final class GrantsCommand {
         @Override
         public Integer call() {
             return print(client().post("api/v1/grants",
-                    new IssueGrant(peer, csv(scopes), csv(instances), csv(networks), csv(cidrs), expiresIn)));
+                    new GrantRequest(peer, null, csv(scopes), csv(instances), csv(networks), csv(cidrs), expiresIn)));
         }
     }
 
@@ -89,7 +89,7 @@ final class GrantsCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/revoke", new RevokeGrant(id, null)));
+            return print(client().post(path(id) + "/revoke", ReasonRequest.EMPTY));
         }
     }
 

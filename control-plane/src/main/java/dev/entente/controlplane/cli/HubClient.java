@@ -2,8 +2,6 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entente.federation.command.CommandJson;
-import dev.entente.federation.command.OperatorCommand;
 import dev.entente.controlplane.tls.PinningTrustManager;
 import dev.entente.controlplane.tls.TlsFailures;
 import dev.entente.controlplane.tls.TlsPolicy;
@@ -25,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 /** The CLI's client of the admin API: TLS 1.3, the hub's certificate pinned, a bearer token. */
@@ -63,28 +60,36 @@ final class HubClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    JsonNode post(String path, Map<String, Object> body) {
+    /**
+     * POSTs {@code body}, the route's request record: the API binds the same record, so no field
+     * name can differ between the CLI and the hub.
+     */
+    JsonNode post(String path, Record body) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    /** POSTs to a route that takes no body. */
+    JsonNode post(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
+    /** PUTs {@code body}, the route's request record, as {@link #post(String, Record)} does. */
+    JsonNode put(String path, Record body) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    private static byte[] json(Record body) {
         try {
-            return send(HttpRequest.newBuilder(base.resolve(path))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+            return JSON.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("a request record that does not serialize: " + body.getClass().getSimpleName(), e);
         }
-    }
-
-    /** POSTs {@code command} as the body: the API reads the same record, so no field name can differ. */
-    JsonNode post(String path, OperatorCommand command) {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
-    }
-
-    /** PUTs {@code command} as the body, as {@link #post(String, OperatorCommand)} does. */
-    JsonNode put(String path, OperatorCommand command) {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(CommandJson.body(command))));
     }
 
     JsonNode delete(String path) {

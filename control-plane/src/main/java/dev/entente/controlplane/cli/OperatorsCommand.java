@@ -1,6 +1,6 @@
 package dev.entente.controlplane.cli;
 
-import dev.entente.federation.command.IssueOperatorToken;
+import dev.entente.controlplane.api.operator.OperatorTokenRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +23,7 @@ final class OperatorsCommand {
             @Override
             public Integer call() {
                 // The hub fills in the minting chain from the caller's own token.
-                return print(client().post("api/v1/operators/tokens", new IssueOperatorToken(subject, role, expiresIn, null)));
+                return print(client().post("api/v1/operators/tokens", new OperatorTokenRequest(subject, role, expiresIn)));
             }
         }
     }

@@ -1,16 +1,13 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.federation.command.AcceptPeer;
-import dev.entente.federation.command.NewAcceptanceToken;
-import dev.entente.federation.command.NewReenrolmentToken;
-import dev.entente.federation.command.ProposePeer;
-import dev.entente.federation.command.ReenrolPeer;
-import dev.entente.federation.command.RepinPeer;
-import dev.entente.federation.command.ResumePeer;
-import dev.entente.federation.command.RevokePeer;
-import dev.entente.federation.command.SetPeerUrl;
-import dev.entente.federation.command.SuspendPeer;
+import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.api.peer.AcceptRequest;
+import dev.entente.controlplane.api.peer.ProposeRequest;
+import dev.entente.controlplane.api.peer.ReenrolmentRequest;
+import dev.entente.controlplane.api.peer.RepinRequest;
+import dev.entente.controlplane.api.peer.TtlRequest;
+import dev.entente.controlplane.api.peer.UrlRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +60,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return printProposal(this, client().post("api/v1/peers", new ProposePeer(name, ttl)));
+            return printProposal(this, client().post("api/v1/peers", new ProposeRequest(name, ttl)));
         }
     }
 
@@ -77,7 +74,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return printProposal(this, client().post(path(id) + "/token", new NewAcceptanceToken(id, ttl)));
+            return printProposal(this, client().post(path(id) + "/token", new TtlRequest(ttl)));
         }
     }
 
@@ -91,7 +88,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post("api/v1/peers/accept", new AcceptPeer(token, name)));
+            return print(client().post("api/v1/peers/accept", new AcceptRequest(token, name)));
         }
     }
 
@@ -105,7 +102,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/suspend", new SuspendPeer(id, reason)));
+            return print(client().post(path(id) + "/suspend", new ReasonRequest(reason)));
         }
     }
 
@@ -116,7 +113,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/resume", new ResumePeer(id)));
+            return print(client().post(path(id) + "/resume"));
         }
     }
 
@@ -130,7 +127,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/revoke", new RevokePeer(id, reason)));
+            return print(client().post(path(id) + "/revoke", new ReasonRequest(reason)));
         }
     }
 
@@ -144,7 +141,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/repin", new RepinPeer(id, fingerprint)));
+            return print(client().post(path(id) + "/repin", new RepinRequest(fingerprint)));
         }
     }
 
@@ -158,7 +155,7 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
-            return print(client().post(path(id) + "/url", new SetPeerUrl(id, url)));
+            return print(client().post(path(id) + "/url", new UrlRequest(url)));
         }
     }
 
@@ -181,9 +178,9 @@ final class PeersCommand {
                         + "to mint a token, or pass --token T on the locked-out hub; not both");
             }
             if (token != null) {
-                return print(client().post("api/v1/peers/reenroll", new ReenrolPeer(token)));
+                return print(client().post("api/v1/peers/reenroll", new ReenrolmentRequest(token)));
             }
-            JsonNode answer = client().post(path(id) + "/reenroll", new NewReenrolmentToken(id, ttl));
+            JsonNode answer = client().post(path(id) + "/reenroll", new TtlRequest(ttl));
             if ("json".equals(root().output()) || answer.has("approval")) {
                 return print(answer);
             }

@@ -1,10 +1,8 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.api.remote.RemoteResourcesRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code entente remote resources list --peer ID --grant TOKEN [--instance ..] [--network ..]}. */
 @Command(name = "remote", description = "Call a peer's federation API from this hub.",
@@ -28,12 +26,7 @@ final class RemoteCommand {
 
             @Override
             public Integer call() {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("peer", peer);
-                body.put("grant", grant);
-                body.put("instance", instance);
-                body.put("network", network);
-                return print(client().post("api/v1/remote/resources", body));
+                return print(client().post("api/v1/remote/resources", new RemoteResourcesRequest(peer, grant, instance, network)));
             }
         }
     }

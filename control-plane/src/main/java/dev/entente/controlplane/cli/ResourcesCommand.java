@@ -1,7 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.lifecycle.error.ErrorCode;
-import dev.entente.federation.command.PutResource;
+import dev.entente.controlplane.api.resource.ResourceRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,10 +50,7 @@ final class ResourcesCommand {
                     attrs.put(a.substring(0, eq), a.substring(eq + 1));
                 }
             }
-            String path = path(resource);
-            int slash = resource.indexOf('/');
-            PutResource command = new PutResource(resource.substring(0, slash), resource.substring(slash + 1), instance, network, attrs);
-            return print(client().put(path, command));
+            return print(client().put(path(resource), new ResourceRequest(instance, network, attrs)));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.entente.controlplane.cli;
 
-import dev.entente.federation.command.RotateTls;
 import picocli.CommandLine.Command;
 
 /** {@code entente tls ...}. */
@@ -18,7 +17,7 @@ final class TlsCommand {
     static final class Rotate extends ClientCommand {
         @Override
         public Integer call() {
-            return print(client().post("api/v1/tls/rotate", new RotateTls()));
+            return print(client().post("api/v1/tls/rotate"));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.docs
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter
+import com.fasterxml.jackson.annotation.JsonProperty
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
@@ -61,6 +63,23 @@ class OpenApiSpec extends Specification {
         (documented - routed).isEmpty()
     }
 
+    def "every request record is documented with exactly its fields, so the CLI, the hub and the document agree"() {
+        given: 'each route whose body is a record, with that record'
+        Map<String, Class<?>> records = hub.context().getBean(Router).uriRoutes()
+                .findAll { it.bodyArgument.present && it.bodyArgument.get().type.isRecord() }
+                .collectEntries { ["${it.httpMethodName.toUpperCase()} ${normalise(it.uriMatchTemplate.toString())}".toString(),
+                                   it.bodyArgument.get().type] }
+        Map<String, Set<String>> documented = operations().collectEntries {
+            ["${it.method.toUpperCase()} ${normalise(it.path)}".toString(), documentedFields(it.op)]
+        }
+
+        expect: 'exactly its fields; a record that also carries any others (a heartbeat) may document more'
+        records.keySet().count { it.contains('/api/v1/') } >= 15
+        records.findAll { route, record ->
+            carriesOthers(record) ? !documented[route].containsAll(jsonFields(record)) : documented[route] != jsonFields(record)
+        }.collectEntries { route, record -> [route, jsonFields(record)] } == [:]
+    }
+
     def "the event sources the document lists are exactly the hub's"() {
         expect:
         doc.paths['/api/v1/events'].get.parameters.find { it.name == 'source' }.schema.enum as Set ==
@@ -100,6 +119,28 @@ class OpenApiSpec extends Specification {
         doc.paths.collectMany { String path, Map item ->
             item.findAll { k, v -> k in METHODS }.collect { k, v -> [path: path, method: k, op: v] }
         }
+    }
+
+    /**
+     * A record's JSON field names: each component's {@code @JsonProperty}, else its name; a
+     * component that carries any other fields (a heartbeat's extensions) names none itself.
+     */
+    private static Set<String> jsonFields(Class<?> record) {
+        record.recordComponents.findAll { it.accessor.getAnnotation(JsonAnyGetter) == null }
+                .collect { it.accessor.getAnnotation(JsonProperty)?.value() ?: it.name } as Set
+    }
+
+    private static boolean carriesOthers(Class<?> record) {
+        record.recordComponents.any { it.accessor.getAnnotation(JsonAnyGetter) != null }
+    }
+
+    /** The property names of an operation's JSON request body, following a {@code $ref}. */
+    private Set<String> documentedFields(Map op) {
+        Map schema = op.requestBody?.content?.'application/json'?.schema as Map
+        if (schema?.'$ref') {
+            schema = doc.components.schemas[(schema.'$ref' as String).tokenize('/').last()] as Map
+        }
+        (schema?.properties ?: [:]).keySet() as Set
     }
 
     /** Path parameters compared by position only; any query part of a router template dropped. */

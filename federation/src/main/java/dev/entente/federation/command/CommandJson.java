@@ -8,9 +8,9 @@ import dev.entente.lifecycle.error.EntenteException;
 import java.util.Map;
 
 /**
- * Commands as JSON. A request body is the command with its {@code action}; a stored approval
- * request keeps the action in its own column and the other fields as its arguments, in the shape
- * the hub has always stored them, so requests stored by earlier versions still load.
+ * Commands as JSON, as a stored approval request keeps them: the action in its own column and the
+ * other fields as its arguments, in the shape the hub has always stored them, so requests stored
+ * by earlier versions still load.
  */
 public final class CommandJson {
     /** The type discriminator: the action's name. */
@@ -18,15 +18,6 @@ public final class CommandJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CommandJson() {
-    }
-
-    /** The request body for {@code command}. */
-    public static byte[] body(OperatorCommand command) {
-        try {
-            return JSON.writerFor(OperatorCommand.class).writeValueAsBytes(command);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The arguments an approval request stores for {@code command}: its fields, without the action. */

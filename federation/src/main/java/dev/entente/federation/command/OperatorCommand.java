@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 
 /**
- * One thing an operator asks the hub to do, validated when it is made. The CLI sends it as the
- * request body, a controller builds it from the body, and an approval request stores it; all three
- * carry the same JSON: the fields in snake_case and, in {@code action}, the name policies and
- * stored approvals know it by ({@code peer.propose}, {@code ca.rotate}, ...). A stored approval
- * keeps the action in its own column and the rest as its arguments (see {@link CommandJson}).
+ * One thing an operator asks the hub to do, validated when it is made. A controller builds it
+ * from its route's request record (the record the CLI sends), and an approval request stores it
+ * as JSON: the fields in snake_case and, in {@code action}, the name policies and stored approvals
+ * know it by ({@code peer.propose}, {@code ca.rotate}, ...). A stored approval keeps the action in
+ * its own column and the rest as its arguments (see {@link CommandJson}).
  *
  * <p>Java 17 has no pattern {@code switch}; {@link #dispatch} is its exhaustive stand-in: every
  * command calls its own {@link Handler} method, so a new command does not compile until the

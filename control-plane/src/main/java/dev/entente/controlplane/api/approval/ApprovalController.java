@@ -4,6 +4,7 @@ import dev.entente.federation.approval.ApprovalAnswer;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.approval.ApprovalView;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.lifecycle.approval.ApprovalState;
 import dev.entente.lifecycle.engine.LifecycleState;
@@ -19,7 +20,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -65,10 +66,9 @@ public class ApprovalController {
     }
 
     @Post("/{id}/reject")
-    public ApprovalAnswer.Rejected reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public ApprovalAnswer.Rejected reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body ReasonRequest body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        Object reason = body == null ? null : body.get("reason");
-        return approvals.reject(uuid(id), operator.approvalOperator(), reason instanceof String r ? r : null);
+        return approvals.reject(uuid(id), operator.approvalOperator(), Objects.requireNonNullElse(body, ReasonRequest.EMPTY).reason());
     }
 
     private static UUID uuid(String id) {

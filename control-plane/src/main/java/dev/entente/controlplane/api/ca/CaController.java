@@ -18,7 +18,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code /api/v1/ca}: rotation status per CA type, and the rotation moves
@@ -46,13 +46,11 @@ public class CaController {
     }
 
     @Post("/rotate/{move}")
-    public HttpResponse<?> rotate(HttpRequest<?> request, @PathVariable String move, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<?> rotate(HttpRequest<?> request, @PathVariable String move, @Nullable @Body RotationRequest body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        RotateCa.checkType(body == null ? null : body.get("type"));
-        RotationMove rotationMove = RotationMove.of(move);
-        Object phase = body == null ? null : body.get("expected_phase");
-        RotateCa command = new RotateCa(rotationMove, body != null && Boolean.TRUE.equals(body.get("force")),
-                phase == null ? null : String.valueOf(phase));
+        RotationRequest rotate = Objects.requireNonNullElse(body, RotationRequest.EMPTY);
+        RotateCa.checkType(rotate.type());
+        RotateCa command = new RotateCa(RotationMove.of(move), rotate.force(), rotate.expectedPhase());
         var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(((CommandResult.CaRotated) outcome.result()).ca());
     }

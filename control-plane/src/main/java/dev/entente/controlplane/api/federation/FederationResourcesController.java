@@ -8,6 +8,7 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
 import dev.entente.controlplane.api.Bodies;
+import dev.entente.controlplane.api.resource.ResourceRequest;
 import dev.entente.federation.access.FederationCaller;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
@@ -27,6 +28,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -52,8 +54,9 @@ public class FederationResourcesController {
     private final GrantAuthorizer grantAuthorizer;
     private final Clock clock;
     private final HubMetrics metrics;
+    private final JsonMapper json;
 
-    public FederationResourcesController(FederationAccessCache accessCache, ResourceRepository resources, Tx tx, AuditLog audit, PeerAuthenticator peerAuthenticator, GrantAuthorizer grantAuthorizer, Clock clock, HubMetrics metrics) {
+    public FederationResourcesController(FederationAccessCache accessCache, ResourceRepository resources, Tx tx, AuditLog audit, PeerAuthenticator peerAuthenticator, GrantAuthorizer grantAuthorizer, Clock clock, HubMetrics metrics, JsonMapper json) {
         this.accessCache = accessCache;
         this.resources = resources;
         this.tx = tx;
@@ -62,6 +65,7 @@ public class FederationResourcesController {
         this.grantAuthorizer = grantAuthorizer;
         this.clock = clock;
         this.metrics = metrics;
+        this.json = json;
     }
 
     @Get
@@ -91,17 +95,19 @@ public class FederationResourcesController {
 
     @Put("/{kind}/{name}")
     public Resource put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
-                        @Nullable @Body Map<String, Object> body) {
+                        @Nullable @Body byte[] body) {
         return decided(() -> {
             Grant grant = authorize(request, Permission.WRITE);
-            String instance = Bodies.string(body, "instance_id", false);
-            String network = Bodies.string(body, "network_id", false);
+            // Read only now: a caller without a certificate and grant learns nothing from the body's checks.
+            ResourceRequest put = Bodies.read(json, body, ResourceRequest.class);
+            String instance = put.instanceId();
+            String network = put.networkId();
             if (!placeable(grant.instanceIds(), instance) || !placeable(grant.networkIds(), network)) {
                 throw new EntenteException(ErrorCode.GRANT_SCOPE_MISMATCH, "the resource's instance " + instance
                         + " / network " + network + " is outside the grant's instances " + grant.instanceIds()
                         + " / networks " + grant.networkIds());
             }
-            Resource r = resources.put(kind, name, instance, network, Bodies.attributes(body));
+            Resource r = resources.put(kind, name, instance, network, put.attributes());
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.RESOURCE_PUT, "peer:" + grant.peerId(),
                     kind + "/" + name, Map.of("grant_id", grant.id().toString()))));
             return r;

@@ -7,8 +7,8 @@ import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.GrantRepository;
 import java.time.Clock;
-import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
@@ -32,7 +32,7 @@ import io.micronaut.http.annotation.QueryValue;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
@@ -53,13 +53,12 @@ public class GrantController {
     }
 
     @Post
-    public HttpResponse<Object> issue(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> issue(HttpRequest<?> request, @Nullable @Body GrantRequest body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        // The peer as the API has always named it ("peer", id or name) or as the command does ("peer_id").
-        String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
-        Peer peer = federation.peer(Bodies.string(body, peerKey, true));
-        IssueGrant command = new IssueGrant(peer.id().toString(), Bodies.strings(body, "scopes"), Bodies.strings(body, "instances"),
-                Bodies.strings(body, "networks"), Bodies.strings(body, "cidrs"), Bodies.string(body, "expires_in", false));
+        GrantRequest grant = Objects.requireNonNullElse(body, GrantRequest.EMPTY);
+        Peer peer = federation.peer(grant.namedPeer());
+        IssueGrant command = new IssueGrant(peer.id().toString(), grant.scopes(), grant.instances(),
+                grant.networks(), grant.cidrs(), grant.expiresIn());
         // Read grants are grant.issue.read, for which no policy exists: only write grants can wait for approval.
         var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
@@ -77,10 +76,10 @@ public class GrantController {
     }
 
     @Post("/{id}/revoke")
-    public Object revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object revoke(HttpRequest<?> request, @PathVariable String id, @Nullable @Body ReasonRequest body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
         Grant g = grant(id);
-        RevokeGrant command = new RevokeGrant(g.id().toString(), Bodies.string(body, "reason", false));
+        RevokeGrant command = new RevokeGrant(g.id().toString(), Objects.requireNonNullElse(body, ReasonRequest.EMPTY).reason());
         return approvals.submit(command, operator.approvalOperator()).body();
     }
 

@@ -1,7 +1,6 @@
 package dev.entente.controlplane.api.operator;
 
 import dev.entente.federation.approval.ApprovalGate;
-import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -12,7 +11,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /api/v1/operators/tokens} (admin): issues an operator token. The token is in this
@@ -30,10 +28,9 @@ public class OperatorTokenController {
     }
 
     @Post
-    public HttpResponse<?> issue(HttpRequest<?> request, @Body Map<String, Object> body) {
+    public HttpResponse<?> issue(HttpRequest<?> request, @Body OperatorTokenRequest body) {
         OperatorPrincipal admin = OperatorAuthFilter.principal(request);
-        IssueOperatorToken command = new IssueOperatorToken(Bodies.string(body, "subject", false),
-                Bodies.string(body, "role", false), Bodies.string(body, "expires_in", false), null)
+        IssueOperatorToken command = new IssueOperatorToken(body.subject(), body.role(), body.expiresIn(), null)
                 .withMintingChain(chainOf(admin));
         var outcome = approvals.submit(command, admin.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());

@@ -3,8 +3,8 @@ package dev.entente.controlplane.api.peer;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import java.time.Clock;
-import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
+import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.AcceptPeer;
@@ -30,7 +30,7 @@ import io.micronaut.http.annotation.QueryValue;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /** {@code /api/v1/peers}: propose, accept, list, show, token, suspend, resume, revoke, repin, url, reenroll. */
 @Controller("/api/v1/peers")
@@ -62,27 +62,31 @@ public class PeerController {
     }
 
     @Post
-    public HttpResponse<Object> propose(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> propose(HttpRequest<?> request, @Nullable @Body ProposeRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new ProposePeer(Bodies.string(body, "name", true), Bodies.string(body, "ttl", false)), operator, true);
+        ProposeRequest proposal = Objects.requireNonNullElse(body, ProposeRequest.EMPTY);
+        return gated(new ProposePeer(proposal.name(), proposal.ttl()), operator, true);
     }
 
     @Post("/{id}/token")
-    public Object token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object token(HttpRequest<?> request, @PathVariable String id, @Nullable @Body TtlRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new NewAcceptanceToken(peerId(id), Bodies.string(body, "ttl", false)), operator, false).body();
+        String ttl = Objects.requireNonNullElse(body, TtlRequest.EMPTY).ttl();
+        return gated(new NewAcceptanceToken(peerId(id), ttl), operator, false).body();
     }
 
     @Post("/accept")
-    public HttpResponse<Object> accept(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> accept(HttpRequest<?> request, @Nullable @Body AcceptRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new AcceptPeer(Bodies.string(body, "token", true), Bodies.string(body, "name", false)), operator, true);
+        AcceptRequest acceptance = Objects.requireNonNullElse(body, AcceptRequest.EMPTY);
+        return gated(new AcceptPeer(acceptance.token(), acceptance.name()), operator, true);
     }
 
     @Post("/{id}/suspend")
-    public Object suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object suspend(HttpRequest<?> request, @PathVariable String id, @Nullable @Body ReasonRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new SuspendPeer(peerId(id), Bodies.string(body, "reason", false)), operator, false).body();
+        String reason = Objects.requireNonNullElse(body, ReasonRequest.EMPTY).reason();
+        return gated(new SuspendPeer(peerId(id), reason), operator, false).body();
     }
 
     @Post("/{id}/resume")
@@ -93,9 +97,9 @@ public class PeerController {
 
     @Post("/{id}/revoke")
     public HttpResponse<Object> revoke(HttpRequest<?> request, @PathVariable String id,
-                                                    @Nullable @Body Map<String, Object> body) {
+                                                    @Nullable @Body ReasonRequest body) {
         OperatorPrincipal operator = write(request);
-        String reason = Bodies.string(body, "reason", false);
+        String reason = Objects.requireNonNullElse(body, ReasonRequest.EMPTY).reason();
         return gated(new RevokePeer(peerId(id), reason), operator, false);
     }
 
@@ -109,18 +113,19 @@ public class PeerController {
     }
 
     @Post("/{id}/repin")
-    public Object repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Object repin(HttpRequest<?> request, @PathVariable String id, @Nullable @Body RepinRequest body) {
         OperatorPrincipal operator = write(request);
-        String fingerprint = Bodies.string(body, "fingerprint", true);
+        String fingerprint = Objects.requireNonNullElse(body, RepinRequest.EMPTY).fingerprint();
         return gated(new RepinPeer(peerId(id), fingerprint), operator, false).body();
     }
 
     /** The URL this hub calls the peer at; the link keeps its identity, and the next heartbeat re-pins. */
     @Post("/{id}/url")
     public HttpResponse<Object> setUrl(HttpRequest<?> request, @PathVariable String id,
-                                                    @Nullable @Body Map<String, Object> body) {
+                                                    @Nullable @Body UrlRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new SetPeerUrl(peerId(id), Bodies.string(body, "url", true)), operator, false);
+        String url = Objects.requireNonNullElse(body, UrlRequest.EMPTY).url();
+        return gated(new SetPeerUrl(peerId(id), url), operator, false);
     }
 
     /**
@@ -129,17 +134,18 @@ public class PeerController {
      */
     @Post("/{id}/reenroll")
     public HttpResponse<Object> reenrolmentToken(HttpRequest<?> request, @PathVariable String id,
-                                                            @Nullable @Body Map<String, Object> body) {
+                                                            @Nullable @Body TtlRequest body) {
         OperatorPrincipal operator = write(request);
         String peerId = federation.peers().findByHubId(id).map(p -> p.id().toString()).orElseGet(() -> peerId(id));
-        return gated(new NewReenrolmentToken(peerId, Bodies.string(body, "ttl", false)), operator, false);
+        String ttl = Objects.requireNonNullElse(body, TtlRequest.EMPTY).ttl();
+        return gated(new NewReenrolmentToken(peerId, ttl), operator, false);
     }
 
     /** On the locked-out hub: trade the other hub's re-enrolment token for fresh node certificates. */
     @Post("/reenroll")
-    public HttpResponse<Object> reenroll(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+    public HttpResponse<Object> reenroll(HttpRequest<?> request, @Nullable @Body ReenrolmentRequest body) {
         OperatorPrincipal operator = write(request);
-        return gated(new ReenrolPeer(Bodies.string(body, "token", true)), operator, false);
+        return gated(new ReenrolPeer(Objects.requireNonNullElse(body, ReenrolmentRequest.EMPTY).token()), operator, false);
     }
 
     // Commands name a peer by id: an approval that waits must not follow a name to another peer.

@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.Post;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code POST /api/v1/remote/resources}: this hub calls a peer's federation API with its node
@@ -29,12 +30,13 @@ public class RemoteController {
     }
 
     @Post("/resources")
-    public JsonNode resources(@Nullable @Body Map<String, Object> body) {
-        Peer peer = federation.peer(Bodies.string(body, "peer", true));
+    public JsonNode resources(@Nullable @Body RemoteResourcesRequest body) {
+        RemoteResourcesRequest call = Objects.requireNonNullElse(body, RemoteResourcesRequest.EMPTY);
+        Peer peer = federation.peer(Bodies.required("peer", call.peer()));
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Authorization", "Bearer " + Bodies.string(body, "grant", true));
-        String instance = Bodies.string(body, "instance", false);
-        String network = Bodies.string(body, "network", false);
+        headers.put("Authorization", "Bearer " + Bodies.required("grant", call.grant()));
+        String instance = call.instance();
+        String network = call.network();
         if (instance != null) {
             headers.put(FederationResourcesController.INSTANCE_HEADER, instance);
         }

@@ -2,7 +2,6 @@ package dev.entente.controlplane.api.resource;
 
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.resource.ResourceRepository;
-import dev.entente.controlplane.api.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.DeleteResource;
@@ -19,7 +18,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /** {@code /api/v1/resources}: what this hub exports to its peers. */
 @Controller("/api/v1/resources")
@@ -39,10 +38,10 @@ public class ResourceController {
 
     @Put("/{kind}/{name}")
     public HttpResponse<?> put(HttpRequest<?> request, @PathVariable String kind, @PathVariable String name,
-                               @Nullable @Body Map<String, Object> body) {
+                               @Nullable @Body ResourceRequest body) {
         OperatorPrincipal operator = OperatorAuthFilter.principal(request);
-        PutResource command = new PutResource(kind, name, Bodies.string(body, "instance_id", false),
-                Bodies.string(body, "network_id", false), Bodies.attributes(body));
+        ResourceRequest resource = Objects.requireNonNullElse(body, ResourceRequest.EMPTY);
+        PutResource command = new PutResource(kind, name, resource.instanceId(), resource.networkId(), resource.attributes());
         return HttpResponse.ok(approvals.submit(command, operator.approvalOperator()).body());
     }
 
