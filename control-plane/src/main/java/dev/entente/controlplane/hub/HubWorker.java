@@ -81,8 +81,8 @@ public final class HubWorker implements AutoCloseable {
                 scheduler.schedule(new TlsRenewalTask(firedAt -> tlsRenewal.onSchedule(clock.instant()),
                         settings.sweepInterval()), settings.sweepInterval());
             }
-            scheduler.schedule(new PolicyRevertTask(policies), settings.sweepInterval());
-            scheduler.schedule(new PauseExpiryTask(pauses), settings.sweepInterval());
+            scheduler.schedule(new PolicyRevertTask(policies, clock), settings.sweepInterval());
+            scheduler.schedule(new PauseExpiryTask(pauses, clock), settings.sweepInterval());
             List<String> unlisted = scheduler.tasks().pausableNames().stream().filter(n -> !PAUSABLE_JOBS.contains(n)).toList();
             if (!unlisted.isEmpty()) {
                 throw new IllegalStateException("jobs " + unlisted + " can be paused but are not in HubWorker.PAUSABLE_JOBS");

@@ -3,6 +3,7 @@ package dev.entente.heartbeat.expiry;
 import dev.entente.heartbeat.schedule.Task;
 import dev.entente.heartbeat.schedule.WorkerPauses;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -14,9 +15,12 @@ import java.time.Instant;
 public final class PauseExpiryTask implements Task {
     public static final String NAME = "pause_expiry";
     private final WorkerPauses pauses;
+    private final Clock clock;
 
-    public PauseExpiryTask(WorkerPauses pauses) {
+    /** @param clock the hub's clock, which set the deadlines; not the scheduler's fire time */
+    public PauseExpiryTask(WorkerPauses pauses, Clock clock) {
         this.pauses = pauses;
+        this.clock = clock;
     }
 
     @Override
@@ -25,8 +29,8 @@ public final class PauseExpiryTask implements Task {
     }
 
     @Override
-    public void run(Instant now) {
-        pauses.endDue(now);
+    public void run(Instant firedAt) {
+        pauses.endDue(clock.instant());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.entente.heartbeat.expiry;
 import dev.entente.federation.approval.ApprovalPolicies;
 import dev.entente.heartbeat.schedule.Task;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -14,9 +15,12 @@ import java.time.Instant;
 public final class PolicyRevertTask implements Task {
     public static final String NAME = "policy_revert";
     private final ApprovalPolicies policies;
+    private final Clock clock;
 
-    public PolicyRevertTask(ApprovalPolicies policies) {
+    /** @param clock the hub's clock, which set the deadlines; not the scheduler's fire time */
+    public PolicyRevertTask(ApprovalPolicies policies, Clock clock) {
         this.policies = policies;
+        this.clock = clock;
     }
 
     @Override
@@ -25,8 +29,8 @@ public final class PolicyRevertTask implements Task {
     }
 
     @Override
-    public void run(Instant now) {
-        policies.revertDue(now);
+    public void run(Instant firedAt) {
+        policies.revertDue(clock.instant());
     }
 
     @Override
