@@ -22,7 +22,8 @@ import static dev.entente.controlplane.doctor.DoctorFixture.*
  */
 @Stepwise
 class ApprovalPolicySpec extends Specification {
-    static final Map CONFIGURED = ['entente.approvals.policy.peer.revoke': 'require_approval']
+    // Sweep-interval jobs (the policy revert among them) every second, so a revert shows within the spec's wait.
+    static final Map CONFIGURED = ['entente.approvals.policy.peer.revoke': 'require_approval', 'entente.sweep.interval': '1s']
     @Shared MutableClock clock = new MutableClock()
     @Shared Path dir = Files.createTempDirectory('approval-policy')
     @Shared RunningHub a
