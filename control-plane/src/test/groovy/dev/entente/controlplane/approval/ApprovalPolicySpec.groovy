@@ -31,7 +31,8 @@ class ApprovalPolicySpec extends Specification {
 
     def setupSpec() {
         a = start('hub-a', clock, CONFIGURED, dir)
-        ['dana': 'approver', 'alice': 'operator'].each { who, role ->
+        // carol, an admin, asks: dana was minted by admin, and the two-person rule keeps her from approving admin's requests
+        ['dana': 'approver', 'alice': 'operator', 'carol': 'admin'].each { who, role ->
             def r = run(null, 'operators', 'token', 'issue', '--for', who, '--role', role)
             assert r.code == 0: r.err
             tokens[who] = r.json.token
@@ -124,7 +125,7 @@ class ApprovalPolicySpec extends Specification {
 
     def "lowering a require_approval policy needs a second operator; DR024 and status warn while it is in force"() {
         when:
-        def r = run(null, 'approvals', 'policy', 'set', 'peer.revoke', 'auto', '--for', '30m', '--reason', 'leaked node key')
+        def r = run('carol', 'approvals', 'policy', 'set', 'peer.revoke', 'auto', '--for', '30m', '--reason', 'leaked node key')
 
         then: 'a request, nothing applied'
         r.code == 0
@@ -140,7 +141,7 @@ class ApprovalPolicySpec extends Specification {
         with(policies().find { it.action == 'peer.revoke' }) {
             policy == 'auto'
             source == 'database'
-            set_by == 'admin'
+            set_by == 'carol'
             lowered
         }
         findings(a, 'DR024').size() == 1
