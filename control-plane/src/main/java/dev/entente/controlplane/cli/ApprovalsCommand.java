@@ -1,14 +1,18 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.api.approval.PolicyRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code entente approvals list | approve ID | reject ID --reason R | collect ID}. */
-@Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule).",
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** {@code entente approvals list | approve ID | reject ID --reason R | collect ID | policy list | policy set}. */
+@Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule), and their policies.",
         subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Reject.class,
-                ApprovalsCommand.Collect.class})
+                ApprovalsCommand.Collect.class, ApprovalsCommand.Policy.class})
 final class ApprovalsCommand {
     @Command(name = "list", description = "Approval requests, oldest first.")
     static final class ListApprovals extends ClientCommand {
@@ -54,6 +58,43 @@ final class ApprovalsCommand {
         @Override
         public Integer call() {
             return print(client().post("api/v1/approvals/" + id + "/collect"));
+        }
+    }
+
+    /** {@code entente approvals policy list | set ACTION auto|require_approval [--for D] --reason R}. */
+    @Command(name = "policy", description = "Which actions need a second operator: list, or change one while the hub runs.",
+            subcommands = {ListPolicies.class, SetPolicy.class})
+    static final class Policy {
+    }
+
+    @Command(name = "list", description = "Each action's policy in force, where it comes from (config or database), "
+            + "who set it, why, until when, and whether it is lower than configured.")
+    static final class ListPolicies extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/approval-policies"));
+        }
+    }
+
+    @Command(name = "set", description = "Set an action's policy on every replica, kept across restarts; with --for it "
+            + "reverts by itself. Lowering a require_approval policy needs a second operator.")
+    static final class SetPolicy extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ACTION", description = "e.g. peer.revoke, grant.issue.write, ca.rotate")
+        String action;
+
+        @Parameters(index = "1", paramLabel = "POLICY", description = "auto or require_approval")
+        String policy;
+
+        @Option(names = "--for", paramLabel = "D", description = "Only for this long (e.g. 30m, 2h); then what it replaced is in force again.")
+        String duration;
+
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept in the audit and shown by 'policy list'.")
+        String reason;
+
+        @Override
+        public Integer call() {
+            return print(client().put("api/v1/approval-policies/" + URLEncoder.encode(action, StandardCharsets.UTF_8),
+                    new PolicyRequest(policy, duration, reason)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.api.worker.PauseRequest;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
@@ -23,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
  * (clustered with the hubs' in-process workers: each job fires once per interval). It needs the
  * same key passphrase as the hub, since heartbeats use the sealed node keys.
  */
-@Command(name = "worker", description = "Run the background jobs alone against a hub's PostgreSQL (--db-url).")
+@Command(name = "worker", description = "Run the background jobs alone against a hub's PostgreSQL (--db-url); "
+        + "or pause and resume them on every replica.",
+        subcommands = {WorkerCommand.Pause.class, WorkerCommand.Resume.class, WorkerCommand.Pauses.class})
 final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,5 +79,42 @@ final class WorkerCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    @Command(name = "pause", description = "Pause one job (--job) or all of them on every replica and 'entente worker', "
+            + "until resumed or for a while (--for); each skipped run is recorded.")
+    static final class Pause extends ClientCommand {
+        @Option(names = "--job", paramLabel = "NAME", description = "The job, e.g. stale_sweep; 'entente worker pauses' lists them. Default: all.")
+        String job;
+
+        @Option(names = "--for", paramLabel = "D", description = "Only for this long (e.g. 30m, 2h); then the job runs again by itself.")
+        String duration;
+
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; shown by status, doctor and /healthz.")
+        String reason;
+
+        @Override
+        public Integer call() {
+            return print(client().post("api/v1/worker/pause", new PauseRequest(job, duration, reason)));
+        }
+    }
+
+    @Command(name = "resume", description = "End the pause of one job (--job), or every pause.")
+    static final class Resume extends ClientCommand {
+        @Option(names = "--job", paramLabel = "NAME", description = "The job whose own pause ends. Default: every pause.")
+        String job;
+
+        @Override
+        public Integer call() {
+            return print(client().post("api/v1/worker/resume", new PauseRequest(job, null, null)));
+        }
+    }
+
+    @Command(name = "pauses", description = "What is paused, by whom, why, until when; and the jobs that can be paused.")
+    static final class Pauses extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().get("api/v1/worker/pauses"));
+        }
     }
 }

@@ -8,7 +8,8 @@ import io.micronaut.core.convert.format.MapFormat;
 import java.util.Map;
 
 /**
- * The two-person rule.
+ * The two-person rule. The policies here are each action's default: {@code entente approvals
+ * policy set} overrides one on every replica while the hub runs, for good or for a while.
  *
  * @param timeout how long a pending approval waits for its second operator before it expires
  * @param policy  per action ({@code entente.approvals.policy.peer.revoke}, environment form

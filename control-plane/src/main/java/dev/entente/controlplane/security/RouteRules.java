@@ -93,6 +93,13 @@ public final class RouteRules {
         // Only the requester may collect (approval_requester_only): the approval gate decides.
         read("POST /api/v1/approvals/{id}/collect");
         rule("POST /api/v1/approvals/{id}/reject", Rule.operator(Permission.APPROVE));
+        read("GET /api/v1/approval-policies");
+        // Changing who must agree to what is the admin's; lowering also passes the approval gate.
+        admin("PUT /api/v1/approval-policies/{action}");
+
+        read("GET /api/v1/worker/pauses");
+        write("POST /api/v1/worker/pause");
+        write("POST /api/v1/worker/resume");
 
         read("GET /api/v1/ca");
         write("POST /api/v1/ca/rotate/{move}");

@@ -19,6 +19,7 @@ import dev.entente.federation.command.OperatorCommands;
 import dev.entente.federation.command.ProposePeer;
 import dev.entente.federation.command.RevokePeer;
 import dev.entente.federation.command.RotateCa;
+import dev.entente.federation.command.SetApprovalPolicy;
 import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.lifecycle.approval.Approval;
 import dev.entente.lifecycle.approval.ApprovalLifecycle;
@@ -113,7 +114,7 @@ public final class ApprovalGate {
     private final AuditLog audit;
     private final SealedKeyStore keys;
     private final Clock clock;
-    private final Map<String, String> policies;
+    private final ApprovalPolicies policies;
     private final Duration timeout;
     private final OperatorCommands commands;
     private final ApprovalRepository repository;
@@ -121,20 +122,20 @@ public final class ApprovalGate {
     private volatile boolean haltAfterApproval;
 
     /**
-     * @param policies {@code auto} or {@code require_approval} per action of {@link #ACTIONS}
-     *                 ({@code entente.approvals.policy.*}); an action not named is {@code auto}
+     * @param policies {@code auto} or {@code require_approval} per action of {@link #ACTIONS}:
+     *                 configuration's defaults and what operators set while the hub runs
      * @param timeout  how long a request waits for a decision ({@code entente.approvals.timeout})
      * @param commands what runs a command once it may run
      * @param repository the approvals table, on the same transactions as {@code tx}
      */
     public ApprovalGate(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock,
-                        Map<String, String> policies, Duration timeout, OperatorCommands commands,
+                        ApprovalPolicies policies, Duration timeout, OperatorCommands commands,
                         ApprovalRepository repository) {
         this.tx = tx;
         this.audit = audit;
         this.keys = keys;
         this.clock = clock;
-        this.policies = Map.copyOf(policies);
+        this.policies = policies;
         this.timeout = timeout;
         this.commands = commands;
         this.repository = repository;
@@ -147,14 +148,26 @@ public final class ApprovalGate {
     }
 
     /**
-     * Whether {@code command} waits for a second operator. Minting an approver token is not a
-     * policy of its own: it is gated whenever any policy requires approval.
+     * Whether {@code command} waits for a second operator, by the policies in force now on any
+     * replica. Minting an approver token is not a policy of its own: it is gated whenever any
+     * policy requires approval. Lowering a policy is gated by the policy it lowers, or one
+     * operator could switch the two-person rule off for an action and then act alone.
      */
     public boolean requiresApproval(OperatorCommand command) {
         if (command instanceof IssueOperatorToken token) {
-            return "approver".equals(token.role()) && policies.containsValue("require_approval") && liveApproverExists();
+            return "approver".equals(token.role()) && policies.effective().containsValue(ApprovalPolicies.REQUIRE_APPROVAL)
+                    && liveApproverExists();
         }
-        return "require_approval".equals(policies.getOrDefault(command.action(), "auto"));
+        if (command instanceof SetApprovalPolicy change) {
+            return change.lowers(policies.effective(change.target()));
+        }
+        return ACTIONS.contains(command.action())
+                && ApprovalPolicies.REQUIRE_APPROVAL.equals(policies.effective(command.action()));
+    }
+
+    /** The policies this gate decides by. */
+    public ApprovalPolicies policies() {
+        return policies;
     }
 
     // Until some approver exists nobody could approve the first one, so minting it is not gated;

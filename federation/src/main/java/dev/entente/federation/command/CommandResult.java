@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.federation.approval.ApprovalPolicy;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.resource.Resource;
@@ -140,6 +141,10 @@ public sealed interface CommandResult {
         public CommandResult redacted() {
             return new ReenrolmentTokenMinted(peer, REDACTED, tokenExpiresAt);
         }
+    }
+
+    /** {@code approvals policy set}: the action's policy afterwards. */
+    record PolicySet(@JsonProperty("policy") ApprovalPolicy policy) implements CommandResult {
     }
 
     /** {@code resources delete}: {@code kind/name} of the resource that went. */

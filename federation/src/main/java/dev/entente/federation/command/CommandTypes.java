@@ -34,7 +34,8 @@ final class CommandTypes extends TypeIdResolverBase {
             Map.entry(RotateTls.ACTION, RotateTls.class),
             Map.entry(RotateAuditKey.ACTION, RotateAuditKey.class),
             Map.entry(NewReenrolmentToken.ACTION, NewReenrolmentToken.class),
-            Map.entry(ReenrolPeer.ACTION, ReenrolPeer.class));
+            Map.entry(ReenrolPeer.ACTION, ReenrolPeer.class),
+            Map.entry(SetApprovalPolicy.ACTION, SetApprovalPolicy.class));
 
     @Override
     public String idFromValue(Object value) {

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
         RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
-        RotateTls, RotateAuditKey, NewReenrolmentToken, ReenrolPeer {
+        RotateTls, RotateAuditKey, NewReenrolmentToken, ReenrolPeer, SetApprovalPolicy {
 
     /**
      * The action's name: what a policy is set for, what an approval request records, and the
@@ -75,5 +75,7 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
         R newReenrolmentToken(NewReenrolmentToken command);
 
         R reenrolPeer(ReenrolPeer command);
+
+        R setApprovalPolicy(SetApprovalPolicy command);
     }
 }

@@ -1,6 +1,7 @@
 package dev.entente.federation.command;
 
 import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.federation.approval.ApprovalPolicies;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.grant.GrantRepository;
@@ -56,15 +57,17 @@ public final class OperatorCommands {
     private final Clock clock;
     private final Duration acceptanceTtl;
     private final CommandShell shell;
+    private final ApprovalPolicies policies;
 
     /**
      * @param acceptanceTtl an acceptance token's lifetime when the command names none
      *                      ({@code entente.tokens.acceptance-ttl})
+     * @param policies      the approval policies {@code approvals policy set} changes
      */
     public OperatorCommands(HandshakeProposer proposer, HandshakeAccepter accepter, Reenrolment reenrolment, PeerRepository peers,
                             PeerLifecycle peerLifecycle, GrantRepository grants, GrantLifecycle grantLifecycle,
                             RotationLifecycle rotation, Laggards laggards, ResourceRepository resources, AuditLog audit,
-                            Tx tx, Clock clock, Duration acceptanceTtl, CommandShell shell) {
+                            Tx tx, Clock clock, Duration acceptanceTtl, CommandShell shell, ApprovalPolicies policies) {
         this.proposer = proposer;
         this.accepter = accepter;
         this.reenrolment = reenrolment;
@@ -80,6 +83,7 @@ public final class OperatorCommands {
         this.clock = clock;
         this.acceptanceTtl = acceptanceTtl;
         this.shell = shell;
+        this.policies = policies;
     }
 
     /** Runs {@code command} as {@code operator}; its result as the admin API answers it. */
@@ -269,6 +273,12 @@ public final class OperatorCommands {
         @Override
         public CommandResult reenrolPeer(ReenrolPeer command) {
             return new CommandResult.PeerChanged(reenrolment.reenrol(command.token(), operator));
+        }
+
+        @Override
+        public CommandResult setApprovalPolicy(SetApprovalPolicy command) {
+            return new CommandResult.PolicySet(policies.set(command.target(), command.policy(), command.lifetime(),
+                    command.reason(), operator));
         }
     }
 

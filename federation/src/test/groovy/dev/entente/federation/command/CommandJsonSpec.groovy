@@ -46,6 +46,7 @@ class CommandJsonSpec extends Specification {
         new RotateAuditKey()                                                        | []
         new NewReenrolmentToken(PEER, '2h')                                         | ['peer_id', 'ttl']
         new ReenrolPeer('a.b.c')                                                    | ['token']
+        new SetApprovalPolicy('peer.revoke', 'auto', '30m', 'leaked key')           | ['target', 'policy', 'duration', 'reason']
     }
 
     def "every command has a type id, so a new command cannot go unread"() {

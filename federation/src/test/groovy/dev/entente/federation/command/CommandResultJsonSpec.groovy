@@ -2,6 +2,7 @@ package dev.entente.federation.command
 
 import com.fasterxml.jackson.databind.ObjectMapper
 import com.fasterxml.jackson.databind.PropertyNamingStrategies
+import dev.entente.federation.approval.ApprovalPolicy
 import dev.entente.federation.peer.Peer
 import dev.entente.federation.peer.PeerState
 import spock.lang.Specification
@@ -31,6 +32,10 @@ class CommandResultJsonSpec extends Specification {
                 [token: 't', subject: 'bob', roles: ['approver'], expires_at: '2026-12-23T12:00:00Z', minted_by: ['admin']]
         new CommandResult.ResourceDeleted('service/web-1')                                | [deleted: 'service/web-1']
         new CommandResult.AuditKeyRotated('k2')                                           | [key_id: 'k2']
+        new CommandResult.PolicySet(new ApprovalPolicy('peer.revoke', 'auto', 'database', 'require_approval', 'alice', 'leak',
+                '2026-11-23T12:00:00Z', '2026-11-23T12:30:00Z', true)) |
+                [policy: [action: 'peer.revoke', policy: 'auto', source: 'database', configured: 'require_approval', set_by: 'alice',
+                          reason: 'leak', set_at: '2026-11-23T12:00:00Z', until: '2026-11-23T12:30:00Z', lowered: true]]
         new CommandResult.TlsInfo('CN=hub', ['hub.example'], '2026-11-23T12:00:00Z', '2027-11-23T12:00:00Z', 'AB', 'Ed25519', [], null) |
                 [subject: 'CN=hub', sans: ['hub.example'], not_before: '2026-11-23T12:00:00Z', not_after: '2027-11-23T12:00:00Z',
                  fingerprint: 'AB', key_type: 'Ed25519', grace_fingerprints: [], next_fingerprint: null]

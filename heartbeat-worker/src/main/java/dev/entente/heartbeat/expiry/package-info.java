@@ -1,2 +1,2 @@
-/** Expiry jobs: acceptance tokens (and, with grants, grants). */
+/** Expiry jobs: acceptance tokens, grants, approval requests, and the deadlines of temporary approval policies and worker pauses. */
 package dev.entente.heartbeat.expiry;

@@ -12,7 +12,9 @@ public enum RunOutcome {
      * The replica that won the firing has no task of that name (an older or differently
      * configured replica): the firing was skipped there.
      */
-    UNREGISTERED;
+    UNREGISTERED,
+    /** An operator paused the task ({@code entente worker pause}): the firing was skipped. */
+    PAUSED;
 
     /** The stored form, e.g. {@code ok}. */
     public String code() {

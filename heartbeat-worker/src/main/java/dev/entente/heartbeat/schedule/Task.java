@@ -22,4 +22,12 @@ public interface Task {
      * @throws Exception any failure; it is recorded in {@code worker_runs} and the task stays scheduled
      */
     void run(Instant now) throws Exception;
+
+    /**
+     * Whether {@code entente worker pause} can stop this task. The tasks that end temporary
+     * changes cannot be paused: a pause must not keep itself, or a lowered policy, in force.
+     */
+    default boolean pausable() {
+        return true;
+    }
 }

@@ -29,6 +29,11 @@ public final class TaskRegistry {
         return Optional.ofNullable(tasks.get(name));
     }
 
+    /** Names of the registered tasks an operator can pause, sorted. */
+    public List<String> pausableNames() {
+        return tasks.values().stream().filter(Task::pausable).map(Task::name).sorted().toList();
+    }
+
     /** Names of every registered task, sorted. */
     public List<String> names() {
         return tasks.keySet().stream().sorted().toList();

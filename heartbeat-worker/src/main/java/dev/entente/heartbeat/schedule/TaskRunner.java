@@ -21,11 +21,14 @@ public final class TaskRunner {
     private final TaskRegistry tasks;
     private final WorkerRuns runs;
     private final Clock clock;
+    private final WorkerPauses pauses;
 
-    public TaskRunner(TaskRegistry tasks, WorkerRuns runs, Clock clock) {
+    /** @param pauses what operators paused: a paused task's firing is skipped and recorded as such */
+    public TaskRunner(TaskRegistry tasks, WorkerRuns runs, Clock clock, WorkerPauses pauses) {
         this.tasks = tasks;
         this.runs = runs;
         this.clock = clock;
+        this.pauses = pauses;
     }
 
     /**
@@ -60,6 +63,8 @@ public final class TaskRunner {
             outcome = RunOutcome.UNREGISTERED;
             error = "no task named " + name + " is registered on this replica; run the same version and configuration on every replica";
             LOG.warn("task {}: {}", name, error);
+        } else if (paused(task.get(), startedAt)) {
+            outcome = RunOutcome.PAUSED;
         } else {
             try {
                 task.get().run(scheduledAt);
@@ -79,6 +84,24 @@ public final class TaskRunner {
         String finalError = error;
         record(name, () -> runs.recordFinish(name, startedAt, finishedAt, duration, finalOutcome, finalError));
         return outcome;
+    }
+
+    // Read before every firing, so a pause made on any replica holds on the next one. When the
+    // pause cannot be read (database blip) the task runs, as it would have without pauses: it
+    // needs the database itself and fails or succeeds on its own terms.
+    private boolean paused(Task task, Instant now) {
+        if (!task.pausable()) {
+            return false;
+        }
+        try {
+            return pauses.pausing(task.name(), now).map(p -> {
+                LOG.info("task {} skipped: {}", task.name(), p.describe());
+                return true;
+            }).orElse(false);
+        } catch (RuntimeException e) {
+            LOG.warn("task {}: cannot read worker pauses: {}", task.name(), e.getMessage());
+            return false;
+        }
     }
 
     private static void record(String name, Runnable write) {

@@ -87,7 +87,8 @@ public final class WorkerRuns {
                              RunOutcome outcome, String error) {
         tx.inTransaction(c -> {
             String before = null;
-            if (audit != null) {
+            // A skipped run of a paused task says nothing about whether the task works.
+            if (audit != null && outcome != RunOutcome.PAUSED) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT last_outcome FROM worker_runs WHERE task = ? FOR UPDATE")) {
                     ps.setString(1, task);
@@ -95,7 +96,7 @@ public final class WorkerRuns {
                         before = rs.next() ? rs.getString(1) : null;
                     }
                 }
-                boolean wasOk = before == null || before.equals(RunOutcome.OK.code());
+                boolean wasOk = before == null || before.equals(RunOutcome.OK.code()) || before.equals(RunOutcome.PAUSED.code());
                 if (wasOk != (outcome == RunOutcome.OK)) {
                     // audit details: free-form JSON, as above
                     AuditDetails details = AuditDetails.of("outcome", outcome.code())

@@ -93,7 +93,8 @@ public final class WorkerScheduler implements AutoCloseable {
         this.tasks = tasks;
         this.runs = new WorkerRuns(dataSource, audit);
         Map<Class<?>, Object> injectables = new HashMap<>();
-        injectables.put(TaskRunner.class, new TaskRunner(tasks, runs, clock));
+        injectables.put(TaskRunner.class, new TaskRunner(tasks, runs, clock,
+                new WorkerPauses(dataSource, audit, clock, tasks::pausableNames)));
         injectables.put(TaskRegistry.class, tasks);
         injectables.put(WorkerRuns.class, runs);
         injectables.put(DataSource.class, dataSource);

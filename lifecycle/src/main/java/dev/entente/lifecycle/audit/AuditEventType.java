@@ -38,6 +38,12 @@ public enum AuditEventType {
     /** The wall clock jumped (NTP, an operator) and the scheduled tasks were re-timed from the new time. */
     WORKER_CLOCK_STEPPED("worker.clock_stepped", "the wall clock was stepped and the scheduled tasks re-timed",
             EventSource.WORKER),
+    /** An operator paused one worker job, or all of them, with a reason and perhaps a deadline. */
+    WORKER_PAUSED("worker.paused", "an operator paused a worker job (or all of them), with a reason and perhaps a deadline",
+            Party.OPERATOR),
+    /** A paused job runs again: an operator resumed it, or its pause reached its deadline. */
+    WORKER_RESUMED("worker.resumed", "a paused worker job runs again: an operator resumed it, or its pause reached its deadline",
+            Party.OPERATOR, EventSource.WORKER),
 
     // --- operators and access ---
     /** An operator token was minted. */
@@ -166,6 +172,12 @@ public enum AuditEventType {
     /** The requester collected an executed request's secret result. */
     APPROVAL_COLLECTED("approval.collected", "the requester collected an executed request's secret result",
             Party.OPERATOR),
+    /** An operator set an action's approval policy, for good or until a deadline. */
+    APPROVAL_POLICY_SET("approval_policy.set", "an operator set an action's approval policy, for good or until a deadline",
+            Party.OPERATOR),
+    /** A temporary approval policy reached its deadline and the setting it replaced is in force again. */
+    APPROVAL_POLICY_REVERTED("approval_policy.reverted",
+            "a temporary approval policy reached its deadline; the setting it replaced is in force again", EventSource.APPROVALS),
 
     // --- governance ---
     /** The governance scan opened a finding. */

@@ -57,7 +57,11 @@ public enum DoctorCode implements PublicCode {
     /** The node certificate a linked peer issued this hub is expired, or the peer refuses it. */
     DR022("DR022", "own_node_cert_dead", Severity.ERROR, Runbook.PEERS),
     /** The automatic renewal of the hub's TLS certificate failed on its last attempt. */
-    DR023("DR023", "tls_renewal_failing", Severity.ERROR, Runbook.TLS);
+    DR023("DR023", "tls_renewal_failing", Severity.ERROR, Runbook.TLS),
+    /** An approval policy set while the hub runs is lower than configured: an action that needs a second operator by configuration runs at once. */
+    DR024("DR024", "approval_policy_lowered", Severity.WARNING, Runbook.APPROVALS),
+    /** An operator paused worker jobs: the sweep, expiries or renewals they run do not happen until resumed. */
+    DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS);
 
     private final String code;
     private final String checkName;

@@ -71,6 +71,10 @@ public enum ErrorCode implements PublicCode {
     APPROVAL_REQUESTER_ONLY("approval_requester_only", 403, "only the requester may collect", Runbook.APPROVALS),
     /** Nothing to collect: the request is not executed yet, or its secret result was already collected. */
     APPROVAL_RESULT_UNAVAILABLE("approval_result_unavailable", 409, "approval result not available", Runbook.APPROVALS),
+    /** A policy change names an action no policy exists for, or a policy other than auto and require_approval. */
+    APPROVAL_POLICY_INVALID("approval_policy_invalid", 400, "approval policy change not valid", Runbook.APPROVALS),
+    /** A pause or resume names a job the worker does not have (or one that cannot be paused); the detail lists the valid names. */
+    WORKER_JOB_UNKNOWN("worker_job_unknown", 400, "no such worker job", Runbook.PEERS),
 
     // --- acceptance tokens (the federation handshake) ---
     /** The presented acceptance token's digest is not the one stored for the peer (wrong, forged or replaced token). */

@@ -52,7 +52,7 @@ class AuditEventTypeSpec extends Specification {
 
         where:
         asked              || offered
-        'worker.task_died' || ['worker.task_failed', 'worker.task_recovered', 'worker.clock_stepped']
+        'worker.task_died' || ['worker.task_failed', 'worker.task_recovered', 'worker.clock_stepped', 'worker.paused', 'worker.resumed']
         'tls.renewed'      || ['tls.rotated']
         'nonsense'         || AuditEventType.values()*.value()
         'peers.accepted'   || AuditEventType.values()*.value()

@@ -7,6 +7,8 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
+import java.util.List;
+
 /**
  * {@code GET /healthz} and {@code GET /readyz}, unauthenticated: they reveal only status, reasons,
  * hub id and uptime. {@code /healthz} is for monitoring (503 only when the hub cannot serve, 200
@@ -25,7 +27,9 @@ public class HealthController {
 
     @Get(uri = "/healthz", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<Health> health() {
-        Health health = Health.of(probe.reasons(), hub.hubId(), hub.uptime().toSeconds());
+        List<HealthReason> reasons = probe.reasons();
+        Health health = Health.of(reasons, reasons.contains(HealthReason.AUTOMATION_PAUSED) ? probe.paused() : List.of(),
+                hub.hubId(), hub.uptime().toSeconds());
         return HttpResponse.status(health.serving() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);
     }
 

@@ -7,6 +7,8 @@ import dev.entente.federation.doctor.ClockChecks;
 import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.heartbeat.doctor.WorkerCheck;
+import dev.entente.heartbeat.schedule.WorkerPause;
+import dev.entente.heartbeat.schedule.WorkerPauses;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
@@ -21,7 +23,7 @@ import java.util.List;
 /**
  * What {@code /healthz} and {@code /readyz} report. The database is probed on every call (through
  * the pool, with a 2 s ceiling), so the answer flips back by itself once PostgreSQL returns; the
- * worker and the partners are two small reads, skipped while the database is down; the clock
+ * worker, the partners and the worker pauses are three small reads, skipped while the database is down; the clock
  * skew is kept in memory by the heartbeat sender.
  */
 @Singleton
@@ -36,15 +38,17 @@ public final class HealthProbe {
     private final PeerRepository peers;
     private final ClockChecks clocks;
     private final DoctorCheck worker;
+    private final WorkerPauses pauses;
 
     public HealthProbe(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, Clock clock, PeerRepository peers,
-                       ClockChecks clocks) {
+                       ClockChecks clocks, WorkerPauses pauses) {
         this.hub = hub;
         this.tx = tx;
         this.tls = tls;
         this.clock = clock;
         this.peers = peers;
         this.clocks = clocks;
+        this.pauses = pauses;
         // The doctor's DR005 check itself, so /healthz and doctor never disagree about the worker.
         this.worker = new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(),
                 settings.heartbeatInterval(), hub.startedAt()).check();
@@ -72,6 +76,9 @@ public final class HealthProbe {
         }
         if (database && partnerUnreachable()) {
             found.add(HealthReason.FEDERATION_PARTNER_UNREACHABLE);
+        }
+        if (database && !paused().isEmpty()) {
+            found.add(HealthReason.AUTOMATION_PAUSED);
         }
         found.sort(null);
         return found;
@@ -108,6 +115,15 @@ public final class HealthProbe {
         } catch (Exception e) {
             // the database went away between the probe and this read: that is already reported
             return false;
+        }
+    }
+
+    /** The worker pauses in force now; none when the database cannot say. */
+    public List<WorkerPause> paused() {
+        try {
+            return pauses.list(clock.instant());
+        } catch (EntenteException | IllegalStateException e) {
+            return List.of();
         }
     }
 

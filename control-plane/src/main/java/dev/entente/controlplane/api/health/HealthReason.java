@@ -20,7 +20,9 @@ public enum HealthReason {
     /** Our last heartbeat to an active or degraded peer failed (doctor DR008). */
     FEDERATION_PARTNER_UNREACHABLE(false),
     /** The served TLS certificate expires within 7 days. */
-    TLS_CERT_EXPIRING_SOON(false);
+    TLS_CERT_EXPIRING_SOON(false),
+    /** An operator paused worker jobs ({@code entente worker pause}, doctor DR025); {@code paused} says which. */
+    AUTOMATION_PAUSED(false);
 
     private final boolean unavailable;
 

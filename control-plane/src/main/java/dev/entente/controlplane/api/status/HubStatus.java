@@ -13,7 +13,8 @@ import java.util.List;
  * @param worker        the most recent start of a scheduled task, null before any
  * @param lastError     the most recent failed run of a scheduled task, null when none failed
  * @param clock         this hub's clock against its peers', null until measured
- * @param warnings      what needs an operator: drill mode, and the doctor's error-level findings
+ * @param warnings      what needs an operator: drill mode, the doctor's error-level findings, a lowered
+ *                      approval policy (DR024) and paused automation (DR025), each with who, why and until when
  */
 public record HubStatus(String hubId, String name, String listening, String publicUrl, long uptimeS, Tls tls,
                         String database, boolean drillMode, String heartbeatInterval, String staleAfter,

@@ -15,6 +15,7 @@ import dev.entente.heartbeat.schedule.RunOutcome;
 import dev.entente.heartbeat.schedule.WorkerRun;
 import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.doctor.DoctorCode;
 import dev.entente.lifecycle.doctor.Finding;
 import dev.entente.lifecycle.doctor.Severity;
 import dev.entente.lifecycle.error.EntenteException;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -111,13 +113,16 @@ public final class StatusReader {
                 .orElse(null);
     }
 
+    // Warnings that an operator made and must not forget: a lowered approval policy, paused automation.
+    private static final Set<DoctorCode> WARNED = Set.of(DoctorCode.DR024, DoctorCode.DR025);
+
     private List<String> warnings(Instant now) {
         List<String> out = new ArrayList<>();
         if (settings.drillMode()) {
             out.add("drill mode is on: a proposed peer with no token digest accepts any caller");
         }
         for (Finding f : doctor.run(now).findings()) {
-            if (f.severity() == Severity.ERROR) {
+            if (f.severity() == Severity.ERROR || WARNED.contains(f.code())) {
                 out.add(f.code() + " " + f.name() + ": " + f.diagnosis() + " (next: " + f.nextCommand() + ")");
             }
         }

@@ -6,6 +6,7 @@ import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.hub.HubCommandShell;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.federation.approval.ApprovalGate;
+import dev.entente.federation.approval.ApprovalPolicies;
 import dev.entente.federation.command.OperatorCommands;
 import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.grant.GrantRepository;
@@ -30,15 +31,21 @@ final class ApprovalFactory {
     OperatorCommands operatorCommands(FederationService federation, PeerRepository peers, PeerLifecycle peerLifecycle,
                                       GrantRepository grants, GrantLifecycle grantLifecycle, RotationLifecycle rotation,
                                       Laggards laggards, ResourceRepository resources, AuditLog audit, Tx tx, Clock clock, HubSettings settings,
-                                      HubCommandShell shell) {
+                                      HubCommandShell shell, ApprovalPolicies policies) {
         return new OperatorCommands(federation.proposer(), federation.accepter(), federation.reenrolment(), peers, peerLifecycle,
-                grants, grantLifecycle, rotation, laggards, resources, audit, tx, clock, settings.acceptanceTtl(), shell);
+                grants, grantLifecycle, rotation, laggards, resources, audit, tx, clock, settings.acceptanceTtl(), shell, policies);
+    }
+
+    /** Configuration's policies as defaults, under what operators set while the hub runs. */
+    @Singleton
+    ApprovalPolicies approvalPolicies(Tx tx, AuditLog audit, Clock clock, HubSettings settings) {
+        return new ApprovalPolicies(tx, audit, clock, settings.approvalPolicies());
     }
 
     @Singleton
     ApprovalGate approvals(Tx tx, LifecycleEngine engine, AuditLog audit, SealedKeyStore keys, Clock clock, HubSettings settings,
-                           OperatorCommands commands, ApprovalTable approvals) {
-        return new ApprovalGate(tx, engine, audit, keys, clock, settings.approvalPolicies(), settings.approvalsTimeout(), commands,
+                           OperatorCommands commands, ApprovalTable approvals, ApprovalPolicies policies) {
+        return new ApprovalGate(tx, engine, audit, keys, clock, policies, settings.approvalsTimeout(), commands,
                 new ApprovalRepository(tx, approvals));
     }
 }

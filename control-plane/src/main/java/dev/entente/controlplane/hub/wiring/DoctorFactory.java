@@ -1,5 +1,10 @@
 package dev.entente.controlplane.hub.wiring;
 
+import dev.entente.controlplane.hub.HubWorker;
+import dev.entente.federation.approval.ApprovalPolicies;
+import dev.entente.federation.doctor.PolicyCheck;
+import dev.entente.heartbeat.doctor.PauseCheck;
+import dev.entente.heartbeat.schedule.WorkerPauses;
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
@@ -51,12 +56,15 @@ final class DoctorFactory {
     @Singleton
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
                   RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
-                  CertificateAuthority authority, TlsConfiguration tlsConfiguration) {
+                  CertificateAuthority authority, TlsConfiguration tlsConfiguration, ApprovalPolicies policies,
+                  WorkerPauses pauses) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
         shell.add(new TlsRenewalCheck(new WorkerRuns(tx.dataSource()), tlsConfiguration.autoRenew()).check());
         shell.add(clocks.check());
+        shell.add(new PauseCheck(pauses).check());
+        shell.add(new PolicyCheck(policies).check());
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
@@ -68,6 +76,12 @@ final class DoctorFactory {
     @Singleton
     Laggards laggards(PeerRepository peers, CertificateAuthority authority, Tx tx, Clock clock) {
         return new Laggards(peers, authority, tx, clock);
+    }
+
+    /** What operators paused, for the worker, doctor, status and {@code /healthz}; job names checked against {@link HubWorker#PAUSABLE_JOBS}. */
+    @Singleton
+    WorkerPauses workerPauses(Tx tx, AuditLog audit, Clock clock) {
+        return new WorkerPauses(tx.dataSource(), audit, clock, () -> HubWorker.PAUSABLE_JOBS);
     }
 
     @Singleton

@@ -1,0 +1,18 @@
+package dev.entente.controlplane.api.worker;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.entente.controlplane.api.Bodies;
+
+/**
+ * {@code POST /api/v1/worker/pause} and {@code /resume}: which job (null: every job), for how
+ * long (null: until resumed; pause only) and why (pause only).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PauseRequest(@JsonProperty("job") @JsonDeserialize(using = Bodies.Text.class) String job,
+                           @JsonProperty("duration") @JsonDeserialize(using = Bodies.Text.class) String duration,
+                           @JsonProperty("reason") @JsonDeserialize(using = Bodies.Text.class) String reason) {
+    /** What an absent body reads as. */
+    public static final PauseRequest EMPTY = new PauseRequest(null, null, null);
+}
