@@ -154,7 +154,7 @@ public final class ApprovalGate {
         if (command instanceof IssueOperatorToken token) {
             return "approver".equals(token.role()) && policies.containsValue("require_approval") && liveApproverExists();
         }
-        return "require_approval".equals(policies.getOrDefault(command.action(), "auto"));
+        return "require_approval".equals(policies.getOrDefault(command.policy(), "auto"));
     }
 
     // Until some approver exists nobody could approve the first one, so minting it is not gated;
