@@ -9,6 +9,7 @@ import dev.entente.federation.peer.PeerCredentials;
 import dev.entente.federation.peer.StaleSweeper;
 import dev.entente.heartbeat.expiry.ApprovalExpiryTask;
 import dev.entente.heartbeat.expiry.GrantExpiryTask;
+import dev.entente.heartbeat.expiry.GrantRenewalTask;
 import dev.entente.heartbeat.expiry.TokenExpiryTask;
 import dev.entente.heartbeat.scan.GovernanceScanTask;
 import dev.entente.heartbeat.schedule.TaskRegistry;
@@ -28,7 +29,8 @@ import java.time.Clock;
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
  * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and
- * approval requests (and the execution of approved ones a stopped hub left), the governance scan, and the renewal
+ * approval requests (and the execution of approved ones a stopped hub left), the renewal of
+ * auto-renewing grants, the governance scan, and the renewal
  * of the hub's TLS certificate ({@code entente.tls.auto-renew}). The tasks live in {@code heartbeat-worker}; this
  * only registers them with what they run. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
@@ -53,6 +55,7 @@ public final class HubWorker implements AutoCloseable {
             scheduler.schedule(new StaleSweepTask(sweeper, heartbeats::flush), settings.sweepInterval());
             scheduler.schedule(new TokenExpiryTask(tx, audit, new PeerCredentials(tx)), settings.sweepInterval());
             scheduler.schedule(new GrantExpiryTask(grantLifecycle), settings.sweepInterval());
+            scheduler.schedule(new GrantRenewalTask(grantLifecycle), settings.sweepInterval());
             scheduler.schedule(new ApprovalExpiryTask(now -> {
                 int expired = approvals.expireDue(now);
                 // Approved requests a stopped hub (or a lost database) left unexecuted.

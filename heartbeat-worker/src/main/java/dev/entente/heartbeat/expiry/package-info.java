@@ -1,2 +1,2 @@
-/** Expiry jobs: acceptance tokens (and, with grants, grants). */
+/** Deadline jobs: the expiry of acceptance tokens, grants and approval requests, and the renewal of auto-renewing grants. */
 package dev.entente.heartbeat.expiry;

@@ -15,7 +15,9 @@ import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
 import dev.entente.federation.command.IssueGrant;
+import dev.entente.federation.command.RenewGrant;
 import dev.entente.federation.command.RevokeGrant;
+import dev.entente.federation.command.UpdateGrant;
 import dev.entente.federation.peer.Peer;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
@@ -35,7 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
+/** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain, update, renew. */
 @Controller("/api/v1/grants")
 public class GrantController {
     private final FederationService federation;
@@ -59,7 +61,8 @@ public class GrantController {
         String peerKey = body != null && body.get("peer") == null && body.get("peer_id") != null ? "peer_id" : "peer";
         Peer peer = federation.peer(Bodies.string(body, peerKey, true));
         IssueGrant command = new IssueGrant(peer.id().toString(), Bodies.strings(body, "scopes"), Bodies.strings(body, "instances"),
-                Bodies.strings(body, "networks"), Bodies.strings(body, "cidrs"), Bodies.string(body, "expires_in", false));
+                Bodies.strings(body, "networks"), Bodies.strings(body, "cidrs"), Bodies.string(body, "expires_in", false),
+                Boolean.TRUE.equals(flag(body, "auto_renew")), Bodies.string(body, "max_lifetime", false));
         // Read grants are grant.issue.read, for which no policy exists: only write grants can wait for approval.
         var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
@@ -115,6 +118,43 @@ public class GrantController {
     @JsonPropertyOrder({"applies", "code", "checks"})
     public record Explanation(@JsonProperty("applies") boolean applies, @JsonProperty("code") String code,
                               @JsonProperty("checks") List<Check> checks) {
+    }
+
+    /**
+     * Changes an active grant in place (same id, same token): only the fields the body names. An
+     * update naming write waits for approval when {@code grant.issue.write} requires it (202).
+     */
+    @Post("/{id}/update")
+    public HttpResponse<Object> update(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        Grant g = grant(id);
+        UpdateGrant command = new UpdateGrant(g.id().toString(), optionalStrings(body, "scopes"),
+                optionalStrings(body, "instances"), optionalStrings(body, "networks"), optionalStrings(body, "cidrs"),
+                Bodies.string(body, "expires_in", false), flag(body, "auto_renew"), Bodies.string(body, "max_lifetime", false));
+        var outcome = approvals.submit(command, operator.approvalOperator());
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body());
+    }
+
+    /** A new term for an active grant, from now (same id, same token). */
+    @Post("/{id}/renew")
+    public Object renew(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        Grant g = grant(id);
+        RenewGrant command = new RenewGrant(g.id().toString(), Bodies.string(body, "expires_in", true));
+        return approvals.submit(command, operator.approvalOperator()).body();
+    }
+
+    // Absent is "leave as it is", unlike an empty list, which lifts the restriction.
+    private static List<String> optionalStrings(Map<String, Object> body, String key) {
+        return body == null || !body.containsKey(key) || body.get(key) == null ? null : Bodies.strings(body, key);
+    }
+
+    private static Boolean flag(Map<String, Object> body, String key) {
+        Object v = body == null ? null : body.get(key);
+        if (v == null || v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be true or false");
     }
 
     private Grant grant(String id) {
