@@ -55,7 +55,7 @@ public final class HubWorker implements AutoCloseable {
             scheduler.schedule(new StaleSweepTask(sweeper, heartbeats::flush), settings.sweepInterval());
             scheduler.schedule(new TokenExpiryTask(tx, audit, new PeerCredentials(tx)), settings.sweepInterval());
             scheduler.schedule(new GrantExpiryTask(grantLifecycle), settings.sweepInterval());
-            scheduler.schedule(new GrantRenewalTask(grantLifecycle), settings.sweepInterval());
+            scheduler.schedule(new GrantRenewalTask(grantLifecycle::renewDue, clock), settings.sweepInterval());
             scheduler.schedule(new ApprovalExpiryTask(now -> {
                 int expired = approvals.expireDue(now);
                 // Approved requests a stopped hub (or a lost database) left unexecuted.

@@ -46,11 +46,17 @@ public record UpdateGrant(@JsonProperty("grant_id") String grantId, List<String>
         expiresIn = expiresIn == null ? null
                 : Durations.format(Durations.parse("expires_in", expiresIn, GrantRepository.MAX_LIFETIME));
         maxLifetime = maxLifetime == null ? null : IssueGrant.maxLifetime(maxLifetime);
-        change();
+        // Checked here, once: a compact constructor's fields are assigned only after its body.
+        change(scopes, instances, networks, cidrs, expiresIn, autoRenew, maxLifetime);
     }
 
-    /** The change to make, checked: scopes, ids and CIDRs valid, and at least one field given. */
+    /** The change to make: scopes, ids and CIDRs valid, and at least one field given. */
     public GrantChange change() {
+        return change(scopes, instances, networks, cidrs, expiresIn, autoRenew, maxLifetime);
+    }
+
+    private static GrantChange change(List<String> scopes, List<String> instances, List<String> networks,
+                                      List<String> cidrs, String expiresIn, Boolean autoRenew, String maxLifetime) {
         Set<Permission> permissions = null;
         if (scopes != null) {
             permissions = EnumSet.noneOf(Permission.class);

@@ -1,21 +1,27 @@
 package dev.entente.heartbeat.expiry;
 
-import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.heartbeat.schedule.Task;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * Extends auto-renewing grants of active peers at two thirds of their term, up to their maximum
- * lifetime; a grant of a suspended or degraded peer is left to lapse at its expiry. Runs before
- * the grant would lapse as long as the interval is shorter than a third of the shortest term.
+ * lifetime ({@code GrantLifecycle#renewDue}); a grant of a suspended or degraded peer is left to
+ * lapse at its expiry. Terms are judged at the hub's clock, not the firing time: the term started
+ * at the hub's clock when the grant was issued or renewed, and doctor's DR017 reads it the same
+ * way. Renews in time as long as the interval is shorter than a third of the shortest term.
  */
 public final class GrantRenewalTask implements Task {
     public static final String NAME = "grant_renewal";
-    private final GrantLifecycle grants;
+    private final Consumer<Instant> renewDue;
+    private final Clock clock;
 
-    public GrantRenewalTask(GrantLifecycle grants) {
-        this.grants = grants;
+    /** @param renewDue renews what is due at the instant it is given */
+    public GrantRenewalTask(Consumer<Instant> renewDue, Clock clock) {
+        this.renewDue = renewDue;
+        this.clock = clock;
     }
 
     @Override
@@ -24,7 +30,7 @@ public final class GrantRenewalTask implements Task {
     }
 
     @Override
-    public void run(Instant now) {
-        grants.renewDue(now);
+    public void run(Instant firedAt) {
+        renewDue.accept(clock.instant());
     }
 }
