@@ -1,7 +1,8 @@
 -- V17 (issue 18) lets a grant change while it runs. `grants update` changes an active grant's
 -- scopes and expiry in place (same id, same bearer token); `grants renew` extends it; and a grant
 -- issued or updated with --auto-renew is extended by the worker at two thirds of its term, while
--- its peer is active, up to max_expires_at.
+-- its peer is active, up to max_expires_at. The V9 trigger on grants already notifies every
+-- replica of any update, so a changed scope or expiry reaches every access cache at commit.
 
 -- Whether the worker extends the grant; it then needs the latest it may reach.
 ALTER TABLE grants ADD COLUMN auto_renew boolean NOT NULL DEFAULT false;
