@@ -120,6 +120,17 @@ public final class Bodies {
         }
     }
 
+    /** {@code true} or {@code false}; {@code <field> must be true or false} for anything else; null when absent. */
+    public static final class Bool extends JsonDeserializer<Boolean> {
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_TRUE || p.currentToken() == JsonToken.VALUE_FALSE) {
+                return p.getBooleanValue();
+            }
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, p.currentName() + " must be true or false");
+        }
+    }
+
     /** A list of strings; {@code <field> must be a list of strings} for anything else. */
     public static final class Strings extends JsonDeserializer<List<String>> {
         @Override

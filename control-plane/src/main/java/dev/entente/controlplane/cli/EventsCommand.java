@@ -12,7 +12,7 @@ import java.util.List;
 @Command(name = "events", description = "What the hub did on its own (sweeps, handshakes, renewals, expiries, failures), newest first.")
 final class EventsCommand extends ClientCommand {
     @Option(names = "--source", paramLabel = "S", description = "Only events from this part of the hub: hub, handshake, "
-            + "heartbeat, heartbeat_sweep, renewal, tls_renewal, ca, rotation, token_expiry, grant_expiry, approvals, governance, worker.")
+            + "heartbeat, heartbeat_sweep, renewal, tls_renewal, ca, rotation, token_expiry, grant_expiry, grant_renewal, approvals, governance, worker.")
     String source;
 
     @Option(names = "--type", paramLabel = "T", description = "Only events of this type, e.g. peer.degraded.")

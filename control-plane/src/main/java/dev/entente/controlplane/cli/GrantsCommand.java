@@ -1,7 +1,9 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.api.grant.GrantRenewRequest;
 import dev.entente.controlplane.api.grant.GrantRequest;
+import dev.entente.controlplane.api.grant.GrantUpdateRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -11,10 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code entente grants issue | list | show | revoke | explain}. */
+/** {@code entente grants issue | list | show | revoke | explain | update | renew}. */
 @Command(name = "grants", description = "Scoped grants this hub issues to its peers.",
         subcommands = {GrantsCommand.Issue.class, GrantsCommand.ListGrants.class, GrantsCommand.Show.class,
-                GrantsCommand.Revoke.class, GrantsCommand.Explain.class})
+                GrantsCommand.Revoke.class, GrantsCommand.Explain.class, GrantsCommand.Update.class,
+                GrantsCommand.Renew.class})
 final class GrantsCommand {
 
     static String path(String id) {
@@ -53,10 +56,17 @@ final class GrantsCommand {
         @Option(names = "--expires-in", paramLabel = "D", description = "Lifetime, e.g. 12h or 30d (default 30d).")
         String expiresIn;
 
+        @Option(names = "--auto-renew", description = "Extend the grant at 2/3 of each term while the peer is active.")
+        boolean autoRenew;
+
+        @Option(names = "--max-lifetime", paramLabel = "D",
+                description = "How far from now renewals may extend it (default 365d); implies --auto-renew.")
+        String maxLifetime;
+
         @Override
         public Integer call() {
-            return print(client().post("api/v1/grants",
-                    new GrantRequest(peer, null, csv(scopes), csv(instances), csv(networks), csv(cidrs), expiresIn)));
+            return print(client().post("api/v1/grants", new GrantRequest(peer, null, csv(scopes), csv(instances),
+                    csv(networks), csv(cidrs), expiresIn, autoRenew ? Boolean.TRUE : null, maxLifetime)));
         }
     }
 
@@ -90,6 +100,60 @@ final class GrantsCommand {
         @Override
         public Integer call() {
             return print(client().post(path(id) + "/revoke", ReasonRequest.EMPTY));
+        }
+    }
+
+    @Command(name = "update", description = "Change an active grant in place: same id, same bearer token. "
+            + "Only the options given change; an empty list (--instances '') lifts that restriction.")
+    static final class Update extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--scopes", paramLabel = "read[,write]", description = "Naming write may need approval.")
+        String scopes;
+
+        @Option(names = "--instances", paramLabel = "I,..")
+        String instances;
+
+        @Option(names = "--networks", paramLabel = "N,..")
+        String networks;
+
+        @Option(names = "--cidrs", paramLabel = "C,..")
+        String cidrs;
+
+        @Option(names = "--expires-in", paramLabel = "D", description = "A new term from now, e.g. 30d.")
+        String expiresIn;
+
+        @Option(names = "--auto-renew", arity = "0..1", paramLabel = "true|false",
+                description = "Turn auto-renewal on (or off with --auto-renew false).")
+        Boolean autoRenew;
+
+        @Option(names = "--max-lifetime", paramLabel = "D",
+                description = "How far from now renewals may extend it; implies --auto-renew.")
+        String maxLifetime;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/update", new GrantUpdateRequest(optional(scopes), optional(instances),
+                    optional(networks), optional(cidrs), expiresIn, autoRenew, maxLifetime)));
+        }
+
+        private static List<String> optional(String value) {
+            return value == null ? null : csv(value);
+        }
+    }
+
+    @Command(name = "renew", description = "Give an active grant a new term from now: same id, same bearer token.")
+    static final class Renew extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--expires-in", required = true, paramLabel = "D", description = "The new term, e.g. 30d.")
+        String expiresIn;
+
+        @Override
+        public Integer call() {
+            return print(client().post(path(id) + "/renew", new GrantRenewRequest(expiresIn)));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.entente.heartbeat.expiry.ApprovalExpiryTask;
 import dev.entente.heartbeat.expiry.GrantExpiryTask;
 import dev.entente.heartbeat.expiry.PauseExpiryTask;
 import dev.entente.heartbeat.expiry.PolicyRevertTask;
+import dev.entente.heartbeat.expiry.GrantRenewalTask;
 import dev.entente.heartbeat.expiry.TokenExpiryTask;
 import dev.entente.heartbeat.scan.GovernanceScanTask;
 import dev.entente.heartbeat.schedule.TaskRegistry;
@@ -33,9 +34,10 @@ import java.util.List;
 /**
  * The hub's background jobs on the clustered Quartz scheduler (JDBC job store in the hub's own
  * PostgreSQL): heartbeats to peers, the stale sweep, the expiry of acceptance tokens, grants and
- * approval requests (and the execution of approved ones a stopped hub left), the governance scan, the renewal
- * of the hub's TLS certificate ({@code entente.tls.auto-renew}), and the ends of temporary approval policies and
- * worker pauses. The tasks live in {@code heartbeat-worker}; this
+ * approval requests (and the execution of approved ones a stopped hub left), the renewal of
+ * auto-renewing grants, the governance scan, the renewal of the hub's TLS certificate
+ * ({@code entente.tls.auto-renew}), and the ends of temporary approval policies and worker pauses.
+ * The tasks live in {@code heartbeat-worker}; this
  * only registers them with what they run. Every hub process runs it unless told
  * not to, and {@code entente worker} runs it alone; across all of them on one database each
  * job fires once per interval.
@@ -68,6 +70,7 @@ public final class HubWorker implements AutoCloseable {
             scheduler.schedule(new StaleSweepTask(sweeper, heartbeats::flush), settings.sweepInterval());
             scheduler.schedule(new TokenExpiryTask(tx, audit, new PeerCredentials(tx)), settings.sweepInterval());
             scheduler.schedule(new GrantExpiryTask(grantLifecycle), settings.sweepInterval());
+            scheduler.schedule(new GrantRenewalTask(grantLifecycle::renewDue, clock), settings.sweepInterval());
             scheduler.schedule(new ApprovalExpiryTask(now -> {
                 int expired = approvals.expireDue(now);
                 // Approved requests a stopped hub (or a lost database) left unexecuted.

@@ -79,6 +79,8 @@ public final class RouteRules {
         read("GET /api/v1/grants/{id}");
         write("POST /api/v1/grants/{id}/revoke");
         read("GET /api/v1/grants/{id}/explain");
+        write("POST /api/v1/grants/{id}/update");
+        write("POST /api/v1/grants/{id}/renew");
 
         read("GET /api/v1/resources");
         write("PUT /api/v1/resources/{kind}/{name}");

@@ -107,6 +107,33 @@ class DoctorDeadlinesSpec extends Specification {
         run(null, 'findings', 'list').json.findAll { it.code == 'grant_expiring' }.isEmpty()
     }
 
+    def "DR017 (issue 18): an auto-renewing grant is reported only when it will lapse all the same"() {
+        given: 'a peer that is not active yet: the worker renews grants of active peers only'
+        String peer = run(null, 'peers', 'propose', '--name', 'hub-c').json.peer.id
+
+        when:
+        String renewing = run(null, 'grants', 'issue', '--peer', peer, '--scopes', 'read', '--expires-in', '3d',
+                '--auto-renew', '--max-lifetime', '30d').json.grant.id
+        String atMax = run(null, 'grants', 'issue', '--peer', peer, '--scopes', 'read', '--expires-in', '3d',
+                '--max-lifetime', '3d').json.grant.id
+
+        then:
+        findings(hub, 'DR017').find { it.subject == renewing }.diagnosis =~
+                /grant $renewing of peer hub-c expires in .* and does not auto-renew while the peer is proposed; resume the peer/
+        findings(hub, 'DR017').find { it.subject == atMax }.diagnosis =~
+                /grant $atMax of peer hub-c reaches its maximum lifetime in .* and renews no further; raise it \(entente grants update $atMax --max-lifetime D\)/
+
+        when: 'the peer is active: the grant below its maximum will renew, the one at its maximum will not'
+        sql(hub) { it.execute("UPDATE peers SET state = 'active' WHERE id = ?::uuid", [peer]) }
+        def dr017 = findings(hub, 'DR017')
+
+        then:
+        dr017.every { it.subject != renewing }
+        dr017.any { it.subject == atMax }
+        run(null, 'grants', 'list', '--peer', peer).json.collectEntries { [it.id, it.renews.split(' ')[0]] } ==
+                [(renewing): 'auto', (atMax): 'lapses']
+    }
+
     /** {@code entente ... --output json} as {@code who} (null: the hub's admin token). */
     private Map run(String who, String... args) {
         def out = new StringWriter()

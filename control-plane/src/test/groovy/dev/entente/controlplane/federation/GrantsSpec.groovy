@@ -54,7 +54,8 @@ class GrantsSpec extends Specification {
         then:
         r.code == 0
         grant ==~ /fg-[0-9a-f-]{36}\.[A-Za-z0-9_-]+/
-        r.json.grant.keySet() == ['id', 'peer_id', 'state', 'permission_scopes', 'instance_ids', 'network_ids', 'source_cidrs', 'expires_at'] as Set
+        r.json.grant.keySet() == ['id', 'peer_id', 'state', 'permission_scopes', 'instance_ids', 'network_ids', 'source_cidrs', 'expires_at',
+                                  'auto_renew', 'max_expires_at', 'renewed_count', 'renews'] as Set
         r.json.grant.state == 'active'
         r.json.grant.peer_id == bOnA
         !dump(a, 'SELECT * FROM grants').contains(grant.substring(grant.indexOf('.') + 1))

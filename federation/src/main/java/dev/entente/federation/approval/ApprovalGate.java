@@ -161,8 +161,8 @@ public final class ApprovalGate {
         if (command instanceof SetApprovalPolicy change) {
             return change.lowers(policies.effective(change.target()));
         }
-        return ACTIONS.contains(command.action())
-                && ApprovalPolicies.REQUIRE_APPROVAL.equals(policies.effective(command.action()));
+        return ACTIONS.contains(command.policy())
+                && ApprovalPolicies.REQUIRE_APPROVAL.equals(policies.effective(command.policy()));
     }
 
     /** The policies this gate decides by. */

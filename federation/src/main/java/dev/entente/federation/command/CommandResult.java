@@ -83,6 +83,10 @@ public sealed interface CommandResult {
     record GrantRevoked(@JsonValue Grant grant) implements CommandResult {
     }
 
+    /** {@code grants update}, {@code grants renew}: the grant afterwards, its fields at the top level. */
+    record GrantChanged(@JsonValue Grant grant) implements CommandResult {
+    }
+
     /** {@code ca rotate}: the rotation's status after the move, as {@code ca status} lists it. */
     record CaRotated(@JsonIgnore RotationLifecycle.Status status) implements CommandResult {
         /** The one CA's status, in the list {@code ca status} answers. */

@@ -1,5 +1,7 @@
 package dev.entente.federation.command;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entente.federation.grant.GrantRepository;
 import dev.entente.federation.grant.Permission;
@@ -23,14 +25,22 @@ import java.util.Set;
  * @param networks  allowed networks (empty: any)
  * @param cidrs     allowed source CIDRs (empty: any)
  * @param expiresIn lifetime, counted from when the grant is issued (default 30d)
+ * @param autoRenew   whether the worker extends it at two thirds of each term while the peer is
+ *                    active; implied by {@code maxLifetime}
+ * @param maxLifetime how far from its issue renewals may extend it (default 365d when auto-renewing);
+ *                    both stay out of the JSON when unset, so a plain grant's stored arguments keep
+ *                    the shape earlier versions stored
  */
 public record IssueGrant(@JsonProperty("peer_id") String peerId, List<String> scopes, List<String> instances,
-                         List<String> networks, List<String> cidrs, @JsonProperty("expires_in") String expiresIn)
+                         List<String> networks, List<String> cidrs, @JsonProperty("expires_in") String expiresIn,
+                         @JsonProperty("auto_renew") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean autoRenew,
+                         @JsonProperty("max_lifetime") @JsonInclude(JsonInclude.Include.NON_NULL) String maxLifetime)
         implements OperatorCommand {
     public static final String WRITE_ACTION = "grant.issue.write";
     public static final String READ_ACTION = "grant.issue.read";
     private static final Duration DEFAULT_TTL = Duration.ofDays(30);
 
+    @JsonCreator
     public IssueGrant {
         Fields.required("peer_id", peerId);
         scopes = Fields.strings(scopes);
@@ -40,6 +50,25 @@ public record IssueGrant(@JsonProperty("peer_id") String peerId, List<String> sc
         cidrs = Fields.strings(cidrs);
         expiresIn = Durations.format(expiresIn == null ? DEFAULT_TTL
                 : Durations.parse("expires_in", expiresIn, GrantRepository.MAX_LIFETIME));
+        autoRenew = autoRenew || maxLifetime != null;
+        maxLifetime = autoRenew ? maxLifetime(maxLifetime) : null;
+    }
+
+    /** A grant that lapses at the end of its term. */
+    public IssueGrant(String peerId, List<String> scopes, List<String> instances, List<String> networks,
+                      List<String> cidrs, String expiresIn) {
+        this(peerId, scopes, instances, networks, cidrs, expiresIn, false, null);
+    }
+
+    /** An auto-renewing grant's maximum lifetime as given, or the default, in its shortest form. */
+    static String maxLifetime(String given) {
+        return Durations.format(given == null ? GrantRepository.DEFAULT_AUTO_LIFETIME
+                : Durations.parse("max_lifetime", given, GrantRepository.MAX_AUTO_LIFETIME));
+    }
+
+    /** How far from its issue renewals may extend the grant; {@code null} when it does not auto-renew. */
+    public Duration maxLifetimeDuration() {
+        return maxLifetime == null ? null : Durations.parse(maxLifetime);
     }
 
     /** The scopes as permissions. */

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
-        RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
+        RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, UpdateGrant, RenewGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
         RotateTls, RotateAuditKey, NewReenrolmentToken, ReenrolPeer, SetApprovalPolicy {
 
     /**
@@ -25,6 +25,14 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
      * JSON type id (a grant's depends on its scopes).
      */
     String action();
+
+    /**
+     * The policy that decides whether it waits for approval: its {@link #action()}, unless the
+     * command falls under another action's policy (an update naming write is issuing write).
+     */
+    default String policy() {
+        return action();
+    }
 
     /** Calls {@code handler}'s method for this command. */
     <R> R dispatch(Handler<R> handler);
@@ -59,6 +67,10 @@ public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcce
         R issueGrant(IssueGrant command);
 
         R revokeGrant(RevokeGrant command);
+
+        R updateGrant(UpdateGrant command);
+
+        R renewGrant(RenewGrant command);
 
         R rotateCa(RotateCa command);
 

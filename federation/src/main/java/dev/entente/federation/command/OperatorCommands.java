@@ -184,8 +184,10 @@ public final class OperatorCommands {
         @Override
         public CommandResult issueGrant(IssueGrant command) {
             UUID peerId = peer(command.peerId()).id();
+            Instant now = clock.instant();
+            Duration max = command.maxLifetimeDuration();
             IssuedGrant issued = grants.issue(peerId, command.permissions(), command.instances(), command.networks(),
-                    command.cidrs(), clock.instant().plus(command.lifetime()), operator);
+                    command.cidrs(), now.plus(command.lifetime()), max == null ? null : now.plus(max), operator);
             tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.GRANT_ISSUED, operator,
                     issued.grant().id().toString(), CommandJson.plain(issued.grant()))));
             return new CommandResult.GrantIssued(issued.grant(), issued.bearerToken());
@@ -196,6 +198,21 @@ public final class OperatorCommands {
             Grant grant = grant(command.grantId());
             grantLifecycle.revoke(grant.id(), operator, command.reason() == null ? "revoked by " + operator : command.reason());
             return new CommandResult.GrantRevoked(grant(command.grantId()));
+        }
+
+        @Override
+        public CommandResult updateGrant(UpdateGrant command) {
+            Grant grant = grant(command.grantId());
+            grantLifecycle.update(grant.id(), command.change(), operator);
+            return new CommandResult.GrantChanged(grant(command.grantId()));
+        }
+
+        /** The term counts from now, not from the request, as an issued grant's does. */
+        @Override
+        public CommandResult renewGrant(RenewGrant command) {
+            Grant grant = grant(command.grantId());
+            grantLifecycle.renew(grant.id(), command.lifetime(), operator);
+            return new CommandResult.GrantChanged(grant(command.grantId()));
         }
 
         @Override

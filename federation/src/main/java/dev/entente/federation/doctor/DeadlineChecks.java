@@ -61,22 +61,41 @@ public final class DeadlineChecks {
         });
     }
 
-    /** DR017: an active grant expiring within 7 days; the peer's calls start failing with grant_expired then. */
+    /**
+     * DR017: an active grant that will lapse within 7 days; the peer's calls start failing with
+     * grant_expired then. An auto-renewing grant is not one, unless its expiry is its maximum
+     * lifetime or its peer is not active (the worker renews grants of active peers only).
+     */
     private List<Finding> grants(Instant now) {
         return tx.read(c -> {
             List<Finding> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT g.id, g.expires_at, p.name FROM grants g "
-                    + "JOIN peers p ON p.id = g.peer_id WHERE g.state = 'active' AND g.expires_at > ? AND g.expires_at <= ? "
-                    + "ORDER BY g.expires_at")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT g.id, g.expires_at, g.auto_renew, g.max_expires_at, "
+                    + "p.name, p.state AS peer_state FROM grants g JOIN peers p ON p.id = g.peer_id "
+                    + "WHERE g.state = 'active' AND g.expires_at > ? AND g.expires_at <= ? ORDER BY g.expires_at")) {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setTimestamp(2, Timestamp.from(now.plus(GRANT_EXPIRY_WINDOW)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String id = rs.getString("id");
                         Instant expires = rs.getTimestamp("expires_at").toInstant();
-                        out.add(Finding.of(DoctorCode.DR017, "grant " + id + " of peer " + rs.getString("name") + " expires in "
-                                        + Checks.human(Duration.between(now, expires)) + " (" + expires + "); issue a replacement before then",
-                                "entente grants show " + id, id));
+                        Timestamp max = rs.getTimestamp("max_expires_at");
+                        boolean atMax = max != null && !expires.isBefore(max.toInstant());
+                        String peerState = rs.getString("peer_state");
+                        String grant = "grant " + id + " of peer " + rs.getString("name");
+                        String when = Checks.human(Duration.between(now, expires)) + " (" + expires + ")";
+                        String diagnosis;
+                        if (!rs.getBoolean("auto_renew")) {
+                            diagnosis = grant + " expires in " + when + "; issue a replacement before then";
+                        } else if (atMax) {
+                            diagnosis = grant + " reaches its maximum lifetime in " + when + " and renews no further; "
+                                    + "raise it (entente grants update " + id + " --max-lifetime D) or issue a replacement before then";
+                        } else if (!"active".equals(peerState)) {
+                            diagnosis = grant + " expires in " + when + " and does not auto-renew while the peer is "
+                                    + peerState + "; resume the peer or issue a replacement before then";
+                        } else {
+                            continue;
+                        }
+                        out.add(Finding.of(DoctorCode.DR017, diagnosis, "entente grants show " + id, id));
                     }
                 }
             }

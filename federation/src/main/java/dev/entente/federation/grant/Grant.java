@@ -14,8 +14,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One federation grant as stored: a row of {@code grants}. Everything but the state columns is
- * fixed at issuance, which is why {@link GrantAuthorizer} can cache a grant's compiled form by id.
+ * One federation grant as stored: a row of {@code grants}. Its scopes and expiry change only by
+ * an update or a renewal, each of which bumps {@code version}; {@link GrantAuthorizer} recompiles a
+ * cached grant whose scopes or expiry differ from the row it is handed.
  *
  * @param id               the grant (also the first half of its bearer token)
  * @param peerId           the only peer that may use it
@@ -31,11 +32,16 @@ import java.util.UUID;
  * @param createdAt        when the row was created
  * @param updatedAt        when it last changed
  * @param stateSince       when it entered its current state
+ * @param autoRenew        whether the worker extends it while its peer is active
+ * @param maxExpiresAt     the latest expiry renewals may reach; {@code null} when it does not auto-renew
+ * @param renewedCount     how many times it was extended
+ * @param termStartedAt    when its current term began (issue, a new expiry, a renewal)
  */
 public record Grant(UUID id, UUID peerId, GrantState state, long version, Set<Permission> permissionScopes,
                     List<String> instanceIds, List<String> networkIds, List<String> sourceCidrs,
                     Instant expiresAt, String issuedBy, String revokedReason, Instant createdAt,
-                    Instant updatedAt, Instant stateSince) {
+                    Instant updatedAt, Instant stateSince, boolean autoRenew, Instant maxExpiresAt,
+                    int renewedCount, Instant termStartedAt) {
 
     public Grant {
         Objects.requireNonNull(id, "id");
@@ -48,6 +54,27 @@ public record Grant(UUID id, UUID peerId, GrantState state, long version, Set<Pe
         instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
         networkIds = networkIds == null ? List.of() : List.copyOf(networkIds);
         sourceCidrs = sourceCidrs == null ? List.of() : List.copyOf(sourceCidrs);
+    }
+
+    /** A grant that does not auto-renew and was never renewed, its term begun at {@code createdAt}. */
+    public Grant(UUID id, UUID peerId, GrantState state, long version, Set<Permission> permissionScopes,
+                 List<String> instanceIds, List<String> networkIds, List<String> sourceCidrs, Instant expiresAt,
+                 String issuedBy, String revokedReason, Instant createdAt, Instant updatedAt, Instant stateSince) {
+        this(id, peerId, state, version, permissionScopes, instanceIds, networkIds, sourceCidrs, expiresAt, issuedBy,
+                revokedReason, createdAt, updatedAt, stateSince, false, null, 0, createdAt);
+    }
+
+    /**
+     * What happens at the end of the term, as {@code grants list} shows it: {@code auto until <max>}
+     * while the worker will extend it, {@code lapses <expires_at>} otherwise; {@code null} once it
+     * no longer applies. A suspended or degraded peer's auto-renewing grant is not extended (doctor
+     * DR017 says so), which this row alone cannot tell.
+     */
+    public String renews() {
+        if (state != GrantState.ACTIVE) {
+            return null;
+        }
+        return autoRenew && expiresAt.isBefore(maxExpiresAt) ? "auto until " + maxExpiresAt : "lapses " + expiresAt;
     }
 
     /**
@@ -70,16 +97,18 @@ public record Grant(UUID id, UUID peerId, GrantState state, long version, Set<Pe
         List<String> scopes = new ArrayList<>(permissionScopes.size());
         permissionScopes.forEach(p -> scopes.add(p.value()));
         return new View(id.toString(), peerId.toString(), state.value(), scopes, instanceIds, networkIds, sourceCidrs,
-                expiresAt.toString());
+                expiresAt.toString(), autoRenew, maxExpiresAt == null ? null : maxExpiresAt.toString(), renewedCount,
+                renews());
     }
 
     /**
      * The grant as the CLI and admin API print it (DESIGN §10), snake_case keys in this order.
      * Scopes are lower-case in the order read, write; {@code expires_at} is RFC 3339. The secret
-     * digest never leaves the store.
+     * digest never leaves the store. {@code renews} is {@link Grant#renews()}.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record View(String id, String peerId, String state, List<String> permissionScopes, List<String> instanceIds,
-                       List<String> networkIds, List<String> sourceCidrs, String expiresAt) {
+                       List<String> networkIds, List<String> sourceCidrs, String expiresAt, boolean autoRenew,
+                       String maxExpiresAt, int renewedCount, String renews) {
     }
 }

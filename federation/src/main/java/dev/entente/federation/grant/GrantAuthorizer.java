@@ -25,9 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  * {@link #explain} answers the second without side effects, for {@code grants explain}.
  *
- * <p>The verdict comes from the grant's {@link CompiledGrant} (cached by grant id; a grant's scopes
- * never change after issuance, only its state), and the per-check details from the same compiled
- * form, so explain and the API cannot disagree.
+ * <p>The verdict comes from the grant's {@link CompiledGrant} (cached by grant id, and compiled
+ * again when the row it is handed has other scopes or another expiry: an update or a renewal),
+ * and the per-check details from the same compiled form, so explain and the API cannot disagree.
  *
  * <p>Recording denials ({@code access.denied} audit events) is the caller's job: it knows the
  * peer, the route and the request id.

@@ -35,8 +35,12 @@ public final class GrantRepository {
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** At most this many instance ids, network ids and source CIDRs per grant (each). */
     public static final int MAX_LIST = 256;
-    /** The longest a grant may last. */
+    /** The longest one term of a grant may last (issue, update of the expiry, renewal). */
     public static final Duration MAX_LIFETIME = Duration.ofDays(365);
+    /** The longest an auto-renewing grant may be extended to, counted from its issue or update. */
+    public static final Duration MAX_AUTO_LIFETIME = Duration.ofDays(3_650);
+    /** An auto-renewing grant's maximum lifetime when the operator names none. */
+    public static final Duration DEFAULT_AUTO_LIFETIME = Duration.ofDays(365);
 
     private static final Sort NEWEST_FIRST = Sort.of(Sort.Order.desc("createdAt"), Sort.Order.asc("id"));
 
@@ -94,6 +98,18 @@ public final class GrantRepository {
      */
     public IssuedGrant issue(UUID peerId, Set<Permission> scopes, List<String> instanceIds, List<String> networkIds,
                              List<String> sourceCidrs, Instant expiresAt, String issuedBy) {
+        return issue(peerId, scopes, instanceIds, networkIds, sourceCidrs, expiresAt, null, issuedBy);
+    }
+
+    /**
+     * As above; with {@code maxExpiresAt} set the grant auto-renews: the worker extends it at two
+     * thirds of each term, while its peer is active, up to that instant.
+     *
+     * @param maxExpiresAt {@code null} for a grant that lapses at {@code expiresAt}; else not before
+     *                     it and at most {@link #MAX_AUTO_LIFETIME} out
+     */
+    public IssuedGrant issue(UUID peerId, Set<Permission> scopes, List<String> instanceIds, List<String> networkIds,
+                             List<String> sourceCidrs, Instant expiresAt, Instant maxExpiresAt, String issuedBy) {
         if (peerId == null) {
             throw invalid("peer_id is required");
         }
@@ -104,7 +120,9 @@ public final class GrantRepository {
         List<String> instances = ids("instance", instanceIds);
         List<String> networks = ids("network", networkIds);
         List<String> cidrs = cidrs(sourceCidrs);
-        Instant expires = checkExpiry(expiresAt);
+        Instant now = clock.instant();
+        Instant expires = checkExpiry(expiresAt, now);
+        Instant max = maxExpiresAt == null ? null : checkMaxExpiry(maxExpiresAt, expires, now);
         UUID id = UUID.randomUUID();
         String secret = GrantTokens.newSecret();
         byte[] digest = GrantTokens.digest(secret);
@@ -113,7 +131,8 @@ public final class GrantRepository {
         Grant grant = tx.inTransaction(c -> {
             checkPeer(c, peerId);
             rows.save(new GrantRow(id, peerId, state.value(), null, scopeValues, array(instances), array(networks),
-                    array(cidrs), digest, expires, issuedBy, null, null, null, null));
+                    array(cidrs), digest, expires, issuedBy, null, null, null, null, max != null, max, 0,
+                    now.truncatedTo(ChronoUnit.MICROS)));
             // read back for the database's defaults (version and the timestamps)
             return rows.findById(id).orElseThrow().toStored().grant();
         });
@@ -161,7 +180,7 @@ public final class GrantRepository {
         }
     }
 
-    private static List<String> ids(String what, List<String> values) {
+    static List<String> ids(String what, List<String> values) {
         if (values == null || values.isEmpty()) {
             return List.of();
         }
@@ -179,7 +198,7 @@ public final class GrantRepository {
         return List.copyOf(out);
     }
 
-    private static List<String> cidrs(List<String> values) {
+    static List<String> cidrs(List<String> values) {
         if (values == null || values.isEmpty()) {
             return List.of();
         }
@@ -194,11 +213,11 @@ public final class GrantRepository {
         return List.copyOf(out);
     }
 
-    private Instant checkExpiry(Instant expiresAt) {
+    /** {@code expiresAt} in microseconds, refused unless after {@code now} and at most {@link #MAX_LIFETIME} out. */
+    static Instant checkExpiry(Instant expiresAt, Instant now) {
         if (expiresAt == null) {
             throw invalid("expires_at is required (--expires-in 30d)");
         }
-        Instant now = clock.instant();
         Instant expires = expiresAt.truncatedTo(ChronoUnit.MICROS);
         if (!expires.isAfter(now)) {
             throw invalid("expires_at " + expires + " is not in the future (now " + now + ")");
@@ -210,11 +229,27 @@ public final class GrantRepository {
         return expires;
     }
 
-    private static String[] array(List<String> values) {
+    /**
+     * {@code maxExpiresAt} in microseconds, refused when it comes before {@code expiresAt} or more
+     * than {@link #MAX_AUTO_LIFETIME} after {@code now}.
+     */
+    static Instant checkMaxExpiry(Instant maxExpiresAt, Instant expiresAt, Instant now) {
+        Instant max = maxExpiresAt.truncatedTo(ChronoUnit.MICROS);
+        if (max.isBefore(expiresAt)) {
+            throw invalid("the maximum lifetime ends at " + max + ", before the grant's expiry " + expiresAt
+                    + "; give a --max-lifetime at least as long as --expires-in");
+        }
+        if (max.isAfter(now.plus(MAX_AUTO_LIFETIME))) {
+            throw invalid("the maximum lifetime ends at " + max + ", more than 3650d out; auto-renewal lasts at most 3650d");
+        }
+        return max;
+    }
+
+    static String[] array(List<String> values) {
         return values.toArray(String[]::new);
     }
 
-    private static EntenteException invalid(String message) {
+    static EntenteException invalid(String message) {
         return new EntenteException(ErrorCode.INVALID_REQUEST, message);
     }
 }

@@ -22,7 +22,8 @@ public record GrantRow(@Id UUID id, UUID peerId, String state, @GeneratedValue @
                        String[] permissionScopes, String[] instanceIds, String[] networkIds, String[] sourceCidrs,
                        byte[] secretDigest, Instant expiresAt, @Nullable String issuedBy, @Nullable String revokedReason,
                        @GeneratedValue @Nullable Instant createdAt, @GeneratedValue @Nullable Instant updatedAt,
-                       @GeneratedValue @Nullable Instant stateSince) {
+                       @GeneratedValue @Nullable Instant stateSince, boolean autoRenew, @Nullable Instant maxExpiresAt,
+                       int renewedCount, Instant termStartedAt) {
 
     GrantRepository.Stored toStored() {
         Set<Permission> scopes = EnumSet.noneOf(Permission.class);
@@ -30,7 +31,8 @@ public record GrantRow(@Id UUID id, UUID peerId, String state, @GeneratedValue @
             scopes.add(Permission.fromValue(s));
         }
         Grant grant = new Grant(id, peerId, GrantState.fromValue(state), version, scopes, list(instanceIds),
-                list(networkIds), list(sourceCidrs), expiresAt, issuedBy, revokedReason, createdAt, updatedAt, stateSince);
+                list(networkIds), list(sourceCidrs), expiresAt, issuedBy, revokedReason, createdAt, updatedAt, stateSince,
+                autoRenew, maxExpiresAt, renewedCount, termStartedAt);
         return new GrantRepository.Stored(grant, secretDigest);
     }
 

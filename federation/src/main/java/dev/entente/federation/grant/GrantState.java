@@ -7,7 +7,8 @@ import dev.entente.lifecycle.engine.LifecycleState;
  *
  * <pre>
  *   active ──EXPIRE──▶ expired (terminal)
- *     └────REVOKE──▶ revoked (terminal)
+ *     │└───REVOKE──▶ revoked (terminal)
+ *     └─UPDATE, RENEW─▶ active (same id and token, new scopes or term)
  * </pre>
  *
  * Only an {@code active} grant applies to a call, and only before its {@code expires_at}. A grant
@@ -19,7 +20,8 @@ import dev.entente.lifecycle.engine.LifecycleState;
 public enum GrantState implements LifecycleState {
     /**
      * The grant applies to calls of its peer within its scopes until {@code expires_at}. Left by
-     * EXPIRE (the expiry job, or lazily on the first use at or after {@code expires_at}) or REVOKE.
+     * EXPIRE (the expiry job, or lazily on the first use at or after {@code expires_at}) or REVOKE;
+     * UPDATE and RENEW (and the worker's auto-renewal) change its scopes or term and keep it here.
      */
     ACTIVE,
     /**

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.entente.federation.grant.GrantEvent.EXPIRE;
+import static dev.entente.federation.grant.GrantEvent.RENEW;
 import static dev.entente.federation.grant.GrantEvent.REVOKE;
+import static dev.entente.federation.grant.GrantEvent.UPDATE;
 import static dev.entente.federation.grant.GrantState.ACTIVE;
 import static dev.entente.federation.grant.GrantState.EXPIRED;
 import static dev.entente.federation.grant.GrantState.REVOKED;
@@ -22,7 +24,14 @@ import static dev.entente.federation.grant.GrantState.REVOKED;
  * <pre>
  *   active  EXPIRE  → expired   [expiry_reached]
  *   active  REVOKE  → revoked
+ *   active  UPDATE  → active    [before_expiry]   scopes, expiry, auto-renewal
+ *   active  RENEW   → active    [before_expiry]   a new term from now
  * </pre>
+ *
+ * <p>UPDATE and RENEW keep the state (internal transitions: saved, version bumped, audited as
+ * {@code grant.active} with the event); an expired or revoked grant refuses them with
+ * {@code transition_rejected}. The worker's auto-renewal is set-based ({@link GrantLifecycle#renewDue})
+ * and recorded as {@code grant.renewed}.
  *
  * <p>A grant is born active: the two-person rule holds the request, not the grant (see
  * {@link GrantState}). Guards only read the row and the context; what a move writes is in
@@ -48,12 +57,28 @@ public final class GrantTransitions {
                 + now + "; it stays active until then", Map.of("expires_at", String.valueOf(expiresAt)));
     });
 
+    /**
+     * An update or renewal needs a grant that still applies: one past {@code expires_at} that the
+     * expiry job has not moved yet is refused as an expired grant would be, and needs a new grant.
+     */
+    public static final Guard<GrantState, GrantEvent> BEFORE_EXPIRY = Guard.of("before_expiry", in -> {
+        Instant expiresAt = in.row().instant("expires_at");
+        Instant now = in.context().require(NOW);
+        if (!Grant.isExpired(expiresAt, now)) {
+            return Optional.empty();
+        }
+        return in.refuse(ErrorCode.TRANSITION_REJECTED, "cannot change grant " + in.id() + ": it expired at " + expiresAt
+                + "; allowed from expired: none; issue a new grant", Map.of("expires_at", String.valueOf(expiresAt)));
+    });
+
     /** The table. */
     public static final List<Transition<GrantState, GrantEvent>> TABLE = List.of(
             Transition.guarded(ACTIVE, EXPIRE, EXPIRED, EXPIRY_REACHED),
             // No reason is required (the CLI's `grants revoke ID` has none): a grant is not an
             // incident the way a peer revocation is; the reason is recorded when given.
-            Transition.of(ACTIVE, REVOKE, REVOKED));
+            Transition.of(ACTIVE, REVOKE, REVOKED),
+            Transition.internal(ACTIVE, UPDATE, BEFORE_EXPIRY),
+            Transition.internal(ACTIVE, RENEW, BEFORE_EXPIRY));
 
     private GrantTransitions() {
     }

@@ -38,6 +38,10 @@ class CommandJsonSpec extends Specification {
         new IssueGrant(PEER, ['read'], null, null, null, null)                      | ['peer_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in']
         new IssueGrant(PEER, ['read', 'write'], ['i-1'], ['n-1'], ['10.0.0.0/8'], '12h') | ['peer_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in']
         new RevokeGrant(PEER, null)                                                 | ['grant_id', 'reason']
+        new IssueGrant(PEER, ['read'], null, null, null, '1h', true, null)          | ['peer_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in', 'auto_renew', 'max_lifetime']
+        new UpdateGrant(PEER, null, ['i-2'], null, null, null, null, null)          | ['grant_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in', 'auto_renew', 'max_lifetime']
+        new UpdateGrant(PEER, ['read', 'write'], null, null, null, '2d', true, '30d') | ['grant_id', 'scopes', 'instances', 'networks', 'cidrs', 'expires_in', 'auto_renew', 'max_lifetime']
+        new RenewGrant(PEER, '90d')                                                 | ['grant_id', 'expires_in']
         new RotateCa(RotationMove.ADVANCE, true, 'update_clients')                  | ['move', 'force', 'expected_phase']
         new IssueOperatorToken('bob', 'approver', null, ['admin'])                  | ['subject', 'role', 'expires_in', 'minted_by']
         new PutResource('service', 'web-1', 'i-1', null, [tier: 'gold'])           | ['kind', 'name', 'instance_id', 'network_id', 'attributes']
@@ -107,6 +111,11 @@ class CommandJsonSpec extends Specification {
         ErrorCode.INVALID_REQUEST      | 'url is required'                                         || { -> new SetPeerUrl(PEER, ' ') }
         ErrorCode.INVALID_REQUEST      | 'scopes are read and write, not admin'                    || { -> new IssueGrant(PEER, ['admin'], null, null, null, null) }
         ErrorCode.INVALID_REQUEST      | "expires_in '400d' is too long"                           || { -> new IssueGrant(PEER, ['read'], null, null, null, '400d') }
+        ErrorCode.INVALID_REQUEST      | 'nothing to update'                                       || { -> new UpdateGrant(PEER, null, null, null, null, null, null, null) }
+        ErrorCode.INVALID_REQUEST      | 'scopes are read and write, not admin'                    || { -> new UpdateGrant(PEER, ['admin'], null, null, null, null, null, null) }
+        ErrorCode.INVALID_REQUEST      | "max_lifetime '4000d' is too long"                        || { -> new UpdateGrant(PEER, null, null, null, null, null, true, '4000d') }
+        ErrorCode.INVALID_REQUEST      | 'expires_in is required'                                  || { -> new RenewGrant(PEER, null) }
+        ErrorCode.INVALID_REQUEST      | "expires_in 'soon' is not a duration"                     || { -> new RenewGrant(PEER, 'soon') }
         ErrorCode.NOT_FOUND            | 'no rotation move sideways; use start, advance or rollback' || { -> RotationMove.of('sideways') }
         ErrorCode.INVALID_REQUEST      | 'expected_phase is required for advance'                  || { -> new RotateCa(RotationMove.ADVANCE, false, null) }
         ErrorCode.INVALID_REQUEST      | 'start leaves standby only'                               || { -> new RotateCa(RotationMove.START, false, 'init') }

@@ -249,7 +249,7 @@ class GrantRepositorySpec extends Specification {
         db.repository.find(g.id()).get() == g
     }
 
-    def "toMap has exactly DESIGN §10's keys"() {
+    def "toMap has exactly DESIGN §10's keys, then issue 18's renewal keys"() {
         given:
         UUID peer = db.peer()
         Grant g = db.issue(peer: peer, scopes: [WRITE, READ] as Set, instances: ['i-1'], cidrs: ['10.0.0.0/8'],
@@ -257,9 +257,10 @@ class GrantRepositorySpec extends Specification {
 
         expect:
         json(g).keySet() as List == ['id', 'peer_id', 'state', 'permission_scopes', 'instance_ids', 'network_ids',
-                                       'source_cidrs', 'expires_at']
+                                       'source_cidrs', 'expires_at', 'auto_renew', 'max_expires_at', 'renewed_count', 'renews']
         json(g) == [id: g.id().toString(), peer_id: peer.toString(), state: 'active', permission_scopes: ['read', 'write'],
-                      instance_ids: ['i-1'], network_ids: [], source_cidrs: ['10.0.0.0/8'], expires_at: '2026-12-01T00:00:00Z']
+                      instance_ids: ['i-1'], network_ids: [], source_cidrs: ['10.0.0.0/8'], expires_at: '2026-12-01T00:00:00Z',
+                      auto_renew: false, max_expires_at: null, renewed_count: 0, renews: 'lapses 2026-12-01T00:00:00Z']
     }
 
     def "find, list and listForPeer"() {

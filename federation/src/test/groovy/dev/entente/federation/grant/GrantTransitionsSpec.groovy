@@ -24,6 +24,7 @@ class GrantTransitionsSpec extends Specification {
     static final String MOVES = 'moves'
     static final String NO_OP = 'no-op'
     static final String REJECTED_ = 'rejected'
+    static final String STAYS = 'stays'
 
     @Shared @AutoCleanup GrantFixture db = new GrantFixture()
     // Pairs the table below exercised; the coverage feature checks they are all states × events.
@@ -31,7 +32,9 @@ class GrantTransitionsSpec extends Specification {
 
     def "#from + #event: #expected (#to)"() {
         given:
-        UUID id = db.grantIn(from, [state_since: NOW - Duration.ofDays(2)])
+        // An update or renewal needs a grant before its expiry; expiring one needs it past.
+        UUID id = db.grantIn(from, [state_since: NOW - Duration.ofDays(2),
+                                    expires_at : event in [UPDATE, RENEW] ? NOW + Duration.ofDays(1) : null])
         exercised << [from, event]
 
         when:
@@ -51,6 +54,16 @@ class GrantTransitionsSpec extends Specification {
                 assert events[0].type == "grant.${to.value()}"
                 assert new JsonSlurper().parseText(events[0].details as String).subMap('from', 'to', 'event') ==
                         [from: from.value(), to: to.value(), event: event.name().toLowerCase()]
+                break
+            case STAYS:
+                assert outcome instanceof TransitionResult
+                assert outcome.changed() && outcome.from() == from && outcome.to() == from && outcome.version() == 1
+                assert row.state == from.value() && row.version == 1
+                assert row.state_since.toInstant() == NOW - Duration.ofDays(2)
+                assert events.size() == 1
+                assert events[0].type == 'grant.active'
+                assert new JsonSlurper().parseText(events[0].details as String).subMap('from', 'to', 'event') ==
+                        [from: from.value(), to: from.value(), event: event.name().toLowerCase()]
                 break
             case NO_OP:
                 assert outcome instanceof TransitionResult
@@ -72,10 +85,16 @@ class GrantTransitionsSpec extends Specification {
         from    | event  || expected  | to
         ACTIVE  | EXPIRE || MOVES     | EXPIRED
         ACTIVE  | REVOKE || MOVES     | REVOKED
+        ACTIVE  | UPDATE || STAYS     | ACTIVE
+        ACTIVE  | RENEW  || STAYS     | ACTIVE
         EXPIRED | EXPIRE || NO_OP     | EXPIRED
         EXPIRED | REVOKE || REJECTED_ | EXPIRED
+        EXPIRED | UPDATE || REJECTED_ | EXPIRED
+        EXPIRED | RENEW  || REJECTED_ | EXPIRED
         REVOKED | EXPIRE || REJECTED_ | REVOKED
         REVOKED | REVOKE || NO_OP     | REVOKED
+        REVOKED | UPDATE || REJECTED_ | REVOKED
+        REVOKED | RENEW  || REJECTED_ | REVOKED
     }
 
     // Spock runs features in declaration order, so the table above has run by now. Run on its
@@ -96,6 +115,8 @@ class GrantTransitionsSpec extends Specification {
         table == [
                 [ACTIVE, EXPIRE, EXPIRED, false, false, 'expiry_reached'],
                 [ACTIVE, REVOKE, REVOKED, false, false, null],
+                [ACTIVE, UPDATE, ACTIVE, true, false, 'before_expiry'],
+                [ACTIVE, RENEW, ACTIVE, true, false, 'before_expiry'],
         ] as Set
         table.size() == GrantTransitions.TABLE.size()
         GrantState.values().findAll { GrantLifecycle.DEFINITION.isTerminal(it) } == [EXPIRED, REVOKED]
@@ -121,6 +142,8 @@ class GrantTransitionsSpec extends Specification {
         from    | event  || message                                                      | allowed
         EXPIRED | REVOKE || 'cannot revoke an expired grant; allowed from expired: none' | []
         REVOKED | EXPIRE || 'cannot expire a revoked grant; allowed from revoked: none'  | []
+        REVOKED | UPDATE || 'cannot update a revoked grant; allowed from revoked: none'  | []
+        EXPIRED | RENEW  || 'cannot renew an expired grant; allowed from expired: none'  | []
     }
 
     def "expiring before expires_at is refused by the expiry_reached guard, at the exact boundary too"() {
@@ -172,6 +195,8 @@ class GrantTransitionsSpec extends Specification {
         switch (event) {
             case EXPIRE: return db.grants.expire(id, NOW)
             case REVOKE: return db.grants.revoke(id, 'alice', 'no longer needed')
+            case UPDATE: return db.grants.update(id, new GrantChange(null, ['i-2'], null, null, null, null, null), 'alice')
+            case RENEW: return db.grants.renew(id, Duration.ofDays(2), 'alice')
         }
         throw new IllegalArgumentException(event.name())
     }

@@ -1,2 +1,5 @@
-/** Expiry jobs: acceptance tokens, grants, approval requests, and the deadlines of temporary approval policies and worker pauses. */
+/**
+ * Deadline jobs: the expiry of acceptance tokens, grants and approval requests, the renewal of
+ * auto-renewing grants, and the ends of temporary approval policies and worker pauses.
+ */
 package dev.entente.heartbeat.expiry;

@@ -1,6 +1,7 @@
 package dev.entente.heartbeat.scan
 
 import dev.entente.heartbeat.expiry.ApprovalExpiryTask
+import dev.entente.heartbeat.expiry.GrantRenewalTask
 import dev.entente.heartbeat.schedule.Task
 import spock.lang.Specification
 
@@ -35,6 +36,8 @@ class NamedTasksSpec extends Specification {
         'approval_expiry' | FIRED    | { List s -> new ApprovalExpiryTask({ Instant now -> s << now; 0 }) }
         // the doctor judges the same conditions against the hub's clock, so the scan does too
         'governance_scan' | HUB_NOW  | { List s -> new GovernanceScanTask({ Instant now -> s << now }, Clock.fixed(HUB_NOW, ZoneOffset.UTC)) }
+        // issue 18: a grant's term started at the hub's clock, so it is judged by it
+        'grant_renewal'   | HUB_NOW  | { List s -> new GrantRenewalTask({ Instant now -> s << now }, Clock.fixed(HUB_NOW, ZoneOffset.UTC)) }
     }
 
     def "a failing scan fails the run, so worker_runs records it"() {

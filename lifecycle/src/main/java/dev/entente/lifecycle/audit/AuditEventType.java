@@ -116,8 +116,15 @@ public enum AuditEventType {
     // --- grants ---
     /** A grant was issued to a peer. */
     GRANT_ISSUED("grant.issued", "a grant was issued to a peer", Party.OPERATOR),
-    /** A grant waiting for approval was approved. */
-    GRANT_ACTIVE("grant.active", "a grant waiting for approval was approved and applies", Party.TRANSITION),
+    /**
+     * A grant stays active with new terms: an operator updated its scopes or expiry, or renewed it
+     * (details.event: update or renew). Before V14 it also meant a grant waiting for approval was approved.
+     */
+    GRANT_ACTIVE("grant.active", "an operator updated or renewed an active grant (details.event); before V14, a "
+            + "grant waiting for approval was approved", Party.TRANSITION),
+    /** The worker extended auto-renewing grants of active peers. */
+    GRANT_RENEWED("grant.renewed", "the worker extended auto-renewing grants of active peers at two thirds of their "
+            + "term (details.ids)", EventSource.GRANT_RENEWAL),
     /** A grant reached its expiry. */
     GRANT_EXPIRED("grant.expired", "a grant reached its expires_at", Party.TRANSITION),
     /** A grant was revoked by an operator, or with its peer. */

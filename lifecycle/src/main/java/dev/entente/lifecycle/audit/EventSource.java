@@ -31,6 +31,8 @@ public enum EventSource implements AuditActor {
     TOKEN_EXPIRY("token_expiry"),
     /** Grants that reached their expiry, and grants ended because their peer was revoked. */
     GRANT_EXPIRY("grant_expiry"),
+    /** Auto-renewing grants extended by the worker while their peer is active. */
+    GRANT_RENEWAL("grant_renewal"),
     /** Approval requests expiring, and the outcome of the actions they approved. */
     APPROVALS("approvals"),
     /** Governance findings opened and resolved. */

@@ -193,8 +193,10 @@ public final class LifecycleEngine {
                     String.valueOf(id), details));
             return new TransitionResult<>(from, to, version + 1, true);
         });
-        // Quiet transitions keep the state, so nothing a listener holds can have gone stale.
-        if (result.changed() && result.from() != result.to()) {
+        // Quiet transitions change only bookkeeping, so nothing a listener holds can have gone stale;
+        // an internal one that is not quiet (a grant update) changed what a listener may cache.
+        boolean quiet = definition.transition(result.from(), event).map(Transition::quiet).orElse(false);
+        if (result.changed() && (result.from() != result.to() || !quiet)) {
             // Inside Tx.inOneTransaction the commit is the operation's, not this call's.
             tx.afterCommit(() -> committed(t, List.of(id)));
         }

@@ -15,8 +15,11 @@ import dev.entente.federation.grant.AccessRequest;
 import dev.entente.federation.grant.Check;
 import dev.entente.federation.grant.Decision;
 import dev.entente.federation.command.IssueGrant;
+import dev.entente.federation.command.RenewGrant;
 import dev.entente.federation.command.RevokeGrant;
+import dev.entente.federation.command.UpdateGrant;
 import dev.entente.federation.peer.Peer;
+import dev.entente.controlplane.api.Bodies;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -35,7 +38,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain. */
+/** {@code /api/v1/grants}: issue (token shown once), list, show, revoke, explain, update, renew. */
 @Controller("/api/v1/grants")
 public class GrantController {
     private final FederationService federation;
@@ -58,7 +61,8 @@ public class GrantController {
         GrantRequest grant = Objects.requireNonNullElse(body, GrantRequest.EMPTY);
         Peer peer = federation.peer(grant.namedPeer());
         IssueGrant command = new IssueGrant(peer.id().toString(), grant.scopes(), grant.instances(),
-                grant.networks(), grant.cidrs(), grant.expiresIn());
+                grant.networks(), grant.cidrs(), grant.expiresIn(), Boolean.TRUE.equals(grant.autoRenew()),
+                grant.maxLifetime());
         // Read grants are grant.issue.read, for which no policy exists: only write grants can wait for approval.
         var outcome = approvals.submit(command, operator.approvalOperator());
         return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.created(outcome.body());
@@ -114,6 +118,31 @@ public class GrantController {
     @JsonPropertyOrder({"applies", "code", "checks"})
     public record Explanation(@JsonProperty("applies") boolean applies, @JsonProperty("code") String code,
                               @JsonProperty("checks") List<Check> checks) {
+    }
+
+    /**
+     * Changes an active grant in place (same id, same token): only the fields the body names. An
+     * update naming write waits for approval when {@code grant.issue.write} requires it (202).
+     */
+    @Post("/{id}/update")
+    public HttpResponse<Object> update(HttpRequest<?> request, @PathVariable String id, @Nullable @Body GrantUpdateRequest body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        Grant g = grant(id);
+        GrantUpdateRequest change = Objects.requireNonNullElse(body, GrantUpdateRequest.EMPTY);
+        UpdateGrant command = new UpdateGrant(g.id().toString(), change.scopes(), change.instances(), change.networks(),
+                change.cidrs(), change.expiresIn(), change.autoRenew(), change.maxLifetime());
+        var outcome = approvals.submit(command, operator.approvalOperator());
+        return outcome.pending() ? HttpResponse.accepted().body(outcome.body()) : HttpResponse.ok(outcome.body());
+    }
+
+    /** A new term for an active grant, from now (same id, same token). */
+    @Post("/{id}/renew")
+    public Object renew(HttpRequest<?> request, @PathVariable String id, @Nullable @Body GrantRenewRequest body) {
+        OperatorPrincipal operator = OperatorAuthFilter.principal(request);
+        Grant g = grant(id);
+        RenewGrant command = new RenewGrant(g.id().toString(),
+                Bodies.required("expires_in", Objects.requireNonNullElse(body, GrantRenewRequest.EMPTY).expiresIn()));
+        return approvals.submit(command, operator.approvalOperator()).body();
     }
 
     private Grant grant(String id) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param networks  allowed networks (empty: any)
  * @param cidrs     allowed source CIDRs (empty: any)
  * @param expiresIn lifetime; null for the default
+ * @param autoRenew   whether the worker extends it while the peer is active; null for no
+ * @param maxLifetime how far renewals may extend it; null for the default
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record GrantRequest(@JsonProperty("peer") @JsonDeserialize(using = Bodies.RequiredText.class) String peer,
@@ -25,9 +27,11 @@ public record GrantRequest(@JsonProperty("peer") @JsonDeserialize(using = Bodies
                            @JsonProperty("instances") @JsonDeserialize(using = Bodies.Strings.class) List<String> instances,
                            @JsonProperty("networks") @JsonDeserialize(using = Bodies.Strings.class) List<String> networks,
                            @JsonProperty("cidrs") @JsonDeserialize(using = Bodies.Strings.class) List<String> cidrs,
-                           @JsonProperty("expires_in") @JsonDeserialize(using = Bodies.Text.class) String expiresIn) {
+                           @JsonProperty("expires_in") @JsonDeserialize(using = Bodies.Text.class) String expiresIn,
+                           @JsonProperty("auto_renew") @JsonDeserialize(using = Bodies.Bool.class) Boolean autoRenew,
+                           @JsonProperty("max_lifetime") @JsonDeserialize(using = Bodies.Text.class) String maxLifetime) {
     /** What an absent body reads as. */
-    public static final GrantRequest EMPTY = new GrantRequest(null, null, null, null, null, null, null);
+    public static final GrantRequest EMPTY = new GrantRequest(null, null, null, null, null, null, null, null, null);
 
     /** The peer the grant is for, as the request names it: {@code peer}, else {@code peer_id}. */
     public String namedPeer() {
