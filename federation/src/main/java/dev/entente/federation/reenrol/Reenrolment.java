@@ -19,6 +19,9 @@ import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.ReenrolRequest;
+import dev.entente.federation.token.SingleUseTokens;
+import dev.entente.federation.token.TokenClaims;
+import dev.entente.federation.token.TokenTable;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -128,7 +131,7 @@ public final class Reenrolment {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 7d");
         }
         Peer peer = linked(peerId);
-        ReenrolmentTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
+        SingleUseTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
         peers.tx().inTransaction(c -> {
             table.insert(c, minted.jti(), peer.id(), minted.digest(), minted.expiresAt(), operator);
             Map<String, Object> details = new LinkedHashMap<>();
@@ -150,7 +153,7 @@ public final class Reenrolment {
      */
     public HandshakeAcceptAnswer handle(ReenrolRequest request, Optional<X509Certificate> presented) {
         FederationProtocol.require(request.protocolVersion());
-        ReenrolmentTokens.Claims claims = tokens.verify(request.token());
+        TokenClaims claims = tokens.verify(request.token());
         String callerHubId = FederationProtocol.required(request.hubId(), "hub_id");
         String callerFingerprint = FederationProtocol.required(request.tlsFingerprint(), "tls_fingerprint");
         if (!callerFingerprint.matches("[0-9a-f]{64}")) {
@@ -158,7 +161,7 @@ public final class Reenrolment {
         }
         byte[] csr = FederationProtocol.required(request.csr(), "csr").getBytes(StandardCharsets.US_ASCII);
         csrPolicy.check(csr);
-        ReenrolmentTokenTable.Row row = peers.tx().read(c -> table.find(c, claims.jti())).orElseThrow(() ->
+        TokenTable.Entry row = peers.tx().read(c -> table.find(c, claims.jti())).orElseThrow(() ->
                 new EntenteException(ErrorCode.REENROLMENT_TOKEN_INVALID, "this re-enrolment token is not the current one "
                         + "of any peer: a newer one replaced it; ask for the latest ('entente peers reenroll ID' on hub "
                         + hub.hubId() + ")"));
@@ -221,8 +224,8 @@ public final class Reenrolment {
      * that minted it, and give that hub a new one of ours, over the old link.
      */
     public Peer reenrol(String token, String operator) {
-        ReenrolmentTokens.Claims claims = ReenrolmentTokens.read(token);
-        ReenrolmentTokens.expiry(claims, clock.instant(), skew);
+        TokenClaims claims = ReenrolmentTokens.read(token);
+        ReenrolmentTokens.checkExpiry(claims, clock.instant(), skew);
         if (!claims.subject().equals(hub.hubId())) {
             throw new EntenteException(ErrorCode.REENROLMENT_TOKEN_WRONG_PEER, "this token is bound to hub "
                     + claims.subject() + ", not to this hub (" + hub.hubId() + "); run it there");

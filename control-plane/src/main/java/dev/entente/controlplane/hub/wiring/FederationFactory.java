@@ -44,6 +44,7 @@ import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.reenrol.ReenrolmentTokens;
 import dev.entente.federation.renewal.Renewal;
+import dev.entente.federation.token.SingleUseTokens;
 import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -93,8 +94,19 @@ final class FederationFactory {
 
     @Singleton
     AcceptanceTokens acceptanceTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+        return new AcceptanceTokens(singleUseTokens(AcceptanceTokens.AUDIENCE, false, hub, keys, clock, settings));
+    }
+
+    @Singleton
+    ReenrolmentTokens reenrolmentTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+        return new ReenrolmentTokens(singleUseTokens(ReenrolmentTokens.AUDIENCE, true, hub, keys, clock, settings));
+    }
+
+    /** Both kinds sign with the hub's current token key and verify under any of its token keys, current or earlier. */
+    private static SingleUseTokens singleUseTokens(String audience, boolean bound, HubIdentity hub, SealedKeyStore keys,
+                                                   Clock clock, HubSettings settings) {
         StoredKey tokenKey = keys.active("jwt").orElseThrow();
-        return new AcceptanceTokens(hub.hubId(), tokenKey.id(),
+        return new SingleUseTokens(audience, bound, hub.hubId(), tokenKey.id(),
                 Certificates.privateKey("Ed25519", tokenKey.secret()),
                 kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
                         .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
@@ -127,7 +139,8 @@ final class FederationFactory {
     @Singleton
     FederationService federation(HubIdentity hub, TlsState tls, Tx tx, SealedKeyStore keys, AuditLog audit, Clock clock,
                                  HubSettings settings, PeerRepository peers, PeerLifecycle peerLifecycle,
-                                 AcceptanceTokens acceptanceTokens, CertificateAuthority authority, FederationCa federationCa,
+                                 AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens,
+                                 CertificateAuthority authority, FederationCa federationCa,
                                  RotationLifecycle rotation, HeartbeatCoalescer heartbeats, FederationAccessCache accessCache,
                                  AuditAnchor auditAnchor, AuditWitnessing auditWitnessing,
                                  PeerClocks peerClocks) {
@@ -160,12 +173,6 @@ final class FederationFactory {
                 peerClocks);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
-        StoredKey tokenKey = keys.active("jwt").orElseThrow();
-        ReenrolmentTokens reenrolmentTokens = new ReenrolmentTokens(hub.hubId(), tokenKey.id(),
-                Certificates.privateKey("Ed25519", tokenKey.secret()),
-                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
-                        .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
-                clock, settings.clockSkew());
         Reenrolment reenrolment = new Reenrolment(local, peers, credentials, authority, nodeKeys, reenrolmentTokens,
                 transport, transport, audit, invalidation, clock, settings.clockSkew());
         return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal,
