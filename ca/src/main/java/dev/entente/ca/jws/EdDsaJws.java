@@ -196,6 +196,11 @@ public final class EdDsaJws {
         return json(parts[1], "claims");
     }
 
+    /** The header of a token WITHOUT checking its signature: which key ({@code kid}) it names, for inspection. */
+    public static JsonNode unverifiedHeader(String token) {
+        return json(split(token)[0], "header");
+    }
+
     private static String[] split(String token) {
         if (token == null || token.isBlank()) {
             throw new JwsException(Failure.MALFORMED, "no token");

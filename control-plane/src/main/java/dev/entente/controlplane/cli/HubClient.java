@@ -63,7 +63,8 @@ final class HubClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    JsonNode post(String path, Map<String, Object> body) {
+    /** POSTs {@code body} (a map or a request record) as JSON. */
+    JsonNode post(String path, Object body) {
         try {
             return send(HttpRequest.newBuilder(base.resolve(path))
                     .header("Content-Type", "application/json")

@@ -2,6 +2,8 @@ package dev.entente.federation.handshake;
 
 import dev.entente.federation.token.SingleUseTokens;
 import dev.entente.federation.token.TokenClaims;
+import dev.entente.federation.token.TokenKind;
+import dev.entente.federation.token.TokenTable;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -14,16 +16,42 @@ import java.time.Duration;
  * ({@link AcceptanceTokenTable}); single use is enforced by the peer lifecycle's ACCEPT, which
  * clears the stored digest. This class says what each refusal means to the operator.
  */
-public final class AcceptanceTokens {
+public final class AcceptanceTokens implements TokenKind {
     public static final String AUDIENCE = "entente-federation";
 
     private final SingleUseTokens tokens;
+    private final AcceptanceTokenTable table = new AcceptanceTokenTable();
 
     public AcceptanceTokens(SingleUseTokens tokens) {
         if (!AUDIENCE.equals(tokens.audience())) {
             throw new IllegalArgumentException("acceptance tokens are for " + AUDIENCE + ", not " + tokens.audience());
         }
         this.tokens = tokens;
+    }
+
+    @Override
+    public String kind() {
+        return "acceptance";
+    }
+
+    @Override
+    public String audience() {
+        return AUDIENCE;
+    }
+
+    @Override
+    public TokenTable table() {
+        return table;
+    }
+
+    @Override
+    public TokenClaims read(String token) {
+        return readClaims(token);
+    }
+
+    @Override
+    public String useWith(TokenClaims claims) {
+        return "'entente peers accept --token T' on the hub that links with " + claims.issuer();
     }
 
     public SingleUseTokens.Minted mint(String url, String tlsFingerprint, Duration ttl) {
@@ -55,7 +83,7 @@ public final class AcceptanceTokens {
      * certificate to pin; the proposer then verifies everything.
      */
     public static TokenClaims read(String token, java.time.Instant now, Duration skew) {
-        TokenClaims claims = read(token);
+        TokenClaims claims = readClaims(token);
         try {
             SingleUseTokens.checkExpiry(claims, now, skew);
         } catch (SingleUseTokens.Refusal r) {
@@ -65,7 +93,7 @@ public final class AcceptanceTokens {
     }
 
     /** {@link #read(String, java.time.Instant, Duration)} without the expiry: who issued it, for an approval's checks. */
-    public static TokenClaims read(String token) {
+    public static TokenClaims readClaims(String token) {
         try {
             return SingleUseTokens.read(token, false);
         } catch (SingleUseTokens.Refusal r) {

@@ -68,7 +68,7 @@ public final class Reenrolment {
     private final CertificateAuthority authority;
     private final NodeKeys nodeKeys;
     private final ReenrolmentTokens tokens;
-    private final ReenrolmentTokenTable table = new ReenrolmentTokenTable();
+    private final ReenrolmentTokenTable table;
     private final PeerTransport transport;
     private final ReenrolmentTransport reenrolTransport;
     private final AuditLog audit;
@@ -87,6 +87,7 @@ public final class Reenrolment {
         this.authority = authority;
         this.nodeKeys = nodeKeys;
         this.tokens = tokens;
+        this.table = tokens.table();
         this.transport = transport;
         this.reenrolTransport = reenrolTransport;
         this.audit = audit;
@@ -224,7 +225,7 @@ public final class Reenrolment {
      * that minted it, and give that hub a new one of ours, over the old link.
      */
     public Peer reenrol(String token, String operator) {
-        TokenClaims claims = ReenrolmentTokens.read(token);
+        TokenClaims claims = ReenrolmentTokens.readClaims(token);
         ReenrolmentTokens.checkExpiry(claims, clock.instant(), skew);
         if (!claims.subject().equals(hub.hubId())) {
             throw new EntenteException(ErrorCode.REENROLMENT_TOKEN_WRONG_PEER, "this token is bound to hub "

@@ -2,6 +2,7 @@ package dev.entente.federation.reenrol;
 
 import dev.entente.federation.token.SingleUseTokens;
 import dev.entente.federation.token.TokenClaims;
+import dev.entente.federation.token.TokenKind;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -15,16 +16,42 @@ import java.time.Instant;
  * {@link Reenrolment#MAX_TTL}; their table is {@code reenrolment_tokens} ({@link ReenrolmentTokenTable}),
  * which spends them. This class says what each refusal means to the operator.
  */
-public final class ReenrolmentTokens {
+public final class ReenrolmentTokens implements TokenKind {
     public static final String AUDIENCE = "entente-reenrolment";
 
     private final SingleUseTokens tokens;
+    private final ReenrolmentTokenTable table = new ReenrolmentTokenTable();
 
     public ReenrolmentTokens(SingleUseTokens tokens) {
         if (!AUDIENCE.equals(tokens.audience())) {
             throw new IllegalArgumentException("re-enrolment tokens are for " + AUDIENCE + ", not " + tokens.audience());
         }
         this.tokens = tokens;
+    }
+
+    @Override
+    public String kind() {
+        return "reenrolment";
+    }
+
+    @Override
+    public String audience() {
+        return AUDIENCE;
+    }
+
+    @Override
+    public ReenrolmentTokenTable table() {
+        return table;
+    }
+
+    @Override
+    public TokenClaims read(String token) {
+        return readClaims(token);
+    }
+
+    @Override
+    public String useWith(TokenClaims claims) {
+        return "'entente peers reenroll --token T' on hub " + claims.subject();
     }
 
     public SingleUseTokens.Minted mint(String peerHubId, String url, String tlsFingerprint, Duration ttl) {
@@ -51,7 +78,7 @@ public final class ReenrolmentTokens {
     }
 
     /** The locked-out hub's read: claims without the signature, enough to know where to connect and what to pin. */
-    public static TokenClaims read(String token) {
+    public static TokenClaims readClaims(String token) {
         try {
             return SingleUseTokens.read(token, true);
         } catch (SingleUseTokens.Refusal r) {

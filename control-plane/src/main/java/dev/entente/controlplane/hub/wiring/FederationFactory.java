@@ -45,6 +45,7 @@ import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.reenrol.ReenrolmentTokens;
 import dev.entente.federation.renewal.Renewal;
 import dev.entente.federation.token.SingleUseTokens;
+import dev.entente.federation.token.TokenInspector;
 import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -55,6 +56,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -111,6 +113,18 @@ final class FederationFactory {
                 kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
                         .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
                 clock, settings.clockSkew());
+    }
+
+    /** Reads both kinds of token; a key of this hub's that is not active is an earlier one, still trusted. */
+    @Singleton
+    TokenInspector tokenInspector(HubIdentity hub, TlsState tls, SealedKeyStore keys, PeerRepository peers,
+                                  AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens, AuditLog audit,
+                                  Clock clock) {
+        return new TokenInspector(new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls), peers,
+                List.of(acceptanceTokens, reenrolmentTokens),
+                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt")).map(k -> new TokenInspector.SigningKey(k.id(),
+                        Certificates.publicKey("Ed25519", k.publicKey()), SealedKeyStore.ACTIVE.equals(k.status()))),
+                audit, clock);
     }
 
     /** Quiet heartbeats waiting for their batched write; flushed by {@link DatabaseDrain} at shutdown. */
