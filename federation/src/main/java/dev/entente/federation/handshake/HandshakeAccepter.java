@@ -103,11 +103,7 @@ public final class HandshakeAccepter {
             throw e;
         }
         String nodeCertPem = answer.nodeCert();
-        X509Certificate nodeCert = FederationProtocol.certificate(nodeCertPem, ErrorCode.HANDSHAKE_REJECTED,
-                "the proposing hub answered without a PEM node_cert");
-        if (!nodeCert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.hubId())) {
-            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the proposing hub answered with a certificate for another key or hub");
-        }
+        X509Certificate nodeCert = answer.nodeCertificateFor(nodeKey.getPublic(), claims.issuer(), "proposing hub");
         hook.reached(HandshakeStep.B_ANSWER_RECEIVED);
         if (unfinished.isPresent()) {
             lifecycle.revoke(unfinished.get().id(), operator, "superseded by a new accept of hub " + claims.issuer()

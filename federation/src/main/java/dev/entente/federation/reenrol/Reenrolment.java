@@ -244,11 +244,7 @@ public final class Reenrolment {
         HandshakeAcceptAnswer answer = reenrolTransport.reenrol(issuer, new ReenrolRequest(FederationProtocol.VERSION,
                 token, hub.hubId(), hub.tlsFingerprint(), Certificates.csr(nodeKey, hub.hubId())));
         String pem = answer.nodeCert();
-        X509Certificate cert = FederationProtocol.certificate(pem, ErrorCode.HANDSHAKE_REJECTED,
-                "the issuing hub answered the re-enrolment without a PEM node_cert");
-        if (!cert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.hubId())) {
-            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the issuing hub answered with a certificate for another key or hub");
-        }
+        X509Certificate cert = answer.nodeCertificateFor(nodeKey.getPublic(), claims.issuer(), "issuing hub");
         String keyId = nodeKeys.seal(peer.id(), nodeKey, cert);
         credentials.recordClientCertificate(peer.id(), pem, keyId);
         if (!peer.pinnedFingerprints().contains(claims.tlsFingerprint())) {
