@@ -170,8 +170,7 @@ public final class HandshakeProposer {
             nodeKeys.seal(peerId, nodeKey, null);
         }
         hook.reached(HandshakeStep.A_ANSWERED);
-        return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), issued.certificatePem(),
-                authority.trustBundle().pem(), Certificates.csr(nodeKey, hub.hubId()));
+        return HandshakeAcceptAnswer.of(hub, issued.certificatePem(), authority.trustBundle().pem(), nodeKey);
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.entente.federation.protocol;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.entente.ca.crypto.Certificates;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 
@@ -24,6 +26,15 @@ public record HandshakeAcceptAnswer(
         @JsonProperty("node_cert") @JsonDeserialize(using = Lenient.Text.class) String nodeCert,
         @JsonProperty("ca_bundle") @JsonDeserialize(using = Lenient.Text.class) String caBundle,
         @JsonProperty("csr") @JsonDeserialize(using = Lenient.Text.class) String csr) {
+
+    /**
+     * {@code hub}'s answer in step 2, and to a re-enrolment: the node certificate it issued the
+     * caller, its CA bundle, and a CSR for its own node key for the caller's CA to sign.
+     */
+    public static HandshakeAcceptAnswer of(LocalHub hub, String nodeCertPem, String caBundlePem, KeyPair nodeKey) {
+        return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), nodeCertPem, caBundlePem,
+                Certificates.csr(nodeKey, hub.hubId()));
+    }
 
     /**
      * The node certificate the answering hub issued, checked the same way after a handshake and a

@@ -198,8 +198,7 @@ public final class Reenrolment {
         invalidation.peerChanged(peer.id());
         KeyPair keyPair = new KeyPair(Certificates.publicKey(ourKey.algorithm(), ourKey.publicKey()),
                 Certificates.privateKey(ourKey.algorithm(), ourKey.secret()));
-        return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), issued.certificatePem(),
-                authority.trustBundle().pem(), Certificates.csr(keyPair, hub.hubId()));
+        return HandshakeAcceptAnswer.of(hub, issued.certificatePem(), authority.trustBundle().pem(), keyPair);
     }
 
     /** The presented certificate must be one this hub issued to {@code peer}, dead or alive. */
