@@ -3,6 +3,7 @@ package dev.entente.ca.jws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -27,7 +28,6 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -117,8 +117,8 @@ public final class EdDsaJws {
         return new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).keyID(kid).build();
     }
 
-    /** Signs {@code claims} (serialised by Jackson) with an Ed25519 key, naming it {@code kid}. */
-    public static String sign(Map<String, Object> claims, String kid, PrivateKey privateKey) {
+    /** Signs {@code claims}, a JSON object, with an Ed25519 key, naming it {@code kid}. */
+    public static String sign(ObjectNode claims, String kid, PrivateKey privateKey) {
         try {
             JWSObject jws = new JWSObject(header(kid), new Payload(JSON.writeValueAsBytes(claims)));
             jws.sign(new Ed25519Signer(privateJwk(kid, privateKey)));
@@ -194,6 +194,11 @@ public final class EdDsaJws {
         String[] parts = split(token);
         json(parts[0], "header");
         return json(parts[1], "claims");
+    }
+
+    /** The header of a token WITHOUT checking its signature: which key ({@code kid}) it names, for inspection. */
+    public static JsonNode unverifiedHeader(String token) {
+        return json(split(token)[0], "header");
     }
 
     private static String[] split(String token) {

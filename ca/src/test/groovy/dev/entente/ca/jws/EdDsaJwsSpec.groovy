@@ -43,7 +43,7 @@ class EdDsaJwsSpec extends Specification {
 
     def "a token Nimbus signed verifies with the JDK, and one the JDK signed verifies with Nimbus"() {
         when: 'Nimbus signs'
-        String token = EdDsaJws.sign(CLAIMS, 'k1', KEYS.private)
+        String token = EdDsaJws.sign(claimsNode(), 'k1', KEYS.private)
         String[] parts = token.split('\\.')
         Signature jdk = Signature.getInstance('Ed25519')
         jdk.initVerify(KEYS.public)
@@ -73,11 +73,15 @@ class EdDsaJwsSpec extends Specification {
         'two parts'                  | EdDsaJws.Failure.MALFORMED         | { 'a.b' }
         'a critical header'          | EdDsaJws.Failure.MALFORMED         | { jdkSigned([alg: 'EdDSA', kid: 'k1', crit: ['exp'], exp: 1], CLAIMS) }
         'a kid with a control char'  | EdDsaJws.Failure.MALFORMED         | { jdkSigned([alg: 'EdDSA', kid: 'k\u0001'], CLAIMS) }
-        'a padded signature'         | EdDsaJws.Failure.MALFORMED         | { EdDsaJws.sign(CLAIMS, 'k1', KEYS.private) + '==' }
-        'an unknown kid'             | EdDsaJws.Failure.SIGNATURE_INVALID | { EdDsaJws.sign(CLAIMS, 'k2', KEYS.private) }
+        'a padded signature'         | EdDsaJws.Failure.MALFORMED         | { EdDsaJws.sign(claimsNode(), 'k1', KEYS.private) + '==' }
+        'an unknown kid'             | EdDsaJws.Failure.SIGNATURE_INVALID | { EdDsaJws.sign(claimsNode(), 'k2', KEYS.private) }
         'no kid'                     | EdDsaJws.Failure.SIGNATURE_INVALID | { jdkSigned([alg: 'EdDSA'], CLAIMS) }
-        'a stranger\'s key'          | EdDsaJws.Failure.SIGNATURE_INVALID | { EdDsaJws.sign(CLAIMS, 'k1', KeyPairGenerator.getInstance('Ed25519').generateKeyPair().private) }
-        'a changed claim'            | EdDsaJws.Failure.SIGNATURE_INVALID | { String[] p = EdDsaJws.sign(CLAIMS, 'k1', KEYS.private).split('\\.'); p[0] + '.' + b64(JsonOutput.toJson(CLAIMS + [sub: 'root'])) + '.' + p[2] }
+        'a stranger\'s key'          | EdDsaJws.Failure.SIGNATURE_INVALID | { EdDsaJws.sign(claimsNode(), 'k1', KeyPairGenerator.getInstance('Ed25519').generateKeyPair().private) }
+        'a changed claim'            | EdDsaJws.Failure.SIGNATURE_INVALID | { String[] p = EdDsaJws.sign(claimsNode(), 'k1', KEYS.private).split('\\.'); p[0] + '.' + b64(JsonOutput.toJson(CLAIMS + [sub: 'root'])) + '.' + p[2] }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode claimsNode() {
+        new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(CLAIMS)
     }
 
     private static String unsigned(Map header) {

@@ -8,6 +8,7 @@ import dev.entente.controlplane.api.peer.ReenrolmentRequest;
 import dev.entente.controlplane.api.peer.RepinRequest;
 import dev.entente.controlplane.api.peer.TtlRequest;
 import dev.entente.controlplane.api.peer.UrlRequest;
+import dev.entente.federation.token.DecodeRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,9 +65,11 @@ final class PeersCommand {
         }
     }
 
-    @Command(name = "token", description = "A new acceptance token for a proposed peer; the old one stops working.")
+    @Command(name = "token", description = "A new acceptance token for a proposed peer; the old one stops working. "
+            + "'token decode T' reads a token instead.", subcommands = PeersCommand.Decode.class)
     static final class Token extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        // Optional for picocli, so that 'peers token decode T' does not ask for an ID; required below.
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID")
         String id;
 
         @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
@@ -74,7 +77,23 @@ final class PeersCommand {
 
         @Override
         public Integer call() {
+            if (id == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name the proposed peer: 'entente peers "
+                        + "token ID' mints its new acceptance token; 'entente peers token decode T' reads a token");
+            }
             return printProposal(this, client().post(path(id) + "/token", new TtlRequest(ttl)));
+        }
+    }
+
+    @Command(name = "decode", description = "Read an acceptance or re-enrolment token without using it: its claims, "
+            + "the hub that issued it, its key, and whether it is expired, used or replaced.")
+    static final class Decode extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TOKEN", description = "The whole token, as it was handed to you.")
+        String token;
+
+        @Override
+        public Integer call() {
+            return print(client().post("api/v1/tokens/decode", new DecodeRequest(token)));
         }
     }
 

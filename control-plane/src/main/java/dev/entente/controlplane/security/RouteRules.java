@@ -73,6 +73,8 @@ public final class RouteRules {
         write("POST /api/v1/peers/{id}/url");
         write("POST /api/v1/peers/{id}/reenroll");
         write("POST /api/v1/peers/reenroll");
+        // Reads a token without spending it: the body carries it, so it stays out of access logs.
+        read("POST /api/v1/tokens/decode");
 
         read("GET /api/v1/grants");
         write("POST /api/v1/grants");

@@ -7,7 +7,7 @@ package dev.entente.federation.command;
  *              an approval request holds it)
  * @param name  the other hub's name on this hub; null for its own name
  */
-public record AcceptPeer(String token, String name) implements OperatorCommand {
+public record AcceptPeer(String token, String name) implements RedeemsToken {
     public static final String ACTION = "peer.accept";
 
     public AcceptPeer {
@@ -22,12 +22,6 @@ public record AcceptPeer(String token, String name) implements OperatorCommand {
     @Override
     public <R> R dispatch(Handler<R> handler) {
         return handler.acceptPeer(this);
-    }
-
-    // It calls the proposing hub.
-    @Override
-    public boolean transactional() {
-        return false;
     }
 
     // The token is a credential: it stays out of logs and exception messages.

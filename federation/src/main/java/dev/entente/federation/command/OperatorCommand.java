@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = CommandJson.ACTION)
 @JsonTypeIdResolver(CommandTypes.class)
-public sealed interface OperatorCommand permits ProposePeer, AcceptPeer, NewAcceptanceToken, SuspendPeer, ResumePeer,
-        RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, UpdateGrant, RenewGrant, RotateCa, IssueOperatorToken, PutResource, DeleteResource,
-        RotateTls, RotateAuditKey, NewReenrolmentToken, ReenrolPeer, SetApprovalPolicy {
+public sealed interface OperatorCommand permits ProposePeer, RedeemsToken, NewAcceptanceToken, SuspendPeer, ResumePeer,
+        RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, UpdateGrant, RenewGrant, RotateCa, IssueOperatorToken,
+        PutResource, DeleteResource, RotateTls, RotateAuditKey, NewReenrolmentToken, SetApprovalPolicy {
 
     /**
      * The action's name: what a policy is set for, what an approval request records, and the

@@ -103,7 +103,7 @@ public final class OperatorCommands {
         }
         String issuer;
         try {
-            issuer = AcceptanceTokens.read(accept.token()).issuer();
+            issuer = AcceptanceTokens.readClaims(accept.token()).issuer();
         } catch (RuntimeException e) {
             return Optional.empty();
         }

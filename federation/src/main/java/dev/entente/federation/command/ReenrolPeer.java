@@ -7,7 +7,7 @@ package dev.entente.federation.command;
  * @param token the re-enrolment token the other hub's operator handed over (a secret: sealed
  *              while an approval request holds it)
  */
-public record ReenrolPeer(String token) implements OperatorCommand {
+public record ReenrolPeer(String token) implements RedeemsToken {
     public static final String ACTION = "peer.reenroll";
 
     public ReenrolPeer {
@@ -22,12 +22,6 @@ public record ReenrolPeer(String token) implements OperatorCommand {
     @Override
     public <R> R dispatch(Handler<R> handler) {
         return handler.reenrolPeer(this);
-    }
-
-    // It calls the other hub.
-    @Override
-    public boolean transactional() {
-        return false;
     }
 
     // The token is a credential: it stays out of logs and exception messages.

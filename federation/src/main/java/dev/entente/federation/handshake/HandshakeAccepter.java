@@ -14,6 +14,7 @@ import dev.entente.federation.protocol.HandshakeComplete;
 import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
+import dev.entente.federation.token.TokenClaims;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,12 +73,7 @@ public final class HandshakeAccepter {
      * enroll it, then complete over mTLS with the new node certificate.
      */
     public Peer accept(String token, String name, String operator) {
-        AcceptanceTokens.Claims claims = AcceptanceTokens.read(token);
-        Instant now = clock.instant();
-        if (now.isAfter(claims.expiresAt().plus(config.clockSkew()))) {
-            throw new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "token expired at " + claims.expiresAt()
-                    + "; ask the proposing hub for a new one with 'entente peers token ID'");
-        }
+        TokenClaims claims = AcceptanceTokens.read(token, clock.instant(), config.clockSkew());
         if (claims.issuer().equals(hub.hubId())) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "this token was issued by this very hub; accept it on the other hub");
         }
@@ -108,11 +103,7 @@ public final class HandshakeAccepter {
             throw e;
         }
         String nodeCertPem = answer.nodeCert();
-        X509Certificate nodeCert = FederationProtocol.certificate(nodeCertPem, ErrorCode.HANDSHAKE_REJECTED,
-                "the proposing hub answered without a PEM node_cert");
-        if (!nodeCert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.hubId())) {
-            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the proposing hub answered with a certificate for another key or hub");
-        }
+        X509Certificate nodeCert = answer.nodeCertificateFor(nodeKey.getPublic(), claims.issuer(), "proposing hub");
         hook.reached(HandshakeStep.B_ANSWER_RECEIVED);
         if (unfinished.isPresent()) {
             lifecycle.revoke(unfinished.get().id(), operator, "superseded by a new accept of hub " + claims.issuer()

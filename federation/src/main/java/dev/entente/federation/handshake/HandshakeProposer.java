@@ -18,6 +18,8 @@ import dev.entente.federation.protocol.HandshakeCompleteAnswer;
 import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
+import dev.entente.federation.token.SingleUseTokens;
+import dev.entente.federation.token.TokenClaims;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -87,7 +89,7 @@ public final class HandshakeProposer {
 
     public Proposal propose(String name, Duration ttl, String operator) {
         PeerRepository.validateName(name);
-        AcceptanceTokens.Minted minted = mint(ttl);
+        SingleUseTokens.Minted minted = mint(ttl);
         Peer peer = peers.tx().inTransaction(c -> {
             Peer p = peers.propose(c, name, digestToStore(minted), minted.jti(), minted.expiresAt());
             audit.append(c, AuditEvent.of(AuditEventType.PEER_PROPOSED, operator, p.id().toString(),
@@ -99,7 +101,7 @@ public final class HandshakeProposer {
 
     /** A new token for a proposed peer; the old one stops working at once. */
     public Proposal newToken(UUID id, Duration ttl, String operator) {
-        AcceptanceTokens.Minted minted = mint(ttl);
+        SingleUseTokens.Minted minted = mint(ttl);
         Peer peer = peers.replaceToken(id, digestToStore(minted), minted.jti(), minted.expiresAt());
         peers.tx().inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.PEER_TOKEN_ISSUED, operator, id.toString(),
                 Map.of("token_expires_at", minted.expiresAt().toString()))));
@@ -112,11 +114,11 @@ public final class HandshakeProposer {
      * stored one: whoever holds a token this hub signed for the peer gets in. For demos and
      * drills only; production relies on the digest.
      */
-    private byte[] digestToStore(AcceptanceTokens.Minted minted) {
+    private byte[] digestToStore(SingleUseTokens.Minted minted) {
         return config.drillMode() ? null : minted.digest();
     }
 
-    private AcceptanceTokens.Minted mint(Duration ttl) {
+    private SingleUseTokens.Minted mint(Duration ttl) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(HandshakeConfiguration.MAX_TOKEN_TTL) > 0) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 30d");
         }
@@ -138,7 +140,7 @@ public final class HandshakeProposer {
      */
     public HandshakeAcceptAnswer accept(HandshakeAccept request) {
         FederationProtocol.require(request.protocolVersion());
-        AcceptanceTokens.Claims claims = tokens.verify(request.token());
+        TokenClaims claims = tokens.verify(request.token());
         String remoteHubId = FederationProtocol.required(request.hubId(), "hub_id");
         String remoteUrl = FederationProtocol.required(request.url(), "url");
         String remoteFingerprint = FederationProtocol.required(request.tlsFingerprint(), "tls_fingerprint");
@@ -168,8 +170,7 @@ public final class HandshakeProposer {
             nodeKeys.seal(peerId, nodeKey, null);
         }
         hook.reached(HandshakeStep.A_ANSWERED);
-        return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), issued.certificatePem(),
-                authority.trustBundle().pem(), Certificates.csr(nodeKey, hub.hubId()));
+        return HandshakeAcceptAnswer.of(hub, issued.certificatePem(), authority.trustBundle().pem(), nodeKey);
     }
 
     /**
@@ -233,7 +234,7 @@ public final class HandshakeProposer {
      * {@code exp}, while verification still lets it through for the clock-skew allowance: such a
      * token is expired, not replaced.
      */
-    private EntenteException unknownToken(AcceptanceTokens.Claims claims) {
+    private EntenteException unknownToken(TokenClaims claims) {
         if (!clock.instant().isBefore(claims.expiresAt())) {
             return new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_EXPIRED, "token expired at " + claims.expiresAt()
                     + "; ask the proposing hub for a new one with 'entente peers token ID' (ID: the proposed peer there)");

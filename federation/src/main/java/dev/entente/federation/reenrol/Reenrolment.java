@@ -20,6 +20,9 @@ import dev.entente.federation.protocol.PeerEndpoint;
 import dev.entente.federation.protocol.PeerTransport;
 import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.lifecycle.audit.AuditDetails;
+import dev.entente.federation.token.SingleUseTokens;
+import dev.entente.federation.token.TokenClaims;
+import dev.entente.federation.token.TokenTable;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -65,7 +68,7 @@ public final class Reenrolment {
     private final CertificateAuthority authority;
     private final NodeKeys nodeKeys;
     private final ReenrolmentTokens tokens;
-    private final ReenrolmentTokenTable table = new ReenrolmentTokenTable();
+    private final ReenrolmentTokenTable table;
     private final PeerTransport transport;
     private final ReenrolmentTransport reenrolTransport;
     private final AuditLog audit;
@@ -84,6 +87,7 @@ public final class Reenrolment {
         this.authority = authority;
         this.nodeKeys = nodeKeys;
         this.tokens = tokens;
+        this.table = tokens.table();
         this.transport = transport;
         this.reenrolTransport = reenrolTransport;
         this.audit = audit;
@@ -128,7 +132,7 @@ public final class Reenrolment {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 7d");
         }
         Peer peer = linked(peerId);
-        ReenrolmentTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
+        SingleUseTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
         peers.tx().inTransaction(c -> {
             table.insert(c, minted.jti(), peer.id(), minted.digest(), minted.expiresAt(), operator);
             AuditDetails details = AuditDetails.of()
@@ -150,7 +154,7 @@ public final class Reenrolment {
      */
     public HandshakeAcceptAnswer handle(ReenrolRequest request, Optional<X509Certificate> presented) {
         FederationProtocol.require(request.protocolVersion());
-        ReenrolmentTokens.Claims claims = tokens.verify(request.token());
+        TokenClaims claims = tokens.verify(request.token());
         String callerHubId = FederationProtocol.required(request.hubId(), "hub_id");
         String callerFingerprint = FederationProtocol.required(request.tlsFingerprint(), "tls_fingerprint");
         if (!callerFingerprint.matches("[0-9a-f]{64}")) {
@@ -158,7 +162,7 @@ public final class Reenrolment {
         }
         byte[] csr = FederationProtocol.required(request.csr(), "csr").getBytes(StandardCharsets.US_ASCII);
         csrPolicy.check(csr);
-        ReenrolmentTokenTable.Row row = peers.tx().read(c -> table.find(c, claims.jti())).orElseThrow(() ->
+        TokenTable.Entry row = peers.tx().read(c -> table.find(c, claims.jti())).orElseThrow(() ->
                 new EntenteException(ErrorCode.REENROLMENT_TOKEN_INVALID, "this re-enrolment token is not the current one "
                         + "of any peer: a newer one replaced it; ask for the latest ('entente peers reenroll ID' on hub "
                         + hub.hubId() + ")"));
@@ -194,8 +198,7 @@ public final class Reenrolment {
         invalidation.peerChanged(peer.id());
         KeyPair keyPair = new KeyPair(Certificates.publicKey(ourKey.algorithm(), ourKey.publicKey()),
                 Certificates.privateKey(ourKey.algorithm(), ourKey.secret()));
-        return new HandshakeAcceptAnswer(FederationProtocol.VERSION, hub.hubId(), hub.name(), issued.certificatePem(),
-                authority.trustBundle().pem(), Certificates.csr(keyPair, hub.hubId()));
+        return HandshakeAcceptAnswer.of(hub, issued.certificatePem(), authority.trustBundle().pem(), keyPair);
     }
 
     /** The presented certificate must be one this hub issued to {@code peer}, dead or alive. */
@@ -221,8 +224,8 @@ public final class Reenrolment {
      * that minted it, and give that hub a new one of ours, over the old link.
      */
     public Peer reenrol(String token, String operator) {
-        ReenrolmentTokens.Claims claims = ReenrolmentTokens.read(token);
-        ReenrolmentTokens.expiry(claims, clock.instant(), skew);
+        TokenClaims claims = ReenrolmentTokens.readClaims(token);
+        ReenrolmentTokens.checkExpiry(claims, clock.instant(), skew);
         if (!claims.subject().equals(hub.hubId())) {
             throw new EntenteException(ErrorCode.REENROLMENT_TOKEN_WRONG_PEER, "this token is bound to hub "
                     + claims.subject() + ", not to this hub (" + hub.hubId() + "); run it there");
@@ -240,11 +243,7 @@ public final class Reenrolment {
         HandshakeAcceptAnswer answer = reenrolTransport.reenrol(issuer, new ReenrolRequest(FederationProtocol.VERSION,
                 token, hub.hubId(), hub.tlsFingerprint(), Certificates.csr(nodeKey, hub.hubId())));
         String pem = answer.nodeCert();
-        X509Certificate cert = FederationProtocol.certificate(pem, ErrorCode.HANDSHAKE_REJECTED,
-                "the issuing hub answered the re-enrolment without a PEM node_cert");
-        if (!cert.getPublicKey().equals(nodeKey.getPublic()) || !claims.issuer().equals(answer.hubId())) {
-            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the issuing hub answered with a certificate for another key or hub");
-        }
+        X509Certificate cert = answer.nodeCertificateFor(nodeKey.getPublic(), claims.issuer(), "issuing hub");
         String keyId = nodeKeys.seal(peer.id(), nodeKey, cert);
         credentials.recordClientCertificate(peer.id(), pem, keyId);
         if (!peer.pinnedFingerprints().contains(claims.tlsFingerprint())) {

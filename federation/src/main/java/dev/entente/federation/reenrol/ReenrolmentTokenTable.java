@@ -1,5 +1,7 @@
 package dev.entente.federation.reenrol;
 
+import dev.entente.federation.token.TokenTable;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,11 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** {@code reenrolment_tokens}: the digest of each minted token, the peer it is for, and when it was used. */
-final class ReenrolmentTokenTable {
-    /** A stored token as the refusal of a failed use needs it. */
-    record Row(UUID peerId, Instant expiresAt, Instant usedAt) {
-    }
-
+public final class ReenrolmentTokenTable implements TokenTable {
     /** Stores a new token for {@code peerId}; the peer's earlier unused tokens stop working. */
     void insert(Connection c, UUID jti, UUID peerId, byte[] digest, Instant expiresAt, String issuedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM reenrolment_tokens WHERE peer_id = ? AND used_at IS NULL")) {
@@ -32,7 +30,8 @@ final class ReenrolmentTokenTable {
         }
     }
 
-    Optional<Row> find(Connection c, UUID jti) throws SQLException {
+    @Override
+    public Optional<Entry> find(Connection c, UUID jti) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT peer_id, expires_at, used_at FROM reenrolment_tokens WHERE jti = ?")) {
             ps.setObject(1, jti);
             try (ResultSet rs = ps.executeQuery()) {
@@ -40,8 +39,8 @@ final class ReenrolmentTokenTable {
                     return Optional.empty();
                 }
                 Timestamp used = rs.getTimestamp(3);
-                return Optional.of(new Row(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(),
-                        used == null ? null : used.toInstant()));
+                return Optional.of(new Entry(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(),
+                        used == null ? Use.OUTSTANDING : Use.USED, used == null ? null : used.toInstant()));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.entente.federation.reenrol
 
 import dev.entente.ca.crypto.Certificates
 import dev.entente.federation.handshake.AcceptanceTokens
+import dev.entente.federation.token.SingleUseTokens
 import dev.entente.lifecycle.error.EntenteException
 import dev.entente.lifecycle.error.ErrorCode
 import spock.lang.Specification
@@ -20,8 +21,8 @@ class ReenrolmentTokensSpec extends Specification {
     static final String FP = 'ab' * 32
 
     ReenrolmentTokens tokensAt(Instant now, String hubId = 'hub_0000000a') {
-        new ReenrolmentTokens(hubId, 'k1', KEY.private, { it == 'k1' ? KEY.public : null },
-                Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60))
+        new ReenrolmentTokens(new SingleUseTokens(ReenrolmentTokens.AUDIENCE, true, hubId, 'k1', KEY.private,
+                { it == 'k1' ? KEY.public : null }, Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60)))
     }
 
     def "a minted token verifies on its hub and names the peer's hub it is bound to"() {
@@ -35,7 +36,7 @@ class ReenrolmentTokensSpec extends Specification {
         claims.jti() == minted.jti()
         claims.url() == URL
         claims.tlsFingerprint() == FP
-        ReenrolmentTokens.read(minted.token()) == claims
+        ReenrolmentTokens.readClaims(minted.token()) == claims
         minted.digest().length == 32
     }
 
@@ -66,7 +67,8 @@ class ReenrolmentTokensSpec extends Specification {
     }
 
     private static String acceptance() {
-        new AcceptanceTokens('hub_0000000a', 'k1', KEY.private, { it == 'k1' ? KEY.public : null },
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60)).mint(URL, FP, Duration.ofHours(1)).token()
+        new AcceptanceTokens(new SingleUseTokens(AcceptanceTokens.AUDIENCE, false, 'hub_0000000a', 'k1', KEY.private,
+                { it == 'k1' ? KEY.public : null }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60)))
+                .mint(URL, FP, Duration.ofHours(1)).token()
     }
 }

@@ -96,6 +96,9 @@ public enum AuditEventType {
     PEER_REPINNED("peer.repinned", "an operator changed the TLS fingerprints pinned for a peer", Party.OPERATOR),
     /** An operator changed the URL this hub calls a peer at; the old and new URL are in the details. */
     PEER_URL_CHANGED("peer.url_changed", "an operator changed the URL this hub calls a peer at", Party.OPERATOR),
+    /** An operator read a token's claims and fate without spending it; details carry its id and digest, never the token. */
+    TOKEN_DECODED("token.decoded", "an operator decoded an acceptance or re-enrolment token without using it; "
+            + "details carry its jti and SHA-256, never the token", Party.OPERATOR),
     /** An operator minted a one-time re-enrolment token for a peer locked out by a dead node certificate. */
     PEER_REENROLMENT_TOKEN_ISSUED("peer.reenrolment_token_issued",
             "an operator minted a one-time re-enrolment token for a peer whose node certificate is dead", Party.OPERATOR),

@@ -44,6 +44,8 @@ import dev.entente.federation.protocol.LocalHub;
 import dev.entente.federation.reenrol.Reenrolment;
 import dev.entente.federation.reenrol.ReenrolmentTokens;
 import dev.entente.federation.renewal.Renewal;
+import dev.entente.federation.token.SingleUseTokens;
+import dev.entente.federation.token.TokenInspector;
 import dev.entente.federation.renewal.RenewalPolicy;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
@@ -54,6 +56,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -93,12 +96,35 @@ final class FederationFactory {
 
     @Singleton
     AcceptanceTokens acceptanceTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+        return new AcceptanceTokens(singleUseTokens(AcceptanceTokens.AUDIENCE, false, hub, keys, clock, settings));
+    }
+
+    @Singleton
+    ReenrolmentTokens reenrolmentTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+        return new ReenrolmentTokens(singleUseTokens(ReenrolmentTokens.AUDIENCE, true, hub, keys, clock, settings));
+    }
+
+    /** Both kinds sign with the hub's current token key and verify under any of its token keys, current or earlier. */
+    private static SingleUseTokens singleUseTokens(String audience, boolean bound, HubIdentity hub, SealedKeyStore keys,
+                                                   Clock clock, HubSettings settings) {
         StoredKey tokenKey = keys.active("jwt").orElseThrow();
-        return new AcceptanceTokens(hub.hubId(), tokenKey.id(),
+        return new SingleUseTokens(audience, bound, hub.hubId(), tokenKey.id(),
                 Certificates.privateKey("Ed25519", tokenKey.secret()),
                 kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
                         .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
                 clock, settings.clockSkew());
+    }
+
+    /** Reads both kinds of token; a key of this hub's that is not active is an earlier one, still trusted. */
+    @Singleton
+    TokenInspector tokenInspector(HubIdentity hub, TlsState tls, SealedKeyStore keys, PeerRepository peers,
+                                  AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens, AuditLog audit,
+                                  Clock clock) {
+        return new TokenInspector(new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls), peers,
+                List.of(acceptanceTokens, reenrolmentTokens),
+                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt")).map(k -> new TokenInspector.SigningKey(k.id(),
+                        Certificates.publicKey("Ed25519", k.publicKey()), SealedKeyStore.ACTIVE.equals(k.status()))),
+                audit, clock);
     }
 
     /** Quiet heartbeats waiting for their batched write; flushed by {@link DatabaseDrain} at shutdown. */
@@ -127,7 +153,8 @@ final class FederationFactory {
     @Singleton
     FederationService federation(HubIdentity hub, TlsState tls, Tx tx, SealedKeyStore keys, AuditLog audit, Clock clock,
                                  HubSettings settings, PeerRepository peers, PeerLifecycle peerLifecycle,
-                                 AcceptanceTokens acceptanceTokens, CertificateAuthority authority, FederationCa federationCa,
+                                 AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens,
+                                 CertificateAuthority authority, FederationCa federationCa,
                                  RotationLifecycle rotation, HeartbeatCoalescer heartbeats, FederationAccessCache accessCache,
                                  AuditAnchor auditAnchor, AuditWitnessing auditWitnessing,
                                  PeerClocks peerClocks) {
@@ -160,12 +187,6 @@ final class FederationFactory {
                 peerClocks);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
-        StoredKey tokenKey = keys.active("jwt").orElseThrow();
-        ReenrolmentTokens reenrolmentTokens = new ReenrolmentTokens(hub.hubId(), tokenKey.id(),
-                Certificates.privateKey("Ed25519", tokenKey.secret()),
-                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
-                        .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
-                clock, settings.clockSkew());
         Reenrolment reenrolment = new Reenrolment(local, peers, credentials, authority, nodeKeys, reenrolmentTokens,
                 transport, transport, audit, invalidation, clock, settings.clockSkew());
         return new FederationService(local, peers, peerLifecycle, proposer, accepter, sender, receiver, renewal,
