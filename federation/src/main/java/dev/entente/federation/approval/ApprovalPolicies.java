@@ -1,6 +1,7 @@
 package dev.entente.federation.approval;
 
 import dev.entente.federation.peer.Durations;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -170,7 +171,7 @@ public final class ApprovalPolicies {
                 ps.setTimestamp(10, keep ? Timestamp.from(fallback.setAt) : null);
                 ps.executeUpdate();
             }
-            Map<String, Object> details = new LinkedHashMap<>();
+            AuditDetails details = AuditDetails.of();
             details.put("policy", policy);
             details.put("previous", before.policy());
             details.put("configured", configured(action));
@@ -222,7 +223,7 @@ public final class ApprovalPolicies {
                         ps.executeUpdate();
                     }
                 }
-                Map<String, Object> details = new LinkedHashMap<>();
+                AuditDetails details = AuditDetails.of();
                 details.put("from", r.policy);
                 details.put("to", back == null ? configured(r.action) : back.policy);
                 details.put("source", back == null ? FROM_CONFIG : FROM_DATABASE);

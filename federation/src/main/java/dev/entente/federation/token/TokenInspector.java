@@ -6,6 +6,7 @@ import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.protocol.LocalHub;
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -16,9 +17,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -86,7 +85,7 @@ public final class TokenInspector {
                 + kind.useWith(claims)), TokenDecoding.Claims.of(claims), issuer, false,
                 new TokenDecoding.SigningKey(kid, "unknown"), "not_checked", expired, null, null, null);
         peers.tx().inTransaction(c -> {
-            Map<String, Object> details = new LinkedHashMap<>();
+            AuditDetails details = AuditDetails.of();
             details.put("kind", kind.kind());
             details.put("jti", claims.jti().toString());
             details.put("token_sha256", HexFormat.of().formatHex(PeerLifecycle.tokenDigest(token.trim())));

@@ -1,5 +1,6 @@
 package dev.entente.heartbeat.schedule;
 
+import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +107,7 @@ public final class WorkerPauses {
                 ps.setTimestamp(5, until == null ? null : Timestamp.from(until));
                 ps.executeUpdate();
             }
-            Map<String, Object> details = new LinkedHashMap<>();
+            AuditDetails details = AuditDetails.of();
             details.put("job", name);
             details.put("reason", reason);
             if (until != null) {
