@@ -54,7 +54,7 @@ public final class HubWorker implements AutoCloseable {
      */
     public static final List<String> PAUSABLE_JOBS = List.of(HeartbeatSendTask.NAME, StaleSweepTask.NAME,
             TokenExpiryTask.NAME, GrantExpiryTask.NAME, ApprovalExpiryTask.NAME, GovernanceScanTask.NAME,
-            TlsRenewalTask.NAME).stream().sorted().toList();
+            TlsRenewalTask.NAME, GrantRenewalTask.NAME).stream().sorted().toList();
     private final WorkerScheduler scheduler;
 
     /** Registers every job; nothing runs before {@link #start()}. */
