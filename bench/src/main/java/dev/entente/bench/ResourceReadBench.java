@@ -268,6 +268,7 @@ public final class ResourceReadBench {
     // ------------------------------------------------------------------ hubs
 
     private static RunningHub startHub(String name) throws IOException {
+        // Start flags, as HubLauncher takes them: a Micronaut property source.
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("entente.data-dir", Files.createTempDirectory("entente-resbench-" + name).toString());
         flags.put("entente.hub.bind", "127.0.0.1");

@@ -53,6 +53,7 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         EntenteCommand root = (EntenteCommand) spec.root().userObject();
+        // The flags become HubLauncher's highest-precedence Micronaut property source.
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("entente.data-dir", root.dataDir().toString());
         putIf(flags, "entente.hub.bind", bind);

@@ -37,6 +37,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         EntenteCommand root = (EntenteCommand) spec.root().userObject();
+        // The flags become HubLauncher's highest-precedence Micronaut property source.
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("entente.data-dir", root.dataDir().toString());
         if (dbUrl != null) {

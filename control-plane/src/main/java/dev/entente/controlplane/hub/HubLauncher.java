@@ -65,6 +65,7 @@ public final class HubLauncher {
      */
     public static RunningHub launch(Map<String, Object> flags, Path configFile, Map<String, String> env, Clock clock) {
         Path dataDir = dataDir(flags, env);
+        // A Micronaut property source: values of any type Micronaut converts (strings, numbers, booleans).
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("micronaut.application.name", "entente");
         base.put("micronaut.server.ssl.enabled", true);
@@ -214,6 +215,7 @@ public final class HubLauncher {
             return List.of();
         }
         try (InputStream in = Files.newInputStream(file)) {
+            // Micronaut's own reading of the YAML file: nested maps flattened to keys, values as written.
             Map<String, Object> values = new YamlPropertySourceLoader().read(file.toString(), in);
             return List.of(PropertySource.of(file.toString(), values, CONFIG_FILE_ORDER));
         } catch (IOException | RuntimeException e) {

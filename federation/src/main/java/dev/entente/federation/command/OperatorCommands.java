@@ -238,6 +238,7 @@ public final class OperatorCommands {
                     throw e;
                 }
                 RotationLifecycle.Status status = rotation.status();
+                // Problem extension members (RFC 9457, free-form JSON): the refusal's own, plus who lags.
                 Map<String, Object> details = new LinkedHashMap<>(e.extensions());
                 details.put("laggard_peers", laggards.of(status));
                 throw new EntenteException(ErrorCode.ROTATION_LAGGARDS, status.laggards().size() + " peer(s) still hold "

@@ -187,7 +187,8 @@ public final class WorkerScheduler implements AutoCloseable {
      * winner's rows. Replicas configured with different intervals overwrite each other on each
      * start: the last one started wins.
      *
-     * @param jobData small serialisable values only: they are stored in the database
+     * @param jobData small serialisable values only: they are stored in the database (Quartz's
+     *                {@code JobDataMap} holds values of any serialisable type)
      */
     public ScheduleChange schedule(String jobName, Duration interval, Class<? extends Job> jobClass,
                                    Map<String, Object> jobData) {
