@@ -1,6 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.worker.PauseRequest;
+import dev.entente.controlplane.api.worker.ResumeRequest;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.HubSettings;
@@ -107,7 +108,7 @@ final class WorkerCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return print(client().post("api/v1/worker/resume", new PauseRequest(job, null, null)));
+            return print(client().post("api/v1/worker/resume", new ResumeRequest(job)));
         }
     }
 

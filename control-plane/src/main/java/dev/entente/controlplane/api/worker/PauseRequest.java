@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.entente.controlplane.api.Bodies;
 
 /**
- * {@code POST /api/v1/worker/pause} and {@code /resume}: which job (null: every job), for how
- * long (null: until resumed; pause only) and why (pause only).
+ * {@code POST /api/v1/worker/pause}: which job (null: every job), for how long (null: until
+ * resumed) and why.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PauseRequest(@JsonProperty("job") @JsonDeserialize(using = Bodies.Text.class) String job,

@@ -56,9 +56,9 @@ public class WorkerController {
     }
 
     @Post("/resume")
-    public Pauses resume(HttpRequest<?> request, @Nullable @Body PauseRequest body) {
+    public Pauses resume(HttpRequest<?> request, @Nullable @Body ResumeRequest body) {
         var operator = OperatorAuthFilter.principal(request);
-        return new Pauses(pauses.resume(Objects.requireNonNullElse(body, PauseRequest.EMPTY).job(), operator.subject()),
+        return new Pauses(pauses.resume(Objects.requireNonNullElse(body, ResumeRequest.EMPTY).job(), operator.subject()),
                 pauses.jobs());
     }
 }
