@@ -4,6 +4,8 @@ import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
+import dev.entente.controlplane.federation.FederationService
+import dev.entente.controlplane.hub.EmbeddedDatabase
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.controlplane.tls.TlsState
 import dev.entente.lifecycle.db.Tx
@@ -27,25 +29,24 @@ import static dev.entente.controlplane.doctor.DoctorFixture.*
  * from the markdown itself, their placeholders filled with the real ids, and run with the real CLI
  * on the hub the section is read on: each must succeed ({@code doctor} and {@code audit verify}
  * report a fault with exit 1) and together they must show the fault. Where the section's **Fix.**
- * is safe to run here, it runs too (each command on the hub the row says, {@code -} skips one) and
+ * is safe to run here, its first commands run too (each on the hub the row names) and
  * its doctor code must be gone from that hub afterwards.
  *
- * <p>Not covered, because the state cannot be made with two hubs on one machine: DR000 (a check
- * that throws needs a broken build), DR010 (a peer of another protocol version needs another
- * release), DR011 (its only fix re-links the peer, which would end this spec's link), DR016 (needs
- * an approval policy configured; {@code ApprovalsSpec} covers the commands), DR018 (killing the
- * embedded PostgreSQL under a running hub is {@code EmbeddedDatabaseSecuritySpec}'s business),
- * DR023 (renewal failing needs an unwritable data dir, which root ignores); sections about a
- * single refused request (token, grant and request errors) show the problem in the failed
- * command itself and have no state to diagnose; and {@code entente start}/{@code entente worker},
- * which never return, are not run.
+ * <p>Not covered: DR000 (a check that throws needs a broken build), DR010 (a peer of another
+ * protocol version needs another release) and DR023 (a failing renewal needs an unwritable data
+ * dir, which root ignores) cannot be made with two hubs of this build on one machine; DR016 needs
+ * a hub started with an approval policy, which would be a third hub. Sections about one refused
+ * request (token, grant, credential and request errors) show the problem in the failing command
+ * itself and leave no state to diagnose. Fixes not run: restarts ({@code entente start} and
+ * {@code entente worker} never return), re-linking (it would end this spec's link), and
+ * {@code tls rotate} for DR003 (the new certificate has the same short validity).
  */
 @Stepwise
 class RunbookRunSpec extends Specification {
     /** The states, in the order they are made; each builds on the one before. */
-    static final List<String> STATES = ['linked', 'halfLinked', 'clockAhead', 'suspended', 'pinMismatch', 'bDown',
-                                        'rotationWaits', 'dayLater', 'lockedOut', 'auditEdited', 'migrationMissing',
-                                        'workerStopped', 'databaseGone']
+    static final List<String> STATES = ['linked', 'databaseRestarted', 'clockAhead', 'suspended', 'pinMismatch',
+                                        'bDown', 'halfLinked', 'rotationWaits', 'dayLater', 'lockedOut', 'bMoved', 'clientKeyLost',
+                                        'auditEdited', 'migrationMissing', 'workerStopped', 'databaseGone']
 
     @Shared MutableClock clockA = new MutableClock()
     @Shared MutableClock clockB = new MutableClock()
@@ -87,8 +88,10 @@ class RunbookRunSpec extends Specification {
         String output = runs.collect { it.out + '\n' + it.err }.join('\n')
 
         then:
-        runs.each { assert it.ok: "${it.line}: exit ${it.code}\n${it.out}\n${it.err}" }
-        shows.each { expected ->
+        for (Map r : runs) {
+            assert r.ok: "${r.line}: exit ${r.code}\n${r.out}\n${r.err}"
+        }
+        for (Object expected : shows) {
             if (expected instanceof Pattern) {
                 assert output =~ expected
             } else {
@@ -100,15 +103,13 @@ class RunbookRunSpec extends Specification {
         List<String> fixes = RunbookSpec.commandsIn(RunbookSpec.part(text, 'Fix').readLines())
         assert fix.size() <= fixes.size(): "section $section shows only ${fixes.size()} fix commands"
         List<Map> fixed = []
-        fix.eachWithIndex { String where, int i ->
-            if (where != '-') {
-                fixed << run(where == 'A' ? a : b, fixes[i])
-            }
-        }
+        fix.eachWithIndex { String where, int i -> fixed << run(where == 'A' ? a : b, fixes[i]) }
 
         then:
-        fixed.each { assert it.ok && it.code == 0: "${it.line}: exit ${it.code}\n${it.out}\n${it.err}" }
-        cleared.each { String gone ->
+        for (Map r : fixed) {
+            assert r.code == 0: "${r.line}: exit ${r.code}\n${r.out}\n${r.err}"
+        }
+        for (String gone : cleared) {
             RunningHub there = gone.startsWith('A:') ? a : b
             eventually(30) { findings(there, gone.substring(2)).isEmpty() }
         }
@@ -120,8 +121,7 @@ class RunbookRunSpec extends Specification {
         'findings'                               | 'linked'         | 'A' | ['grant_expiring', 'cert_expiring']            | []         | []
         'DR017'                                  | 'linked'         | 'A' | ['<grant-id>', '<peer-id>']                    | ['A', 'A'] | ['A:DR017']
         'DR019'                                  | 'linked'         | 'B' | ['DR019']                                      | []         | []
-        'peer_stuck_in_accepted'                 | 'halfLinked'     | 'A' | ['"accepted"', 'hub-b']                        | []         | []
-        'DR006'                                  | 'halfLinked'     | 'A' | ['"accepted"', '<peer-id>']                    | ['A', 'A'] | ['A:DR006']
+        'DR018'                                  | 'databaseRestarted' | 'B' | ['database.restarted', 'DR018']             | []         | []
         'DR009'                                  | 'clockAhead'     | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]   | []         | []
         'clock_skew'                             | 'clockAhead'     | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]   | []         | []
         'DR020'                                  | 'clockAhead'     | 'B' | ['DR020', ~/"skewed" ?: ?true/]                 | []         | []
@@ -131,6 +131,9 @@ class RunbookRunSpec extends Specification {
         'DR008'                                  | 'bDown'          | 'A' | ['peer_unreachable', '<peer-id>']              | []         | []
         'peer_degraded'                          | 'bDown'          | 'A' | ['"degraded"', 'peer.degraded']                | []         | []
         'peer_unreachable_refused_vs_timeout'    | 'bDown'          | 'A' | ['peer_unreachable', '<url>']                  | []         | []
+        'peer_stuck_in_accepted'                 | 'halfLinked'     | 'A' | ['"accepted"', 'hub-b']                        | []         | []
+        'DR006'                                  | 'halfLinked'     | 'A' | ['"accepted"', '<peer-id>']                    | ['A', 'A'] | ['A:DR006']
+        'peer_revoked'                           | 'halfLinked'     | 'A' | ['peer.revoked', '<peer-id>']                  | []         | []
         'DR013'                                  | 'rotationWaits'  | 'A' | ['<peer-id>', 'update_clients']                | []         | []
         'rotation_laggards'                      | 'rotationWaits'  | 'A' | ['laggard_peers', '<peer-id>', '"old"']        | []         | []
         'rotation_stuck_in_update_clients'       | 'rotationWaits'  | 'A' | ['<peer-id>', 'update_clients']                | []         | []
@@ -144,6 +147,8 @@ class RunbookRunSpec extends Specification {
         'unauthorized_despite_valid_certificate' | 'lockedOut'      | 'A' | ['client_cert_untrusted', '<peer-id>']         | []         | []
         'DR022'                                  | 'lockedOut'      | 'B' | ['client_cert_untrusted', '<peer-id>']         | []         | []
         'peer_locked_out'                        | 'lockedOut'      | 'A' | ['DR021']                                      | ['A', 'B'] | ['A:DR021', 'B:DR022']
+        'peer_moved'                             | 'bMoved'         | 'A' | ['<old-url>', 'refused']                      | ['A']      | ['A:DR008']
+        'DR011'                                  | 'clientKeyLost'  | 'B' | ['mtls_config_partial']                        | []         | []
         'DR014'                                  | 'auditEdited'    | 'A' | ['first_broken']                               | []         | []
         'audit_chain_broken'                     | 'auditEdited'    | 'A' | ['first_broken']                               | []         | []
         'DR002'                                  | 'migrationMissing' | 'A' | ['DR002', 'not applied']                     | []         | []
@@ -173,7 +178,21 @@ class RunbookRunSpec extends Specification {
         eventually(30) { cli(a, 'findings', 'list').out.contains('grant_expiring') }
     }
 
-    /** A hub took A's token for hub-b and vanished mid-handshake, two hours ago. */
+    /**
+     * B's embedded PostgreSQL is killed under it; B starts it again. Made before the clocks move:
+     * restarts are timed by the machine's clock and DR018 looks back 24 hours on the hub's.
+     */
+    void databaseRestarted() {
+        long pid = EmbeddedDatabase.staleServer(dirB.resolve('pg')).get().pid()
+        new ProcessBuilder('kill', '-9', "$pid".toString()).start().waitFor()
+        eventually(60) { !findings(b, 'DR018').isEmpty() }
+    }
+
+    /**
+     * A hub took A's token for hub-b and vanished mid-handshake, two hours ago. Made once B is
+     * degraded: the stale sweep judges by the scheduler's fire time (real time here) while the
+     * movable clocks stamp heartbeats, so after a jump of A's clock it would not mark B any more.
+     */
     void halfLinked() {
         def r = HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson([
                 protocol_version: 1, token: handed['far-token'], hub_id: 'hub_0badc0de',
@@ -186,7 +205,6 @@ class RunbookRunSpec extends Specification {
     }
 
     void clockAhead() {
-        idsA['<peer-id>'] = bOnA
         clockB.advance(Duration.ofMinutes(5))
         eventually(30) { !findings(a, 'DR009').isEmpty() && !findings(b, 'DR020').isEmpty() }
     }
@@ -210,10 +228,15 @@ class RunbookRunSpec extends Specification {
     void bDown() {
         idsA['<url>'] = b.url()
         b.stop()
-        eventually(30) { findings(a, 'DR008').any { it.diagnosis.contains('peer_unreachable') } && state(a, bOnA) == 'degraded' }
+        eventually(30) {
+            assert findings(a, 'DR008').any { it.diagnosis.contains('peer_unreachable') }: findings(a, 'DR008')
+            assert state(a, bOnA) == 'degraded'
+            true
+        }
     }
 
     void rotationWaits() {
+        idsA['<peer-id>'] = bOnA
         assert cli(a, 'ca', 'rotate', 'start').code == 0
         assert cli(a, 'ca', 'rotate', 'advance').code == 0
         eventually(30) { !findings(a, 'DR013').isEmpty() }
@@ -221,7 +244,11 @@ class RunbookRunSpec extends Specification {
 
     void dayLater() {
         both(Duration.ofHours(25))
-        eventually(30) { !findings(a, 'DR007').isEmpty() && !findings(a, 'DR012').isEmpty() }
+        eventually(30) {
+            def report = doctor(a).findings
+            assert report.any { it.code == 'DR007' } && report.any { it.code == 'DR012' }: report
+            true
+        }
         eventually(30) { cli(a, 'findings', 'list').out.contains('rotation_stalled') }
     }
 
@@ -231,6 +258,24 @@ class RunbookRunSpec extends Specification {
         assert dropped.code == 0: dropped.err
         b = startB()
         eventually(60) { findings(a, 'DR021').any { it.subject == bOnA } && findings(b, 'DR022').any { it.subject == aOnB } }
+    }
+
+    /** B restarts on another port; A still calls the old one. */
+    void bMoved() {
+        eventually(60) { state(a, bOnA) == 'active' && state(b, aOnB) == 'active' }
+        idsA['<old-url>'] = b.url()
+        b.stop()
+        b = startB(freePort())
+        // the runbook's example URL stands for the peer's new one
+        idsA['https://hub-b.example.org:7443'] = b.url()
+        eventually(30) { findings(a, 'DR008').any { it.diagnosis.contains('refused') } }
+    }
+
+    /** B lost its client key for A (a restore without sealed_keys). */
+    void clientKeyLost() {
+        String keyId = b.bean(FederationService).peers().find(UUID.fromString(aOnB)).get().clientKeyId()
+        sql(b) { it.executeUpdate('DELETE FROM sealed_keys WHERE id = ?', [keyId]) }
+        eventually(30) { !findings(b, 'DR011').isEmpty() }
     }
 
     void auditEdited() {
@@ -297,8 +342,8 @@ class RunbookRunSpec extends Specification {
         ids.inject(text) { String t, k, v -> t.replace(k, v) }
     }
 
-    private RunningHub startB() {
-        start('hub-c', clockB, FAST + ['entente.hub.port': portB, 'entente.database.durable': false], dirB)
+    private RunningHub startB(int port = portB) {
+        start('hub-c', clockB, FAST + ['entente.hub.port': port, 'entente.database.durable': false], dirB)
     }
 
     private void both(Duration d) {
