@@ -2,6 +2,7 @@ package dev.entente.controlplane.runbook
 
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
+import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.federation.FederationService
@@ -29,13 +30,13 @@ import static dev.entente.controlplane.doctor.DoctorFixture.*
  * from the markdown itself, their placeholders filled with the real ids, and run with the real CLI
  * on the hub the section is read on: each must succeed ({@code doctor} and {@code audit verify}
  * report a fault with exit 1) and together they must show the fault. Where the section's **Fix.**
- * is safe to run here, its first commands run too (each on the hub the row names) and
+ * is safe to run here, its first commands run too (each on the hub the row names, {@code A:bob} as
+ * the approver bob rather than the admin) and
  * its doctor code must be gone from that hub afterwards.
  *
  * <p>Not covered: DR000 (a check that throws needs a broken build), DR010 (a peer of another
  * protocol version needs another release) and DR023 (a failing renewal needs an unwritable data
- * dir, which root ignores) cannot be made with two hubs of this build on one machine; DR016 needs
- * a hub started with an approval policy, which would be a third hub. Sections about one refused
+ * dir, which root ignores) cannot be made with two hubs of this build on one machine. Sections about one refused
  * request (token, grant, credential and request errors) show the problem in the failing command
  * itself and leave no state to diagnose. Fixes not run: restarts ({@code entente start} and
  * {@code entente worker} never return), re-linking (it would end this spec's link), and
@@ -44,9 +45,10 @@ import static dev.entente.controlplane.doctor.DoctorFixture.*
 @Stepwise
 class RunbookRunSpec extends Specification {
     /** The states, in the order they are made; each builds on the one before. */
-    static final List<String> STATES = ['linked', 'databaseRestarted', 'clockAhead', 'suspended', 'pinMismatch',
-                                        'bDown', 'halfLinked', 'rotationWaits', 'dayLater', 'lockedOut', 'bMoved', 'clientKeyLost',
-                                        'auditEdited', 'migrationMissing', 'workerStopped', 'databaseGone']
+    static final List<String> STATES = ['linked', 'clockAhead', 'suspended', 'pinMismatch', 'bDown', 'halfLinked',
+                                        'rotationWaits', 'dayLater', 'lockedOut', 'bMoved', 'clientKeyLost',
+                                        'databaseRestarted', 'approvalWaiting', 'auditEdited', 'migrationMissing',
+                                        'workerStopped', 'databaseGone']
 
     @Shared MutableClock clockA = new MutableClock()
     @Shared MutableClock clockB = new MutableClock()
@@ -61,10 +63,13 @@ class RunbookRunSpec extends Specification {
     @Shared Map<String, String> idsB = [:]
     /** Values one hub's command printed for another's (a re-enrolment token). */
     @Shared Map<String, String> handed = [:]
+    /** Operator tokens by name, for fixes another operator than the admin must run. */
+    @Shared Map<String, String> operators = [:]
     @Shared Set<String> built = []
 
     def setupSpec() {
-        a = start('hub-a', clockA, FAST + ['entente.tls.cert-validity': '10d'])
+        a = start('hub-a', clockA, FAST + ['entente.tls.cert-validity': '10d',
+                                           'entente.approvals.policy.grant.issue.write': 'require_approval'])
         b = startB()
     }
 
@@ -103,7 +108,9 @@ class RunbookRunSpec extends Specification {
         List<String> fixes = RunbookSpec.commandsIn(RunbookSpec.part(text, 'Fix').readLines())
         assert fix.size() <= fixes.size(): "section $section shows only ${fixes.size()} fix commands"
         List<Map> fixed = []
-        fix.eachWithIndex { String where, int i -> fixed << run(where == 'A' ? a : b, fixes[i]) }
+        fix.eachWithIndex { String where, int i ->
+            fixed << run(where.startsWith('A') ? a : b, fixes[i], where.contains(':') ? operators[where.substring(2)] : null)
+        }
 
         then:
         for (Map r : fixed) {
@@ -115,45 +122,46 @@ class RunbookRunSpec extends Specification {
         }
 
         where:
-        section                                  | state            | on  | shows                                          | fix        | cleared
-        'DR003'                                  | 'linked'         | 'A' | ['<fingerprint>']                              | []         | []
-        'DR004'                                  | 'linked'         | 'A' | ['hub-b', '127.0.0.1']                         | []         | []
-        'findings'                               | 'linked'         | 'A' | ['grant_expiring', 'cert_expiring']            | []         | []
-        'DR017'                                  | 'linked'         | 'A' | ['<grant-id>', '<peer-id>']                    | ['A', 'A'] | ['A:DR017']
-        'DR019'                                  | 'linked'         | 'B' | ['DR019']                                      | []         | []
-        'DR018'                                  | 'databaseRestarted' | 'B' | ['database.restarted', 'DR018']             | []         | []
-        'DR009'                                  | 'clockAhead'     | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]   | []         | []
-        'clock_skew'                             | 'clockAhead'     | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]   | []         | []
-        'DR020'                                  | 'clockAhead'     | 'B' | ['DR020', ~/"skewed" ?: ?true/]                 | []         | []
-        'DR008'                                  | 'suspended'      | 'B' | ['peer_suspended', '<peer-id>']                | []         | []
-        'peer_suspended'                         | 'suspended'      | 'A' | ['"suspended"', 'unexpected calls']            | ['A']      | ['B:DR008']
-        'DR015'                                  | 'pinMismatch'    | 'A' | ['handshake_fingerprint_mismatch']             | ['A']      | ['A:DR015']
-        'DR008'                                  | 'bDown'          | 'A' | ['peer_unreachable', '<peer-id>']              | []         | []
-        'peer_degraded'                          | 'bDown'          | 'A' | ['"degraded"', 'peer.degraded']                | []         | []
-        'peer_unreachable_refused_vs_timeout'    | 'bDown'          | 'A' | ['peer_unreachable', '<url>']                  | []         | []
-        'peer_stuck_in_accepted'                 | 'halfLinked'     | 'A' | ['"accepted"', 'hub-b']                        | []         | []
-        'DR006'                                  | 'halfLinked'     | 'A' | ['"accepted"', '<peer-id>']                    | ['A', 'A'] | ['A:DR006']
-        'peer_revoked'                           | 'halfLinked'     | 'A' | ['peer.revoked', '<peer-id>']                  | []         | []
-        'DR013'                                  | 'rotationWaits'  | 'A' | ['<peer-id>', 'update_clients']                | []         | []
-        'rotation_laggards'                      | 'rotationWaits'  | 'A' | ['laggard_peers', '<peer-id>', '"old"']        | []         | []
-        'rotation_stuck_in_update_clients'       | 'rotationWaits'  | 'A' | ['<peer-id>', 'update_clients']                | []         | []
-        'DR007'                                  | 'dayLater'       | 'A' | ['"degraded"', 'no heartbeat']                 | []         | []
-        'DR012'                                  | 'dayLater'       | 'A' | ['update_clients']                             | []         | []
-        'findings'                               | 'dayLater'       | 'A' | ['peer_degraded_long', 'rotation_stalled']     | []         | []
-        'DR013'                                  | 'dayLater'       | 'A' | ['<peer-id>']                                  | ['A']      | ['A:DR012']
-        'peer_locked_out'                        | 'lockedOut'      | 'A' | ['DR021', 'client_cert_untrusted', 'peer:<peer-id>'] | []   | []
-        'DR021'                                  | 'lockedOut'      | 'A' | ['<peer-id>', 'signer_fingerprint']            | []         | []
-        'client_cert_untrusted'                  | 'lockedOut'      | 'A' | ['client_cert_untrusted', 'active_fingerprint'] | []        | []
-        'unauthorized_despite_valid_certificate' | 'lockedOut'      | 'A' | ['client_cert_untrusted', '<peer-id>']         | []         | []
-        'DR022'                                  | 'lockedOut'      | 'B' | ['client_cert_untrusted', '<peer-id>']         | []         | []
-        'peer_locked_out'                        | 'lockedOut'      | 'A' | ['DR021']                                      | ['A', 'B'] | ['A:DR021', 'B:DR022']
-        'peer_moved'                             | 'bMoved'         | 'A' | ['<old-url>', 'refused']                      | ['A']      | ['A:DR008']
-        'DR011'                                  | 'clientKeyLost'  | 'B' | ['mtls_config_partial']                        | []         | []
-        'DR014'                                  | 'auditEdited'    | 'A' | ['first_broken']                               | []         | []
-        'audit_chain_broken'                     | 'auditEdited'    | 'A' | ['first_broken']                               | []         | []
-        'DR002'                                  | 'migrationMissing' | 'A' | ['DR002', 'not applied']                     | []         | []
-        'DR005'                                  | 'workerStopped'  | 'A' | ['DR005', 'stale_sweep']                       | []         | []
-        'DR001'                                  | 'databaseGone'   | 'A' | ['database unreachable']                       | []         | []
+        section                                  | state               | on  | shows                                                | fix        | cleared
+        'DR003'                                  | 'linked'            | 'A' | ['<fingerprint>']                                    | []         | []
+        'DR004'                                  | 'linked'            | 'A' | ['hub-b', '127.0.0.1']                               | []         | []
+        'findings'                               | 'linked'            | 'A' | ['grant_expiring', 'cert_expiring']                  | []         | []
+        'DR017'                                  | 'linked'            | 'A' | ['<grant-id>', '<peer-id>']                          | ['A', 'A'] | ['A:DR017']
+        'DR019'                                  | 'linked'            | 'B' | ['DR019']                                            | []         | []
+        'DR009'                                  | 'clockAhead'        | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]          | []         | []
+        'clock_skew'                             | 'clockAhead'        | 'A' | [~/"clock_skew_ms" ?: ?(29\d|30\d)\d{3}\b/]          | []         | []
+        'DR020'                                  | 'clockAhead'        | 'B' | ['DR020', ~/"skewed" ?: ?true/]                      | []         | []
+        'DR008'                                  | 'suspended'         | 'B' | ['peer_suspended', '<peer-id>']                      | []         | []
+        'peer_suspended'                         | 'suspended'         | 'A' | ['"suspended"', 'unexpected calls']                  | ['A']      | ['B:DR008']
+        'DR015'                                  | 'pinMismatch'       | 'A' | ['handshake_fingerprint_mismatch', '<sha256>']       | ['A']      | ['A:DR015']
+        'DR008'                                  | 'bDown'             | 'A' | ['peer_unreachable', '<peer-id>']                    | []         | []
+        'peer_degraded'                          | 'bDown'             | 'A' | ['"degraded"', 'peer.degraded']                      | []         | []
+        'peer_unreachable_refused_vs_timeout'    | 'bDown'             | 'A' | ['peer_unreachable', '<url>']                        | []         | []
+        'peer_stuck_in_accepted'                 | 'halfLinked'        | 'A' | ['"accepted"', 'hub-b']                              | []         | []
+        'DR006'                                  | 'halfLinked'        | 'A' | ['"accepted"', '<peer-id>']                          | ['A', 'A'] | ['A:DR006']
+        'peer_revoked'                           | 'halfLinked'        | 'A' | ['peer.revoked', '<peer-id>']                        | []         | []
+        'DR013'                                  | 'rotationWaits'     | 'A' | ['<peer-id>', 'update_clients']                      | []         | []
+        'rotation_laggards'                      | 'rotationWaits'     | 'A' | ['laggard_peers', '<peer-id>', '"old"']              | []         | []
+        'rotation_stuck_in_update_clients'       | 'rotationWaits'     | 'A' | ['<peer-id>', 'update_clients']                      | []         | []
+        'DR007'                                  | 'dayLater'          | 'A' | ['"degraded"', 'no heartbeat']                       | []         | []
+        'DR012'                                  | 'dayLater'          | 'A' | ['update_clients']                                   | []         | []
+        'findings'                               | 'dayLater'          | 'A' | ['peer_degraded_long', 'rotation_stalled']           | []         | []
+        'DR013'                                  | 'dayLater'          | 'A' | ['<peer-id>']                                        | ['A']      | ['A:DR012']
+        'peer_locked_out'                        | 'lockedOut'         | 'A' | ['DR021', 'client_cert_untrusted', 'peer:<peer-id>'] | []         | []
+        'DR021'                                  | 'lockedOut'         | 'A' | ['<peer-id>', 'signer_fingerprint']                  | []         | []
+        'client_cert_untrusted'                  | 'lockedOut'         | 'A' | ['client_cert_untrusted', 'active_fingerprint']      | []         | []
+        'unauthorized_despite_valid_certificate' | 'lockedOut'         | 'A' | ['client_cert_untrusted', '<peer-id>']               | []         | []
+        'DR022'                                  | 'lockedOut'         | 'B' | ['client_cert_untrusted', '<peer-id>']               | []         | []
+        'peer_locked_out'                        | 'lockedOut'         | 'A' | ['DR021']                                            | ['A', 'B'] | ['A:DR021', 'B:DR022']
+        'peer_moved'                             | 'bMoved'            | 'A' | ['<old-url>', 'refused']                             | ['A']      | ['A:DR008']
+        'DR011'                                  | 'clientKeyLost'     | 'B' | ['mtls_config_partial']                              | []         | []
+        'DR018'                                  | 'databaseRestarted' | 'B' | ['database.restarted', 'DR018']                      | []         | []
+        'DR016'                                  | 'approvalWaiting'   | 'A' | ['<approval-id>', 'pending']                         | ['A:bob']  | ['A:DR016']
+        'DR014'                                  | 'auditEdited'       | 'A' | ['first_broken']                                     | []         | []
+        'audit_chain_broken'                     | 'auditEdited'       | 'A' | ['first_broken']                                     | []         | []
+        'DR002'                                  | 'migrationMissing'  | 'A' | ['DR002', 'not applied']                             | []         | []
+        'DR005'                                  | 'workerStopped'     | 'A' | ['DR005', 'stale_sweep']                             | []         | []
+        'DR001'                                  | 'databaseGone'      | 'A' | ['database unreachable']                             | []         | []
     }
 
     // ---- the states ----
@@ -171,21 +179,11 @@ class RunbookRunSpec extends Specification {
         assert grant.code == 0: grant.err
         def far = cli(a, 'peers', 'propose', '--name', 'hub-b', '--output', 'json')
         farId = far.json.peer.id
-        handed['far-token'] = far.json.acceptance_token
+        handed['<far-token>'] = far.json.acceptance_token
         idsA.putAll(['<peer-id>': bOnA, '<grant-id>': grant.json.grant.id, '<fingerprint>': fingerprint(a)])
         idsB.putAll(['<peer-id>': aOnB])
         eventually(30) { !findings(a, 'DR017').isEmpty() && !findings(a, 'DR004').isEmpty() }
         eventually(30) { cli(a, 'findings', 'list').out.contains('grant_expiring') }
-    }
-
-    /**
-     * B's embedded PostgreSQL is killed under it; B starts it again. Made before the clocks move:
-     * restarts are timed by the machine's clock and DR018 looks back 24 hours on the hub's.
-     */
-    void databaseRestarted() {
-        long pid = EmbeddedDatabase.staleServer(dirB.resolve('pg')).get().pid()
-        new ProcessBuilder('kill', '-9', "$pid".toString()).start().waitFor()
-        eventually(60) { !findings(b, 'DR018').isEmpty() }
     }
 
     /**
@@ -195,7 +193,7 @@ class RunbookRunSpec extends Specification {
      */
     void halfLinked() {
         def r = HubHttp.post(a.url() + '/federation/v1/handshake/accept', JsonOutput.toJson([
-                protocol_version: 1, token: handed['far-token'], hub_id: 'hub_0badc0de',
+                protocol_version: 1, token: handed['<far-token>'], hub_id: 'hub_0badc0de',
                 url             : a.url(), tls_fingerprint: fingerprint(a),
                 csr             : Certificates.csr(Certificates.ed25519(), 'gone')]))
         assert r.status == 200: r.text
@@ -278,6 +276,31 @@ class RunbookRunSpec extends Specification {
         eventually(30) { !findings(b, 'DR011').isEmpty() }
     }
 
+    /**
+     * B's embedded PostgreSQL is killed under it; B starts it again. Made last on B: a kill can
+     * leave B's scheduler without heartbeats. B's clock is set back to the machine's first, because
+     * restarts are timed by the machine's clock and DR018 looks back 24 hours on the hub's.
+     */
+    void databaseRestarted() {
+        clockB.offset = Duration.ZERO
+        long pid = EmbeddedDatabase.staleServer(dirB.resolve('pg')).get().pid()
+        new ProcessBuilder('kill', '-9', "$pid".toString()).start().waitFor()
+        eventually(60) { !findings(b, 'DR018').isEmpty() }
+    }
+
+    /** Alice's write grant waits for a second operator, and three quarters of its 4-hour window have passed. */
+    void approvalWaiting() {
+        [alice: 'operator', bob: 'approver'].each { who, role ->
+            operators[who] = cli(a, 'operators', 'token', 'issue', '--for', who, '--role', role, '--output', 'json').json.token
+        }
+        def requested = TestHubs.cliAs(a, operators['alice'], 'grants', 'issue', '--peer', 'hub-c', '--scopes', 'write',
+                '--expires-in', '30d')
+        assert requested.code == 0: requested.err
+        idsA['<approval-id>'] = requested.json.approval.id
+        clockA.advance(Duration.ofMinutes(3 * 60 + 15))
+        eventually(30) { !findings(a, 'DR016').isEmpty() }
+    }
+
     void auditEdited() {
         sql(a) { it.executeUpdate("UPDATE audit_events SET details = '{\"name\":\"mallory\"}' WHERE seq = 2") }
     }
@@ -313,10 +336,10 @@ class RunbookRunSpec extends Specification {
 
     /**
      * One runbook command line on {@code hub}'s machine: placeholders filled, {@code --data-dir}
-     * added unless the line names one. Ok when it exits 0, or 1 without a problem for the
+     * added unless the line names one; as the admin, or as the operator holding {@code token}. Ok when it exits 0, or 1 without a problem for the
      * commands whose exit code is their verdict.
      */
-    Map run(RunningHub hub, String line) {
+    Map run(RunningHub hub, String line, String token = null) {
         String filled = fill(hub, line)
         assert !(filled =~ /<[a-z0-9 -]+>/): "unfilled placeholder in: $filled"
         List<String> args = RunbookSpec.tokens(filled).drop(1)
@@ -326,10 +349,11 @@ class RunbookRunSpec extends Specification {
         }
         def out = new StringWriter()
         def err = new StringWriter()
-        int code = Main.run(args as String[], [:], new PrintWriter(out), new PrintWriter(err))
-        def token = out.toString() =~ /re-enrolment token [^\n]*:\n(\S+)/
-        if (token.find()) {
-            handed['<token>'] = token.group(1)
+        int code = Main.run(args as String[], token == null ? [:] : [ENTENTE_TOKEN: token], new PrintWriter(out),
+                new PrintWriter(err))
+        def printed = out.toString() =~ /re-enrolment token [^\n]*:\n(\S+)/
+        if (printed.find()) {
+            handed['<token>'] = printed.group(1)
         }
         boolean verdict = args[0] == 'doctor' || args.take(2) == ['audit', 'verify']
         [line: filled, code: code, out: out.toString(), err: err.toString(),
