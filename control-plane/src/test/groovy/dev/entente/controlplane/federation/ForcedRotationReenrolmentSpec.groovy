@@ -93,8 +93,7 @@ class ForcedRotationReenrolmentSpec extends Specification {
         own.diagnosis.contains("entente peers reenroll ${b.hubId()}")
         own.next_command == 'entente peers reenroll --token TOKEN'
 
-        and: 'the link does not heal by itself'
-        state(a, bOnA) == 'degraded'
+        and: 'B\'s certificate is not renewed by itself (A may still show B active: its own heartbeats to B succeed)'
         peer(a, bOnA).nodeCertSerial() == oldSerial
     }
 

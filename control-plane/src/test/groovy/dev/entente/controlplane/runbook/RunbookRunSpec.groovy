@@ -274,6 +274,7 @@ class RunbookRunSpec extends Specification {
         String keyId = b.bean(FederationService).peers().find(UUID.fromString(aOnB)).get().clientKeyId()
         sql(b) { it.executeUpdate('DELETE FROM sealed_keys WHERE id = ?', [keyId]) }
         eventually(30) { !findings(b, 'DR011').isEmpty() }
+        eventually(30) { cli(b, 'peers', 'show', aOnB, '--output', 'json').json.last_heartbeat_error?.contains('mtls_config_partial') }
     }
 
     /**
