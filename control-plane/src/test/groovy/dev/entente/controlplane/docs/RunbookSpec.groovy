@@ -74,19 +74,38 @@ class RunbookSpec extends Specification {
     static List<String> commandLines() {
         List<String> lines = []
         Files.list(RUNBOOKS).filter { it.toString().endsWith('.md') }.sorted().forEach { Path f ->
-            boolean fenced = false
-            Files.readAllLines(f).each { String l ->
-                if (l.trim().startsWith('```')) {
-                    fenced = !fenced
-                } else if (fenced && l.trim().startsWith('entente ')) {
-                    lines << l.trim()
-                }
-                if (!fenced) {
-                    (l =~ /`(entente [^`]+)`/).each { lines << it[1] }
-                }
-            }
+            lines.addAll(commandsIn(Files.readAllLines(f)))
         }
         lines.unique()
+    }
+
+    /** The commands a piece of runbook shows: fenced lines and inline code spans starting with {@code entente }, in order. */
+    static List<String> commandsIn(List<String> markdown) {
+        List<String> lines = []
+        boolean fenced = false
+        markdown.each { String l ->
+            if (l.trim().startsWith('```')) {
+                fenced = !fenced
+            } else if (fenced && l.trim().startsWith('entente ')) {
+                lines << l.trim()
+            }
+            if (!fenced) {
+                (l =~ /`(entente [^`]+)`/).each { lines << it[1] }
+            }
+        }
+        lines
+    }
+
+    /** The {@code ## name} section of whichever runbook file has it; null when none does. */
+    static String section(String name) {
+        Files.list(RUNBOOKS).filter { it.toString().endsWith('.md') }.sorted().toList()
+                .collect { sectionOf(Files.readString(it), name) }.find { it != null }
+    }
+
+    /** One part of a section ({@code Confirm}, {@code Fix}...): from its bold heading to the next part's. */
+    static String part(String section, String heading) {
+        def m = section =~ /(?s)\*\*${heading}\.\*\*(.*?)(?=\*\*(?:What you see|Why|Confirm|Fix|Escalate)\.\*\*|\z)/
+        m.find() ? m.group(1) : ''
     }
 
     /** Shell-like splitting: whitespace separates, single and double quotes group. */
