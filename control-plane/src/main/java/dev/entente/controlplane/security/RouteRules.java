@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may call each HTTP route of a hub: the one table the admin API's authorization reads, and
@@ -48,6 +49,8 @@ public final class RouteRules {
     }
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+    /** Router templates ({@code GET /api/v1/peers/{id}}) to their rule keys. */
+    private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
 
     static {
         rule("GET /healthz", Rule.anyone());
@@ -131,7 +134,8 @@ public final class RouteRules {
 
     /** The rule of a route, by method and path template (a router's or the document's). */
     public static Optional<Rule> of(String method, String template) {
-        return Optional.ofNullable(RULES.get(key(method, template)));
+        // Asked on every request; the routes are a fixed set, so each key is worked out once.
+        return Optional.ofNullable(RULES.get(KEYS.computeIfAbsent(method + " " + template, k -> key(method, template))));
     }
 
     /** Every rule, keyed by normalised {@code METHOD /path/{}}. */
