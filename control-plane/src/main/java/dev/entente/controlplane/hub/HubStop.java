@@ -3,6 +3,9 @@ package dev.entente.controlplane.hub;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +49,7 @@ public final class HubStop {
         List<String> command = commandLine(process);
         if (!isEntente(command, mainClass)) {
             throw new EntenteException(ErrorCode.HUB_PROCESS_NOT_ENTENTE, "pid " + pid + " holds " + dataDir.resolve("hub.lock")
-                    + " but its command line is not an Entente hub (" + (command.isEmpty() ? "unreadable" : String.join(" ", command))
+                    + " but its command line is not an Entente hub (" + (command.isEmpty() ? "unreadable" : shortened(String.join(" ", command)))
                     + "); nothing was signalled", Map.of("data_dir", dataDir.toString(), "pid", pid));
         }
         long started = System.nanoTime();
@@ -72,8 +75,27 @@ public final class HubStop {
         return new Stopped(pid, dataDir, true, Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** The process's argv, empty when the OS does not show it (another user's process on a hardened /proc). */
+    /**
+     * The process's argv, empty when the OS does not show it. Read from {@code /proc} first:
+     * {@link ProcessHandle.Info#arguments()} gives nothing for a long command line (a hub's class path).
+     */
     static List<String> commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            List<String> argv = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    argv.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            if (!argv.isEmpty()) {
+                return argv;
+            }
+        } catch (IOException e) {
+            // no /proc (not Linux) or not ours to read: ask the JDK
+        }
         ProcessHandle.Info info = process.info();
         return info.command().map(c -> {
             List<String> all = new ArrayList<>();
@@ -96,6 +118,11 @@ public final class HubStop {
             }
         }
         return false;
+    }
+
+    /** Enough of a command line to recognise it; a class path can run to pages. */
+    private static String shortened(String commandLine) {
+        return commandLine.length() <= 200 ? commandLine : commandLine.substring(0, 200) + "...";
     }
 
     private static boolean exited(ProcessHandle process, Duration timeout) {
