@@ -22,7 +22,7 @@ import java.util.Set;
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
         subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
                 AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
-                RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
+                RemoteCommand.class, ApprovalsCommand.class, ConfigCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
                 BackupCommand.class, RestoreCommand.class,
                 HelpCommand.class})
 public final class EntenteCommand {

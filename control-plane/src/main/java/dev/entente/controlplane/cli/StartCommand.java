@@ -63,7 +63,8 @@ final class StartCommand implements Callable<Integer> {
         }
         // The flags become HubLauncher's highest-precedence Micronaut property source.
         Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("entente.data-dir", root.dataDir().toString());
+        // Only when given: a data dir from ENTENTE_DATA_DIR is the environment's, as config show says.
+        putIf(flags, "entente.data-dir", root.dataDir == null ? null : root.dataDir().toString());
         putIf(flags, "entente.hub.bind", bind);
         putIf(flags, "entente.hub.port", port);
         putIf(flags, "entente.hub.name", name);
