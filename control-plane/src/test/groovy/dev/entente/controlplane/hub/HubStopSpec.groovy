@@ -50,6 +50,50 @@ class HubStopSpec extends Specification {
         HubProcesses.stop(hub)
     }
 
+    def "a hub that does not exit in time is left running without --force and killed with it, its PostgreSQL too"() {
+        given: 'a hub frozen with SIGSTOP: SIGTERM stays pending'
+        def dir = Files.createTempDirectory('entente-stop-force')
+        def hub = HubProcesses.launch(dir)
+        awaitHealthy(dir, hub)
+        def pg = EmbeddedDatabase.staleServer(dir.resolve('pg')).get()
+        new ProcessBuilder('kill', '-STOP', String.valueOf(hub.pid())).start().waitFor()
+
+        when:
+        def timedOut = cli(dir, 'stop', '--timeout', '1s')
+
+        then:
+        timedOut.code == 5
+        timedOut.err.contains('hub_stop_timed_out')
+        hub.alive
+
+        when:
+        def forced = cli(dir, 'stop', '--timeout', '1s', '--force', '--output', 'json')
+
+        then: 'killed, and the PostgreSQL it could not stop is stopped as its next start would'
+        forced.code == 0
+        forced.json.forced == true
+        hub.waitFor(10, TimeUnit.SECONDS)
+        pg.onExit().get(30, TimeUnit.SECONDS) != null
+        lockIsFree(dir)
+
+        cleanup:
+        HubProcesses.stop(hub)
+    }
+
+    def "a command line is a hub's when it runs Main or the Entente jar: #command"() {
+        expect:
+        HubStop.isEntente(command.split(' ') as List, 'dev.entente.controlplane.cli.Main') == hub
+
+        where:
+        command                                                                 || hub
+        'java -cp a.jar:b.jar dev.entente.controlplane.cli.Main start'         || true
+        'java -Xmx1g -jar /opt/entente/control-plane/target/entente.jar start' || true
+        'java -jar /opt/entente/lib/entente-0.1.0.jar start'                   || true
+        'java -jar /opt/other/app.jar dev.entente.controlplane.cli.Main'       || false
+        'java LockHolder.java hub.lock'                                        || false
+        'sleep 600'                                                            || false
+    }
+
     def "a process holding the lock that is not an Entente hub is refused and left running"() {
         given: 'another JVM program takes the data dir lock and writes its pid, as a hub would'
         def dir = Files.createTempDirectory('entente-stop-other')
