@@ -49,7 +49,8 @@ final class DataDirLock implements AutoCloseable {
     /**
      * The pid of the process holding {@code dataDir}'s lock, or empty when none does. Taking the
      * lock for a moment is the only test the OS answers truthfully: the file keeps the pid of a
-     * holder long gone, and that pid may by now belong to another process.
+     * holder long gone, and that pid may by now belong to another process. A hub starting in the
+     * same microseconds finds the lock taken and refuses with {@code data_dir_locked}.
      */
     static OptionalLong holder(Path dataDir) {
         Path file = dataDir.resolve("hub.lock");
