@@ -20,9 +20,9 @@ import java.util.Set;
 /** {@code entente}: the root command and the global options every subcommand inherits. */
 @Command(name = "entente", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "entente 0.1.0",
         description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
-        subcommands = {StartCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
+        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
                 AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
-                RemoteCommand.class, ApprovalsCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
+                RemoteCommand.class, ApprovalsCommand.class, ConfigCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
                 BackupCommand.class, RestoreCommand.class,
                 HelpCommand.class})
 public final class EntenteCommand {

@@ -29,8 +29,10 @@ public final class Main {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             JsonNode problem;
+            int exitCode = 1;
             if (e instanceof CliException c) {
                 problem = c.problem();
+                exitCode = c.exitCode();
             } else if (e instanceof EntenteException ee) {
                 problem = new CliException(ee.toProblem()).problem();
             } else {
@@ -43,7 +45,7 @@ public final class Main {
                 err.println("  runbook: " + CliException.member(problem, "runbook"));
             }
             err.flush();
-            return 1;
+            return exitCode;
         });
         return cli.execute(args);
     }

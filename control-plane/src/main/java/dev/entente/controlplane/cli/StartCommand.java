@@ -22,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT. */
+/** {@code entente start}: runs a hub in the foreground until SIGTERM or SIGINT, or detached with {@code --background}. */
 @Command(name = "start", description = "Start a hub (embedded PostgreSQL unless --db-url).")
 final class StartCommand implements Callable<Integer> {
     @Spec
@@ -50,12 +50,21 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default <data-dir>/entente.yml).")
     Path config;
 
+    @Option(names = "--background", description = "Run the hub as a detached process logging to <data-dir>/hub.log; "
+            + "return once it answers /healthz (stop it with entente stop).")
+    boolean background;
+
     @Override
     public Integer call() throws InterruptedException {
         EntenteCommand root = (EntenteCommand) spec.root().userObject();
+        if (background) {
+            return BackgroundStart.run(root, spec.root().commandLine().getParseResult().originalArgs(),
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         // The flags become HubLauncher's highest-precedence Micronaut property source.
         Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("entente.data-dir", root.dataDir().toString());
+        // Only when given: a data dir from ENTENTE_DATA_DIR is the environment's, as config show says.
+        putIf(flags, "entente.data-dir", root.dataDir == null ? null : root.dataDir().toString());
         putIf(flags, "entente.hub.bind", bind);
         putIf(flags, "entente.hub.port", port);
         putIf(flags, "entente.hub.name", name);

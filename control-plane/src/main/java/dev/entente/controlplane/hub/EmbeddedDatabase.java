@@ -551,7 +551,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return command.get(0);
     }
 
-    private static void stopStaleServer(Path directory) {
+    static void stopStaleServer(Path directory) {
         Optional<ProcessHandle> stale = staleServer(directory);
         if (stale.isEmpty()) {
             return;

@@ -16,6 +16,7 @@ import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.ResourceRepository;
+import dev.entente.controlplane.config.EffectiveConfiguration;
 import dev.entente.controlplane.config.EnvironmentSource;
 import dev.entente.controlplane.config.SettingKeys;
 import dev.entente.controlplane.config.TestingConfiguration;
@@ -95,7 +96,7 @@ public final class HubLauncher {
         // Precedence (higher order wins): start flags, then ENTENTE_* variables of env (where
         // Micronaut puts the process environment, -200), then entente.yml.
         List<PropertySource> sources = new ArrayList<>();
-        sources.add(PropertySource.of("start flags", base, FLAGS_ORDER));
+        sources.add(PropertySource.of(EffectiveConfiguration.FLAGS_SOURCE, base, FLAGS_ORDER));
         sources.add(new EnvironmentSource(env));
         sources.addAll(configSources(configFile, dataDir));
         ApplicationContext ctx = ApplicationContext.builder()

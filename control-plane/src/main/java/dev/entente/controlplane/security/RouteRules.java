@@ -63,6 +63,8 @@ public final class RouteRules {
         write("POST /api/v1/tls/rotate");
         admin("POST /api/v1/backup");
         admin("POST /api/v1/operators/tokens");
+        // Settings name the database and network layout; secrets are redacted, the rest is still the admin's.
+        admin("GET /api/v1/config");
 
         read("GET /api/v1/peers");
         write("POST /api/v1/peers");

@@ -177,6 +177,14 @@ public enum ErrorCode implements PublicCode {
     PORT_IN_USE("port_in_use", 503, "port already in use", Runbook.STARTUP),
     /** The CLI could not reach the hub (refused, timed out, or no such host). */
     HUB_UNREACHABLE("hub_unreachable", 503, "hub unreachable", Runbook.STARTUP),
+    /** {@code entente stop}: no process holds the data directory's lock, so no hub runs on it. */
+    HUB_NOT_RUNNING("hub_not_running", 404, "no hub runs on this data directory", Runbook.STARTUP),
+    /** {@code entente stop}: the process holding the data directory is not an Entente hub; nothing was signalled. */
+    HUB_PROCESS_NOT_ENTENTE("hub_process_not_entente", 409, "process holding the data directory is not an Entente hub", Runbook.STARTUP),
+    /** {@code entente stop}: the hub did not exit within the timeout after SIGTERM (and no --force). */
+    HUB_STOP_TIMED_OUT("hub_stop_timed_out", 504, "hub did not stop in time", Runbook.STARTUP),
+    /** {@code entente start --background}: the detached hub exited, or did not answer /healthz in time. */
+    HUB_START_FAILED("hub_start_failed", 503, "background hub did not come up", Runbook.STARTUP),
     /** The CLI has no operator credential: no admin.token and no ENTENTE_TOKEN. */
     CREDENTIAL_MISSING("credential_missing", 401, "no operator credential", Runbook.STARTUP),
     /** The embedded PostgreSQL could not be started or stopped. */
