@@ -60,6 +60,9 @@ public final class RouteRules {
         write("POST /api/v1/tls/rotate");
         admin("POST /api/v1/backup");
         admin("POST /api/v1/operators/tokens");
+        // Issue 14: who holds which token, and taking one back, are the admin's like issuing.
+        admin("GET /api/v1/operators/tokens");
+        admin("POST /api/v1/operators/tokens/{id}/revoke");
 
         read("GET /api/v1/peers");
         write("POST /api/v1/peers");
