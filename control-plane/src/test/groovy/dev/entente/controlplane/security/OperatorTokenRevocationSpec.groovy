@@ -61,15 +61,19 @@ class OperatorTokenRevocationSpec extends Specification {
 
         then: 'the list shows it with its last use, on either replica'
         eventually(NOTICE_PATIENCE_SECONDS) { listed(r2, 'leaky')?.last_used_at != null }
+
+        when:
         def listing = cli(r1, 'operators', 'token', 'list', '--output', 'json')
-        listing.code == 0
         def row = listing.json.find { it.subject == 'leaky' }
+        leakedId = row.id
+
+        then:
+        listing.code == 0
         row.roles == ['operator']
         row.issued_by == 'admin'
         row.expires_at != null
         row.revoked_at == null
         UUID.fromString(row.id)
-        leakedId = row.id
 
         and: 'no token, neither the new one nor admin.token, is in the list'
         def raw = HubHttp.get("${r2.url()}/api/v1/operators/tokens", admin).text
