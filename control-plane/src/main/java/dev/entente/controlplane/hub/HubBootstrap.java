@@ -220,7 +220,8 @@ public final class HubBootstrap {
         tx.inTransaction(c -> {
             recordToken(c, issued, EventSource.HUB.actor());
             audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
-                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token")));
+                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token",
+                            "jti", issued.jti().toString())));
             return null;
         });
         writePrivate(file, issued.token() + "\n");

@@ -3,6 +3,7 @@ package dev.entente.controlplane.security
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.federation.access.CacheInvalidationListener
 import dev.entente.testkit.PostgresFixture
 import spock.lang.Shared
 import spock.lang.Specification
@@ -152,6 +153,21 @@ class OperatorTokenRevocationSpec extends Specification {
         HubHttp.get("${r1.url()}/api/v1/audit?type=operator.token_revoked", admin).json.size() == 1
     }
 
+    def "while R2's invalidation listener is down, R2 asks the database and still refuses a token revoked on R1"() {
+        given: "a second operator token, working on R2"
+        String other = HubHttp.post("${r1.url()}/api/v1/operators/tokens", '{"subject":"other","role":"operator"}', admin).json.token
+        assert HubHttp.get("${r2.url()}/api/v1/status", other).status == 200
+        String otherId = listed(r1, 'other').id
+
+        when: "the listeners' connections are killed and the token revoked at once"
+        terminateListeners()
+        assert HubHttp.post("${r1.url()}/api/v1/operators/tokens/$otherId/revoke", '{"reason":"listener test"}', admin).status == 200
+
+        then:
+        eventually(NOTICE_PATIENCE_SECONDS) { HubHttp.get("${r2.url()}/api/v1/status", other).json?.code == 'operator_token_revoked' }
+        HubHttp.get("${r2.url()}/api/v1/status", admin).status == 200
+    }
+
     def "admin.token can be revoked, and restarting the hub writes a new one"() {
         given: "R2's own admin.token, revoked from R1"
         String old = TestHubs.adminToken(r2)
@@ -173,6 +189,16 @@ class OperatorTokenRevocationSpec extends Specification {
 
     private Map listed(RunningHub replica, String subject) {
         HubHttp.get("${replica.url()}/api/v1/operators/tokens", admin).json.find { it.subject == subject } as Map
+    }
+
+    private void terminateListeners() {
+        def sql = groovy.sql.Sql.newInstance(db.jdbcUrl(), db.user(), db.password())
+        try {
+            sql.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?",
+                    [CacheInvalidationListener.APPLICATION_NAME])
+        } finally {
+            sql.close()
+        }
     }
 
     private String idOf(String token) {
