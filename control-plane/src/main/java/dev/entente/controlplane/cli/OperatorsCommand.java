@@ -1,13 +1,16 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.operator.OperatorTokenRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code entente operators token issue ...}. */
+/** {@code entente operators token issue | list | revoke ID --reason R}. */
 @Command(name = "operators", description = "Operator credentials.", subcommands = OperatorsCommand.Token.class)
 final class OperatorsCommand {
-    @Command(name = "token", description = "Operator tokens.", subcommands = Token.Issue.class)
+    @Command(name = "token", description = "Operator tokens.",
+            subcommands = {Token.Issue.class, Token.ListTokens.class, Token.Revoke.class})
     static final class Token {
         @Command(name = "issue", description = "Issue an operator token (shown once).")
         static final class Issue extends ClientCommand {
@@ -24,6 +27,30 @@ final class OperatorsCommand {
             public Integer call() {
                 // The hub fills in the minting chain from the caller's own token.
                 return print(client().post("api/v1/operators/tokens", new OperatorTokenRequest(subject, role, expiresIn)));
+            }
+        }
+
+        @Command(name = "list", description = "List the operator tokens this hub issued: id, subject, roles, expiry, "
+                + "issuer, last use (to within a minute), revocation. Never the tokens themselves.")
+        static final class ListTokens extends ClientCommand {
+            @Override
+            public Integer call() {
+                return print(client().get("api/v1/operators/tokens"));
+            }
+        }
+
+        @Command(name = "revoke", description = "Revoke an operator token on every replica at once (admin.token too: "
+                + "restarting the hub then writes a new one).")
+        static final class Revoke extends ClientCommand {
+            @Parameters(index = "0", paramLabel = "ID", description = "The token's id, from 'operators token list'.")
+            String id;
+
+            @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept with the token and in the audit.")
+            String reason;
+
+            @Override
+            public Integer call() {
+                return print(client().post("api/v1/operators/tokens/" + id + "/revoke", new ReasonRequest(reason)));
             }
         }
     }

@@ -199,15 +199,17 @@ public final class HubBootstrap {
     }
 
     /**
-     * Keeps {@code <data-dir>/admin.token} valid: reused when it still verifies and has a month
-     * left, otherwise replaced (e.g. the data dir was restored next to another database).
+     * Keeps {@code <data-dir>/admin.token} valid: reused when it still verifies, has a month left
+     * and was not revoked, otherwise replaced (e.g. the data dir was restored next to another
+     * database, or an admin revoked it: a restart is how to get a new one).
      */
     private static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
         Path file = dataDir.resolve("admin.token");
         if (Files.isRegularFile(file)) {
             try {
                 var principal = tokens.verify(Files.readString(file).trim());
-                if (principal.expiresAt().isAfter(clock.instant().plus(Duration.ofDays(30)))) {
+                if (principal.expiresAt().isAfter(clock.instant().plus(Duration.ofDays(30)))
+                        && !isRevoked(tx, principal.tokenId())) {
                     return;
                 }
             } catch (EntenteException | IOException e) {
@@ -218,10 +220,22 @@ public final class HubBootstrap {
         tx.inTransaction(c -> {
             recordToken(c, issued, EventSource.HUB.actor());
             audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
-                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token")));
+                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token",
+                            "jti", issued.jti().toString())));
             return null;
         });
         writePrivate(file, issued.token() + "\n");
+    }
+
+    private static boolean isRevoked(Tx tx, String jti) {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM operator_tokens WHERE jti = ?::uuid AND revoked_at IS NOT NULL")) {
+                ps.setString(1, jti);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     public static void recordToken(Connection c, OperatorTokens.Issued issued, String issuedBy) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Micronaut Security's bearer-token step for operators: {@link OperatorTokens} verifies the token
- * (keys in memory, so this works while the database is down). Micronaut Security only learns
+ * (keys in memory, so this works while the database is down) and {@link OperatorTokenRevocations}
+ * refuses a revoked one; {@link OperatorTokenRegistry} notes its use. Micronaut Security only learns
  * "no authentication" from a refusal, so the precise refusal waits on the request for
  * {@link OperatorRejectionHandler}, which answers it with its own code.
  *
@@ -30,9 +32,13 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
     private static final String FEDERATION_PATH = "/federation/";
 
     private final OperatorTokens tokens;
+    private final OperatorTokenRevocations revocations;
+    private final OperatorTokenRegistry registry;
 
-    public OperatorTokenValidator(OperatorTokens tokens) {
+    public OperatorTokenValidator(OperatorTokens tokens, OperatorTokenRevocations revocations, OperatorTokenRegistry registry) {
         this.tokens = tokens;
+        this.revocations = revocations;
+        this.registry = registry;
     }
 
     @Override
@@ -44,6 +50,11 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
         }
         try {
             OperatorPrincipal p = tokens.verify(token);
+            if (revocations.isRevoked(p.tokenId())) {
+                throw new EntenteException(ErrorCode.OPERATOR_TOKEN_REVOKED, "token " + p.tokenId() + " of " + p.subject()
+                        + " was revoked; ask an admin for a new one ('entente operators token issue')");
+            }
+            registry.used(p.tokenId());
             return Mono.just(Authentication.build(p.subject(), p.roles().stream().map(Role::value).sorted().toList(),
                     Map.of(PRINCIPAL, p)));
         } catch (EntenteException e) {

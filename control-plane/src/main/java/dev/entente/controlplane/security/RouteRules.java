@@ -65,6 +65,9 @@ public final class RouteRules {
         admin("POST /api/v1/operators/tokens");
         // Settings name the database and network layout; secrets are redacted, the rest is still the admin's.
         admin("GET /api/v1/config");
+        // Who holds which token, and taking one back, are the admin's like issuing.
+        admin("GET /api/v1/operators/tokens");
+        admin("POST /api/v1/operators/tokens/{id}/revoke");
 
         read("GET /api/v1/peers");
         write("POST /api/v1/peers");

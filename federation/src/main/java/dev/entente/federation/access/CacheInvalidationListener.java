@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One thread per hub process that LISTENs on channel {@code entente_cache} on a dedicated
@@ -16,6 +18,9 @@ import java.sql.Statement;
  * process sharing the database) to the {@link FederationAccessCache}. The cache is only used
  * while this listener is connected: on a lost connection it is switched off and cleared, and
  * cleared again once LISTEN is back, since notices sent in between never reach us.
+ *
+ * <p>Other in-memory state kept exact by the same triggers (the shell's revoked operator tokens)
+ * joins as a {@link Subscriber} of its own tables, whose notices then bypass the access cache.
  */
 public final class CacheInvalidationListener implements AutoCloseable {
     static final String CHANNEL = "entente_cache";
@@ -28,14 +33,32 @@ public final class CacheInvalidationListener implements AutoCloseable {
     private static final long PING_NANOS = 5_000_000_000L;
     private static final long RETRY_MILLIS = 1_000;
 
+    /**
+     * In-memory state kept fresh by notices of its {@link #tables()}: told when LISTEN starts
+     * (reload, since notices may have been missed), each notice's key (null for a whole-table
+     * notice) and when LISTEN is lost (stop trusting what is held).
+     */
+    public interface Subscriber {
+        Set<String> tables();
+
+        void connected();
+
+        void notice(String table, String key);
+
+        void disconnected();
+    }
+
     private final DataSource dataSource;
     private final FederationAccessCache cache;
+    private final List<Subscriber> subscribers;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public CacheInvalidationListener(DataSource dataSource, FederationAccessCache cache, String name) {
+    public CacheInvalidationListener(DataSource dataSource, FederationAccessCache cache, String name,
+                                     List<? extends Subscriber> subscribers) {
         this.dataSource = dataSource;
         this.cache = cache;
+        this.subscribers = List.copyOf(subscribers);
         this.thread = new Thread(this::run, "entente-cache-listener-" + name);
         this.thread.setDaemon(true);
     }
@@ -57,13 +80,14 @@ public final class CacheInvalidationListener implements AutoCloseable {
                 // LISTEN is in effect before we clear: a change committed after this point is
                 // either in what a later fill reads or in a notice we will get.
                 cache.connected();
+                subscribers.forEach(Subscriber::connected);
                 long pingedAt = System.nanoTime();
                 try {
                     while (running) {
                         PGNotification[] notices = pg.getNotifications(POLL_MILLIS);
                         if (notices != null) {
                             for (PGNotification n : notices) {
-                                cache.notice(n.getParameter());
+                                deliver(n.getParameter());
                             }
                         }
                         if (System.nanoTime() - pingedAt > PING_NANOS) {
@@ -74,7 +98,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
                         }
                     }
                 } finally {
-                    cache.disconnected();
+                    disconnected();
                     // The connection goes back to the pool: it must not keep listening there.
                     try (Statement s = c.createStatement()) {
                         s.execute("UNLISTEN *");
@@ -84,7 +108,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                cache.disconnected();
+                disconnected();
                 if (running) {
                     LOG.warn("cache invalidation listener lost its database connection ({}); the federation API reads "
                             + "from the database until it is back", e.getMessage());
@@ -92,6 +116,23 @@ public final class CacheInvalidationListener implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void deliver(String payload) {
+        int colon = payload.indexOf(':');
+        String table = colon < 0 ? payload : payload.substring(0, colon);
+        for (Subscriber s : subscribers) {
+            if (s.tables().contains(table)) {
+                s.notice(table, colon < 0 ? null : payload.substring(colon + 1));
+                return;
+            }
+        }
+        cache.notice(payload);
+    }
+
+    private void disconnected() {
+        cache.disconnected();
+        subscribers.forEach(Subscriber::disconnected);
     }
 
     private void sleep() {
@@ -111,7 +152,7 @@ public final class CacheInvalidationListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        cache.disconnected();
+        disconnected();
         try {
             thread.join(POLL_MILLIS * 4L);
         } catch (InterruptedException e) {

@@ -170,12 +170,13 @@ public final class ApprovalGate {
         return policies;
     }
 
-    // Until some approver exists nobody could approve the first one, so minting it is not gated;
+    // Until some approver exists nobody could approve the first one, so minting it is not gated
+    // (a revoked approver token approves nothing, so it does not count);
     // the minting chain still keeps that approver from approving its minter's requests.
     private boolean liveApproverExists() {
         return tx.read(c -> {
             try (var ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM operator_tokens "
-                    + "WHERE 'approver' = ANY (roles) AND expires_at > ?)")) {
+                    + "WHERE 'approver' = ANY (roles) AND expires_at > ? AND revoked_at IS NULL)")) {
                 ps.setTimestamp(1, java.sql.Timestamp.from(clock.instant()));
                 try (var rs = ps.executeQuery()) {
                     rs.next();

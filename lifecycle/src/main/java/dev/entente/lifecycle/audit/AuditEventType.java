@@ -50,6 +50,10 @@ public enum AuditEventType {
     OPERATOR_TOKEN_ISSUED("operator.token_issued",
             "an operator token was minted: the first admin token at creation, or by an admin", Party.OPERATOR,
             EventSource.HUB),
+    /** An admin revoked an operator token; every replica refuses it from then on. */
+    OPERATOR_TOKEN_REVOKED("operator.token_revoked",
+            "an admin revoked an operator token (its jti in the details); every replica refuses it from then on",
+            Party.OPERATOR),
     /** A call was refused; the event's code says why. */
     ACCESS_DENIED("access.denied", "a call was refused for who made it (401) or what it asked (403); the code says why",
             Party.OPERATOR, Party.PEER, Party.ANONYMOUS),

@@ -47,6 +47,9 @@ public enum ErrorCode implements PublicCode {
     AUTH_TOKEN_WRONG_HUB("auth_token_wrong_hub", 401, "operator token issued for another hub", Runbook.OPERATORS),
     /** Authenticated, but no role of the token allows this call. */
     AUTH_ROLE_FORBIDDEN("auth_role_forbidden", 403, "role does not allow this action", Runbook.OPERATORS),
+    // --- operator token revocation (issue 14) ---
+    /** The token verifies but an admin revoked it ({@code entente operators token revoke}). */
+    OPERATOR_TOKEN_REVOKED("operator_token_revoked", 401, "operator token revoked", Runbook.OPERATORS),
 
     // --- lifecycles ---
     /** The entity's current state does not accept the event. */

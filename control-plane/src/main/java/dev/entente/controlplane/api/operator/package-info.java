@@ -1,2 +1,2 @@
-/** Operator token issuance. */
+/** Operator tokens: issuing, listing and revoking them. */
 package dev.entente.controlplane.api.operator;

@@ -72,10 +72,14 @@ final class FederationFactory {
         return new FederationAccessCache();
     }
 
-    /** Started at once: other replicas' changes must reach the cache from the first request on. */
+    /**
+     * Started at once: other replicas' changes must reach the cache (and the other subscribers,
+     * such as the revoked operator tokens) from the first request on.
+     */
     @Singleton
-    CacheInvalidationListener cacheListener(Tx tx, FederationAccessCache accessCache, HubIdentity hub) {
-        return new CacheInvalidationListener(tx.dataSource(), accessCache, hub.name()).start();
+    CacheInvalidationListener cacheListener(Tx tx, FederationAccessCache accessCache, HubIdentity hub,
+                                            List<CacheInvalidationListener.Subscriber> subscribers) {
+        return new CacheInvalidationListener(tx.dataSource(), accessCache, hub.name(), subscribers).start();
     }
 
     @Singleton
