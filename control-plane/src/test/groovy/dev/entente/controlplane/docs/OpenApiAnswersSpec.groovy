@@ -1,0 +1,156 @@
+package dev.entente.controlplane.docs
+
+import com.fasterxml.jackson.databind.JsonNode
+import com.fasterxml.jackson.databind.ObjectMapper
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory
+import com.networknt.schema.Schema
+import com.networknt.schema.SchemaLocation
+import com.networknt.schema.SchemaRegistry
+import com.networknt.schema.dialect.Dialects
+import dev.entente.controlplane.HubHttp
+import dev.entente.controlplane.TestHubs
+import dev.entente.controlplane.hub.RunningHub
+import dev.entente.controlplane.security.OperatorTokens
+import dev.entente.controlplane.security.Role
+import groovy.json.JsonOutput
+import spock.lang.Shared
+import spock.lang.Specification
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.time.Duration
+
+/**
+ * Real answers of real hubs against docs/openapi.yml: each answer's status must be one the
+ * document lists for that operation, its media type the documented one, and its body valid
+ * against the documented schema (OpenAPI 3.0 semantics, so {@code nullable} counts).
+ */
+class OpenApiAnswersSpec extends Specification {
+    static final Path DOC = Path.of('..', 'docs', 'openapi.yml')
+    // the document's schemas are loaded from this name; nothing is fetched from it
+    static final String IRI = 'https://entente.dev/openapi.json'
+    static final ObjectMapper JSON = new ObjectMapper()
+    static final String NO_SUCH_ID = '00000000-0000-4000-8000-00000000d0e5'
+
+    @Shared RunningHub a
+    @Shared RunningHub b
+    @Shared String admin
+    @Shared String viewer
+    @Shared String peerId
+    @Shared JsonNode doc
+    @Shared SchemaRegistry schemas
+
+    def setupSpec() {
+        doc = new ObjectMapper(new YAMLFactory()).readTree(DOC.toFile())
+        schemas = SchemaRegistry.withDefaultDialect(Dialects.openApi30, { it.schemas([(IRI): doc.toString()]) })
+        // heartbeats every second, so the link turns active within the link's wait
+        Map fast = ['entente.heartbeat.interval': '1s', 'entente.heartbeat.stale-after': '5s', 'entente.sweep.interval': '1s']
+        a = TestHubs.start(Files.createTempDirectory('answers-a'), fast + ['entente.hub.name': 'hub-a'])
+        b = TestHubs.start(Files.createTempDirectory('answers-b'), fast + ['entente.hub.name': 'hub-b'])
+        admin = TestHubs.adminToken(a)
+        viewer = a.bean(OperatorTokens).issue('spec-viewer', [Role.VIEWER] as Set, Duration.ofHours(1)).token()
+        peerId = TestHubs.link(a, b, 'answers-b')
+    }
+
+    def cleanupSpec() {
+        a?.close()
+        b?.close()
+    }
+
+    def "the status, the peers list and one peer answer as documented"() {
+        expect:
+        conforms('get', '/api/v1/status', get('/api/v1/status'), 200)
+        conforms('get', '/api/v1/peers', get('/api/v1/peers'), 200)
+        conforms('get', '/api/v1/peers', get('/api/v1/peers?detail=true'), 200)
+        conforms('get', '/api/v1/peers/{id}', get("/api/v1/peers/$peerId"), 200)
+    }
+
+    def "issuing a grant, then reading, listing and explaining it, answers as documented"() {
+        when:
+        def issued = post('/api/v1/grants', [peer: peerId, scopes: ['read'], expires_in: '1h'])
+
+        then:
+        conforms('post', '/api/v1/grants', issued, 201)
+
+        when:
+        String grant = issued.json.grant.id
+
+        then:
+        conforms('get', '/api/v1/grants', get('/api/v1/grants'), 200)
+        conforms('get', '/api/v1/grants/{id}', get("/api/v1/grants/$grant"), 200)
+        conforms('get', '/api/v1/grants/{id}/explain', get("/api/v1/grants/$grant/explain"), 200)
+        conforms('post', '/api/v1/grants/{id}/revoke', post("/api/v1/grants/$grant/revoke", [reason: 'spec']), 200)
+    }
+
+    def "refusals are the documented problem documents: #why"() {
+        expect:
+        conforms(method, path, answer(), status)
+
+        where:
+        why                         | method | path                  | status | answer
+        'a request without a field' | 'post' | '/api/v1/grants'      | 400    | { post('/api/v1/grants', [:]) }
+        'a grant for no peer'       | 'post' | '/api/v1/grants'      | 404    | { post('/api/v1/grants', [peer: NO_SUCH_ID, scopes: ['read']]) }
+        'a body that is not JSON'   | 'post' | '/api/v1/peers'       | 400    | { HubHttp.post("${a.url()}/api/v1/peers", '{"name":', admin) }
+        'no token'                  | 'get'  | '/api/v1/status'      | 401    | { HubHttp.get("${a.url()}/api/v1/status") }
+        'a viewer writing'          | 'post' | '/api/v1/grants'      | 403    | { HubHttp.post("${a.url()}/api/v1/grants", '{}', viewer) }
+        'an unknown peer'           | 'get'  | '/api/v1/peers/{id}'  | 404    | { get("/api/v1/peers/$NO_SUCH_ID") }
+        'an unknown grant'          | 'get'  | '/api/v1/grants/{id}' | 404    | { get("/api/v1/grants/$NO_SUCH_ID") }
+    }
+
+    def "every documented GET without path parameters answers an admin as documented"() {
+        given:
+        List<String> paths = doc.get('paths').fieldNames().toList().findAll { !it.contains('{') && doc.get('paths').get(it).has('get') }
+                // the event stream never ends and /metrics and /openapi.yml are not JSON
+                .findAll { !(it in ['/api/v1/events', '/metrics', '/openapi.yml']) }
+
+        expect:
+        paths.size() >= 15
+        paths.every { path ->
+            def answer = path.startsWith('/federation/') ? HubHttp.get(a.url() + path) : get(path)
+            conforms('get', path, answer, answer.status)
+        }
+    }
+
+    /**
+     * True when the answer's status is documented for the operation and equals {@code expected},
+     * its media type is the documented one and its body validates; otherwise an assertion error
+     * that names what differs, the validator's messages included.
+     */
+    private boolean conforms(String method, String path, HubHttp.Answer answer, int expected) {
+        String where = "${method.toUpperCase()} $path answered $answer.status $answer.contentType: $answer.text"
+        assert answer.status == expected: where
+        JsonNode responses = doc.get('paths').get(path)?.get(method)?.get('responses')
+        assert responses != null: "$method $path is not in the document"
+        JsonNode response = responses.get(String.valueOf(answer.status))
+        assert response != null: "status $answer.status is not documented: $where"
+        String pointer = "/paths/${escape(path)}/$method/responses/$answer.status"
+        if (response.has('$ref')) {
+            pointer = response.get('$ref').asText().substring(1)
+            response = doc.at(pointer)
+        }
+        JsonNode content = response.get('content')
+        if (content == null) {
+            assert !answer.text: "no body is documented: $where"
+            return true
+        }
+        String media = answer.contentType?.tokenize(';')?.first()?.trim()
+        assert content.has(media): "media type $media is not documented (${content.fieldNames().toList()}): $where"
+        Schema schema = schemas.getSchema(SchemaLocation.of("$IRI#$pointer/content/${escape(media)}/schema"))
+        def errors = schema.validate(JSON.readTree(answer.text))
+        assert errors.isEmpty(): "${errors*.toString()}: $where"
+        true
+    }
+
+    private HubHttp.Answer get(String path) {
+        HubHttp.get(a.url() + path, admin)
+    }
+
+    private HubHttp.Answer post(String path, Map body) {
+        HubHttp.post(a.url() + path, JsonOutput.toJson(body), admin)
+    }
+
+    /** A JSON pointer token: {@code ~} and {@code /} escaped. */
+    private static String escape(String token) {
+        token.replace('~', '~0').replace('/', '~1')
+    }
+}
