@@ -32,6 +32,9 @@ class OpenApiAnswersSpec extends Specification {
     static final String IRI = 'https://entente.dev/openapi.json'
     static final ObjectMapper JSON = new ObjectMapper()
     static final String NO_SUCH_ID = '00000000-0000-4000-8000-00000000d0e5'
+    // path parameters that name nothing
+    static final Map<String, String> PARAMS = [id: NO_SUCH_ID, kind: 'spec-kind', name: 'spec-name', move: 'no-such-move',
+                                               action: 'no.such.action']
 
     @Shared RunningHub a
     @Shared RunningHub b
@@ -120,6 +123,64 @@ class OpenApiAnswersSpec extends Specification {
 
         then:
         paths.size() >= 15
+        differences == []
+    }
+
+    def "every operation on a path with parameters answers names of nothing as documented: #ids"() {
+        given:
+        List<Map> operations = []
+        doc.get('paths').fields().findAll { it.key.contains('{') }.each { Map.Entry<String, JsonNode> path ->
+            path.value.fieldNames().findAll { it in ['get', 'put', 'post', 'delete', 'patch'] }.each { String method ->
+                operations << [method: method, path: path.key, uri: path.key.replaceAll(/\{([^}]+)}/) { all, name -> params[name] }]
+            }
+        }
+
+        when: 'each called with an empty JSON object, every difference kept (a PUT creates what it names)'
+        List<String> differences = operations.findResults { op ->
+            def answer = HubHttp.send(HttpRequest.newBuilder(URI.create(a.url() + op.uri)).header('Content-Type', 'application/json')
+                    .method(op.method.toUpperCase(), HttpRequest.BodyPublishers.ofString('{}')), admin)
+            try {
+                conforms(op.method, op.path, answer, answer.status)
+                null
+            } catch (AssertionError e) {
+                e.message
+            }
+        }
+
+        then:
+        operations.size() >= 20
+        differences == []
+
+        where:
+        ids                   | params
+        'well-formed ids'     | PARAMS
+        'ids that are no ids' | PARAMS + [id: 'not-an-id']
+    }
+
+    def "every operation that takes a body answers one that is not JSON as documented"() {
+        given: 'each such operation, its path parameters naming nothing'
+        List<Map> operations = []
+        doc.get('paths').fields().each { Map.Entry<String, JsonNode> path ->
+            path.value.fields().findAll { it.value.has('requestBody') }.each { Map.Entry<String, JsonNode> op ->
+                operations << [method: op.key, path: path.key, uri: path.key.replaceAll(/\{([^}]+)}/) { all, name -> PARAMS[name] }]
+            }
+        }
+
+        when:
+        List<String> differences = operations.findResults { op ->
+            def answer = HubHttp.send(HttpRequest.newBuilder(URI.create(a.url() + op.uri)).header('Content-Type', 'application/json')
+                    .method(op.method.toUpperCase(), HttpRequest.BodyPublishers.ofString('{"name":')), admin)
+            try {
+                conforms(op.method, op.path, answer, answer.status)
+                assert answer.status in [400, 401, 403]: "a body that is not JSON was not refused: $op.method $op.path answered $answer.status"
+                null
+            } catch (AssertionError e) {
+                e.message
+            }
+        }
+
+        then:
+        operations.size() >= 20
         differences == []
     }
 
