@@ -1,5 +1,6 @@
 package dev.entente.controlplane.metrics;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.tls.TlsState;
@@ -10,14 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Singleton;
 
@@ -40,22 +33,22 @@ import java.util.function.ToDoubleFunction;
  */
 @Singleton
 public final class HubMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> decisions = new ConcurrentHashMap<>();
     private final FederationSnapshot snapshot;
     private final Clock clock;
     /** The meters of each live peer, by peer id. */
     private final Map<String, List<Meter>> peerMeters = new ConcurrentHashMap<>();
 
-    public HubMetrics(TlsState tls, Tx tx, RotationLifecycle rotation, Clock clock) {
+    /** @param registry the context's registry, to which Micronaut binds the JVM, process and HTTP server meters */
+    public HubMetrics(PrometheusMeterRegistry registry, TlsState tls, Tx tx, RotationLifecycle rotation, Clock clock) {
+        this.registry = registry;
         this.clock = clock;
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        if (tx.dataSource() instanceof HikariDataSource pool && pool.getMetricRegistry() == null) {
+            // The pool is built before the context that owns the registry, so Hikari's own meters
+            // (hikaricp_connections_active, _idle, _pending, acquire times) are attached here.
+            pool.setMetricRegistry(registry);
+        }
         Gauge.builder("entente.tls.cert.expiry.timestamp", tls, t -> t.current().notAfter().getEpochSecond())
                 .description("Expiry of the certificate the hub serves, as a Unix time")
                 .baseUnit("seconds")

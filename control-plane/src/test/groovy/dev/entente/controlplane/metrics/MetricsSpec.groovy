@@ -108,6 +108,22 @@ class MetricsSpec extends Specification {
         !text.contains('state="revoked",') || !text.readLines().any { it.startsWith('entente_peer_state{') && it.contains('state="revoked"') }
     }
 
+    def "HTTP server requests are timed by route template and the connection pool reports its connections"() {
+        given: 'a request whose path names no route: its own path must not become a label'
+        HubHttp.get(a.url() + '/no-such-route-3f9c1d')
+
+        when:
+        def text = scrape(a)
+        def requests = text.readLines().findAll { it.startsWith('http_server_requests_seconds_count{') }
+
+        then:
+        requests.any { it.contains('uri="/federation/v1/heartbeat"') && it.contains('status="200"') }
+        requests.any { it.contains('uri="/api/v1/peers/{id}"') }
+        !text.contains('3f9c1d')
+        ['hikaricp_connections_active{pool="entente"}', 'hikaricp_connections_idle{pool="entente"}',
+         'hikaricp_connections_pending{pool="entente"}'].every { value(text, it) != null }
+    }
+
     def "a revoked peer's series are gone from the next scrape; the totals stay"() {
         given:
         def before = value(scrape(a), 'entente_heartbeats_sent_total')
