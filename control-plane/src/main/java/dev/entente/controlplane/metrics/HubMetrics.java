@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.rotation.RotationState;
 import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.scan.FindingsScanner;
 import dev.entente.lifecycle.db.Tx;
@@ -41,7 +42,8 @@ public final class HubMetrics {
     private final Map<String, List<Meter>> peerMeters = new ConcurrentHashMap<>();
 
     /** @param registry the context's registry, to which Micronaut binds the JVM, process and HTTP server meters */
-    public HubMetrics(PrometheusMeterRegistry registry, TlsState tls, Tx tx, RotationLifecycle rotation, Clock clock) {
+    public HubMetrics(PrometheusMeterRegistry registry, TlsState tls, Tx tx, RotationLifecycle rotation, AnchoredAudit audit,
+                      Clock clock) {
         this.registry = registry;
         this.clock = clock;
         if (tx.dataSource() instanceof HikariDataSource pool && pool.getMetricRegistry() == null) {
@@ -79,6 +81,14 @@ public final class HubMetrics {
                 .baseUnit("seconds").register(registry);
         Gauge.builder("entente.ca.rotation.laggards", snapshot, FederationSnapshot::rotationLaggards)
                 .description("Peers the current CA rotation phase waits for").register(registry);
+        AuditChainWatch chain = new AuditChainWatch(audit, clock);
+        Gauge.builder("entente.audit.chain.broken", chain, AuditChainWatch::broken)
+                .description("1 when the audit chain or its anchors fail verification (entente audit verify), "
+                        + "0 when they pass; verified every " + AuditChainWatch.EVERY.toMinutes() + " minutes")
+                .register(registry);
+        Gauge.builder("entente.audit.chain.verified.timestamp", chain, AuditChainWatch::verifiedAt)
+                .description("When the audit chain was last verified for this gauge, as a Unix time")
+                .baseUnit("seconds").register(registry);
         for (String code : FindingsScanner.CODES) {
             Gauge.builder("entente.findings.open", snapshot, s -> s.openFindings(code))
                     .description("Open governance findings by code").tag("code", code).register(registry);
