@@ -60,7 +60,7 @@ final class AuditChainWatch {
             verifiedAt = clock.instant();
         } catch (RuntimeException e) {
             // database down or the hub stopping: keep the last answer; /healthz reports the outage
-            LOG.debug("audit chain verification for /metrics failed: {}", e.getMessage());
+            LOG.warn("audit chain verification for /metrics failed: {}", e.toString());
         } finally {
             running.set(false);
         }

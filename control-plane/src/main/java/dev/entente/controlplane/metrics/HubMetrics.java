@@ -36,7 +36,9 @@ import java.util.function.ToDoubleFunction;
 public final class HubMetrics {
     private final PrometheusMeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> decisions = new ConcurrentHashMap<>();
+    // Micrometer holds a gauge's state object weakly: these fields keep them alive.
     private final FederationSnapshot snapshot;
+    private final AuditChainWatch chain;
     private final Clock clock;
     /** The meters of each live peer, by peer id. */
     private final Map<String, List<Meter>> peerMeters = new ConcurrentHashMap<>();
@@ -81,7 +83,7 @@ public final class HubMetrics {
                 .baseUnit("seconds").register(registry);
         Gauge.builder("entente.ca.rotation.laggards", snapshot, FederationSnapshot::rotationLaggards)
                 .description("Peers the current CA rotation phase waits for").register(registry);
-        AuditChainWatch chain = new AuditChainWatch(audit, clock);
+        chain = new AuditChainWatch(audit, clock);
         Gauge.builder("entente.audit.chain.broken", chain, AuditChainWatch::broken)
                 .description("1 when the audit chain or its anchors fail verification (entente audit verify), "
                         + "0 when they pass; verified every " + AuditChainWatch.EVERY.toMinutes() + " minutes")
@@ -89,6 +91,8 @@ public final class HubMetrics {
         Gauge.builder("entente.audit.chain.verified.timestamp", chain, AuditChainWatch::verifiedAt)
                 .description("When the audit chain was last verified for this gauge, as a Unix time")
                 .baseUnit("seconds").register(registry);
+        // present from the start at 0, so rate() over it works before the first federation call
+        decisionCounter("ok");
         for (String code : FindingsScanner.CODES) {
             Gauge.builder("entente.findings.open", snapshot, s -> s.openFindings(code))
                     .description("Open governance findings by code").tag("code", code).register(registry);
@@ -99,8 +103,12 @@ public final class HubMetrics {
     public void federationDecision(String code) {
         // Once per federation API call: look the counter up by code instead of building and
         // registering a tagged meter every time.
-        decisions.computeIfAbsent(code, k -> Counter.builder("entente.federation.decisions")
-                .description("Federation API decisions by code").tag("code", k).register(registry)).increment();
+        decisionCounter(code).increment();
+    }
+
+    private Counter decisionCounter(String code) {
+        return decisions.computeIfAbsent(code, k -> Counter.builder("entente.federation.decisions")
+                .description("Federation API decisions by code").tag("code", k).register(registry));
     }
 
     public PrometheusMeterRegistry registry() {

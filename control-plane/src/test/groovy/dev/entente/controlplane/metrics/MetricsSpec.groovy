@@ -124,6 +124,21 @@ class MetricsSpec extends Specification {
          'hikaricp_connections_pending{pool="entente"}'].every { value(text, it) != null }
     }
 
+    def "the shipped alert rules and dashboard query only series the hub exports"() {
+        given: 'the series of a hub with peers, HTTP traffic and a verified audit chain'
+        eventually(20) { value(scrape(a), 'entente_audit_chain_broken') == 0.0d }
+        def exported = scrape(a).readLines().findAll { it && !it.startsWith('#') }
+                .collect { it.split(/[{ ]/)[0] } as Set
+
+        when:
+        def queries = MonitoringDocs.alertRules()*.expr + MonitoringDocs.dashboardQueries()
+        def named = queries.collectMany { MonitoringDocs.metricNames(it) } as Set
+
+        then:
+        named.size() > 15
+        named - exported == [] as Set
+    }
+
     def "a revoked peer's series are gone from the next scrape; the totals stay"() {
         given:
         def before = value(scrape(a), 'entente_heartbeats_sent_total')
