@@ -89,8 +89,8 @@ class TwoHubsSpec extends Specification {
         and: 'metrics: peers by state, heartbeats, the sweep'
         eventually(10) {
             def m = HubHttp.get(a.url() + '/metrics').text
-            m.contains('entente_peers{state="active"} 1.0') && metric(m, 'entente_heartbeats_received') > 0 &&
-                    metric(m, 'entente_heartbeats_sent') > 0 && metric(m, 'entente_sweep_last_run_seconds') > 0
+            m.contains('entente_peers{state="active"} 1.0') && metric(m, 'entente_heartbeats_received_total') > 0 &&
+                    metric(m, 'entente_heartbeats_sent_total') > 0 && metric(m, 'entente_sweep_last_run_timestamp_seconds') > 0
         }
     }
 

@@ -99,7 +99,7 @@ class HubEndToEndSpec extends Specification {
         then:
         m.status == 200
         m.text.contains('jvm_memory_used_bytes')
-        def line = m.text.readLines().find { it.startsWith('entente_tls_cert_not_after_seconds ') }
+        def line = m.text.readLines().find { it.startsWith('entente_tls_cert_expiry_timestamp_seconds ') }
         line != null
         (line.split(' ')[1] as double) as long == hub.bean(TlsState).current().notAfter().epochSecond
     }

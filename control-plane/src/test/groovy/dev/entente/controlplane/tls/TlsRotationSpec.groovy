@@ -50,7 +50,7 @@ class TlsRotationSpec extends Specification {
         r.json.fingerprint != before
         r.json.grace_fingerprints == [before]
         served() == r.json.fingerprint
-        hub.bean(HubMetrics).scrape().contains('entente_tls_cert_not_after_seconds')
+        hub.bean(HubMetrics).scrape().contains('entente_tls_cert_expiry_timestamp_seconds')
     }
 
     def "the CLI re-pins from the data dir, and tls info lists both fingerprints"() {

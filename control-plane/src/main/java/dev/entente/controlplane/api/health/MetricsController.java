@@ -6,8 +6,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
 /**
- * {@code GET /metrics}: Prometheus text. Unauthenticated like most exporters; it carries counts
- * and timestamps, never names of peers or secrets.
+ * {@code GET /metrics}: Prometheus text. Unauthenticated like most exporters; it carries counts,
+ * timestamps and the ids and names of live peers (as the alerts need), never tokens, keys or
+ * fingerprints.
  */
 @Controller
 public class MetricsController {
