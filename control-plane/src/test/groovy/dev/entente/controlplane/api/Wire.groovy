@@ -136,9 +136,9 @@ class Wire {
 
     /** B's mTLS identity for calls to A: the node key and certificate B holds for its peer A. */
     static SSLContext identityOf(RunningHub b) {
-        // Degraded still holds the identity: with a 1 s heartbeat a loaded machine can miss the
-        // stale window just after linking, and that must not fail a spec about bad input.
-        def peer = b.bean(FederationService).peers().list().find { it.state().value() in ['active', 'degraded'] && it.clientCertPem() }
+        // Any linked state holds the identity: TestHubs.link waits for A's side only, so B may still be
+        // enrolled (A's first heartbeat not yet in) or, on a loaded machine, already degraded.
+        def peer = b.bean(FederationService).peers().list().find { it.state().value() in ['enrolled', 'active', 'degraded'] && it.clientCertPem() }
         assert peer: 'hub B has no linked peer'
         def key = b.bean(SealedKeyStore).byId(peer.clientKeyId()).get()
         X509Certificate cert = Certificates.parsePem(peer.clientCertPem()).get(0)
