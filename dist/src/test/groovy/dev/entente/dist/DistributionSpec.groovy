@@ -64,7 +64,8 @@ class DistributionSpec extends Specification {
         mvn.text = "#!/bin/sh\necho \"\$@\" >> '${scratch.resolve('mvn-called')}'\nexit 1\n"
         mvn.toFile().setExecutable(true)
         def env = [PATH: "${trap}:${JAVA_BIN}:/usr/bin:/bin".toString(),
-                   ENTENTE_JAVA_OPTS: '-Dentente.testing.weak-kdf=true -XX:TieredStopAtLevel=1']
+                   ENTENTE_JAVA_OPTS: '-Dentente.testing.weak-kdf=true -XX:TieredStopAtLevel=1',
+                   ENTENTE_PG_CACHE: TARGET.resolve('pg-cache').toString()]
 
         and: 'the example config as the data dir entente.yml (flags override its port and address)'
         def data = Files.createDirectories(scratch.resolve('data'))
@@ -170,7 +171,7 @@ class DistributionSpec extends Specification {
         verified.err.readLines().findAll { it.contains('entente.service') } == []
 
         and: 'what operators and the hub rely on'
-        def settings = unit.readLines().findAll { it ==~ /^[A-Za-z]+=.*/ }.collectEntries { it.split('=', 2) as List }
+        def settings = unitSettings(unit)
         settings.Type == 'simple'
         settings.User == 'entente'
         settings.ExecStart.startsWith('/opt/entente/bin/entente start --data-dir /var/lib/entente')
@@ -181,6 +182,81 @@ class DistributionSpec extends Specification {
         (settings.TimeoutStopSec - 's') as int > 40
         (settings.LimitNOFILE as int) >= 65536
         !settings.containsKey('MemoryDenyWriteExecute')
+    }
+
+    /**
+     * Without systemd (CI containers have none as pid 1), the unit's sandbox rebuilt by hand: a
+     * private mount namespace with a read-only root (ProtectSystem=strict) where only the state
+     * and cache directories stay writable, empty /tmp, /var/tmp (PrivateTmp), /root and /home
+     * (ProtectHome), then an unprivileged user (nobody stands in for User=entente) with no
+     * capabilities, no new privileges and the unit's UMask. The embedded PostgreSQL must unpack,
+     * initdb, start with its shared memory, and stop.
+     */
+    @Requires(value = { isRoot() && new File('/usr/bin/unshare').canExecute() && new File('/usr/bin/setpriv').canExecute() },
+            reason = 'rebuilding the unit sandbox needs root, unshare and setpriv (util-linux)')
+    def "the hub and its embedded PostgreSQL run under the systemd unit's sandbox, and entente stop stops them"() {
+        given:
+        def settings = unitSettings(home.resolve('systemd/entente.service').text)
+        def scratch = Files.createTempDirectory(TARGET, 'sandbox')
+        def state = Files.createDirectories(scratch.resolve('var-lib-entente'))
+        def cache = Files.createDirectories(scratch.resolve('var-cache-entente'))
+        [scratch, home.parent].each { run(['chmod', '755', it.toString()]) } // reachable by the service user
+        [state, cache].each { run(['chown', 'nobody:', it.toString()]) }
+        run(['chmod', settings.StateDirectoryMode, state.toString()])
+        def sandbox = scratch.resolve('sandbox.sh')
+        sandbox.text = '''set -e
+            mount -t tmpfs -o mode=1777 tmpfs /tmp
+            mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+            mount -t tmpfs -o mode=000 tmpfs /root
+            mount -t tmpfs -o mode=000 tmpfs /home
+            mount --bind "$STATE" "$STATE"
+            mount --bind "$ENTENTE_PG_CACHE" "$ENTENTE_PG_CACHE"
+            mount -o remount,bind,ro /
+            exec setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all \
+                sh -c 'umask "$UMASK"; exec "$0" "$@"' "$@"
+            '''.stripIndent()
+        def env = [PATH: "${JAVA_BIN}:/usr/bin:/bin".toString(), HOME: '/nonexistent', STATE: state.toString(),
+                   UMASK: settings.UMask, ENTENTE_PG_CACHE: cache.toString(),
+                   ENTENTE_JAVA_OPTS: '-Dentente.testing.weak-kdf=true -XX:TieredStopAtLevel=1']
+        def entente = home.resolve('bin/entente').toString()
+
+        expect: 'the unit keeps the PostgreSQL binaries in its cache directory'
+        settings.Environment == 'ENTENTE_PG_CACHE=/var/cache/entente'
+        settings.CacheDirectory == 'entente'
+
+        when:
+        def started = run(['unshare', '--mount', '--propagation', 'private', '--', 'sh', sandbox.toString(),
+                           entente, 'start', '--background', '--data-dir', state.toString(), '--bind', '127.0.0.1', '--port', '0'], env)
+
+        then: 'up, as nobody, with no capabilities, on a read-only system'
+        started.code == 0
+        def pid = json(state).pid as long
+        def proc = Path.of('/proc', String.valueOf(pid))
+        proc.resolve('status').text.readLines().findAll { it ==~ /(Uid|NoNewPrivs|CapBnd):.*/ }*.split(/\s+/)*.getAt(1) ==
+                ['65534', '0000000000000000', '1']
+        proc.resolve('mountinfo').text.readLines().find { it.split(' ')[4] == '/' }.split(' ')[5].startsWith('ro')
+
+        when:
+        def status = run([entente, 'status', '--data-dir', state.toString()], env)
+        def stopped = run([entente, 'stop', '--data-dir', state.toString()], env)
+
+        then:
+        status.code == 0
+        stopped.code == 0
+        processesUsing(state) == []
+
+        cleanup:
+        if (state != null && Files.exists(state.resolve('hub.json'))) {
+            ProcessHandle.of(json(state).pid as long).ifPresent { it.destroy() }
+        }
+    }
+
+    static boolean isRoot() {
+        new com.sun.security.auth.module.UnixSystem().uid == 0
+    }
+
+    static Map<String, String> unitSettings(String unit) {
+        unit.readLines().findAll { it ==~ /^[A-Za-z]+=.*/ }.collectEntries { it.split('=', 2) as List } as Map<String, String>
     }
 
     static Map<String, Object> flatten(Map map, String prefix = '') {
