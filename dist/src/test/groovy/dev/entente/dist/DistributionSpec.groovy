@@ -21,12 +21,15 @@ class DistributionSpec extends Specification {
     static final Path TARBALL = Path.of(System.getProperty('entente.dist.tarball'))
     static final Path REPO = Path.of(System.getProperty('entente.dist.repository')).toAbsolutePath().normalize()
     static final String JAVA_BIN = Path.of(System.getProperty('java.home'), 'bin').toString()
+    /** Everything a run makes (an unpacked tarball, hubs' data dirs): kept for a look after a failure, cleared by the next run. */
+    static final Path WORK = TARGET.resolve('distribution-spec')
 
     @Shared
     Path home
 
     def setupSpec() {
-        Path into = Files.createTempDirectory(TARGET, 'unpacked')
+        WORK.toFile().deleteDir()
+        Path into = Files.createDirectories(WORK.resolve('unpacked'))
         assert run(['tar', '-xzf', TARBALL.toString(), '-C', into.toString()]).code == 0
         home = into.resolve('entente-' + VERSION)
     }
@@ -54,7 +57,7 @@ class DistributionSpec extends Specification {
 
     def "from the tarball with no Maven: start --background on the example config, status, peers propose, stop"() {
         given: 'the launcher reached through a symlink elsewhere, as /usr/local/bin/entente would be'
-        def scratch = Files.createTempDirectory(TARGET, 'run')
+        def scratch = Files.createDirectories(WORK.resolve('run'))
         def link = Files.createSymbolicLink(Files.createDirectories(scratch.resolve('usr-local-bin')).resolve('entente'),
                 home.resolve('bin/entente'))
 
@@ -65,7 +68,7 @@ class DistributionSpec extends Specification {
         mvn.toFile().setExecutable(true)
         def env = [PATH: "${trap}:${JAVA_BIN}:/usr/bin:/bin".toString(),
                    ENTENTE_JAVA_OPTS: '-Dentente.testing.weak-kdf=true -XX:TieredStopAtLevel=1',
-                   ENTENTE_PG_CACHE: TARGET.resolve('pg-cache').toString()]
+                   ENTENTE_PG_CACHE: WORK.resolve('pg-cache').toString()]
 
         and: 'the example config as the data dir entente.yml (flags override its port and address)'
         def data = Files.createDirectories(scratch.resolve('data'))
@@ -109,7 +112,7 @@ class DistributionSpec extends Specification {
 
     def "the launcher prefers JAVA_HOME, passes ENTENTE_JAVA_OPTS, and says what to do without any Java"() {
         given: 'a JAVA_HOME whose java notes its arguments and runs the real one'
-        def scratch = Files.createTempDirectory(TARGET, 'java-home')
+        def scratch = Files.createDirectories(WORK.resolve('java-home'))
         def fakeBin = Files.createDirectories(scratch.resolve('jdk/bin'))
         def java = fakeBin.resolve('java')
         java.text = "#!/bin/sh\necho \"\$@\" > '${scratch.resolve('args')}'\nexec '${JAVA_BIN}/java' \"\$@\"\n"
@@ -159,7 +162,7 @@ class DistributionSpec extends Specification {
     def "the systemd unit passes systemd-analyze verify, pointed at the unpacked tarball"() {
         given: 'the unit with /opt/entente replaced by where the tarball was unpacked'
         def unit = home.resolve('systemd/entente.service').text
-        def dir = Files.createTempDirectory(TARGET, 'systemd')
+        def dir = Files.createDirectories(WORK.resolve('systemd'))
         def copy = dir.resolve('entente.service')
         copy.text = unit.replace('/opt/entente', home.toString())
 
@@ -178,6 +181,7 @@ class DistributionSpec extends Specification {
         settings.StateDirectory == 'entente'
         settings.Restart == 'on-failure'
         settings.KillMode == 'mixed'
+        settings.SuccessExitStatus == '143' // how the JVM exits after SIGTERM: entente stop must not trigger a restart
         // the hub waits up to 40 s for pg_ctl to stop its PostgreSQL
         (settings.TimeoutStopSec - 's') as int > 40
         (settings.LimitNOFILE as int) >= 65536
@@ -197,7 +201,7 @@ class DistributionSpec extends Specification {
     def "the hub and its embedded PostgreSQL run under the systemd unit's sandbox, and entente stop stops them"() {
         given:
         def settings = unitSettings(home.resolve('systemd/entente.service').text)
-        def scratch = Files.createTempDirectory(TARGET, 'sandbox')
+        def scratch = Files.createDirectories(WORK.resolve('sandbox'))
         def state = Files.createDirectories(scratch.resolve('var-lib-entente'))
         def cache = Files.createDirectories(scratch.resolve('var-cache-entente'))
         [scratch, home.parent].each { run(['chmod', '755', it.toString()]) } // reachable by the service user
@@ -303,8 +307,8 @@ class DistributionSpec extends Specification {
             pb.environment().put('HOME', System.getProperty('user.home'))
             pb.environment().putAll(env)
         }
-        def out = Files.createTempFile(TARGET, 'out', '.txt')
-        def err = Files.createTempFile(TARGET, 'err', '.txt')
+        def out = Files.createTempFile(WORK, 'out', '.txt')
+        def err = Files.createTempFile(WORK, 'err', '.txt')
         pb.redirectOutput(out.toFile()).redirectError(err.toFile())
         def process = pb.start()
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
