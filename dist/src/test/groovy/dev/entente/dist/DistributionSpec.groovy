@@ -45,6 +45,10 @@ class DistributionSpec extends Specification {
         Files.isExecutable(home.resolve('bin/entente'))
         names(home.resolve('lib')) == (names(REPO.resolve('control-plane/target/lib')) + ['entente.jar']).sort()
 
+        and: 'one version of each library: the launcher puts all of lib/ on the class path (a second one is a stale jar: mvn clean package)'
+        names(home.resolve('lib')).countBy { (it =~ /^(.+?)-\d.*\.jar$/).with { m -> m.matches() ? m.group(1) : it } }
+                .findAll { name, count -> count > 1 } == [:]
+
         and: 'the docs and runbooks trees of the repository, file for file'
         files(home.resolve('docs')) == files(REPO.resolve('docs'))
         files(home.resolve('runbooks')) == files(REPO.resolve('runbooks'))
@@ -118,8 +122,13 @@ class DistributionSpec extends Specification {
         java.text = "#!/bin/sh\necho \"\$@\" > '${scratch.resolve('args')}'\nexec '${JAVA_BIN}/java' \"\$@\"\n"
         java.toFile().setExecutable(true)
 
+        and: 'reached through a chain of relative symlinks'
+        def outer = Files.createSymbolicLink(scratch.resolve('entente'), Path.of('bin-link/entente'))
+        def binLink = Files.createDirectories(scratch.resolve('bin-link'))
+        Files.createSymbolicLink(binLink.resolve('entente'), binLink.relativize(home.resolve('bin/entente')))
+
         when:
-        def help = run([home.resolve('bin/entente').toString(), '--help'],
+        def help = run([outer.toString(), '--help'],
                 [JAVA_HOME: scratch.resolve('jdk').toString(), PATH: '/usr/bin:/bin', ENTENTE_JAVA_OPTS: '-Xss1m -Dmarker=1'])
 
         then:
@@ -179,6 +188,7 @@ class DistributionSpec extends Specification {
         settings.User == 'entente'
         settings.ExecStart.startsWith('/opt/entente/bin/entente start --data-dir /var/lib/entente')
         settings.StateDirectory == 'entente'
+        settings.WorkingDirectory == '/var/lib/entente' // JVM crash and heap dumps land in the working directory
         settings.Restart == 'on-failure'
         settings.KillMode == 'mixed'
         settings.SuccessExitStatus == '143' // how the JVM exits after SIGTERM: entente stop must not trigger a restart
@@ -216,6 +226,7 @@ class DistributionSpec extends Specification {
             mount --bind "$STATE" "$STATE"
             mount --bind "$ENTENTE_PG_CACHE" "$ENTENTE_PG_CACHE"
             mount -o remount,bind,ro /
+            cd "$STATE"
             exec setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all \
                 sh -c 'umask "$UMASK"; exec "$0" "$@"' "$@"
             '''.stripIndent()
@@ -244,10 +255,11 @@ class DistributionSpec extends Specification {
         def status = run([entente, 'status', '--data-dir', state.toString()], env)
         def stopped = run([entente, 'stop', '--data-dir', state.toString()], env)
 
-        then:
+        then: 'gone; and the root CLI left no file in the data dir that the service user could not write'
         status.code == 0
         stopped.code == 0
         processesUsing(state) == []
+        Files.walk(state).withCloseable { s -> s.filter { Files.getOwner(it).name != 'nobody' }.collect { it.toString() } } == []
 
         cleanup:
         if (state != null && Files.exists(state.resolve('hub.json'))) {
