@@ -46,7 +46,7 @@ class DistributionSpec extends Specification {
         names(home.resolve('lib')) == (names(REPO.resolve('control-plane/target/lib')) + ['entente.jar']).sort()
 
         and: 'one version of each library: the launcher puts all of lib/ on the class path (a second one is a stale jar: mvn clean package)'
-        names(home.resolve('lib')).countBy { (it =~ /^(.+?)-\d.*\.jar$/).with { m -> m.matches() ? m.group(1) : it } }
+        names(home.resolve('lib')).countBy { jar -> def m = jar =~ /^(.+?)-\d.*\.jar$/; m.matches() ? m.group(1) : jar }
                 .findAll { name, count -> count > 1 } == [:]
 
         and: 'the docs and runbooks trees of the repository, file for file'
