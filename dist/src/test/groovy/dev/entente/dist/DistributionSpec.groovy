@@ -202,9 +202,11 @@ class DistributionSpec extends Specification {
      * Without systemd (CI containers have none as pid 1), the unit's sandbox rebuilt by hand: a
      * private mount namespace with a read-only root (ProtectSystem=strict) where only the state
      * and cache directories stay writable, empty /tmp, /var/tmp (PrivateTmp), /root and /home
-     * (ProtectHome), then an unprivileged user (nobody stands in for User=entente) with no
-     * capabilities, no new privileges and the unit's UMask. The embedded PostgreSQL must unpack,
-     * initdb, start with its shared memory, and stop.
+     * (ProtectHome), a /dev of pseudo devices and /dev/shm only (PrivateDevices, as systemd builds
+     * it; PostgreSQL's dynamic shared memory lives there), then an unprivileged user (nobody stands
+     * in for User=entente) with no capabilities, no new privileges and the unit's UMask. The
+     * embedded PostgreSQL must unpack, initdb, start with its shared memory, and stop. Not rebuilt:
+     * the system call filter and the kernel-facing Protect* settings (systemd-analyze checks them).
      */
     @Requires(value = { isRoot() && new File('/usr/bin/unshare').canExecute() && new File('/usr/bin/setpriv').canExecute() },
             reason = 'rebuilding the unit sandbox needs root, unshare and setpriv (util-linux)')
@@ -223,6 +225,15 @@ class DistributionSpec extends Specification {
             mount -t tmpfs -o mode=1777 tmpfs /var/tmp
             mount -t tmpfs -o mode=000 tmpfs /root
             mount -t tmpfs -o mode=000 tmpfs /home
+            mount -t tmpfs -o mode=755 tmpfs "$DEV"
+            for node in null zero full random urandom tty; do
+                touch "$DEV/$node"
+                mount --bind "/dev/$node" "$DEV/$node"
+            done
+            mkdir "$DEV/shm"
+            mount --bind /dev/shm "$DEV/shm"
+            ln -s /proc/self/fd "$DEV/fd"
+            mount --move "$DEV" /dev
             mount --bind "$STATE" "$STATE"
             mount --bind "$ENTENTE_PG_CACHE" "$ENTENTE_PG_CACHE"
             mount -o remount,bind,ro /
@@ -231,6 +242,7 @@ class DistributionSpec extends Specification {
                 sh -c 'umask "$UMASK"; exec "$0" "$@"' "$@"
             '''.stripIndent()
         def env = [PATH: "${JAVA_BIN}:/usr/bin:/bin".toString(), HOME: '/nonexistent', STATE: state.toString(),
+                   DEV: Files.createDirectories(scratch.resolve('dev')).toString(),
                    UMASK: settings.UMask, ENTENTE_PG_CACHE: cache.toString(),
                    ENTENTE_JAVA_OPTS: '-Dentente.testing.weak-kdf=true -XX:TieredStopAtLevel=1']
         def entente = home.resolve('bin/entente').toString()
@@ -250,6 +262,7 @@ class DistributionSpec extends Specification {
         proc.resolve('status').text.readLines().findAll { it ==~ /(Uid|NoNewPrivs|CapBnd):.*/ }*.split(/\s+/)*.getAt(1) ==
                 ['65534', '0000000000000000', '1']
         proc.resolve('mountinfo').text.readLines().find { it.split(' ')[4] == '/' }.split(' ')[5].startsWith('ro')
+        names(proc.resolve('root/dev')) == ['fd', 'full', 'null', 'random', 'shm', 'tty', 'urandom', 'zero']
 
         when:
         def status = run([entente, 'status', '--data-dir', state.toString()], env)
