@@ -38,7 +38,7 @@ final class GrantsCommand {
 
     @Command(name = "issue", description = "Issue a grant to a peer; prints its bearer token once.")
     static final class Issue extends ClientCommand {
-        @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name).")
+        @Option(names = {"-p", "--peer"}, required = true, paramLabel = "ID", description = "The peer (id or name).")
         String peer;
 
         @Option(names = "--scopes", required = true, paramLabel = "read[,write]")
@@ -72,7 +72,7 @@ final class GrantsCommand {
 
     @Command(name = "list", description = "Grants, optionally of one peer.")
     static final class ListGrants extends ClientCommand {
-        @Option(names = "--peer", paramLabel = "ID")
+        @Option(names = {"-p", "--peer"}, paramLabel = "ID", description = "Only this peer's grants (id or name).")
         String peer;
 
         @Override

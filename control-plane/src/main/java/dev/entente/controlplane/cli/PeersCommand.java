@@ -53,15 +53,20 @@ final class PeersCommand {
 
     @Command(name = "propose", description = "Propose a link; prints the acceptance token once.")
     static final class Propose extends ClientCommand {
-        @Option(names = "--name", required = true, paramLabel = "N", description = "Name for the other hub on this hub.")
+        @Option(names = {"-n", "--name"}, required = true, paramLabel = "N", description = "Name for the other hub on this hub.")
         String name;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime, e.g. 2d (default 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
-            return printProposal(this, client().post("api/v1/peers", new ProposeRequest(name, ttl)));
+            return printProposal(this, client().post("api/v1/peers", new ProposeRequest(name, expiresIn)));
         }
     }
 
@@ -72,8 +77,13 @@ final class PeersCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID")
         String id;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime, e.g. 2d (default 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
@@ -81,7 +91,7 @@ final class PeersCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "name the proposed peer: 'entente peers "
                         + "token ID' mints its new acceptance token; 'entente peers token decode T' reads a token");
             }
-            return printProposal(this, client().post(path(id) + "/token", new TtlRequest(ttl)));
+            return printProposal(this, client().post(path(id) + "/token", new TtlRequest(expiresIn)));
         }
     }
 
@@ -102,7 +112,7 @@ final class PeersCommand {
         @Option(names = "--token", required = true, paramLabel = "T")
         String token;
 
-        @Option(names = "--name", paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
+        @Option(names = {"-n", "--name"}, paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
         String name;
 
         @Override
@@ -187,8 +197,13 @@ final class PeersCommand {
         @Option(names = "--token", paramLabel = "T", description = "The token the other hub's 'peers reenroll ID' printed.")
         String token;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 1h, at most 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime (default 1h, at most 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
@@ -199,7 +214,7 @@ final class PeersCommand {
             if (token != null) {
                 return print(client().post("api/v1/peers/reenroll", new ReenrolmentRequest(token)));
             }
-            JsonNode answer = client().post(path(id) + "/reenroll", new TtlRequest(ttl));
+            JsonNode answer = client().post(path(id) + "/reenroll", new TtlRequest(expiresIn));
             if ("json".equals(root().output()) || answer.has("approval")) {
                 return print(answer);
             }

@@ -12,7 +12,7 @@ final class RemoteCommand {
     static final class Resources {
         @Command(name = "list", description = "List the peer's resources your grant covers.")
         static final class ListRemote extends ClientCommand {
-            @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name) to call.")
+            @Option(names = {"-p", "--peer"}, required = true, paramLabel = "ID", description = "The peer (id or name) to call.")
             String peer;
 
             @Option(names = "--grant", required = true, paramLabel = "TOKEN", description = "The fg-... token the peer issued.")
