@@ -2,12 +2,14 @@ package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.approval.PolicyRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** {@code entente approvals list | approve ID | reject ID --reason R | collect ID | policy list | policy set}. */
 @Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule), and their policies.",
@@ -19,9 +21,13 @@ final class ApprovalsCommand {
         @Option(names = "--state", paramLabel = "S", description = "Only requests in this state, e.g. pending.")
         String state;
 
+        static final List<Column> COLUMNS = List.of(Column.field("ID", "id"), Column.field("ACTION", "action"),
+                Column.field("STATE", "state"), Column.field("REQUESTER", "requester"), Column.age("CREATED", "created_at"),
+                Column.age("EXPIRES", "expires_at"), Column.field("APPROVER", "approver"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/approvals" + (state == null ? "" : "?state=" + state)));
+            return print(client().get("api/v1/approvals" + (state == null ? "" : "?state=" + state)), COLUMNS);
         }
     }
 
@@ -70,9 +76,13 @@ final class ApprovalsCommand {
     @Command(name = "list", description = "Each action's policy in force, where it comes from (config or database), "
             + "who set it, why, until when, and whether it is lower than configured.")
     static final class ListPolicies extends ClientCommand {
+        static final List<Column> COLUMNS = List.of(Column.field("ACTION", "action"), Column.field("POLICY", "policy"),
+                Column.field("CONFIGURED", "configured"), Column.field("SOURCE", "source"), Column.field("SET BY", "set_by"),
+                Column.age("UNTIL", "until"), Column.field("REASON", "reason"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/approval-policies"));
+            return print(client().get("api/v1/approval-policies"), COLUMNS);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.grant.GrantRenewRequest;
 import dev.entente.controlplane.api.grant.GrantRequest;
 import dev.entente.controlplane.api.grant.GrantUpdateRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,9 +76,14 @@ final class GrantsCommand {
         @Option(names = {"-p", "--peer"}, paramLabel = "ID", description = "Only this peer's grants (id or name).")
         String peer;
 
+        static final List<Column> COLUMNS = List.of(Column.field("ID", "id"), Column.field("PEER", "peer_id"),
+                Column.field("STATE", "state"), Column.field("SCOPES", "permission_scopes"), Column.age("EXPIRES", "expires_at"),
+                new Column("AUTO RENEW", g -> g.path("auto_renew").asBoolean() ? "yes" : "no"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/grants" + (peer == null ? "" : "?peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8))));
+            return print(client().get("api/v1/grants" + (peer == null ? "" : "?peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8))),
+                    COLUMNS);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import dev.entente.controlplane.api.peer.AcceptRequest;
 import dev.entente.controlplane.api.peer.ProposeRequest;
 import dev.entente.controlplane.api.peer.ReenrolmentRequest;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** {@code entente peers ...}: link hubs and manage the links. A peer is named by its id or its name. */
 @Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke, set-url.",
@@ -29,14 +31,27 @@ final class PeersCommand {
         return "api/v1/peers/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "list", description = "All peers with state and last heartbeat.")
+    @Command(name = "list", description = "All peers with state, last heartbeat and certificate expiry; "
+            + "URL and fingerprints in 'peers show' or --output json.")
     static final class ListPeers extends ClientCommand {
-        @Option(names = "--detail", description = "Heartbeat age and counts, clock skew, certificate expiry and signer.")
+        static final List<Column> COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
+                Column.age("LAST HEARTBEAT", "last_heartbeat_at"), Column.age("CERT EXPIRES", "node_cert.not_after"),
+                Column.field("ID", "id"));
+
+        static final List<Column> DETAIL_COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
+                Column.age("LAST HEARTBEAT", "last_heartbeat_at"),
+                new Column("SENT/RECEIVED/FAILED", p -> p.path("heartbeats_sent").asLong() + "/"
+                        + p.path("heartbeats_received").asLong() + "/" + p.path("heartbeats_failed").asLong()),
+                new Column("CLOCK SKEW", p -> p.path("clock_skew_ms").isNumber() ? p.path("clock_skew_ms").asLong() + "ms" : "-"),
+                Column.age("CERT EXPIRES", "node_cert.not_after"), Column.field("CA PHASE", "remote_ca_phase"),
+                Column.field("ID", "id"));
+
+        @Option(names = "--detail", description = "Heartbeat counts, clock skew and the peer's CA phase too.")
         boolean detail;
 
         @Override
         public Integer call() {
-            return print(client().get("api/v1/peers" + (detail ? "?detail=true" : "")));
+            return print(client().get("api/v1/peers" + (detail ? "?detail=true" : "")), detail ? DETAIL_COLUMNS : COLUMNS);
         }
     }
 

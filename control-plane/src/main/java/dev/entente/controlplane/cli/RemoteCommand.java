@@ -26,7 +26,8 @@ final class RemoteCommand {
 
             @Override
             public Integer call() {
-                return print(client().post("api/v1/remote/resources", new RemoteResourcesRequest(peer, grant, instance, network)));
+                return print(client().post("api/v1/remote/resources", new RemoteResourcesRequest(peer, grant, instance, network)),
+                        ResourcesCommand.COLUMNS);
             }
         }
     }
