@@ -50,22 +50,18 @@ public final class CliDocs {
     /**
      * zsh completes through the same bash function, run by zsh's bashcompinit. The file is an
      * autoloaded completion function ({@code #compdef}): its first call defines the bash function
-     * (which registers itself for later calls) and answers the current one. The bash script is read
-     * with eval, after the {@code compopt} alias it relies on exists: zsh expands aliases when it
-     * parses, and it parses an autoloaded file as a whole.
+     * (which registers itself for later calls) and answers the current one.
      */
     static String zsh(CommandLine tree) {
+        String bash = bash(tree);
         return "#compdef entente\n"
                 + "# zsh completion for entente: its bash completion, run through zsh's bashcompinit.\n"
                 + "autoload -U +X bashcompinit && bashcompinit\n"
-                + "alias compopt=complete\n"
-                + "local script\n"
-                + "script=$(cat <<'ENTENTE_BASH_COMPLETION'\n"
-                + bash(tree) + (bash(tree).endsWith("\n") ? "" : "\n")
-                + "ENTENTE_BASH_COMPLETION\n"
-                + ")\n"
-                + "eval \"$script\"\n"
-                + "_bash_complete -F " + FUNCTION + "\n";
+                + "# bash's compopt has no zsh counterpart, and the alias the bash script makes for it is not\n"
+                + "# expanded here: zsh's completion system parses with aliases off.\n"
+                + "(( $+functions[compopt] )) || compopt() { return 0 }\n"
+                + bash + (bash.endsWith("\n") ? "" : "\n")
+                + "_bash_complete -o default -F " + FUNCTION + "\n";
     }
 
     /** File name ({@code entente-peers-propose.1}) to troff source, one page per command path. */

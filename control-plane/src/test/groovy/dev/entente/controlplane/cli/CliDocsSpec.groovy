@@ -132,7 +132,7 @@ echo "\${COMPREPLY[@]}"
         zsh.startsWith('#compdef entente\n')
         zsh.contains('bashcompinit')
         zsh.contains(Files.readString(dir.resolve('completion/entente.bash')))
-        zsh.trim().endsWith('_bash_complete -F ' + CliDocs.FUNCTION)
+        zsh.trim().endsWith('_bash_complete -o default -F ' + CliDocs.FUNCTION)
     }
 
     @Requires({ CliDocsSpec.installed('zsh') })
