@@ -33,7 +33,7 @@ final class ApprovalsCommand {
 
     @Command(name = "approve", description = "Approve a request: runs the action with the requester's arguments.")
     static final class Approve extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
         @Override
@@ -44,10 +44,10 @@ final class ApprovalsCommand {
 
     @Command(name = "reject", description = "Turn a request down.")
     static final class Reject extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; the requester sees it, and the audit keeps it.")
         String reason;
 
         @Override
@@ -58,7 +58,7 @@ final class ApprovalsCommand {
 
     @Command(name = "collect", description = "As the requester, take an approved request's secret result (e.g. a minted operator token); shown once.")
     static final class Collect extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
         @Override

@@ -57,7 +57,7 @@ final class PeersCommand {
 
     @Command(name = "show", description = "One peer, in detail.")
     static final class Show extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Override
@@ -89,7 +89,7 @@ final class PeersCommand {
             + "'token decode T' reads a token instead.", subcommands = PeersCommand.Decode.class)
     static final class Token extends ClientCommand {
         // Optional for picocli, so that 'peers token decode T' does not ask for an ID; required below.
-        @Parameters(index = "0", arity = "0..1", paramLabel = "ID")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The proposed peer (id or name).")
         String id;
 
         @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime, e.g. 2d (default 7d).")
@@ -124,7 +124,7 @@ final class PeersCommand {
 
     @Command(name = "accept", description = "Accept another hub's acceptance token: pins it, enrolls both hubs.")
     static final class Accept extends ClientCommand {
-        @Option(names = "--token", required = true, paramLabel = "T")
+        @Option(names = "--token", required = true, paramLabel = "T", description = "The acceptance token the other hub's 'peers propose' printed.")
         String token;
 
         @Option(names = {"-n", "--name"}, paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
@@ -138,10 +138,10 @@ final class PeersCommand {
 
     @Command(name = "suspend", description = "Refuse the peer's calls, keeping its trust material.")
     static final class Suspend extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept in the audit.")
         String reason;
 
         @Override
@@ -152,7 +152,7 @@ final class PeersCommand {
 
     @Command(name = "resume", description = "Accept a suspended peer's calls again (active on its next heartbeat).")
     static final class Resume extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Override
@@ -163,10 +163,10 @@ final class PeersCommand {
 
     @Command(name = "revoke", description = "End the link for good: revokes its certificates (and grants).")
     static final class Revoke extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept in the audit.")
         String reason;
 
         @Override
@@ -177,10 +177,10 @@ final class PeersCommand {
 
     @Command(name = "repin", description = "Pin a new TLS fingerprint for the peer (manual path; heartbeats re-pin by themselves).")
     static final class Repin extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--fingerprint", required = true, paramLabel = "F")
+        @Option(names = "--fingerprint", required = true, paramLabel = "F", description = "The peer's TLS certificate fingerprint (SHA-256, hex).")
         String fingerprint;
 
         @Override
@@ -191,7 +191,7 @@ final class PeersCommand {
 
     @Command(name = "set-url", description = "Call the peer at a new URL (it moved); keeps the link, the next heartbeat re-pins.")
     static final class SetUrl extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Parameters(index = "1", paramLabel = "URL", description = "The peer hub's public URL, https://host:port.")

@@ -18,10 +18,10 @@ final class RemoteCommand {
             @Option(names = "--grant", required = true, paramLabel = "TOKEN", description = "The fg-... token the peer issued.")
             String grant;
 
-            @Option(names = "--instance", paramLabel = "I")
+            @Option(names = "--instance", paramLabel = "I", description = "Only resources of this instance.")
             String instance;
 
-            @Option(names = "--network", paramLabel = "N")
+            @Option(names = "--network", paramLabel = "N", description = "Only resources of this network.")
             String network;
 
             @Override

@@ -29,7 +29,7 @@ final class ResourcesCommand {
 
     @Command(name = "put", description = "Create or replace a resource.")
     static final class Put extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        @Parameters(index = "0", paramLabel = "KIND/NAME", description = "The resource, e.g. service/web-1.")
         String resource;
 
         @Option(names = "--instance", paramLabel = "ID", description = "The instance it belongs to.")
@@ -78,7 +78,7 @@ final class ResourcesCommand {
 
     @Command(name = "delete", description = "Stop exporting a resource.")
     static final class Delete extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        @Parameters(index = "0", paramLabel = "KIND/NAME", description = "The resource, e.g. service/web-1.")
         String resource;
 
         @Override
