@@ -32,7 +32,7 @@ final class Output {
         if ("json".equals(format)) {
             out.println(json(node));
         } else if (node.isArray()) {
-            table(out, node);
+            table(out, node, "");
         } else if (node.isObject()) {
             keyValues(out, node, "");
         } else {
@@ -52,7 +52,7 @@ final class Output {
         for (JsonNode row : node) {
             rows.add(columns.stream().map(c -> c.cell().apply(row)).toList());
         }
-        table(out, headers, rows);
+        table(out, headers, rows, "");
         out.flush();
     }
 
@@ -123,14 +123,30 @@ final class Output {
             if (e.getValue().isObject() && e.getValue().size() > 0) {
                 out.println(indent + e.getKey() + ":");
                 keyValues(out, e.getValue(), indent + "  ");
+            } else if (isTable(e.getValue())) {
+                // A list of records (grants explain's checks, worker pauses' jobs) reads best as a table of its own.
+                out.println(indent + e.getKey() + ":");
+                table(out, e.getValue(), indent + "  ");
             } else {
                 out.printf("%s%-" + width + "s  %s%n", indent, e.getKey(), cell(e.getValue()));
             }
         }
     }
 
+    private static boolean isTable(JsonNode value) {
+        if (!value.isArray() || value.isEmpty()) {
+            return false;
+        }
+        for (JsonNode element : value) {
+            if (!element.isObject()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every field any element has, in first-seen order: for answers no command has picked columns for. */
-    private static void table(PrintWriter out, JsonNode array) {
+    private static void table(PrintWriter out, JsonNode array, String indent) {
         Set<String> columns = new LinkedHashSet<>();
         array.forEach(row -> row.fieldNames().forEachRemaining(columns::add));
         List<String> headers = columns.stream().map(c -> c.replace('_', ' ').toUpperCase(Locale.ROOT)).toList();
@@ -138,12 +154,12 @@ final class Output {
         for (JsonNode row : array) {
             rows.add(columns.stream().map(c -> cell(row.get(c))).toList());
         }
-        table(out, headers, rows);
+        table(out, headers, rows, indent);
     }
 
-    private static void table(PrintWriter out, List<String> headers, List<List<String>> rows) {
+    private static void table(PrintWriter out, List<String> headers, List<List<String>> rows, String indent) {
         if (rows.isEmpty()) {
-            out.println("(none)");
+            out.println(indent + "(none)");
             return;
         }
         int[] widths = new int[headers.size()];
@@ -153,9 +169,9 @@ final class Output {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        out.println(line(headers, widths));
+        out.println(indent + line(headers, widths));
         for (List<String> row : rows) {
-            out.println(line(row, widths));
+            out.println(indent + line(row, widths));
         }
     }
 

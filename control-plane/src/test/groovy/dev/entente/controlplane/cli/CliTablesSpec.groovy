@@ -91,6 +91,24 @@ class CliTablesSpec extends Specification {
         out.toString().contains(FINGERPRINT + ',' + FINGERPRINT_2)
     }
 
+    def "an answer's list of records (grants explain's checks) is a table under its key, fingerprints whole"() {
+        given:
+        def out = new StringWriter()
+
+        when:
+        Output.print(new PrintWriter(out), 'table', node([applies: false, code: 'grant_scope_denied', checks: [
+                [check: 'peer', ok: true, detail: 'peer ' + UUID_1 + ' is active'],
+                [check: 'pin', ok: false, detail: 'pinned ' + FINGERPRINT]]]))
+        List<String> lines = out.toString().readLines()
+
+        then:
+        lines[0] ==~ /applies\s+false/
+        lines[2] == 'checks:'
+        lines[3] ==~ /  CHECK\s+OK\s+DETAIL/
+        lines[4].contains(UUID_1)
+        lines[5].startsWith('  pin ') && lines[5].endsWith(FINGERPRINT)
+    }
+
     def "a time is shown as #expected from now"() {
         given:
         Instant now = Instant.parse('2026-11-28T12:00:00Z')
