@@ -2,12 +2,14 @@ package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.approval.PolicyRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** {@code entente approvals list | approve ID | reject ID --reason R | collect ID | policy list | policy set}. */
 @Command(name = "approvals", description = "Approval requests for sensitive actions (two-person rule), and their policies.",
@@ -19,15 +21,19 @@ final class ApprovalsCommand {
         @Option(names = "--state", paramLabel = "S", description = "Only requests in this state, e.g. pending.")
         String state;
 
+        static final List<Column> COLUMNS = List.of(Column.field("ID", "id"), Column.field("ACTION", "action"),
+                Column.field("STATE", "state"), Column.field("REQUESTER", "requester"), Column.age("CREATED", "created_at"),
+                Column.age("EXPIRES", "expires_at"), Column.field("APPROVER", "approver"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/approvals" + (state == null ? "" : "?state=" + state)));
+            return print(client().get("api/v1/approvals" + (state == null ? "" : "?state=" + state)), COLUMNS);
         }
     }
 
     @Command(name = "approve", description = "Approve a request: runs the action with the requester's arguments.")
     static final class Approve extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
         @Override
@@ -38,10 +44,10 @@ final class ApprovalsCommand {
 
     @Command(name = "reject", description = "Turn a request down.")
     static final class Reject extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; the requester sees it, and the audit keeps it.")
         String reason;
 
         @Override
@@ -52,7 +58,7 @@ final class ApprovalsCommand {
 
     @Command(name = "collect", description = "As the requester, take an approved request's secret result (e.g. a minted operator token); shown once.")
     static final class Collect extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The request's id, from 'approvals list'.")
         String id;
 
         @Override
@@ -70,9 +76,13 @@ final class ApprovalsCommand {
     @Command(name = "list", description = "Each action's policy in force, where it comes from (config or database), "
             + "who set it, why, until when, and whether it is lower than configured.")
     static final class ListPolicies extends ClientCommand {
+        static final List<Column> COLUMNS = List.of(Column.field("ACTION", "action"), Column.field("POLICY", "policy"),
+                Column.field("CONFIGURED", "configured"), Column.field("SOURCE", "source"), Column.field("SET BY", "set_by"),
+                Column.age("UNTIL", "until"), Column.field("REASON", "reason"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/approval-policies"));
+            return print(client().get("api/v1/approval-policies"), COLUMNS);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,11 @@ import java.util.List;
 @Command(name = "audit", description = "The HMAC-chained audit log.",
         subcommands = {AuditCommand.Ls.class, AuditCommand.Verify.class, AuditCommand.RotateKey.class})
 final class AuditCommand {
+    /** The record's own fields; its free-form details are in --output json. */
+    static final List<Column> COLUMNS = List.of(Column.field("SEQ", "seq"), Column.field("AT", "at"),
+            Column.field("TYPE", "type"), Column.field("CODE", "code"), Column.field("ACTOR", "actor"),
+            Column.field("SUBJECT", "subject"));
+
     @Command(name = "ls", description = "List what operators and peers did, newest first (the hub's own events: entente events).")
     static final class Ls extends ClientCommand {
         @Option(names = "--type", paramLabel = "T", description = "Only events of this type, e.g. access.denied.")
@@ -42,7 +48,7 @@ final class AuditCommand {
             if (limit != null) {
                 query.add("limit=" + limit);
             }
-            return print(client().get("api/v1/audit" + (query.isEmpty() ? "" : "?" + String.join("&", query))));
+            return print(client().get("api/v1/audit" + (query.isEmpty() ? "" : "?" + String.join("&", query))), COLUMNS);
         }
     }
 

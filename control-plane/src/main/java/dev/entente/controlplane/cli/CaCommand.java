@@ -1,11 +1,17 @@
 package dev.entente.controlplane.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.ca.RotationRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import dev.entente.federation.command.RotateCa;
 import dev.entente.federation.command.RotationMove;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code entente ca status | rotate start|advance|rollback [--type federation] [--force] [--from PHASE]}.
@@ -17,9 +23,39 @@ import picocli.CommandLine.Parameters;
 final class CaCommand {
     @Command(name = "status", description = "Phase, since when, active and standby fingerprints, laggards (name, URL, certificate and signer, last heartbeat).")
     static final class Status extends ClientCommand {
+        static final List<Column> COLUMNS = List.of(Column.field("TYPE", "type"), Column.field("PHASE", "phase"),
+                Column.age("SINCE", "since"), new Column("LAGGARDS", ca -> String.valueOf(ca.path("laggards").size())),
+                Column.field("ACTIVE FINGERPRINT", "active_fingerprint"), Column.field("STANDBY FINGERPRINT", "standby_fingerprint"));
+
+        static final List<Column> LAGGARD_COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
+                Column.age("LAST HEARTBEAT", "last_heartbeat_at"), new Column("SIGNERS", Status::signers),
+                Column.field("URL", "url"), Column.field("PEER ID", "peer_id"));
+
         @Override
         public Integer call() {
-            return print(client().get("api/v1/ca"));
+            JsonNode cas = client().get("api/v1/ca");
+            print(cas, COLUMNS);
+            if ("json".equals(root().output())) {
+                return 0;
+            }
+            // The peers that hold a rotation back, under the CA they lag behind, with what to chase them by.
+            PrintWriter out = spec.commandLine().getOut();
+            for (JsonNode ca : cas) {
+                if (ca.path("laggard_peers").size() > 0) {
+                    out.println();
+                    out.println("laggards of the " + ca.path("type").asText() + " CA:");
+                    Output.print(out, "table", ca.path("laggard_peers"), LAGGARD_COLUMNS);
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        /** Which keys signed the peer's live certificates: old, new or retired. */
+        private static String signers(JsonNode laggard) {
+            List<String> signers = new ArrayList<>();
+            laggard.path("node_certs").forEach(c -> signers.add(c.path("signer").asText()));
+            return signers.isEmpty() ? "-" : String.join(",", signers);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Base of every command that talks to a hub's admin API. */
@@ -17,6 +19,12 @@ abstract class ClientCommand implements Callable<Integer> {
 
     HubClient client() {
         return root().client();
+    }
+
+    /** A list answer as a table of these columns; in JSON, and any other answer, as {@link #print(JsonNode)}. */
+    int print(JsonNode node, List<Column> columns) {
+        Output.print(spec.commandLine().getOut(), root().output(), node, columns);
+        return 0;
     }
 
     int print(JsonNode node) {

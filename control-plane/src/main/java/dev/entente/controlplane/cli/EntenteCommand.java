@@ -30,11 +30,11 @@ public final class EntenteCommand {
             description = "Admin API of the hub (default: $ENTENTE_HUB, else the local hub recorded in the data dir).")
     String hub;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(names = {"-d", "--data-dir"}, scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where a local hub keeps its admin token, certificate and database.")
     Path dataDir;
 
-    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json.")
     String output;
 

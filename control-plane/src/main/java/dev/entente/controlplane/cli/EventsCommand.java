@@ -1,5 +1,6 @@
 package dev.entente.controlplane.cli;
 
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,6 +12,10 @@ import java.util.List;
 /** {@code entente events [--source S] [--type T] [--since D] [--limit N]}. */
 @Command(name = "events", description = "What the hub did on its own (sweeps, handshakes, renewals, expiries, failures), newest first.")
 final class EventsCommand extends ClientCommand {
+    static final List<Column> COLUMNS = List.of(Column.field("SEQ", "seq"), Column.field("AT", "at"),
+            Column.field("SOURCE", "source"), Column.field("TYPE", "type"), Column.field("CODE", "code"),
+            Column.field("SUBJECT", "subject"));
+
     @Option(names = "--source", paramLabel = "S", description = "Only events from this part of the hub: hub, handshake, "
             + "heartbeat, heartbeat_sweep, renewal, tls_renewal, ca, rotation, token_expiry, grant_expiry, grant_renewal, approvals, governance, worker.")
     String source;
@@ -33,7 +38,7 @@ final class EventsCommand extends ClientCommand {
         if (limit != null) {
             query.add("limit=" + limit);
         }
-        return print(client().get("api/v1/events" + (query.isEmpty() ? "" : "?" + String.join("&", query))));
+        return print(client().get("api/v1/events" + (query.isEmpty() ? "" : "?" + String.join("&", query))), COLUMNS);
     }
 
     private static void add(List<String> query, String name, String value) {

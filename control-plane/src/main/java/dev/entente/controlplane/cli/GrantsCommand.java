@@ -4,6 +4,7 @@ import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.grant.GrantRenewRequest;
 import dev.entente.controlplane.api.grant.GrantRequest;
 import dev.entente.controlplane.api.grant.GrantUpdateRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,10 +39,10 @@ final class GrantsCommand {
 
     @Command(name = "issue", description = "Issue a grant to a peer; prints its bearer token once.")
     static final class Issue extends ClientCommand {
-        @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name).")
+        @Option(names = {"-p", "--peer"}, required = true, paramLabel = "ID", description = "The peer (id or name).")
         String peer;
 
-        @Option(names = "--scopes", required = true, paramLabel = "read[,write]")
+        @Option(names = "--scopes", required = true, paramLabel = "read[,write]", description = "What the peer may do; write may need approval.")
         String scopes;
 
         @Option(names = "--instances", paramLabel = "I,..", description = "Allowed instances (default: any).")
@@ -72,18 +73,23 @@ final class GrantsCommand {
 
     @Command(name = "list", description = "Grants, optionally of one peer.")
     static final class ListGrants extends ClientCommand {
-        @Option(names = "--peer", paramLabel = "ID")
+        @Option(names = {"-p", "--peer"}, paramLabel = "ID", description = "Only this peer's grants (id or name).")
         String peer;
+
+        static final List<Column> COLUMNS = List.of(Column.field("ID", "id"), Column.field("PEER", "peer_id"),
+                Column.field("STATE", "state"), Column.field("SCOPES", "permission_scopes"), Column.age("EXPIRES", "expires_at"),
+                new Column("AUTO RENEW", g -> g.path("auto_renew").asBoolean() ? "yes" : "no"));
 
         @Override
         public Integer call() {
-            return print(client().get("api/v1/grants" + (peer == null ? "" : "?peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8))));
+            return print(client().get("api/v1/grants" + (peer == null ? "" : "?peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8))),
+                    COLUMNS);
         }
     }
 
     @Command(name = "show", description = "One grant.")
     static final class Show extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The grant's id.")
         String id;
 
         @Override
@@ -94,7 +100,7 @@ final class GrantsCommand {
 
     @Command(name = "revoke", description = "End a grant now.")
     static final class Revoke extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The grant's id.")
         String id;
 
         @Override
@@ -106,19 +112,19 @@ final class GrantsCommand {
     @Command(name = "update", description = "Change an active grant in place: same id, same bearer token. "
             + "Only the options given change; an empty list (--instances '') lifts that restriction.")
     static final class Update extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The grant's id.")
         String id;
 
         @Option(names = "--scopes", paramLabel = "read[,write]", description = "Naming write may need approval.")
         String scopes;
 
-        @Option(names = "--instances", paramLabel = "I,..")
+        @Option(names = "--instances", paramLabel = "I,..", description = "Allowed instances; '' for any.")
         String instances;
 
-        @Option(names = "--networks", paramLabel = "N,..")
+        @Option(names = "--networks", paramLabel = "N,..", description = "Allowed networks; '' for any.")
         String networks;
 
-        @Option(names = "--cidrs", paramLabel = "C,..")
+        @Option(names = "--cidrs", paramLabel = "C,..", description = "Allowed source CIDRs; '' for any.")
         String cidrs;
 
         @Option(names = "--expires-in", paramLabel = "D", description = "A new term from now, e.g. 30d.")
@@ -145,7 +151,7 @@ final class GrantsCommand {
 
     @Command(name = "renew", description = "Give an active grant a new term from now: same id, same bearer token.")
     static final class Renew extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The grant's id.")
         String id;
 
         @Option(names = "--expires-in", required = true, paramLabel = "D", description = "The new term, e.g. 30d.")
@@ -159,16 +165,16 @@ final class GrantsCommand {
 
     @Command(name = "explain", description = "Would a call under this grant be allowed? Every check, without making the call.")
     static final class Explain extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The grant's id.")
         String id;
 
-        @Option(names = "--instance", paramLabel = "I")
+        @Option(names = "--instance", paramLabel = "I", description = "The instance the call would reach.")
         String instance;
 
-        @Option(names = "--network", paramLabel = "N")
+        @Option(names = "--network", paramLabel = "N", description = "The network the call would reach.")
         String network;
 
-        @Option(names = "--source-ip", paramLabel = "IP")
+        @Option(names = "--source-ip", paramLabel = "IP", description = "The address the call would come from.")
         String sourceIp;
 
         @Option(names = "--permission", paramLabel = "read|write", description = "What the call would do (default read).")

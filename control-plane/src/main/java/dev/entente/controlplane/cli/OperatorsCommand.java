@@ -2,9 +2,12 @@ package dev.entente.controlplane.cli;
 
 import dev.entente.controlplane.api.ReasonRequest;
 import dev.entente.controlplane.api.operator.OperatorTokenRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import java.util.List;
 
 /** {@code entente operators token issue | list | revoke ID --reason R}. */
 @Command(name = "operators", description = "Operator credentials.", subcommands = OperatorsCommand.Token.class)
@@ -33,9 +36,13 @@ final class OperatorsCommand {
         @Command(name = "list", description = "List the operator tokens this hub issued: id, subject, roles, expiry, "
                 + "issuer, last use (to within a minute), revocation. Never the tokens themselves.")
         static final class ListTokens extends ClientCommand {
+            static final List<Column> COLUMNS = List.of(Column.field("ID", "id"), Column.field("SUBJECT", "subject"),
+                    Column.field("ROLES", "roles"), Column.field("ISSUED BY", "issued_by"), Column.age("EXPIRES", "expires_at"),
+                    Column.age("LAST USED", "last_used_at"), Column.age("REVOKED", "revoked_at"));
+
             @Override
             public Integer call() {
-                return print(client().get("api/v1/operators/tokens"));
+                return print(client().get("api/v1/operators/tokens"), COLUMNS);
             }
         }
 

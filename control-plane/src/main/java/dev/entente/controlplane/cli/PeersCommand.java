@@ -2,6 +2,7 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import dev.entente.controlplane.api.peer.AcceptRequest;
 import dev.entente.controlplane.api.peer.ProposeRequest;
 import dev.entente.controlplane.api.peer.ReenrolmentRequest;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** {@code entente peers ...}: link hubs and manage the links. A peer is named by its id or its name. */
 @Command(name = "peers", description = "Federation peers: propose, accept, list, suspend, resume, revoke, set-url.",
@@ -29,20 +31,33 @@ final class PeersCommand {
         return "api/v1/peers/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "list", description = "All peers with state and last heartbeat.")
+    @Command(name = "list", description = "All peers with state, last heartbeat and certificate expiry; "
+            + "URL and fingerprints in 'peers show' or --output json.")
     static final class ListPeers extends ClientCommand {
-        @Option(names = "--detail", description = "Heartbeat age and counts, clock skew, certificate expiry and signer.")
+        static final List<Column> COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
+                Column.age("LAST HEARTBEAT", "last_heartbeat_at"), Column.age("CERT EXPIRES", "node_cert.not_after"),
+                Column.field("ID", "id"));
+
+        static final List<Column> DETAIL_COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
+                Column.age("LAST HEARTBEAT", "last_heartbeat_at"),
+                new Column("SENT/RECEIVED/FAILED", p -> p.path("heartbeats_sent").asLong() + "/"
+                        + p.path("heartbeats_received").asLong() + "/" + p.path("heartbeats_failed").asLong()),
+                new Column("CLOCK SKEW", p -> p.path("clock_skew_ms").isNumber() ? p.path("clock_skew_ms").asLong() + "ms" : "-"),
+                Column.age("CERT EXPIRES", "node_cert.not_after"), Column.field("CA PHASE", "remote_ca_phase"),
+                Column.field("ID", "id"));
+
+        @Option(names = "--detail", description = "Heartbeat counts, clock skew and the peer's CA phase too.")
         boolean detail;
 
         @Override
         public Integer call() {
-            return print(client().get("api/v1/peers" + (detail ? "?detail=true" : "")));
+            return print(client().get("api/v1/peers" + (detail ? "?detail=true" : "")), detail ? DETAIL_COLUMNS : COLUMNS);
         }
     }
 
     @Command(name = "show", description = "One peer, in detail.")
     static final class Show extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Override
@@ -53,15 +68,20 @@ final class PeersCommand {
 
     @Command(name = "propose", description = "Propose a link; prints the acceptance token once.")
     static final class Propose extends ClientCommand {
-        @Option(names = "--name", required = true, paramLabel = "N", description = "Name for the other hub on this hub.")
+        @Option(names = {"-n", "--name"}, required = true, paramLabel = "N", description = "Name for the other hub on this hub.")
         String name;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime, e.g. 2d (default 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
-            return printProposal(this, client().post("api/v1/peers", new ProposeRequest(name, ttl)));
+            return printProposal(this, client().post("api/v1/peers", new ProposeRequest(name, expiresIn)));
         }
     }
 
@@ -69,11 +89,16 @@ final class PeersCommand {
             + "'token decode T' reads a token instead.", subcommands = PeersCommand.Decode.class)
     static final class Token extends ClientCommand {
         // Optional for picocli, so that 'peers token decode T' does not ask for an ID; required below.
-        @Parameters(index = "0", arity = "0..1", paramLabel = "ID")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The proposed peer (id or name).")
         String id;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime, e.g. 2d (default 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
@@ -81,7 +106,7 @@ final class PeersCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "name the proposed peer: 'entente peers "
                         + "token ID' mints its new acceptance token; 'entente peers token decode T' reads a token");
             }
-            return printProposal(this, client().post(path(id) + "/token", new TtlRequest(ttl)));
+            return printProposal(this, client().post(path(id) + "/token", new TtlRequest(expiresIn)));
         }
     }
 
@@ -99,10 +124,10 @@ final class PeersCommand {
 
     @Command(name = "accept", description = "Accept another hub's acceptance token: pins it, enrolls both hubs.")
     static final class Accept extends ClientCommand {
-        @Option(names = "--token", required = true, paramLabel = "T")
+        @Option(names = "--token", required = true, paramLabel = "T", description = "The acceptance token the other hub's 'peers propose' printed.")
         String token;
 
-        @Option(names = "--name", paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
+        @Option(names = {"-n", "--name"}, paramLabel = "N", description = "Name for the other hub on this hub (default: its own name).")
         String name;
 
         @Override
@@ -113,10 +138,10 @@ final class PeersCommand {
 
     @Command(name = "suspend", description = "Refuse the peer's calls, keeping its trust material.")
     static final class Suspend extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept in the audit.")
         String reason;
 
         @Override
@@ -127,7 +152,7 @@ final class PeersCommand {
 
     @Command(name = "resume", description = "Accept a suspended peer's calls again (active on its next heartbeat).")
     static final class Resume extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Override
@@ -138,10 +163,10 @@ final class PeersCommand {
 
     @Command(name = "revoke", description = "End the link for good: revokes its certificates (and grants).")
     static final class Revoke extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--reason", required = true, paramLabel = "R")
+        @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; kept in the audit.")
         String reason;
 
         @Override
@@ -152,10 +177,10 @@ final class PeersCommand {
 
     @Command(name = "repin", description = "Pin a new TLS fingerprint for the peer (manual path; heartbeats re-pin by themselves).")
     static final class Repin extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
-        @Option(names = "--fingerprint", required = true, paramLabel = "F")
+        @Option(names = "--fingerprint", required = true, paramLabel = "F", description = "The peer's TLS certificate fingerprint (SHA-256, hex).")
         String fingerprint;
 
         @Override
@@ -166,7 +191,7 @@ final class PeersCommand {
 
     @Command(name = "set-url", description = "Call the peer at a new URL (it moved); keeps the link, the next heartbeat re-pins.")
     static final class SetUrl extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "The peer (id or name).")
         String id;
 
         @Parameters(index = "1", paramLabel = "URL", description = "The peer hub's public URL, https://host:port.")
@@ -187,8 +212,13 @@ final class PeersCommand {
         @Option(names = "--token", paramLabel = "T", description = "The token the other hub's 'peers reenroll ID' printed.")
         String token;
 
-        @Option(names = "--ttl", paramLabel = "D", description = "Token lifetime (default 1h, at most 7d).")
-        String ttl;
+        @Option(names = "--expires-in", paramLabel = "D", description = "Token lifetime (default 1h, at most 7d).")
+        String expiresIn;
+
+        @Option(names = "--ttl", hidden = true, paramLabel = "D", description = "Deprecated spelling of --expires-in.")
+        void ttl(String value) {
+            expiresIn = value;
+        }
 
         @Override
         public Integer call() {
@@ -199,7 +229,7 @@ final class PeersCommand {
             if (token != null) {
                 return print(client().post("api/v1/peers/reenroll", new ReenrolmentRequest(token)));
             }
-            JsonNode answer = client().post(path(id) + "/reenroll", new TtlRequest(ttl));
+            JsonNode answer = client().post(path(id) + "/reenroll", new TtlRequest(expiresIn));
             if ("json".equals(root().output()) || answer.has("approval")) {
                 return print(answer);
             }

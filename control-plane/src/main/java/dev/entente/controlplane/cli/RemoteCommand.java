@@ -12,21 +12,22 @@ final class RemoteCommand {
     static final class Resources {
         @Command(name = "list", description = "List the peer's resources your grant covers.")
         static final class ListRemote extends ClientCommand {
-            @Option(names = "--peer", required = true, paramLabel = "ID", description = "The peer (id or name) to call.")
+            @Option(names = {"-p", "--peer"}, required = true, paramLabel = "ID", description = "The peer (id or name) to call.")
             String peer;
 
             @Option(names = "--grant", required = true, paramLabel = "TOKEN", description = "The fg-... token the peer issued.")
             String grant;
 
-            @Option(names = "--instance", paramLabel = "I")
+            @Option(names = "--instance", paramLabel = "I", description = "Only resources of this instance.")
             String instance;
 
-            @Option(names = "--network", paramLabel = "N")
+            @Option(names = "--network", paramLabel = "N", description = "Only resources of this network.")
             String network;
 
             @Override
             public Integer call() {
-                return print(client().post("api/v1/remote/resources", new RemoteResourcesRequest(peer, grant, instance, network)));
+                return print(client().post("api/v1/remote/resources", new RemoteResourcesRequest(peer, grant, instance, network)),
+                        ResourcesCommand.COLUMNS);
             }
         }
     }

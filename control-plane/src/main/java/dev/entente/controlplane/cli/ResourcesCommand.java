@@ -1,11 +1,14 @@
 package dev.entente.controlplane.cli;
 
-import dev.entente.lifecycle.error.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.controlplane.api.resource.ResourceRequest;
+import dev.entente.controlplane.cli.Output.Column;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,7 @@ final class ResourcesCommand {
 
     @Command(name = "put", description = "Create or replace a resource.")
     static final class Put extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        @Parameters(index = "0", paramLabel = "KIND/NAME", description = "The resource, e.g. service/web-1.")
         String resource;
 
         @Option(names = "--instance", paramLabel = "ID", description = "The instance it belongs to.")
@@ -54,17 +57,28 @@ final class ResourcesCommand {
         }
     }
 
+    /** Shared with {@code remote resources list}: a peer's resources look like ours. */
+    static final List<Column> COLUMNS = List.of(Column.field("KIND", "kind"), Column.field("NAME", "name"),
+            Column.field("INSTANCE", "instance_id"), Column.field("NETWORK", "network_id"),
+            new Column("ATTRIBUTES", r -> attributes(r.path("attributes"))));
+
+    static String attributes(JsonNode attributes) {
+        List<String> pairs = new ArrayList<>();
+        attributes.fields().forEachRemaining(e -> pairs.add(e.getKey() + "=" + Output.cell(e.getValue())));
+        return pairs.isEmpty() ? "-" : String.join(",", pairs);
+    }
+
     @Command(name = "list", description = "All exported resources.")
     static final class ListResources extends ClientCommand {
         @Override
         public Integer call() {
-            return print(client().get("api/v1/resources"));
+            return print(client().get("api/v1/resources"), COLUMNS);
         }
     }
 
     @Command(name = "delete", description = "Stop exporting a resource.")
     static final class Delete extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "KIND/NAME")
+        @Parameters(index = "0", paramLabel = "KIND/NAME", description = "The resource, e.g. service/web-1.")
         String resource;
 
         @Override

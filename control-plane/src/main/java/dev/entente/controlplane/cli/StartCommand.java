@@ -34,7 +34,7 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Listen port (default 7443).")
     Integer port;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Hub name (default: host name); used on first start.")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Hub name (default: host name); used on first start.")
     String name;
 
     @Option(names = "--public-url", paramLabel = "URL",

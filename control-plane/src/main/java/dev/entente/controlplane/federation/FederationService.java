@@ -42,7 +42,7 @@ import java.util.UUID;
 public final class FederationService {
     /** The federation protocol this hub speaks; a peer speaking another is refused with both versions. */
     public static final int PROTOCOL_VERSION = FederationProtocol.VERSION;
-    /** Longest lifetime of an acceptance token ({@code peers propose --ttl}, {@code peers token --ttl}). */
+    /** Longest lifetime of an acceptance token ({@code peers propose --expires-in}, {@code peers token --expires-in}). */
     public static final Duration MAX_TOKEN_TTL = HandshakeConfiguration.MAX_TOKEN_TTL;
 
     private final LocalHub hub;

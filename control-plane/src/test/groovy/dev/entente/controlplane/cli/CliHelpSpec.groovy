@@ -49,6 +49,58 @@ class CliHelpSpec extends Specification {
         commandPaths().containsAll(['start', 'peers accept', 'ca rotate', 'operators token issue', 'audit verify'])
     }
 
+    def "no option name means two things: one letter is one long option everywhere in the tree"() {
+        given:
+        Map<String, Set<String>> meanings = [:].withDefault { [] as Set }
+        Map<String, List<String>> namesPerCommand = [:]
+        eachCommand(Main.commandLine(new EntenteCommand([:]))) { CommandLine cl ->
+            List<String> names = cl.commandSpec.options().collectMany { it.names().toList() }
+            namesPerCommand[cl.commandSpec.qualifiedName()] = names
+            cl.commandSpec.options().each { o ->
+                o.names().findAll { !it.startsWith('--') }.each { meanings[it] << o.longestName() }
+            }
+        }
+
+        expect: 'picocli itself refuses a clash inside one command; across the tree a letter keeps its meaning'
+        namesPerCommand.every { command, names -> names.size() == names.toSet().size() }
+        meanings.findAll { letter, longNames -> longNames.size() > 1 }.isEmpty()
+        meanings.keySet().every { it ==~ /-[a-zA-Z]/ }
+        meanings['-o'] == ['--output'] as Set
+        meanings['-d'] == ['--data-dir'] as Set
+        meanings['-n'] == ['--name'] as Set
+        meanings['-p'] == ['--peer'] as Set
+    }
+
+    def "#command takes --expires-in, and --ttl still works but is hidden"() {
+        given:
+        CommandLine cl = Main.commandLine(new EntenteCommand([:]))
+        def spec = command.split(' ').inject(cl) { CommandLine c, String word -> c.subcommands[word] }.commandSpec
+
+        expect:
+        spec.findOption('--expires-in') != null
+        spec.findOption('--ttl') == null || spec.findOption('--ttl').hidden()
+        Main.parses((command.split(' ').toList() + args + ['--expires-in', '2d']) as String[])
+        Main.parses((command.split(' ').toList() + args + ['--ttl', '2d']) as String[]) == (spec.findOption('--ttl') != null)
+
+        where:
+        command                 | args
+        'peers propose'         | ['--name', 'b']
+        'peers token'           | ['p-1']
+        'peers reenroll'        | ['p-1']
+        'grants issue'          | ['--peer', 'b', '--scopes', 'read']
+        'grants renew'          | ['g-1']
+        'operators token issue' | ['--for', 'alice', '--role', 'viewer']
+    }
+
+    private static void eachCommand(CommandLine cl, Closure visit) {
+        visit(cl)
+        cl.subcommands.each { name, sub ->
+            if (name == sub.commandName) {
+                eachCommand(sub, visit)
+            }
+        }
+    }
+
     private static List<String> commandPaths() {
         List<String> paths = []
         walk(Main.commandLine(new EntenteCommand([:])), [], paths)

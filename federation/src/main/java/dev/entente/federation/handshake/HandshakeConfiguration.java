@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param clockSkew how far past its expiry an accepter still presents a token (the other hub's clock may run behind)
  */
 public record HandshakeConfiguration(boolean drillMode, Duration clockSkew) {
-    /** Longest lifetime of an acceptance token ({@code peers propose --ttl}, {@code peers token --ttl}). */
+    /** Longest lifetime of an acceptance token ({@code peers propose --expires-in}, {@code peers token --expires-in}). */
     public static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
 
     public HandshakeConfiguration {

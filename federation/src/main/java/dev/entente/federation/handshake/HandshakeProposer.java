@@ -120,7 +120,7 @@ public final class HandshakeProposer {
 
     private SingleUseTokens.Minted mint(Duration ttl) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(HandshakeConfiguration.MAX_TOKEN_TTL) > 0) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 30d");
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "--expires-in must be between 1s and 30d");
         }
         return tokens.mint(hub.publicUrl(), hub.tlsFingerprint(), ttl);
     }

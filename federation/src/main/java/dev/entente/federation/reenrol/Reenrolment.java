@@ -129,7 +129,7 @@ public final class Reenrolment {
     /** {@code peers reenroll ID}: a one-time token for {@code peerId}; earlier unused ones stop working. */
     public Minted mint(UUID peerId, Duration ttl, String operator) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "--ttl must be between 1s and 7d");
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "--expires-in must be between 1s and 7d");
         }
         Peer peer = linked(peerId);
         SingleUseTokens.Minted minted = tokens.mint(peer.hubId(), hub.publicUrl(), hub.tlsFingerprint(), ttl);
