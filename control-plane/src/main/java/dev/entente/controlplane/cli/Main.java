@@ -24,7 +24,7 @@ public final class Main {
     /** Runs one command line; the specs call this with their own writers and environment. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         EntenteCommand root = new EntenteCommand(env);
-        CommandLine cli = commandLine(root);
+        CommandLine cli = leanCommandLine(root, args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -50,9 +50,46 @@ public final class Main {
         return cli.execute(args);
     }
 
-    /** The command tree, also used by specs that check runbook command lines parse. */
+    /** The whole command tree, also used by specs that check runbook command lines parse. */
     public static CommandLine commandLine(EntenteCommand root) {
-        return new CommandLine(root).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(root);
+        EntenteCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
+        return cli.setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /**
+     * The root with only the subcommand {@code args} run. Picocli reflects over every class of the
+     * tree it is given; for a client call the other nineteen subtrees are a third of its start, and
+     * {@code start}, {@code worker}, {@code backup} and {@code restore} reach server classes. The
+     * usage page, {@code help} and a word that is no command get the whole tree.
+     */
+    static CommandLine leanCommandLine(EntenteCommand root, String[] args) {
+        CommandLine cli = new CommandLine(root);
+        Class<?> only = EntenteCommand.SUBCOMMANDS.get(firstWord(cli, args));
+        if (only == null || only == HelpCommand.class) {
+            EntenteCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
+        } else {
+            cli.addSubcommand(only);
+        }
+        return cli.setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** The first argument that is neither a root option nor its value; null when there is none. */
+    private static String firstWord(CommandLine root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if ("--".equals(arg)) {
+                return i + 1 < args.length ? args[i + 1] : null;
+            }
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+            CommandLine.Model.OptionSpec option = arg.contains("=") ? null : root.getCommandSpec().findOption(arg);
+            if (option != null && option.arity().max() > 0) {
+                i++;
+            }
+        }
+        return null;
     }
 
     /** Parses without running: true when {@code args} is a valid command line. */
