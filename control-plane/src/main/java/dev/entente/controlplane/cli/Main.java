@@ -7,6 +7,7 @@ import dev.entente.lifecycle.error.Problem;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,15 +62,19 @@ public final class Main {
      * The root with only the subcommand {@code args} run. Picocli reflects over every class of the
      * tree it is given; for a client call the other nineteen subtrees are a third of its start, and
      * {@code start}, {@code worker}, {@code backup} and {@code restore} reach server classes. The
-     * usage page, {@code help} and a word that is no command get the whole tree.
+     * usage page, {@code help} and a word that is no command get the whole tree; {@code --version}
+     * needs none of it.
      */
     static CommandLine leanCommandLine(EntenteCommand root, String[] args) {
         CommandLine cli = new CommandLine(root);
-        Class<?> only = EntenteCommand.SUBCOMMANDS.get(firstWord(cli, args));
-        if (only == null || only == HelpCommand.class) {
-            EntenteCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
-        } else {
+        String word = firstWord(cli, args);
+        Class<?> only = EntenteCommand.SUBCOMMANDS.get(word);
+        boolean versionOnly = word == null && List.of(args).stream().anyMatch(a -> a.equals("-V") || a.equals("--version"))
+                && List.of(args).stream().noneMatch(a -> a.equals("-h") || a.equals("--help"));
+        if (only != null && only != HelpCommand.class) {
             cli.addSubcommand(only);
+        } else if (!versionOnly) {
+            EntenteCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
         }
         return cli.setCaseInsensitiveEnumValuesAllowed(true);
     }
