@@ -28,7 +28,26 @@ public final class Main {
         CommandLine cli = leanCommandLine(root, args);
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        cli.setExecutionExceptionHandler(new ProblemPrinter(root, err));
+        return cli.execute(args);
+    }
+
+    /**
+     * Prints a failed command's problem and picks its exit code. A class, not a lambda: a lambda
+     * of a picocli interface makes the class-sharing dump link picocli's Java 5 classes, which
+     * JDK 17 then leaves out of the archive (CommandLine alone is a 400 KB class file to parse).
+     */
+    private static final class ProblemPrinter implements CommandLine.IExecutionExceptionHandler {
+        private final EntenteCommand root;
+        private final PrintWriter err;
+
+        ProblemPrinter(EntenteCommand root, PrintWriter err) {
+            this.root = root;
+            this.err = err;
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             JsonNode problem;
             int exitCode = 1;
             if (e instanceof CliException c) {
@@ -47,8 +66,7 @@ public final class Main {
             }
             err.flush();
             return exitCode;
-        });
-        return cli.execute(args);
+        }
     }
 
     /** The whole command tree, also used by specs that check runbook command lines parse. */
