@@ -87,7 +87,7 @@ public final class StartBench {
         return seconds(t0);
     }
 
-    private static Process launch(Path jar, Path dir) throws IOException {
+    static Process launch(Path jar, Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve("hub.json"));
         return new ProcessBuilder("java", "-jar", jar.toString(), "start", "--data-dir", dir.toString(),
                 "--bind", "127.0.0.1", "--port", "0")
@@ -95,7 +95,7 @@ public final class StartBench {
                 .start();
     }
 
-    private static double untilHealthy(HttpClient http, Path dir, Process p) throws Exception {
+    static double untilHealthy(HttpClient http, Path dir, Process p) throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
@@ -122,7 +122,7 @@ public final class StartBench {
         throw new IllegalStateException("the hub in " + dir + " was not healthy within 180 s");
     }
 
-    private static double stop(Process p) throws InterruptedException {
+    static double stop(Process p) throws InterruptedException {
         long t0 = System.nanoTime();
         p.destroy();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -133,7 +133,7 @@ public final class StartBench {
     }
 
     /** The bench only asks /healthz whether the hub serves; which certificate it serves is not its question. */
-    private static HttpClient insecureClient() throws Exception {
+    static HttpClient insecureClient() throws Exception {
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
         SSLContext tls = SSLContext.getInstance("TLSv1.3");
         tls.init(null, new TrustManager[]{new X509TrustManager() {
@@ -164,14 +164,14 @@ public final class StartBench {
                 sorted.get(sorted.size() - 1), median / floor);
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double seconds(long t0) {
+    static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 }

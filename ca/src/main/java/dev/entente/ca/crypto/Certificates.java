@@ -34,7 +34,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -51,7 +50,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -227,40 +225,18 @@ public final class Certificates {
         };
     }
 
-    /**
-     * A fingerprint as an operator pastes it ({@code sha256:AB:CD:...}, {@code AB:CD...}, plain hex,
-     * any case) in the form this hub stores and compares: 64 lowercase hex digits.
-     *
-     * @throws EntenteException {@code invalid_request} naming {@code field} when it is not a SHA-256
-     */
+    /** {@link Fingerprints#normalise}; here too because most callers hold certificates anyway. */
     public static String normaliseFingerprint(String field, String text) {
-        String f = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (f.startsWith("sha256:")) {
-            f = f.substring("sha256:".length());
-        }
-        f = f.replace(":", "");
-        if (!f.matches("[0-9a-f]{64}")) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, field + " must be a SHA-256 fingerprint: 64 hex digits, "
-                    + "with or without colons and a sha256: prefix (as 'entente tls info' prints it)", Map.of("field", field));
-        }
-        return f;
+        return Fingerprints.normalise(field, text);
     }
 
-    /** SHA-256 of the DER encoding, lower-case hex: the fingerprint peers pin. */
+    /** {@link Fingerprints#of}: SHA-256 of the DER encoding, lower-case hex, the fingerprint peers pin. */
     public static String fingerprint(X509Certificate cert) {
-        try {
-            return sha256Hex(cert.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fingerprints.of(cert);
     }
 
     public static String sha256Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fingerprints.sha256Hex(data);
     }
 
     public static String toPem(X509Certificate cert) {

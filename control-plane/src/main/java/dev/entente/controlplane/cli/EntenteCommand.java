@@ -1,8 +1,8 @@
 package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.ca.crypto.Certificates;
-import dev.entente.controlplane.hub.HubLauncher;
+import dev.entente.ca.crypto.Fingerprints;
+import dev.entente.controlplane.hub.DataDirs;
 import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,19 +13,30 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code entente}: the root command and the global options every subcommand inherits. */
 @Command(name = "entente", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "entente 0.1.0",
-        description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.",
-        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, TlsCommand.class, OperatorsCommand.class,
-                AuditCommand.class, EventsCommand.class, CaCommand.class, PeersCommand.class, GrantsCommand.class, ResourcesCommand.class,
-                RemoteCommand.class, ApprovalsCommand.class, ConfigCommand.class, DoctorCommand.class, FindingsCommand.class, WorkerCommand.class,
-                BackupCommand.class, RestoreCommand.class,
-                HelpCommand.class})
+        description = "Federation control plane: link hubs, issue grants, rotate CAs, follow runbooks.")
 public final class EntenteCommand {
+    /**
+     * The subcommands by name, in the order the usage page lists them. Kept here rather than in
+     * {@code @Command(subcommands)} so that a command line builds only the one it runs: picocli
+     * reflects over every class of the tree it is given, and the server commands drag in classes
+     * a client call never needs (see {@link Main#run}).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            "start", StartCommand.class, "stop", StopCommand.class, "status", StatusCommand.class, "tls", TlsCommand.class,
+            "operators", OperatorsCommand.class, "audit", AuditCommand.class, "events", EventsCommand.class, "ca", CaCommand.class,
+            "peers", PeersCommand.class, "grants", GrantsCommand.class, "resources", ResourcesCommand.class,
+            "remote", RemoteCommand.class, "approvals", ApprovalsCommand.class, "config", ConfigCommand.class,
+            "doctor", DoctorCommand.class, "findings", FindingsCommand.class, "worker", WorkerCommand.class,
+            "backup", BackupCommand.class, "restore", RestoreCommand.class, "help", HelpCommand.class);
+
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Admin API of the hub (default: $ENTENTE_HUB, else the local hub recorded in the data dir).")
     String hub;
@@ -53,7 +64,7 @@ public final class EntenteCommand {
     }
 
     Path dataDir() {
-        return dataDir != null ? dataDir.toAbsolutePath() : HubLauncher.defaultDataDir(env);
+        return dataDir != null ? dataDir.toAbsolutePath() : DataDirs.defaultFor(env);
     }
 
     String output() {
@@ -91,7 +102,7 @@ public final class EntenteCommand {
         Set<String> pins = new LinkedHashSet<>();
         String fingerprint = tlsFingerprint != null ? tlsFingerprint : blankToNull(env.get("ENTENTE_TLS_FINGERPRINT"));
         if (fingerprint != null) {
-            pins.add(Certificates.normaliseFingerprint("--tls-fingerprint", fingerprint));
+            pins.add(Fingerprints.normalise("--tls-fingerprint", fingerprint));
         } else if (local != null) {
             pins.add(local.path("tls_fingerprint").asText());
             local.path("grace_fingerprints").forEach(f -> pins.add(f.asText()));
@@ -101,6 +112,14 @@ public final class EntenteCommand {
                     + "; pass --data-dir of the local hub or --tls-fingerprint (see 'entente tls info' on the hub)");
         }
         return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins, spec.commandLine().getErr());
+    }
+
+    private static Map<String, Class<?>> subcommands(Object... nameThenClass) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            byName.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     private static String blankToNull(String s) {

@@ -194,17 +194,7 @@ public final class HubLauncher {
         if (flag != null) {
             return Path.of(flag.toString()).toAbsolutePath();
         }
-        return defaultDataDir(env);
-    }
-
-    public static Path defaultDataDir(Map<String, String> env) {
-        String dir = env.get("ENTENTE_DATA_DIR");
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir).toAbsolutePath();
-        }
-        String xdg = env.get("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("entente").toAbsolutePath();
+        return DataDirs.defaultFor(env);
     }
 
     private static List<PropertySource> configSources(Path configFile, Path dataDir) {

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.tls;
 
-import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.crypto.Fingerprints;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -58,7 +58,7 @@ public final class PinningTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the server presented no certificate");
         }
-        presented = Certificates.fingerprint(chain[0]);
+        presented = Fingerprints.of(chain[0]);
         if (!pinned.contains(presented)) {
             throw new CertificateException("pin mismatch: the server presented " + presented + ", pinned " + pinned);
         }
