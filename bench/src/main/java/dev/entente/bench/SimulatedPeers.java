@@ -69,6 +69,7 @@ final class SimulatedPeers implements AutoCloseable {
     final AtomicLongArray hubHeartbeats;
     final AtomicLongArray lastHubHeartbeatAt;
     final AtomicLong refusedClientCerts = new AtomicLong();
+    private volatile String hubPin;
 
     /** One simulated accepting hub. */
     static final class Peer {
@@ -137,7 +138,7 @@ final class SimulatedPeers implements AutoCloseable {
         server.setExecutor(serverThreads);
         server.start();
         clientTls = SSLContext.getInstance("TLSv1.3");
-        clientTls.init(new X509ExtendedKeyManager[]{new PerPeerKeys()}, null, null);
+        clientTls.init(new X509ExtendedKeyManager[]{new PerPeerKeys()}, new TrustManager[]{new HubPin()}, null);
     }
 
     String url(Peer p) {
@@ -214,6 +215,7 @@ final class SimulatedPeers implements AutoCloseable {
 
     /** A new mTLS connection to the hub as {@code peer}, its TLS session cached under the peer's own name. */
     HubConnection connect(Peer peer, String hubHost, int hubPort, String hubFingerprint) throws IOException {
+        hubPin = hubFingerprint;
         Socket plain = new Socket();
         plain.setTcpNoDelay(true);
         plain.connect(new InetSocketAddress(hubHost, hubPort), 10_000);
@@ -227,11 +229,6 @@ final class SimulatedPeers implements AutoCloseable {
         socketOwners.put(tls, peer);
         try {
             tls.startHandshake();
-            X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
-            if (!Certificates.fingerprint(served).equals(hubFingerprint)) {
-                tls.close();
-                throw new IOException("the hub presented " + Certificates.fingerprint(served) + ", not the pinned " + hubFingerprint);
-            }
         } catch (IOException e) {
             socketOwners.remove(tls);
             tls.close();
@@ -328,6 +325,27 @@ final class SimulatedPeers implements AutoCloseable {
         @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
             return null;
+        }
+    }
+
+    /** The hub's self-signed certificate, trusted by its fingerprint (as a real peer pins it). */
+    private final class HubPin implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client trust manager only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (!Certificates.fingerprint(chain[0]).equals(hubPin)) {
+                throw new CertificateException("pin mismatch: the hub presented " + Certificates.fingerprint(chain[0]));
+            }
+            chain[0].checkValidity();
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 
