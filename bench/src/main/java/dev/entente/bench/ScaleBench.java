@@ -84,6 +84,8 @@ public final class ScaleBench {
     private volatile long[] window = new long[0];
     private final AtomicLong windowCount = new AtomicLong();
     private volatile boolean recording;
+    private double idleCpu;
+    private double idlePgCpu;
 
     private ScaleBench(int n, Path dataDir, int port, int intervalSeconds) throws Exception {
         this.sim = new SimulatedPeers(n, 4);
@@ -136,6 +138,17 @@ public final class ScaleBench {
         startHub();
         System.out.printf(Locale.ROOT, "hub %s up in %.1f s (pid %d, port %d, data dir %s)%n", hubId, secondsSince(t0), hubPid,
                 port, dataDir);
+        // What the hub spends with no peer at all (its jobs, its pool, JIT), beside the figures below.
+        Thread.sleep(5_000);
+        long idle0 = hubCpuTicks();
+        long idlePg0 = postgresCpuTicks();
+        long i0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double idleSeconds = secondsSince(i0);
+        idleCpu = (hubCpuTicks() - idle0) / 100.0 / idleSeconds;
+        idlePgCpu = (postgresCpuTicks() - idlePg0) / 100.0 / idleSeconds;
+        System.out.printf(Locale.ROOT, "hub with no peers: JVM %.1f%%, PostgreSQL %.1f%% of one core%n", idleCpu * 100,
+                idlePgCpu * 100);
 
         // Handshake latency: one link at a time, nothing else running.
         long[][] steps = new long[STEPS.size()][timed];
@@ -213,6 +226,8 @@ public final class ScaleBench {
                 count / took, failures.get(), reconnects.get(), n / (double) intervalSeconds);
         System.out.printf(Locale.ROOT, "| hub JVM CPU | %.1f%% of one core | < 25%% | %.2f |%n", hubCpu * 100, hubCpu / 0.25);
         System.out.printf(Locale.ROOT, "| hub PostgreSQL CPU | %.1f%% of one core | | |%n", pgCpu * 100);
+        System.out.printf(Locale.ROOT, "| the same hub with no peers (JVM / PostgreSQL) | %.1f%% / %.1f%% of one core | | |%n",
+                idleCpu * 100, idlePgCpu * 100);
         System.out.printf(Locale.ROOT, "| heartbeat latency at the client p50 / p99 | %.2f / %.2f ms | p99 < 20 ms | %.2f |%n",
                 percentile(lat, 50) / 1e6, percentile(lat, 99) / 1e6, percentile(lat, 99) / 1e6 / 20);
         System.out.printf(Locale.ROOT, "| hub heap after full GC | %.0f MiB | < 1024 MiB | %.2f |%n", heapMiB, heapMiB / 1024);
@@ -494,39 +509,44 @@ public final class ScaleBench {
         return cpuTicks(hubPid);
     }
 
-    /** utime + stime of every process whose command line names the hub's data dir (its PostgreSQL). */
+    /**
+     * CPU of the hub's embedded PostgreSQL: its postmaster (named in {@code pg/postmaster.pid}),
+     * the backends it reaped (its cutime + cstime) and the ones still running, in clock ticks.
+     */
     private long postgresCpuTicks() {
-        long total = 0;
+        long postmaster;
+        try {
+            postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        long total = cpuTicks(postmaster) + reapedChildrenTicks(postmaster);
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == hubPid) {
-                    continue;
-                }
                 try {
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmd.contains("postgres") && cmd.contains(dataDir.toString())) {
-                        total += cpuTicks(pid);
-                    }
-                    // PostgreSQL's backends rename themselves; count the postmaster's children too.
-                    else if (cmd.startsWith("postgres:") && isChildOfDataDirPostgres(p)) {
-                        total += cpuTicks(pid);
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(f[1]) == postmaster) {
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
                 } catch (IOException gone) {
                     // the process ended while we looked
                 }
             }
         } catch (IOException e) {
-            return -1;
+            return total;
         }
         return total;
     }
 
-    private boolean isChildOfDataDirPostgres(Path proc) throws IOException {
-        String stat = Files.readString(proc.resolve("stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        String parentCmd = new String(Files.readAllBytes(Path.of("/proc", f[1], "cmdline"))).replace('\0', ' ');
-        return parentCmd.contains(dataDir.toString());
+    private static long reapedChildrenTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static long cpuTicks(long pid) {
