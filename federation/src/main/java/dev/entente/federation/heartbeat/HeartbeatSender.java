@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Sends this hub's heartbeat to every linked peer, once per round. A peer that answers with new
@@ -26,6 +27,7 @@ import java.util.UUID;
  */
 public final class HeartbeatSender {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
+    private static final int DELIVERY_BATCH = 500;
 
     private final PeerRepository peers;
     private final HandshakeAccepter handshake;
@@ -68,15 +70,40 @@ public final class HeartbeatSender {
             LOG.warn("heartbeat extension failed before the round at {}", now, e);
         }
         List<SendResult> results = new ArrayList<>();
+        List<UUID> delivered = new ArrayList<>();
         for (Peer peer : peers.list()) {
             if (peer.sendsHeartbeats()) {
-                results.add(sendHeartbeat(peer));
+                results.add(send(peer, delivered::add));
+                if (delivered.size() >= DELIVERY_BATCH) {
+                    countDelivered(delivered);
+                }
             }
         }
+        countDelivered(delivered);
         return results;
     }
 
+    /**
+     * One commit per batch of delivered heartbeats, not one per heartbeat: with synchronous commit
+     * each commit waits for a WAL flush, and at 10,000 peers those flushes alone outlasted the round.
+     */
+    private void countDelivered(List<UUID> delivered) {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        try {
+            deliveries.delivered(delivered);
+        } catch (RuntimeException e) {
+            LOG.warn("could not count {} delivered heartbeat(s)", delivered.size(), e);
+        }
+        delivered.clear();
+    }
+
     public SendResult sendHeartbeat(Peer peer) {
+        return send(peer, deliveries::delivered);
+    }
+
+    private SendResult send(Peer peer, Consumer<UUID> onDelivered) {
         try {
             if (peer.needsCompletionRetry()) {
                 handshake.complete(peer);
@@ -85,7 +112,7 @@ public final class HeartbeatSender {
             PeerClocks.Exchange exchange = clocks.start();
             HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), ours);
             clocks.answered(peer.id(), peer.name(), exchange, answer.heartbeat().clock());
-            deliveries.delivered(peer.id());
+            onDelivered.accept(peer.id());
             try {
                 extension.answeredFields(peer, answer.heartbeat().extensions());
             } catch (RuntimeException e) {
