@@ -84,6 +84,7 @@ public final class ScaleBench {
     private volatile long[] window = new long[0];
     private final AtomicLong windowCount = new AtomicLong();
     private volatile boolean recording;
+    private ScheduledExecutorService clients;
     private double idleCpu;
     private double idlePgCpu;
 
@@ -150,10 +151,12 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "hub with no peers: JVM %.1f%%, PostgreSQL %.1f%% of one core%n", idleCpu * 100,
                 idlePgCpu * 100);
 
-        // Handshake latency: one link at a time, nothing else running.
+        // Handshake latency: one link at a time, nothing else running but the linked peers' heartbeats.
+        int n = sim.peers.length;
+        clients = Executors.newScheduledThreadPool(clientThreads);
         long[][] steps = new long[STEPS.size()][timed];
         for (int i = 0; i < timed; i++) {
-            long[] s = link(sim.peers[i]);
+            long[] s = linkAndBeat(sim.peers[i]);
             for (int k = 0; k < s.length; k++) {
                 steps[k][i] = s[k];
             }
@@ -169,14 +172,13 @@ public final class ScaleBench {
                         percentile(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6);
             }
         }
-        int n = sim.peers.length;
         if (timed < n) {
             long l0 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(linkThreads);
             List<Future<long[]>> links = new ArrayList<>();
             for (int i = timed; i < n; i++) {
                 Peer p = sim.peers[i];
-                links.add(pool.submit(() -> link(p)));
+                links.add(pool.submit(() -> linkAndBeat(p)));
             }
             for (Future<long[]> f : links) {
                 f.get();
@@ -188,14 +190,8 @@ public final class ScaleBench {
         }
         System.out.printf(Locale.ROOT, "all %d peers linked; hub says %s%n", n, peerStates());
         if (steadySeconds <= 0) {
+            clients.shutdownNow();
             return;
-        }
-
-        ScheduledExecutorService clients = Executors.newScheduledThreadPool(clientThreads);
-        long periodNanos = TimeUnit.SECONDS.toNanos(intervalSeconds);
-        for (int i = 0; i < n; i++) {
-            Peer p = sim.peers[i];
-            clients.scheduleAtFixedRate(() -> beat(p), periodNanos * i / n, periodNanos, TimeUnit.NANOSECONDS);
         }
         System.out.printf(Locale.ROOT, "heartbeating; warm-up %d s%n", intervalSeconds);
         Thread.sleep(TimeUnit.SECONDS.toMillis(intervalSeconds));
@@ -301,6 +297,19 @@ public final class ScaleBench {
     }
 
     // ------------------------------------------------------------------ one peer
+
+    /**
+     * Links {@code p}, then heartbeats it once per interval from its own slot (peers spread evenly
+     * over the interval), so that the first peers do not go stale while the last ones link.
+     */
+    private long[] linkAndBeat(Peer p) throws Exception {
+        long[] steps = link(p);
+        long period = TimeUnit.SECONDS.toNanos(intervalSeconds);
+        long slot = period * p.index / sim.peers.length;
+        long delay = Math.floorMod(slot - System.nanoTime(), period);
+        clients.scheduleAtFixedRate(() -> beat(p), delay, period, TimeUnit.NANOSECONDS);
+        return steps;
+    }
 
     /** The real handshake for {@code p}; answers the time of each step in nanoseconds. */
     private long[] link(Peer p) throws Exception {
