@@ -180,9 +180,9 @@ public final class PeerConnections implements AutoCloseable {
                 });
         try {
             Channel ch = bootstrap.connect(url.getHost(), port).sync().channel();
-            ch.pipeline().get(SslHandler.class).handshakeFuture().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             c.channel = ch;
             ch.closeFuture().addListener(f -> byUrl.remove(peer.url(), c));
+            ch.pipeline().get(SslHandler.class).handshakeFuture().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return c;
         } catch (ExecutionException e) {
             c.close();
@@ -194,7 +194,7 @@ public final class PeerConnections implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to " + url, e);
         } catch (RuntimeException e) {
-            // Netty rethrows a failed connect unchecked from sync()
+            // sync() rethrows what failed the connect as it is, checked or not
             c.close();
             throw new IOException("cannot connect to " + url + ": " + e.getMessage(), e);
         }
