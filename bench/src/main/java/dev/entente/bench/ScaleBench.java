@@ -437,8 +437,15 @@ public final class ScaleBench {
     private void stopHub() throws InterruptedException {
         if (hub != null && hub.isAlive()) {
             hub.destroy();
-            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
+            if (!hub.waitFor(120, TimeUnit.SECONDS)) {
                 hub.destroyForcibly().waitFor();
+                // A killed hub cannot stop the PostgreSQL it started (pg_ctl detached it).
+                try {
+                    long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+                    ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
+                } catch (IOException | RuntimeException alreadyGone) {
+                    // no postmaster.pid: it stopped
+                }
             }
         }
     }
