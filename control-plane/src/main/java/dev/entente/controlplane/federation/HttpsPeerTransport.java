@@ -14,22 +14,33 @@ import dev.entente.federation.protocol.ReenrolRequest;
 import dev.entente.federation.protocol.RenewalRequest;
 import dev.entente.federation.reenrol.ReenrolmentTransport;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * The federation protocol over HTTPS: a {@link PeerClient} per call, pinned to the peer's
- * fingerprints. The messages are their own JSON; an answer is read leniently (a missing or
+ * fingerprints, except for heartbeats to an enrolled peer, which ride its kept-alive
+ * {@link PeerConnections} connection (a new {@link PeerClient} when that fails, so a failure
+ * reads as it always did). The messages are their own JSON; an answer is read leniently (a missing or
  * mistyped field is null), so the protocol code refuses it in protocol order.
  */
 public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+    private static final String HEARTBEAT = "federation/v1/heartbeat";
     private final Clock clock;
+    private final PeerConnections connections;
 
-    /** @param clock the hub's clock, which judges whether a peer's certificate is inside its validity window */
-    public HttpsPeerTransport(Clock clock) {
+    /**
+     * @param clock       the hub's clock, which judges whether a peer's certificate is inside its validity window
+     * @param connections the kept-alive connections heartbeats ride
+     */
+    public HttpsPeerTransport(Clock clock, PeerConnections connections) {
         this.clock = clock;
+        this.connections = connections;
     }
 
     /** A client for {@code endpoint}: its pins, and our node certificate for it when we hold one. */
@@ -50,7 +61,22 @@ public final class HttpsPeerTransport implements PeerTransport, ReenrolmentTrans
 
     @Override
     public HeartbeatAnswer heartbeat(PeerEndpoint peer, Heartbeat heartbeat) {
-        return call(peer, "federation/v1/heartbeat", heartbeat, HeartbeatAnswer.class);
+        if (peer.clientCert() != null) {
+            URI base = URI.create(peer.url().endsWith("/") ? peer.url() : peer.url() + "/");
+            PeerConnections.Answer answer;
+            try {
+                answer = connections.post(peer, base.resolve(HEARTBEAT).getRawPath(),
+                        FederationJson.mapper().writeValueAsBytes(heartbeat), HEARTBEAT_TIMEOUT);
+            } catch (IOException e) {
+                // A broken or refused kept-alive connection: the fresh call below either gets
+                // through or fails with the code and advice a new connection gives.
+                answer = null;
+            }
+            if (answer != null) {
+                return FederationJson.read(PeerClient.answer(base, answer.status(), answer.body()), HeartbeatAnswer.class);
+            }
+        }
+        return call(peer, HEARTBEAT, heartbeat, HeartbeatAnswer.class);
     }
 
     /** Answers within the proposer's own answer time, so the accepter waiting on it hears why. */

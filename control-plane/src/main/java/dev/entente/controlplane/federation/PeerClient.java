@@ -168,17 +168,24 @@ public final class PeerClient {
             Thread.currentThread().interrupt();
             throw new EntenteException(ErrorCode.PEER_UNREACHABLE, "interrupted while calling " + base);
         }
+        return answer(base, response.statusCode(), response.body());
+    }
+
+    /**
+     * What a peer's answer means, whichever connection carried it: its JSON, or the peer's refusal
+     * as {@code handshake_rejected} naming its code.
+     */
+    static JsonNode answer(URI base, int status, byte[] body) {
         JsonNode answer;
         try {
-            answer = response.body().length == 0 ? FederationJson.mapper().createObjectNode()
-                    : FederationJson.mapper().readTree(response.body());
+            answer = body.length == 0 ? FederationJson.mapper().createObjectNode() : FederationJson.mapper().readTree(body);
         } catch (IOException e) {
-            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, base + " answered " + response.statusCode() + " with a body that is not JSON");
+            throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, base + " answered " + status + " with a body that is not JSON");
         }
-        if (response.statusCode() >= 400) {
-            String code = answer.path("code").asText("http_" + response.statusCode());
+        if (status >= 400) {
+            String code = answer.path("code").asText("http_" + status);
             throw new EntenteException(ErrorCode.HANDSHAKE_REJECTED, "the hub at " + base + " refused: " + code + ": "
-                    + answer.path("detail").asText(""), Map.of("remote_code", code, "remote_status", response.statusCode()));
+                    + answer.path("detail").asText(""), Map.of("remote_code", code, "remote_status", status));
         }
         return answer;
     }

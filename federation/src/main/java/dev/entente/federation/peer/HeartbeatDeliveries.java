@@ -6,6 +6,7 @@ import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,11 +29,18 @@ public final class HeartbeatDeliveries {
      * {@code heartbeat.delivery_recovered} event, so {@code entente events} shows when a link healed.
      */
     public void delivered(UUID peerId) {
+        delivered(List.of(peerId));
+    }
+
+    /** {@link #delivered(UUID)} for a round's worth of peers, in one transaction. */
+    public void delivered(List<UUID> peerIds) {
         peers.tx().inTransaction(c -> {
-            String cleared = peers.countHeartbeatSent(c, peerId);
-            if (cleared != null) {
-                audit.append(c, AuditEvent.of(EventSource.HEARTBEAT, AuditEventType.HEARTBEAT_DELIVERY_RECOVERED,
-                        peerId.toString(), Map.of("previous_error", cleared)));
+            for (UUID peerId : peerIds) {
+                String cleared = peers.countHeartbeatSent(c, peerId);
+                if (cleared != null) {
+                    audit.append(c, AuditEvent.of(EventSource.HEARTBEAT, AuditEventType.HEARTBEAT_DELIVERY_RECOVERED,
+                            peerId.toString(), Map.of("previous_error", cleared)));
+                }
             }
             return null;
         });

@@ -14,6 +14,7 @@ import dev.entente.controlplane.federation.CrashPoints;
 import dev.entente.federation.access.FederationAccessCache;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.HttpsPeerTransport;
+import dev.entente.controlplane.federation.PeerConnections;
 import dev.entente.federation.access.PeerAuthenticator;
 import dev.entente.controlplane.federation.TlsLocalHub;
 import dev.entente.controlplane.hub.HubIdentity;
@@ -51,6 +52,7 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.federation.peer.PeerTable;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -154,8 +156,15 @@ final class FederationFactory {
         return new PeerClocks(clock, fiveRounds.compareTo(Duration.ofMinutes(1)) > 0 ? fiveRounds : Duration.ofMinutes(1));
     }
 
+    /** The kept-alive connections the hub's heartbeats ride, closed with the hub. */
     @Singleton
-    FederationService federation(HubIdentity hub, TlsState tls, Tx tx, SealedKeyStore keys, AuditLog audit, Clock clock,
+    @Bean(preDestroy = "close")
+    PeerConnections peerConnections(Clock clock) {
+        return new PeerConnections(clock);
+    }
+
+    @Singleton
+    FederationService federation(PeerConnections connections, HubIdentity hub, TlsState tls, Tx tx, SealedKeyStore keys, AuditLog audit, Clock clock,
                                  HubSettings settings, PeerRepository peers, PeerLifecycle peerLifecycle,
                                  AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens,
                                  CertificateAuthority authority, FederationCa federationCa,
@@ -163,7 +172,7 @@ final class FederationFactory {
                                  AuditAnchor auditAnchor, AuditWitnessing auditWitnessing,
                                  PeerClocks peerClocks) {
         LocalHub local = new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls);
-        HttpsPeerTransport transport = new HttpsPeerTransport(clock);
+        HttpsPeerTransport transport = new HttpsPeerTransport(clock, connections);
         PeerCredentials credentials = new PeerCredentials(tx);
         NodeKeys nodeKeys = new NodeKeys(tx, keys);
         HeartbeatDeliveries deliveries = new HeartbeatDeliveries(peers, audit);

@@ -1,0 +1,619 @@
+package dev.entente.bench;
+
+import static dev.entente.bench.MtlsHarness.percentile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entente.bench.SimulatedPeers.Answer;
+import dev.entente.bench.SimulatedPeers.HubConnection;
+import dev.entente.bench.SimulatedPeers.Peer;
+import dev.entente.ca.crypto.Certificates;
+import dev.entente.federation.protocol.FederationProtocol;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * N simulated peers on one hub (issue 15, "Scale on one hub" and "Handshake latency"). The hub is
+ * a separate {@code entente start} process (its own JVM and embedded PostgreSQL, durable settings,
+ * {@code heartbeat.interval} as given); the peers are {@link SimulatedPeers} in this process.
+ *
+ * <p>Each peer links through the real handshake: propose on the hub's admin API, then
+ * {@code POST /federation/v1/handshake/accept} with its token and CSR (the hub calls the peer's URL
+ * back), the hub's CSR signed by the peer's CA, {@code /handshake/complete} over mTLS, and a first
+ * heartbeat that makes the hub's peer {@code active}. The first {@code --handshakes} links run one
+ * at a time and are timed by step; the rest run on {@code --link-threads}.
+ *
+ * <p>Then every peer heartbeats the hub once per interval on its kept-alive connection, the peers
+ * spread evenly over the interval, for {@code --steady-seconds} after one interval of warm-up:
+ * hub CPU (its JVM and its PostgreSQL processes, from {@code /proc}), p50/p99 heartbeat latency at
+ * the client, the hub's own heartbeats to the peers, heap after a full GC ({@code jcmd}), the
+ * sweep's last duration ({@code /metrics}). Last the reconnect storm: SIGTERM, start again on the
+ * same data dir, and every peer reconnects as soon as {@code /healthz} answers; reported is the
+ * time from the new start until every peer had a heartbeat accepted, and the hub's count of
+ * {@code active} peers.
+ *
+ * <pre>bench/run scale [--peers 1000] [--interval-seconds 30] [--steady-seconds 60] [--handshakes 50]
+ *                 [--link-threads 4] [--client-threads 8] [--no-restart]
+ * bench/run handshake   (= scale --peers 50 --handshakes 50 --steady-seconds 0 --no-restart)</pre>
+ */
+public final class ScaleBench {
+    private static final List<String> STEPS = List.of("propose", "accept request", "CSR issuance", "complete",
+            "first heartbeat", "total");
+
+    private final SimulatedPeers sim;
+    private final Path dataDir;
+    private final int port;
+    private final int intervalSeconds;
+    private Process hub;
+    private long hubPid;
+    private String hubFingerprint;
+    private String hubId;
+    private String adminToken;
+    private HttpClient http;
+    /** Latest accepted heartbeat per peer (System.nanoTime), and the latencies of the measured window. */
+    private final AtomicLongArray lastOk;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private volatile long[] window = new long[0];
+    private final AtomicLong windowCount = new AtomicLong();
+    private volatile boolean recording;
+    private ScheduledExecutorService clients;
+    private double idleCpu;
+    private double idlePgCpu;
+
+    private ScaleBench(int n, Path dataDir, int port, int intervalSeconds) throws Exception {
+        this.sim = new SimulatedPeers(n, 4);
+        this.dataDir = dataDir;
+        this.port = port;
+        this.intervalSeconds = intervalSeconds;
+        this.lastOk = new AtomicLongArray(n);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = 1000;
+        int interval = 30;
+        int steady = 60;
+        int handshakes = 50;
+        int linkThreads = 4;
+        int clientThreads = 8;
+        boolean restart = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--peers" -> n = Integer.parseInt(args[++i]);
+                case "--interval-seconds" -> interval = Integer.parseInt(args[++i]);
+                case "--steady-seconds" -> steady = Integer.parseInt(args[++i]);
+                case "--handshakes" -> handshakes = Integer.parseInt(args[++i]);
+                case "--link-threads" -> linkThreads = Integer.parseInt(args[++i]);
+                case "--client-threads" -> clientThreads = Integer.parseInt(args[++i]);
+                case "--no-restart" -> restart = false;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("entente-scale-bench");
+        System.out.printf(Locale.ROOT, "scale bench: %d peers, heartbeat.interval %d s, steady %d s, %d timed handshakes, "
+                + "java %s, %d cpus, load %s%n", n, interval, steady, Math.min(handshakes, n), Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        ScaleBench bench = new ScaleBench(n, dir, port, interval);
+        try {
+            bench.run(Math.min(handshakes, n), linkThreads, clientThreads, steady, restart);
+        } finally {
+            bench.stopHub();
+            bench.sim.close();
+        }
+        System.exit(0);
+    }
+
+    private void run(int timed, int linkThreads, int clientThreads, int steadySeconds, boolean restart) throws Exception {
+        long t0 = System.nanoTime();
+        startHub();
+        System.out.printf(Locale.ROOT, "hub %s up in %.1f s (pid %d, port %d, data dir %s)%n", hubId, secondsSince(t0), hubPid,
+                port, dataDir);
+        // What the hub spends with no peer at all (its jobs, its pool, JIT), beside the figures below.
+        Thread.sleep(5_000);
+        long idle0 = hubCpuTicks();
+        long idlePg0 = postgresCpuTicks();
+        long i0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double idleSeconds = secondsSince(i0);
+        idleCpu = (hubCpuTicks() - idle0) / 100.0 / idleSeconds;
+        idlePgCpu = (postgresCpuTicks() - idlePg0) / 100.0 / idleSeconds;
+        System.out.printf(Locale.ROOT, "hub with no peers: JVM %.1f%%, PostgreSQL %.1f%% of one core%n", idleCpu * 100,
+                idlePgCpu * 100);
+
+        // Handshake latency: one link at a time, nothing else running but the linked peers' heartbeats.
+        int n = sim.peers.length;
+        clients = Executors.newScheduledThreadPool(clientThreads);
+        long[][] steps = new long[STEPS.size()][timed];
+        for (int i = 0; i < timed; i++) {
+            long[] s = linkAndBeat(sim.peers[i]);
+            for (int k = 0; k < s.length; k++) {
+                steps[k][i] = s[k];
+            }
+        }
+        if (timed > 0) {
+            System.out.printf(Locale.ROOT, "%nhandshake latency over %d links, one at a time (ms):%n", timed);
+            System.out.println("| step | p50 | p99 | max |");
+            System.out.println("|---|---|---|---|");
+            for (int k = 0; k < STEPS.size(); k++) {
+                long[] sorted = steps[k].clone();
+                Arrays.sort(sorted);
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", STEPS.get(k), percentile(sorted, 50) / 1e6,
+                        percentile(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6);
+            }
+        }
+        if (timed < n) {
+            long l0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(linkThreads);
+            List<Future<long[]>> links = new ArrayList<>();
+            for (int i = timed; i < n; i++) {
+                Peer p = sim.peers[i];
+                links.add(pool.submit(() -> linkAndBeat(p)));
+            }
+            for (Future<long[]> f : links) {
+                f.get();
+            }
+            pool.shutdown();
+            double took = secondsSince(l0);
+            System.out.printf(Locale.ROOT, "%nlinked the other %d peers on %d threads in %.1f s (%.0f links/s)%n", n - timed,
+                    linkThreads, took, (n - timed) / took);
+        }
+        System.out.printf(Locale.ROOT, "all %d peers linked; hub says %s%n", n, peerStates());
+        if (steadySeconds <= 0) {
+            clients.shutdownNow();
+            return;
+        }
+        System.out.printf(Locale.ROOT, "heartbeating; warm-up %d s%n", intervalSeconds);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(intervalSeconds));
+        long hubBeatsBefore = sum(sim.hubHeartbeats);
+        long cpu0 = hubCpuTicks();
+        long pg0 = postgresCpuTicks();
+        window = new long[Math.max(1024, (int) ((long) n * steadySeconds / intervalSeconds * 2))];
+        windowCount.set(0);
+        failures.set(0);
+        long w0 = System.nanoTime();
+        recording = true;
+        Thread.sleep(TimeUnit.SECONDS.toMillis(steadySeconds));
+        recording = false;
+        double took = secondsSince(w0);
+        double hubCpu = (hubCpuTicks() - cpu0) / 100.0 / took;
+        double pgCpu = (postgresCpuTicks() - pg0) / 100.0 / took;
+        long hubBeats = sum(sim.hubHeartbeats) - hubBeatsBefore;
+        int count = (int) Math.min(windowCount.get(), window.length);
+        long[] lat = Arrays.copyOf(window, count);
+        Arrays.sort(lat);
+        double heapMiB = heapAfterGcMiB();
+        String sweep = sweepFigures();
+        String states = peerStates();
+        System.out.printf(Locale.ROOT, "%nsteady state over %.0f s (load %s):%n", took, loadAverage());
+        System.out.println("| figure | value | target | ratio to target |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| peer heartbeats accepted | %d (%.0f/s), %d failed, %d reconnects | %.0f/s | |%n", count,
+                count / took, failures.get(), reconnects.get(), n / (double) intervalSeconds);
+        System.out.printf(Locale.ROOT, "| hub JVM CPU | %.1f%% of one core | < 25%% | %.2f |%n", hubCpu * 100, hubCpu / 0.25);
+        System.out.printf(Locale.ROOT, "| hub PostgreSQL CPU | %.1f%% of one core | | |%n", pgCpu * 100);
+        System.out.printf(Locale.ROOT, "| the same hub with no peers (JVM / PostgreSQL) | %.1f%% / %.1f%% of one core | | |%n",
+                idleCpu * 100, idlePgCpu * 100);
+        System.out.printf(Locale.ROOT, "| heartbeat latency at the client p50 / p99 | %.2f / %.2f ms | p99 < 20 ms | %.2f |%n",
+                percentile(lat, 50) / 1e6, percentile(lat, 99) / 1e6, percentile(lat, 99) / 1e6 / 20);
+        System.out.printf(Locale.ROOT, "| hub heap after full GC | %.0f MiB | < 1024 MiB | %.2f |%n", heapMiB, heapMiB / 1024);
+        System.out.printf(Locale.ROOT, "| hub heartbeats to the peers | %.0f/s (%d peers never reached) | %.0f/s | %.2f |%n",
+                hubBeats / took, unreached(), n / (double) intervalSeconds, hubBeats / took / (n / (double) intervalSeconds));
+        System.out.printf(Locale.ROOT, "| sweep | %s | | |%n", sweep);
+        System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", states);
+
+        if (restart) {
+            reconnectStorm();
+        }
+        clients.shutdownNow();
+    }
+
+    /** The reconnect storm: stop the hub, start it on the same data dir, every peer reconnects at once. */
+    private void reconnectStorm() throws Exception {
+        System.out.printf(Locale.ROOT, "%nreconnect storm: SIGTERM the hub, start it again (load %s)%n", loadAverage());
+        stopHub();
+        long started = System.nanoTime();
+        startHub();
+        double healthy = secondsSince(started);
+        ExecutorService storm = Executors.newFixedThreadPool(16);
+        for (Peer p : sim.peers) {
+            storm.submit(() -> beat(p));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        double allActive = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            if (everyPeerAcceptedSince(started)) {
+                allActive = secondsSince(started);
+                break;
+            }
+            Thread.sleep(50);
+        }
+        storm.shutdown();
+        int late = 0;
+        for (int i = 0; i < sim.peers.length; i++) {
+            late += lastOk.get(i) - started < 0 ? 1 : 0;
+        }
+        System.out.println("| figure | value | target | ratio to target |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| start until /healthz 200 | %.1f s | | |%n", healthy);
+        System.out.printf(Locale.ROOT, "| start until every peer's heartbeat accepted again | %.1f s (%d peers not yet) | < 60 s | %.2f |%n",
+                allActive, late, allActive / 60);
+        System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", peerStates());
+    }
+
+    private boolean everyPeerAcceptedSince(long since) {
+        for (int i = 0; i < sim.peers.length; i++) {
+            if (lastOk.get(i) - since < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int unreached() {
+        int none = 0;
+        for (int i = 0; i < sim.peers.length; i++) {
+            none += sim.hubHeartbeats.get(i) == 0 ? 1 : 0;
+        }
+        return none;
+    }
+
+    private static long sum(AtomicLongArray a) {
+        long s = 0;
+        for (int i = 0; i < a.length(); i++) {
+            s += a.get(i);
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ one peer
+
+    /**
+     * Links {@code p}, then heartbeats it once per interval from its own slot (peers spread evenly
+     * over the interval), so that the first peers do not go stale while the last ones link.
+     */
+    private long[] linkAndBeat(Peer p) throws Exception {
+        long[] steps = link(p);
+        long period = TimeUnit.SECONDS.toNanos(intervalSeconds);
+        long slot = period * p.index / sim.peers.length;
+        long delay = Math.floorMod(slot - System.nanoTime(), period);
+        clients.scheduleAtFixedRate(() -> beat(p), delay, period, TimeUnit.NANOSECONDS);
+        return steps;
+    }
+
+    /** The real handshake for {@code p}; answers the time of each step in nanoseconds. */
+    private long[] link(Peer p) throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode proposed = admin("POST", "/api/v1/peers", SimulatedPeers.JSON.createObjectNode().put("name", p.name));
+        String token = proposed.path("acceptance_token").asText();
+        p.peerIdOnHub = proposed.path("peer").path("id").asText();
+        long t1 = System.nanoTime();
+        ObjectNode accept = SimulatedPeers.JSON.createObjectNode();
+        accept.put("protocol_version", FederationProtocol.VERSION);
+        accept.put("token", token);
+        accept.put("hub_id", p.hubId);
+        accept.put("name", p.name);
+        accept.put("url", sim.url(p));
+        accept.put("tls_fingerprint", sim.serverFingerprint());
+        accept.put("csr", Certificates.csr(p.nodeKey, p.hubId));
+        JsonNode answer = call("POST", "/federation/v1/handshake/accept", accept, null);
+        X509Certificate nodeCert = Certificates.parsePem(answer.path("node_cert").asText()).get(0);
+        if (!nodeCert.getPublicKey().equals(p.nodeKey.getPublic()) || !hubId.equals(answer.path("hub_id").asText())) {
+            throw new IllegalStateException("the hub answered " + p.name + " with a certificate for another key or hub");
+        }
+        long t2 = System.nanoTime();
+        String issued = SimulatedPeers.issueFor(p, answer.path("csr").asText(), hubId);
+        p.nodeCert = nodeCert;
+        long t3 = System.nanoTime();
+        synchronized (p) {
+            p.connection = sim.connect(p, "127.0.0.1", port, hubFingerprint);
+            ObjectNode complete = SimulatedPeers.JSON.createObjectNode();
+            complete.put("protocol_version", FederationProtocol.VERSION);
+            complete.put("node_cert", issued);
+            complete.put("ca_bundle", Certificates.toPem(p.caCert));
+            Answer done = p.connection.post("/federation/v1/handshake/complete", complete);
+            if (done.status() != 200) {
+                throw new IllegalStateException(p.name + ": handshake/complete answered " + done.status() + " " + done.body());
+            }
+        }
+        long t4 = System.nanoTime();
+        Answer first;
+        synchronized (p) {
+            first = p.connection.post("/federation/v1/heartbeat", sim.heartbeat(p));
+        }
+        if (first.status() != 200) {
+            throw new IllegalStateException(p.name + ": first heartbeat answered " + first.status() + " " + first.body());
+        }
+        lastOk.set(p.index, System.nanoTime());
+        long t5 = System.nanoTime();
+        return new long[]{t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0};
+    }
+
+    /** One heartbeat of {@code p}, reconnecting first when its connection broke. */
+    private void beat(Peer p) {
+        synchronized (p) {
+            try {
+                if (p.connection == null) {
+                    reconnects.incrementAndGet();
+                    p.connection = sim.connect(p, "127.0.0.1", port, hubFingerprint);
+                }
+                long t0 = System.nanoTime();
+                Answer a = p.connection.post("/federation/v1/heartbeat", sim.heartbeat(p));
+                long t1 = System.nanoTime();
+                if (a.closed()) {
+                    p.connection = null;
+                }
+                if (a.status() != 200) {
+                    failures.incrementAndGet();
+                    return;
+                }
+                lastOk.set(p.index, t1);
+                if (recording) {
+                    long slot = windowCount.getAndIncrement();
+                    long[] w = window;
+                    if (slot < w.length) {
+                        w[(int) slot] = t1 - t0;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                if (p.connection != null) {
+                    p.connection.close();
+                    p.connection = null;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the hub process
+
+    private void startHub() throws Exception {
+        Files.deleteIfExists(dataDir.resolve("hub.json"));
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                "dev.entente.controlplane.cli.Main", "start", "--data-dir", dataDir.toString(), "--bind", "127.0.0.1",
+                "--port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("hub.out").toFile()));
+        pb.environment().put("ENTENTE_HEARTBEAT_INTERVAL", intervalSeconds + "s");
+        hub = pb.start();
+        hubPid = hub.pid();
+        http = pinnedClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!hub.isAlive()) {
+                throw new IllegalStateException("the hub exited with " + hub.exitValue() + "; see " + dataDir.resolve("hub.out"));
+            }
+            Path info = dataDir.resolve("hub.json");
+            if (Files.exists(info)) {
+                JsonNode json = SimulatedPeers.JSON.readTree(Files.readString(info));
+                hubFingerprint = json.path("tls_fingerprint").asText();
+                hubId = json.path("hub_id").asText();
+                http = pinnedClient();
+                try {
+                    HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(base() + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (health.statusCode() == 200) {
+                        adminToken = Files.readString(dataDir.resolve("admin.token")).trim();
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the hub did not answer /healthz within 180 s");
+    }
+
+    private void stopHub() throws InterruptedException {
+        if (hub != null && hub.isAlive()) {
+            hub.destroy();
+            if (!hub.waitFor(120, TimeUnit.SECONDS)) {
+                hub.destroyForcibly().waitFor();
+                // A killed hub cannot stop the PostgreSQL it started (pg_ctl detached it).
+                try {
+                    long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+                    ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
+                } catch (IOException | RuntimeException alreadyGone) {
+                    // no postmaster.pid: it stopped
+                }
+            }
+        }
+    }
+
+    private String base() {
+        return "https://127.0.0.1:" + port;
+    }
+
+    private JsonNode admin(String method, String path, JsonNode body) throws Exception {
+        return call(method, path, body, adminToken);
+    }
+
+    private JsonNode call(String method, String path, JsonNode body, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "application/json");
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(SimulatedPeers.JSON.writeValueAsBytes(body)));
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + new String(r.body()));
+        }
+        return r.body().length == 0 ? SimulatedPeers.JSON.createObjectNode() : SimulatedPeers.JSON.readTree(r.body());
+    }
+
+    private String peerStates() {
+        try {
+            Map<String, Integer> byState = new TreeMap<>();
+            for (JsonNode p : admin("GET", "/api/v1/peers", null)) {
+                byState.merge(p.path("state").asText(), 1, Integer::sum);
+            }
+            return byState.toString();
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private String sweepFigures() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return String.join(", ", r.body().lines().filter(l -> l.startsWith("entente_sweep")).toList());
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Heap in use after a full GC of the hub's JVM, from {@code jcmd GC.run} and {@code GC.heap_info}. */
+    private double heapAfterGcMiB() {
+        try {
+            jcmd("GC.run");
+            for (String line : jcmd("GC.heap_info").lines().toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(line);
+                if (m.find()) {
+                    return Long.parseLong(m.group(1)) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Double.NaN;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("jcmd", Long.toString(hubPid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    /** utime + stime of the hub's JVM, in clock ticks. */
+    private long hubCpuTicks() {
+        return cpuTicks(hubPid);
+    }
+
+    /**
+     * CPU of the hub's embedded PostgreSQL: its postmaster (named in {@code pg/postmaster.pid}),
+     * the backends it reaped (its cutime + cstime) and the ones still running, in clock ticks.
+     */
+    private long postgresCpuTicks() {
+        long postmaster;
+        try {
+            postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        long total = cpuTicks(postmaster) + reapedChildrenTicks(postmaster);
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(f[1]) == postmaster) {
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return total;
+        }
+        return total;
+    }
+
+    private static long reapedChildrenTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** A client for the admin API and anonymous federation calls, pinning the hub's TLS certificate. */
+    private HttpClient pinnedClient() throws Exception {
+        String pin = hubFingerprint;
+        X509TrustManager trust = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("client side only");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                if (pin != null && !Certificates.fingerprint(chain[0]).equals(pin)) {
+                    throw new CertificateException("pin mismatch");
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ssl = SSLContext.getInstance("TLSv1.3");
+        ssl.init(null, new TrustManager[]{trust}, null);
+        SSLParameters params = new SSLParameters();
+        params.setProtocols(new String[]{"TLSv1.3"});
+        return HttpClient.newBuilder().sslContext(ssl).sslParameters(params).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
