@@ -58,7 +58,8 @@ import java.util.Set;
 
 /**
  * Key pairs, self-signed hub certificates, PEM and fingerprints. Keys are the JDK's own
- * (SunEC Ed25519/EC) so that JSSE uses them directly; BouncyCastle only builds certificates.
+ * (SunEC Ed25519/EC) so that JSSE uses them directly; BouncyCastle builds certificates and makes
+ * their Ed25519 signatures ({@link Ed25519Signing}).
  */
 public final class Certificates {
     /**
@@ -110,8 +111,7 @@ public final class Certificates {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
-                    .build(keys.getPrivate());
+            ContentSigner signer = contentSigner(keys.getPrivate());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build CA certificate: " + e.getMessage(), e);
@@ -144,7 +144,7 @@ public final class Certificates {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan)));
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(caKey)).build(caKey);
+            ContentSigner signer = contentSigner(caKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build node certificate: " + e.getMessage(), e);
@@ -158,8 +158,7 @@ public final class Certificates {
     public static String csr(KeyPair keys, String commonName) {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
-                    .build(keys.getPrivate());
+            ContentSigner signer = contentSigner(keys.getPrivate());
             byte[] der = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic()).build(signer).getEncoded();
             return pem("CERTIFICATE REQUEST", der);
         } catch (IOException | OperatorCreationException e) {
@@ -187,8 +186,7 @@ public final class Certificates {
                             new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.subjectAlternativeName, false, generalNames(sans));
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
-                    .build(keys.getPrivate());
+            ContentSigner signer = contentSigner(keys.getPrivate());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build hub certificate: " + e.getMessage(), e);
@@ -216,6 +214,14 @@ public final class Certificates {
     /** A random positive 128-bit serial (CAs must not issue predictable serials). */
     public static BigInteger serial() {
         return new BigInteger(128, RANDOM).setBit(127);
+    }
+
+    /** Ed25519 through {@link Ed25519Signing} (same signatures, several times faster on Java 17); other keys through the JDK. */
+    static ContentSigner contentSigner(PrivateKey key) throws OperatorCreationException {
+        if (Ed25519Signing.isEd25519(key)) {
+            return Ed25519Signing.contentSigner(key);
+        }
+        return new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key);
     }
 
     static String signatureAlgorithm(PrivateKey key) {
