@@ -163,7 +163,7 @@ public final class TlsBench {
                     medians[i] = MtlsHarness.median(rs.stream().map(Result::rate).toList());
                     cpu[i] = MtlsHarness.median(rs.stream().map(Result::jvmCpuMicros).toList());
                     System.out.printf(Locale.ROOT, "%7d  %-6s  %21.0f  %6.2f  %6.2f  %8.0f µs%n", threads, e.getKey(), medians[i],
-                            MtlsHarness.percentile(all, 0.50) / 1e6, MtlsHarness.percentile(all, 0.99) / 1e6, cpu[i]);
+                            MtlsHarness.percentile(all, 50) / 1e6, MtlsHarness.percentile(all, 99) / 1e6, cpu[i]);
                     i++;
                 }
                 ratios.put(threads, new double[]{medians[0] / medians[1], cpu[1], cpu[0] - cpu[1]});
