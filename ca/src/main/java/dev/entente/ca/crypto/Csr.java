@@ -107,7 +107,8 @@ public final class Csr {
             throw new IllegalArgumentException("neither DER nor a PEM CERTIFICATE REQUEST block");
         }
         try {
-            return Base64.getMimeDecoder().decode(m.group(2).replaceAll("\\s", ""));
+            // the MIME decoder skips line breaks itself, and the pattern let nothing else through
+            return Base64.getMimeDecoder().decode(m.group(2));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("PEM CERTIFICATE REQUEST block is not valid base64");
         }
