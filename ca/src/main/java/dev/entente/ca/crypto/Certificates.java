@@ -15,9 +15,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
@@ -70,6 +69,14 @@ public final class Certificates {
      */
     public static final java.time.Duration BACKDATE = java.time.Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    // A factory per thread: looking one up through the providers costs as much as the parse.
+    private static final ThreadLocal<CertificateFactory> X509 = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private Certificates() {
     }
@@ -112,8 +119,8 @@ public final class Certificates {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             ContentSigner signer = contentSigner(keys.getPrivate());
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-        } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+            return toX509(builder.build(signer));
+        } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build CA certificate: " + e.getMessage(), e);
         }
     }
@@ -145,7 +152,7 @@ public final class Certificates {
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan)));
             ContentSigner signer = contentSigner(caKey);
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            return toX509(builder.build(signer));
         } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build node certificate: " + e.getMessage(), e);
         }
@@ -187,10 +194,15 @@ public final class Certificates {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.subjectAlternativeName, false, generalNames(sans));
             ContentSigner signer = contentSigner(keys.getPrivate());
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-        } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+            return toX509(builder.build(signer));
+        } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build hub certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's own certificate object for what BouncyCastle built, as every caller and JSSE expect. */
+    private static X509Certificate toX509(X509CertificateHolder holder) throws IOException, CertificateException {
+        return (X509Certificate) X509.get().generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
     }
 
     private static GeneralNames generalNames(Set<String> sans) {
