@@ -25,7 +25,7 @@ import java.util.WeakHashMap;
 
 /**
  * Ed25519 signatures with BouncyCastle's low-level RFC 8032 code instead of the JDK's SunEC: on
- * Java 17 SunEC signs about 15 times and verifies about 5 times slower (docs/performance.md,
+ * Java 17 SunEC signs about 15 times and verifies about 10 times slower (docs/performance.md,
  * "Against the machine's limit"). Keys stay the JDK's own objects, stored and encoded as before;
  * only the arithmetic moves. Ed25519 is deterministic, so a signature made here is the very byte
  * string SunEC would have made over the same message with the same key.
