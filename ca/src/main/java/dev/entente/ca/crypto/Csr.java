@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * CA. Nothing else of the request (subject, SANs, other extensions) is ever copied into a
  * certificate, so this class does not even expose them beyond a display string.
  *
- * <p>Keys and signature checks use the JDK's providers (SunEC, SunRsaSign), the same ones that
- * sign: BouncyCastle only decodes ASN.1 here.
+ * <p>Keys are the JDK's (SunEC, SunRsaSign). Ed25519 self-signatures are checked by
+ * {@link Ed25519Signing}, the others by the JDK's providers.
  */
 public final class Csr {
     /** Larger than any honest CSR (an RSA-8192 request is ~1.5 KB): refuse before decoding. */
@@ -107,7 +107,8 @@ public final class Csr {
             throw new IllegalArgumentException("neither DER nor a PEM CERTIFICATE REQUEST block");
         }
         try {
-            return Base64.getMimeDecoder().decode(m.group(2).replaceAll("\\s", ""));
+            // the MIME decoder skips line breaks itself, and the pattern let nothing else through
+            return Base64.getMimeDecoder().decode(m.group(2));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("PEM CERTIFICATE REQUEST block is not valid base64");
         }
@@ -205,7 +206,9 @@ public final class Csr {
      */
     public boolean isSignatureValid(PublicKey publicKey) {
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(publicKey);
+            ContentVerifierProvider verifier = Ed25519Signing.isEd25519(publicKey)
+                    ? Ed25519Signing.verifierProvider(publicKey)
+                    : new JcaContentVerifierProviderBuilder().build(publicKey);
             return request.isSignatureValid(verifier);
         } catch (Exception e) {
             // PKCSException / OperatorCreationException / provider errors: all "does not verify"

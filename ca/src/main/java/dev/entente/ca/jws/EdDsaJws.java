@@ -4,34 +4,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
+import dev.entente.ca.crypto.Ed25519Signing;
 
 import java.io.IOException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.function.Function;
 
 /**
- * Compact JWS with EdDSA (Ed25519) and nothing else, signed and verified by Nimbus: Entente's
+ * Compact JWS with EdDSA (Ed25519) and nothing else, parsed by Nimbus and signed and verified by
+ * {@link Ed25519JwsSigner} and {@link Ed25519JwsVerifier} (BouncyCastle's Ed25519): Entente's
  * operator tokens and acceptance tokens. Entente's own checks run first, so each failure keeps a
  * stable kind: strict base64url, then the {@code alg} allow-list before any signature work (so
  * {@code none} and {@code HS256}, the public key used as an HMAC secret, never reach a verifier),
@@ -98,18 +94,14 @@ public final class EdDsaJws {
 
     /** An Ed25519 public key as a Nimbus JWK named {@code kid}. */
     public static OctetKeyPair publicJwk(String kid, PublicKey publicKey) {
-        return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(rawPublic(publicKey))).keyID(kid).build();
+        return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Ed25519Signing.rawPublic(publicKey))).keyID(kid).build();
     }
 
     /** An Ed25519 private key as a Nimbus JWK named {@code kid}, its public half derived from the seed. */
     public static OctetKeyPair privateJwk(String kid, PrivateKey privateKey) {
-        byte[] seed = rawPrivate(privateKey);
-        try {
-            byte[] x = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed).getPublicKey();
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(seed)).keyID(kid).build();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalArgumentException("not an Ed25519 private key", e);
-        }
+        byte[] seed = Ed25519Signing.rawPrivate(privateKey);
+        byte[] x = Ed25519Signing.derivePublic(privateKey);
+        return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(seed)).keyID(kid).build();
     }
 
     /** The header every Entente token carries: EdDSA, JWT, the signing key's id. */
@@ -121,7 +113,7 @@ public final class EdDsaJws {
     public static String sign(ObjectNode claims, String kid, PrivateKey privateKey) {
         try {
             JWSObject jws = new JWSObject(header(kid), new Payload(JSON.writeValueAsBytes(claims)));
-            jws.sign(new Ed25519Signer(privateJwk(kid, privateKey)));
+            jws.sign(new Ed25519JwsSigner(privateKey));
             return jws.serialize();
         } catch (JOSEException | JsonProcessingException e) {
             throw new IllegalStateException("cannot sign a token with Ed25519", e);
@@ -129,10 +121,10 @@ public final class EdDsaJws {
     }
 
     /** A Nimbus verifier for one Ed25519 public key. */
-    public static Ed25519Verifier verifier(PublicKey publicKey) {
+    public static JWSVerifier verifier(PublicKey publicKey) {
         try {
-            return new Ed25519Verifier(publicJwk(null, publicKey));
-        } catch (JOSEException e) {
+            return new Ed25519JwsVerifier(publicKey);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("not an Ed25519 public key", e);
         }
     }
@@ -245,26 +237,6 @@ public final class EdDsaJws {
             return n;
         } catch (IOException e) {
             throw new JwsException(Failure.MALFORMED, "token " + what + " is not JSON");
-        }
-    }
-
-    // An Ed25519 SubjectPublicKeyInfo is a fixed 12-byte prefix and the 32-byte key (RFC 8410).
-    private static byte[] rawPublic(PublicKey key) {
-        byte[] spki = key.getEncoded();
-        if (spki == null || spki.length != 44) {
-            throw new IllegalArgumentException("not an Ed25519 public key");
-        }
-        return Arrays.copyOfRange(spki, 12, 44);
-    }
-
-    // The JDK's own key type knows its raw 32 bytes, whichever PKCS#8 version encoded it.
-    private static byte[] rawPrivate(PrivateKey key) {
-        try {
-            PrivateKey jdk = key instanceof EdECPrivateKey ? key
-                    : KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
-            return ((EdECPrivateKey) jdk).getBytes().orElseThrow(() -> new IllegalArgumentException("Ed25519 key has no bytes"));
-        } catch (java.security.GeneralSecurityException | ClassCastException e) {
-            throw new IllegalArgumentException("not an Ed25519 private key", e);
         }
     }
 }

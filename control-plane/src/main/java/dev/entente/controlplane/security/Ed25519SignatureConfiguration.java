@@ -2,10 +2,11 @@ package dev.entente.controlplane.security;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.entente.ca.jws.Ed25519JwsSigner;
 import dev.entente.ca.jws.EdDsaJws;
 import io.micronaut.security.token.jwt.signature.SignatureGeneratorConfiguration;
 
@@ -16,20 +17,20 @@ import java.util.Map;
 
 /**
  * The hub's operator-token keys as a Micronaut Security signature configuration: EdDSA over
- * Nimbus' Ed25519 signer and verifier (micronaut-security-jwt ships RSA, EC and HMAC only). It
+ * Entente's Ed25519 signer and verifier for Nimbus (micronaut-security-jwt ships RSA, EC and HMAC only). It
  * signs with the active key and verifies with any key not yet retired, chosen by {@code kid}, so
  * tokens minted before a key rotation keep working until their key retires.
  */
 public final class Ed25519SignatureConfiguration implements SignatureGeneratorConfiguration {
     private final String keyId;
-    private final Ed25519Signer signer;
-    private final Map<String, Ed25519Verifier> verifiers = new LinkedHashMap<>();
+    private final JWSSigner signer;
+    private final Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
 
     public Ed25519SignatureConfiguration(String keyId, PrivateKey signingKey, Map<String, PublicKey> verificationKeys) {
         this.keyId = keyId;
         try {
-            this.signer = new Ed25519Signer(EdDsaJws.privateJwk(keyId, signingKey));
-        } catch (JOSEException e) {
+            this.signer = new Ed25519JwsSigner(signingKey);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the operator-token key is not an Ed25519 key", e);
         }
         verificationKeys.forEach((kid, key) -> verifiers.put(kid, EdDsaJws.verifier(key)));
@@ -52,7 +53,7 @@ public final class Ed25519SignatureConfiguration implements SignatureGeneratorCo
             return false;
         }
         String kid = jwt.getHeader().getKeyID();
-        Ed25519Verifier verifier = kid == null ? null : verifiers.get(kid);
+        JWSVerifier verifier = kid == null ? null : verifiers.get(kid);
         return verifier != null && jwt.verify(verifier);
     }
 
