@@ -14,7 +14,7 @@ import java.util.List;
 final class EventsCommand extends ClientCommand {
     static final List<Column> COLUMNS = List.of(Column.field("SEQ", "seq"), Column.field("AT", "at"),
             Column.field("SOURCE", "source"), Column.field("TYPE", "type"), Column.field("CODE", "code"),
-            Column.field("SUBJECT", "subject"));
+            Column.field("ACTOR", "actor"), Column.field("SUBJECT", "subject"));
 
     @Option(names = "--source", paramLabel = "S", description = "Only events from this part of the hub: hub, handshake, "
             + "heartbeat, heartbeat_sweep, renewal, tls_renewal, ca, rotation, token_expiry, grant_expiry, grant_renewal, approvals, governance, worker.")
