@@ -95,10 +95,8 @@ public final class OidcProvider {
         if (keys != seen) {
             return keys;
         }
-        if (seen != null) {
-            // A rotation may have moved the keys: read the discovery document again too.
-            discover();
-        }
+        // A rotation may have moved the keys: read the discovery document again too.
+        discover();
         JsonNode doc = getJson(endpoints().jwks(), "key set");
         try {
             keys = JWKSet.parse(doc.toString());

@@ -136,8 +136,10 @@ public final class OidcSignIn {
             identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonce());
         } catch (EntenteException e) {
             // The CLI reports the hub's own refusal; the browser only learns that it ended.
+            Object reason = e.extensions().get("reason");
             return URI.create(loopback + "?error=" + OidcProvider.encode(e.code().code())
-                    + "&error_description=" + OidcProvider.encode(e.getMessage()));
+                    + "&error_description=" + OidcProvider.encode(e.getMessage())
+                    + (reason == null ? "" : "&error_reason=" + OidcProvider.encode(reason.toString())));
         }
         String oneTime = random();
         codes.put(oneTime, new Issued(identity, p.cliChallenge(), clock.instant().plus(CODE_TTL)));
