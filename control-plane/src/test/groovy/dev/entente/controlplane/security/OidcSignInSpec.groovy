@@ -19,8 +19,11 @@ import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import no.nav.security.mock.oauth2.MockOAuth2Server
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse
+import no.nav.security.mock.oauth2.http.Route
+import okhttp3.Headers
 import okhttp3.HttpUrl
-import okhttp3.mockwebserver.MockResponse
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification
@@ -33,6 +36,7 @@ import java.nio.file.Path
 import java.nio.file.attribute.PosixFilePermissions
 import java.security.SecureRandom
 import java.time.Duration
+import java.util.concurrent.ConcurrentLinkedQueue
 
 /**
  * Operators sign in with a real OpenID Connect provider running in-process (discovery, JWKS and
@@ -44,7 +48,9 @@ class OidcSignInSpec extends Specification {
     static final String CLIENT_ID = 'entente-hub'
     static final String ISSUER_ID = 'default'
 
-    @Shared MockOAuth2Server idp = new MockOAuth2Server()
+    /** Answers the provider gives instead of its own, next time the hub asks that endpoint. */
+    @Shared Scripted scripted = new Scripted()
+    @Shared MockOAuth2Server idp = new MockOAuth2Server([scripted] as Route[])
     @Shared RunningHub hub
     @Shared String issuer
     @Shared Path config = Files.createTempDirectory('entente-user-config')
@@ -162,6 +168,10 @@ class OidcSignInSpec extends Specification {
         problem.status == 403
         !Files.exists(config.resolve('entente').resolve('session'))
 
+        and: 'the refusal is audited under the identity the provider vouched for'
+        HubHttp.get(hub.url() + '/api/v1/audit?type=access.denied', admin).json
+                .any { it.actor == "oidc:mallory@${issuer}".toString() && it.code == 'oidc_no_role' }
+
         where:
         groups                | claims
         'no group claim'      | [:]
@@ -193,11 +203,10 @@ class OidcSignInSpec extends Specification {
         given: 'a new signing key at the provider, published next to the old one'
         def rotated = new RSAKeyGenerator(2048).keyID('rotated-' + System.nanoTime()).generate()
         def published = JWKSet.parse(HubHttp.get(idp.jwksUrl(ISSUER_ID).toString()).text)
-        def discovery = HubHttp.get(idp.wellKnownUrl(ISSUER_ID).toString()).text
 
         when: 'the next ID token is signed with it'
         def answer = callbackAnswering({ String nonce -> forged(nonce, rotated) },
-                [discovery, new JWKSet(published.keys + [rotated.toPublicJWK()]).toString()])
+                new JWKSet(published.keys + [rotated.toPublicJWK()]).toString())
 
         then: 'the hub fetched the keys again and the sign-in went through'
         answer.code
@@ -275,16 +284,18 @@ class OidcSignInSpec extends Specification {
 
     /**
      * Starts a sign-in, lets the provider send the browser back with a real code, and has the
-     * provider's next answers be {@code responses} (first the token endpoint's, whose ID token
-     * {@code idToken} makes from the sign-in's nonce); the loopback URL's query the hub answers.
+     * provider's token endpoint answer an ID token {@code idToken} makes from the sign-in's nonce
+     * (and its key set answer {@code keys}, when given); the loopback URL's query the hub answers.
      */
-    private Map callbackAnswering(Closure<String> idToken, List<String> afterToken = []) {
+    private Map callbackAnswering(Closure<String> idToken, String keys = null) {
         def authorize = location(browser.send(get(hub.url() + '/auth/oidc/login?port=40123&challenge=' + OidcSignIn.challenge(random())),
                 HttpResponse.BodyHandlers.ofString()))
         String nonce = query(authorize).nonce
         def callback = location(browser.send(get(authorize), HttpResponse.BodyHandlers.ofString()))
-        idp.enqueueResponse(json(JsonOutput.toJson([access_token: 'opaque', token_type: 'Bearer', id_token: idToken(nonce)])))
-        afterToken.each { idp.enqueueResponse(json(it)) }
+        scripted.answer('/token', JsonOutput.toJson([access_token: 'opaque', token_type: 'Bearer', id_token: idToken(nonce)]))
+        if (keys != null) {
+            scripted.answer('/jwks', keys)
+        }
         query(location(browser.send(get(callback), HttpResponse.BodyHandlers.ofString())))
     }
 
@@ -326,8 +337,24 @@ class OidcSignInSpec extends Specification {
         }
     }
 
-    private static MockResponse json(String body) {
-        new MockResponse().setResponseCode(200).setHeader('Content-Type', 'application/json').setBody(body)
+    /** A route ahead of the provider's own: the next request to a scripted path gets the scripted answer, once. */
+    static class Scripted implements Route {
+        private final Queue<List<String>> answers = new ConcurrentLinkedQueue<>()
+
+        void answer(String pathEnd, String json) {
+            answers.add([pathEnd, json])
+        }
+
+        @Override
+        boolean match(OAuth2HttpRequest request) {
+            def next = answers.peek()
+            next != null && request.url.encodedPath().endsWith(next[0])
+        }
+
+        @Override
+        OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            new OAuth2HttpResponse(Headers.of('Content-Type', 'application/json'), 200, answers.poll()[1], null)
+        }
     }
 
     /** An ID token signed by the provider's own key. */

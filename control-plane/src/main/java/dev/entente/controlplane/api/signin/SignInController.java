@@ -1,11 +1,14 @@
 package dev.entente.controlplane.api.signin;
 
+import dev.entente.controlplane.api.AccessDenials;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenRecord;
 import dev.entente.controlplane.security.OperatorTokenRegistry;
 import dev.entente.controlplane.security.oidc.OidcIdentity;
 import dev.entente.controlplane.security.oidc.OidcSignIn;
+import dev.entente.lifecycle.audit.AuditLog;
+import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -30,10 +33,14 @@ import java.util.Optional;
 public class SignInController {
     private final Optional<OidcSignIn> signIn;
     private final OperatorTokenRegistry registry;
+    private final Tx tx;
+    private final AuditLog audit;
 
-    public SignInController(Optional<OidcSignIn> signIn, OperatorTokenRegistry registry) {
+    public SignInController(Optional<OidcSignIn> signIn, OperatorTokenRegistry registry, Tx tx, AuditLog audit) {
         this.signIn = signIn;
         this.registry = registry;
+        this.tx = tx;
+        this.audit = audit;
     }
 
     @Get("/auth/oidc/login")
@@ -45,9 +52,13 @@ public class SignInController {
     }
 
     @Get("/auth/oidc/callback")
-    public HttpResponse<?> callback(@Nullable @QueryValue String state, @Nullable @QueryValue String code,
+    public HttpResponse<?> callback(HttpRequest<?> request, @Nullable @QueryValue String state, @Nullable @QueryValue String code,
                                     @Nullable @QueryValue String error, @Nullable @QueryValue("error_description") String errorDescription) {
-        return HttpResponse.seeOther(signIn().callback(state, code, error, errorDescription));
+        OidcSignIn.Callback answer = signIn().callback(state, code, error, errorDescription);
+        if (answer.refusal() != null) {
+            AccessDenials.record(tx, audit, request, answer.refusal(), answer.refusedAs() == null ? "anonymous" : answer.refusedAs());
+        }
+        return HttpResponse.seeOther(answer.location());
     }
 
     @Post("/auth/oidc/token")

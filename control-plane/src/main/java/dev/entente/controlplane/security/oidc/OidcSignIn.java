@@ -55,6 +55,15 @@ public final class OidcSignIn {
     private record Issued(OidcIdentity identity, String cliChallenge, Instant expiresAt) {
     }
 
+    /**
+     * Where the callback sends the browser, and why the sign-in was refused when it was (the
+     * caller audits it: a refused sign-in is a refused access).
+     *
+     * @param refusedAs who the refusal is about: the identity when the provider vouched for one, else null
+     */
+    public record Callback(URI location, EntenteException refusal, String refusedAs) {
+    }
+
     /** A session handed to the CLI. */
     public record Session(String token, String subject, String issuer, List<String> roles, Instant expiresAt) {
     }
@@ -120,7 +129,7 @@ public final class OidcSignIn {
      * The provider's answer for sign-in {@code state}: the CLI's loopback URL carrying a one-time
      * code, or the provider's error. A state is used once.
      */
-    public URI callback(String state, String code, String error, String errorDescription) {
+    public Callback callback(String state, String code, String error, String errorDescription) {
         Pending p = state == null ? null : pending.remove(state);
         if (p == null || p.expiresAt().isBefore(clock.instant())) {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in is unknown, expired or already finished "
@@ -128,8 +137,8 @@ public final class OidcSignIn {
         }
         URI loopback = URI.create("http://127.0.0.1:" + p.port() + "/");
         if (error != null || code == null) {
-            return URI.create(loopback + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)
-                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription)));
+            return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)
+                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription))), null, null);
         }
         OidcIdentity identity;
         try {
@@ -137,13 +146,15 @@ public final class OidcSignIn {
         } catch (EntenteException e) {
             // The CLI reports the hub's own refusal; the browser only learns that it ended.
             Object reason = e.extensions().get("reason");
-            return URI.create(loopback + "?error=" + OidcProvider.encode(e.code().code())
-                    + "&error_description=" + OidcProvider.encode(e.getMessage())
-                    + (reason == null ? "" : "&error_reason=" + OidcProvider.encode(reason.toString())));
+            Object subject = e.extensions().get("subject");
+            return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(e.code().code())
+                    + "&error_description=" + OidcProvider.encode(e.detail())
+                    + (reason == null ? "" : "&error_reason=" + OidcProvider.encode(reason.toString()))),
+                    e, subject == null ? null : subject.toString());
         }
         String oneTime = random();
         codes.put(oneTime, new Issued(identity, p.cliChallenge(), clock.instant().plus(CODE_TTL)));
-        return URI.create(loopback + "?code=" + oneTime);
+        return new Callback(URI.create(loopback + "?code=" + oneTime), null, null);
     }
 
     /**
