@@ -57,8 +57,10 @@ final class LoginCommand extends ClientCommand {
         loopback.createContext("/", exchange -> receive(exchange, answer));
         loopback.start();
         try {
-            String url = target.uri() + "auth/oidc/login?port=" + loopback.getAddress().getPort()
-                    + "&challenge=" + OidcSignIn.challenge(verifier);
+            // The first hop is the CLI's own, over the pinned connection: a hub without a provider,
+            // or one that cannot reach it, says so now instead of in a browser tab.
+            String url = hub.redirect("auth/oidc/login?port=" + loopback.getAddress().getPort()
+                    + "&challenge=" + OidcSignIn.challenge(verifier)).toString();
             PrintWriter err = spec.commandLine().getErr();
             err.println("Open this URL in a browser to sign in:");
             err.println("  " + url);

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param clientId         the client id registered at the provider for this hub
  * @param clientSecret     the client's secret
  * @param clientSecretFile a file holding the client's secret, read at start; instead of {@code client-secret}
- * @param rolesClaim       the ID token claim listing the identity's groups (a list or one string)
+ * @param rolesClaim       the ID token claim listing the identity's groups (a list or one string); a dotted path
+ *                         such as {@code realm_access.roles} reaches into a nested claim
  * @param groupsToRoles    per IdP group ({@code entente.oidc.groups-to-roles.platform-admins: admin}): the role
  *                         its members get, {@code admin}, {@code operator}, {@code approver} or {@code viewer}; an
  *                         identity in no listed group is refused

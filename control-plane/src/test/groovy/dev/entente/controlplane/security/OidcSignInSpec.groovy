@@ -86,7 +86,7 @@ class OidcSignInSpec extends Specification {
 
         when: 'entente login runs, and the browser follows the URL it prints'
         def login = runCli(['login', '--no-browser', '--hub', hub.url(), '--tls-fingerprint', fingerprint(), '--output', 'json']) { String err ->
-            def url = (err =~ /(https:\/\/\S+auth\/oidc\/login\S+)/)[0][1]
+            def url = (err =~ /(http:\/\/\S+\/authorize\S+)/)[0][1]
             def last = follow(url)
             assert last.statusCode() == 200 && last.body().contains('Signed in')
         }
@@ -157,7 +157,7 @@ class OidcSignInSpec extends Specification {
 
         when:
         def login = runCli(['login', '--no-browser', '--hub', hub.url(), '--tls-fingerprint', fingerprint(), '--output', 'json']) { String err ->
-            def url = (err =~ /(https:\/\/\S+auth\/oidc\/login\S+)/)[0][1]
+            def url = (err =~ /(http:\/\/\S+\/authorize\S+)/)[0][1]
             assert follow(url).body().contains('Sign-in failed')
         }
 
@@ -249,6 +249,12 @@ class OidcSignInSpec extends Specification {
         def refused = HubHttp.get(strict.url() + '/api/v1/status', local)
         refused.status == 401
         refused.json.code == 'auth_local_tokens_disabled'
+
+        and: 'entente login against a hub without a provider says so at once'
+        def login = runCli(['login', '--no-browser', '--timeout', '5', '--hub', strict.url(), '--tls-fingerprint',
+                            fingerprint(strict), '--output', 'json'])
+        login.code != 0
+        new JsonSlurper().parseText(login.err.substring(login.err.indexOf('{'))).code == 'oidc_not_configured'
 
         cleanup:
         strict?.close()
@@ -400,8 +406,8 @@ class OidcSignInSpec extends Specification {
         JWKSet.parse(HubHttp.get(idp.jwksUrl(ISSUER_ID).toString()).text).keys[0].keyID
     }
 
-    private String fingerprint() {
-        new JsonSlurper().parse(hub.dataDir().resolve('hub.json').toFile()).tls_fingerprint
+    private String fingerprint(RunningHub of = hub) {
+        new JsonSlurper().parse(of.dataDir().resolve('hub.json').toFile()).tls_fingerprint
     }
 
     private static String random() {
@@ -422,7 +428,7 @@ class OidcSignInSpec extends Specification {
         def cli = Thread.start { code = Main.run(args as String[], env, new PrintWriter(out), new PrintWriter(err)) }
         if (browse != null) {
             long deadline = System.nanoTime() + 20_000_000_000L
-            while (!err.toString().contains('auth/oidc/login') && System.nanoTime() < deadline && cli.alive) {
+            while (!err.toString().contains('/authorize') && System.nanoTime() < deadline && cli.alive) {
                 Thread.sleep(50)
             }
             browse(err.toString())

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,11 @@ public final class OidcSignIn {
     public static final String CALLBACK_PATH = "/auth/oidc/callback";
     static final Duration PENDING_TTL = Duration.ofMinutes(10);
     static final Duration CODE_TTL = Duration.ofMinutes(2);
+    /**
+     * Sign-ins in progress kept at most: starting one needs no credential, so a flood evicts the
+     * oldest rather than growing the hub's memory without bound.
+     */
+    static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private record Pending(String nonce, String verifier, int port, String cliChallenge, Instant expiresAt) {
@@ -109,6 +115,10 @@ public final class OidcSignIn {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "challenge must be the base64url SHA-256 of the CLI's verifier (43 characters)");
         }
         expireOld();
+        while (pending.size() >= MAX_PENDING) {
+            pending.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Pending::expiresAt)))
+                    .ifPresent(oldest -> pending.remove(oldest.getKey()));
+        }
         String state = random();
         String nonce = random();
         String verifier = random();
