@@ -294,22 +294,21 @@ class OidcSignInSpec extends Specification {
      * (and its key set answer {@code keys}, when given); the loopback URL's query the hub answers.
      */
     private Map callbackAnswering(Closure<String> idToken, String keys = null) {
-        def authorize = location(browser.send(get(hub.url() + '/auth/oidc/login?port=40123&challenge=' + OidcSignIn.challenge(random())),
-                HttpResponse.BodyHandlers.ofString()))
+        def authorize = location(visit(get(hub.url() + '/auth/oidc/login?port=40123&challenge=' + OidcSignIn.challenge(random()))))
         String nonce = query(authorize).nonce
-        def callback = location(browser.send(get(authorize), HttpResponse.BodyHandlers.ofString()))
+        def callback = location(visit(get(authorize)))
         scripted.answer('/token', JsonOutput.toJson([access_token: 'opaque', token_type: 'Bearer', id_token: idToken(nonce)]))
         if (keys != null) {
             scripted.answer('/jwks', keys)
         }
-        query(location(browser.send(get(callback), HttpResponse.BodyHandlers.ofString())))
+        query(location(visit(get(callback))))
     }
 
     /** Follows redirects from {@code url} until the hub sends the browser to the CLI's loopback port; that URL. */
     private String walk(String url) {
         String next = url
         for (int i = 0; i < 10 && !next.startsWith('http://127.0.0.1:40123'); i++) {
-            next = location(browser.send(get(next), HttpResponse.BodyHandlers.ofString()))
+            next = location(visit(get(next)))
         }
         next
     }
@@ -318,13 +317,25 @@ class OidcSignInSpec extends Specification {
     private HttpResponse<String> follow(String url) {
         String next = url
         for (int i = 0; i < 10; i++) {
-            def r = browser.send(get(next), HttpResponse.BodyHandlers.ofString())
+            def r = visit(get(next))
             if (r.statusCode() < 300 || r.statusCode() >= 400) {
                 return r
             }
             next = location(r)
         }
         throw new AssertionError('too many redirects from ' + url)
+    }
+
+    /**
+     * One browser request. Retried once when a kept-alive connection turns out closed by the
+     * provider's server: a browser does the same.
+     */
+    private HttpResponse<String> visit(HttpRequest request) {
+        try {
+            browser.send(request, HttpResponse.BodyHandlers.ofString())
+        } catch (IOException ignored) {
+            browser.send(request, HttpResponse.BodyHandlers.ofString())
+        }
     }
 
     private static HttpRequest get(String url) {
