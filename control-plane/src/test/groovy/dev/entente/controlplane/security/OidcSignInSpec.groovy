@@ -327,14 +327,20 @@ class OidcSignInSpec extends Specification {
     }
 
     /**
-     * One browser request. Retried once when a kept-alive connection turns out closed by the
-     * provider's server: a browser does the same.
+     * One browser request, tried again for a few seconds while the connection fails: the
+     * provider's server closes kept-alive connections and, on a loaded machine, briefly refuses
+     * new ones; a person would press reload.
      */
     private HttpResponse<String> visit(HttpRequest request) {
-        try {
-            browser.send(request, HttpResponse.BodyHandlers.ofString())
-        } catch (IOException ignored) {
-            browser.send(request, HttpResponse.BodyHandlers.ofString())
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return browser.send(request, HttpResponse.BodyHandlers.ofString())
+            } catch (IOException e) {
+                if (attempt == 20) {
+                    throw e
+                }
+                Thread.sleep(250)
+            }
         }
     }
 
