@@ -56,8 +56,8 @@ class OidcSignInSpec extends Specification {
     @Shared Path config = Files.createTempDirectory('entente-user-config')
     @Shared String admin
 
-    /** A browser: any hub certificate, no redirect followed unless asked. */
-    @Shared HttpClient browser = HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3'))
+    /** A browser: any hub certificate, no redirect followed unless asked; one per feature run, so no connection outlives it. */
+    HttpClient browser = HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3'))
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build()
 
     def setupSpec() {
@@ -327,16 +327,16 @@ class OidcSignInSpec extends Specification {
     }
 
     /**
-     * One browser request, tried again for a few seconds while the connection fails: the
-     * provider's server closes kept-alive connections and, on a loaded machine, briefly refuses
-     * new ones; a person would press reload.
+     * One browser request, tried again for up to 15 s while the connection fails: the provider's
+     * server closes kept-alive connections and, on a loaded machine, refuses new ones for a few
+     * seconds now and then; a person would press reload.
      */
     private HttpResponse<String> visit(HttpRequest request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return browser.send(request, HttpResponse.BodyHandlers.ofString())
             } catch (IOException e) {
-                if (attempt == 20) {
+                if (attempt == 60) {
                     throw e
                 }
                 Thread.sleep(250)
