@@ -56,9 +56,6 @@ class OidcSignInSpec extends Specification {
     @Shared Path config = Files.createTempDirectory('entente-user-config')
     @Shared String admin
 
-    /** A browser: any hub certificate, no redirect followed unless asked; one per feature run, so no connection outlives it. */
-    HttpClient browser = HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3'))
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build()
 
     def setupSpec() {
         idp.start()
@@ -334,7 +331,7 @@ class OidcSignInSpec extends Specification {
     private HttpResponse<String> visit(HttpRequest request) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return browser.send(request, HttpResponse.BodyHandlers.ofString())
+                return browser().send(request, HttpResponse.BodyHandlers.ofString())
             } catch (IOException e) {
                 if (attempt == 60) {
                     throw e
@@ -342,6 +339,12 @@ class OidcSignInSpec extends Specification {
                 Thread.sleep(250)
             }
         }
+    }
+
+    /** A browser: any hub certificate, no redirect followed unless asked, and no connection kept from one page to the next. */
+    private static HttpClient browser() {
+        HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3')).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build()
     }
 
     private static HttpRequest get(String url) {
