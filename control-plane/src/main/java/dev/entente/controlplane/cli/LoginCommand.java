@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code entente login}: sign in with the hub's identity provider. The CLI listens on a loopback
@@ -54,7 +55,8 @@ final class LoginCommand extends ClientCommand {
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         CompletableFuture<Map<String, String>> answer = new CompletableFuture<>();
         HttpServer loopback = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        loopback.createContext("/", exchange -> receive(exchange, answer));
+        AtomicBoolean taken = new AtomicBoolean();
+        loopback.createContext("/", exchange -> receive(exchange, taken, answer));
         loopback.start();
         try {
             // The first hop is the CLI's own, over the pinned connection: a hub without a provider,
@@ -108,10 +110,15 @@ final class LoginCommand extends ClientCommand {
         }
     }
 
-    /** Takes the first request the browser sends to the loopback port, answers a page it can show, and hands on its query. */
-    private static void receive(HttpExchange exchange, CompletableFuture<Map<String, String>> answer) throws IOException {
+    /**
+     * Takes the first request the browser sends to the loopback port, answers a page it can show,
+     * and only then hands on its query: the command stops this server as soon as it has the query,
+     * which must not cut the browser's page off.
+     */
+    private static void receive(HttpExchange exchange, AtomicBoolean taken, CompletableFuture<Map<String, String>> answer)
+            throws IOException {
         Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
-        boolean first = (query.containsKey("code") || query.containsKey("error")) && answer.complete(query);
+        boolean first = (query.containsKey("code") || query.containsKey("error")) && taken.compareAndSet(false, true);
         String page = !first ? "This sign-in already finished." : query.containsKey("code")
                 ? "Signed in. You can close this tab and return to the terminal."
                 : "Sign-in failed: " + query.get("error") + ". The terminal says more.";
@@ -121,6 +128,10 @@ final class LoginCommand extends ClientCommand {
         exchange.sendResponseHeaders(first ? 200 : 400, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        } finally {
+            if (first) {
+                answer.complete(query);
+            }
         }
     }
 
