@@ -55,6 +55,8 @@ class OidcSignInSpec extends Specification {
     @Shared String issuer
     @Shared Path config = Files.createTempDirectory('entente-user-config')
     @Shared String admin
+    @Shared HttpClient browser = HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3'))
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build()
 
 
     def setupSpec() {
@@ -323,28 +325,9 @@ class OidcSignInSpec extends Specification {
         throw new AssertionError('too many redirects from ' + url)
     }
 
-    /**
-     * One browser request, tried again for up to 15 s while the connection fails: the provider's
-     * server closes kept-alive connections and, on a loaded machine, refuses new ones for a few
-     * seconds now and then; a person would press reload.
-     */
+    /** One page of a browser that accepts any hub certificate and follows no redirect unless asked. */
     private HttpResponse<String> visit(HttpRequest request) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return browser().send(request, HttpResponse.BodyHandlers.ofString())
-            } catch (IOException e) {
-                if (attempt == 60) {
-                    throw e
-                }
-                Thread.sleep(250)
-            }
-        }
-    }
-
-    /** A browser: any hub certificate, no redirect followed unless asked, and no connection kept from one page to the next. */
-    private static HttpClient browser() {
-        HttpClient.newBuilder().sslContext(HubHttp.trustAll('TLSv1.3')).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build()
+        browser.send(request, HttpResponse.BodyHandlers.ofString())
     }
 
     private static HttpRequest get(String url) {

@@ -148,14 +148,8 @@ public final class OidcProvider {
     }
 
     private JsonNode getJson(URI url, String what) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response;
-        try {
-            response = send(request, what);
-        } catch (EntenteException e) {
-            // A kept-alive connection the provider closed meanwhile fails once; a GET is safe to repeat.
-            response = send(request, what);
-        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json")
+                .GET().build(), what);
         if (response.statusCode() != 200) {
             throw unavailable("the identity provider's " + what + " at " + url + " answered " + response.statusCode());
         }
