@@ -35,7 +35,8 @@ public final class EntenteCommand {
             "peers", PeersCommand.class, "grants", GrantsCommand.class, "resources", ResourcesCommand.class,
             "remote", RemoteCommand.class, "approvals", ApprovalsCommand.class, "config", ConfigCommand.class,
             "doctor", DoctorCommand.class, "findings", FindingsCommand.class, "worker", WorkerCommand.class,
-            "backup", BackupCommand.class, "restore", RestoreCommand.class, "help", HelpCommand.class);
+            "backup", BackupCommand.class, "restore", RestoreCommand.class, "login", LoginCommand.class,
+            "logout", LogoutCommand.class, "help", HelpCommand.class);
 
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Admin API of the hub (default: $ENTENTE_HUB, else the local hub recorded in the data dir).")
@@ -74,19 +75,17 @@ public final class EntenteCommand {
         return output;
     }
 
-    /** A client of the admin API, with the credential and pin resolved from flags, env and data dir. */
+    /**
+     * A client of the admin API, with the credential and pin resolved from flags, env, the
+     * {@code entente login} session and the data dir.
+     */
     HubClient client() {
-        Path dir = dataDir();
-        JsonNode local = readHubJson(dir);
-        // Flags, then the environment (a remote hub for a whole shell session), then the local hub.
-        String url = hub != null ? hub : blankToNull(env.get("ENTENTE_HUB"));
-        if (url == null && local != null) {
-            url = local.path("url").asText(null);
-        }
-        if (url == null) {
-            url = "https://127.0.0.1:7443";
-        }
+        Target target = target();
         String token = env.get("ENTENTE_TOKEN");
+        if ((token == null || token.isBlank()) && target.session() != null) {
+            token = target.session().token();
+        }
+        Path dir = dataDir();
         if (token == null || token.isBlank()) {
             Path file = dir.resolve("admin.token");
             try {
@@ -96,13 +95,53 @@ public final class EntenteCommand {
             }
         }
         if (token == null || token.isBlank()) {
-            throw HubClient.problem(ErrorCode.CREDENTIAL_MISSING, "no ENTENTE_TOKEN and no " + dir.resolve("admin.token")
-                    + "; pass --data-dir of the local hub or set ENTENTE_TOKEN to an operator token");
+            throw HubClient.problem(ErrorCode.CREDENTIAL_MISSING, "no ENTENTE_TOKEN, no session ('entente login') and no "
+                    + dir.resolve("admin.token") + "; sign in with 'entente login', pass --data-dir of the local hub or set "
+                    + "ENTENTE_TOKEN to an operator token");
         }
+        return new HubClient(target.uri(), token, target.pins(), spec.commandLine().getErr());
+    }
+
+    /** A client without a credential, for signing in. */
+    HubClient anonymousClient() {
+        Target target = target();
+        return new HubClient(target.uri(), null, target.pins(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The hub a command talks to and the certificates it pins.
+     *
+     * @param session the stored sign-in session when it is for this hub, else null
+     */
+    record Target(String url, Set<String> pins, SignInSession session) {
+        URI uri() {
+            return URI.create(url.endsWith("/") ? url : url + "/");
+        }
+    }
+
+    Target target() {
+        Path dir = dataDir();
+        JsonNode local = readHubJson(dir);
+        SignInSession stored = SignInSession.load(env).orElse(null);
+        // Flags, then the environment (a remote hub for a whole shell session), then the hub
+        // signed in to (unless --data-dir names a local one), then the local hub.
+        String url = hub != null ? hub : blankToNull(env.get("ENTENTE_HUB"));
+        if (url == null && stored != null && dataDir == null) {
+            url = stored.hub();
+        }
+        if (url == null && local != null) {
+            url = local.path("url").asText(null);
+        }
+        if (url == null) {
+            url = "https://127.0.0.1:7443";
+        }
+        SignInSession session = stored != null && stored.isFor(url) ? stored : null;
         Set<String> pins = new LinkedHashSet<>();
         String fingerprint = tlsFingerprint != null ? tlsFingerprint : blankToNull(env.get("ENTENTE_TLS_FINGERPRINT"));
         if (fingerprint != null) {
             pins.add(Fingerprints.normalise("--tls-fingerprint", fingerprint));
+        } else if (session != null && session.tlsFingerprints() != null && !session.tlsFingerprints().isEmpty()) {
+            pins.addAll(session.tlsFingerprints());
         } else if (local != null) {
             pins.add(local.path("tls_fingerprint").asText());
             local.path("grace_fingerprints").forEach(f -> pins.add(f.asText()));
@@ -111,7 +150,7 @@ public final class EntenteCommand {
             throw HubClient.problem(ErrorCode.TLS_PIN_MISMATCH, "no certificate to pin: no " + dir.resolve("hub.json")
                     + "; pass --data-dir of the local hub or --tls-fingerprint (see 'entente tls info' on the hub)");
         }
-        return new HubClient(URI.create(url.endsWith("/") ? url : url + "/"), token, pins, spec.commandLine().getErr());
+        return new Target(url, pins, session);
     }
 
     private static Map<String, Class<?>> subcommands(Object... nameThenClass) {

@@ -96,6 +96,27 @@ final class HubClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
+    /** GETs a route that answers with a redirect; where it points. An error answer is thrown as its problem. */
+    URI redirect(String path) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json").GET().build();
+        HttpResponse<byte[]> response = exchange(Duration.ofSeconds(30), () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        if (response.statusCode() >= 300 && response.statusCode() < 400) {
+            return response.headers().firstValue("Location").map(URI::create).orElseThrow(() ->
+                    problem(ErrorCode.INTERNAL_ERROR, "the hub answered " + response.statusCode() + " without a Location"));
+        }
+        JsonNode problem;
+        try {
+            problem = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            problem = JSON.nullNode();
+        }
+        if (problem.isObject() && problem.has("code")) {
+            throw new CliException(problem);
+        }
+        throw problem(ErrorCode.INTERNAL_ERROR, "the hub answered " + response.statusCode() + " where it should redirect");
+    }
+
     /**
      * POSTs {@code {}} and streams a successful answer into {@code target} (which must exist);
      * an error answer is thrown as its problem, like every other call.

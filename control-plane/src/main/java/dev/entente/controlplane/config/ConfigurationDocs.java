@@ -64,7 +64,8 @@ public final class ConfigurationDocs {
                         String meaning = text(p.path("description").asText());
                         String group = key.substring(0, key.lastIndexOf('.'));
                         if (p.path("type").asText().equals(Map.class.getName())) {
-                            meaning += "; entries: " + String.join(", ", SettingKeys.entries(key));
+                            meaning += "; entries: " + (SettingKeys.openEntries(key) ? "any group name of the identity provider"
+                                    : String.join(", ", SettingKeys.entries(key)));
                             key += ".<entry>";
                         }
                         settings.computeIfAbsent(group, k -> new ArrayList<>())

@@ -66,6 +66,7 @@ public final class EffectiveConfiguration {
         sources.sort(Comparator.comparingInt(PropertySource::getOrder).reversed());
         List<String> keys = new ArrayList<>(known.keys());
         known.maps().forEach((key, entries) -> entries.forEach(e -> keys.add(key + "." + e)));
+        known.maps().keySet().stream().filter(SettingKeys::openEntries).forEach(key -> keys.addAll(entriesSet(key, sources)));
         List<Setting> out = new ArrayList<>();
         for (String key : keys.stream().sorted().toList()) {
             Optional<Setting> set = sources.stream().map(s -> setIn(s, key)).flatMap(Optional::stream).findFirst();
@@ -73,6 +74,24 @@ public final class EffectiveConfiguration {
                 out.add(set.get());
             } else if (!known.maps().containsKey(key.substring(0, key.lastIndexOf('.')))) {
                 out.add(new Setting(key, redact(key, defaults.get(key)), Source.DEFAULT, null, isSecret(key)));
+            }
+        }
+        return out;
+    }
+
+    /** The entries of an open map ({@code entente.oidc.groups-to-roles.<group>}) that some source sets. */
+    private static List<String> entriesSet(String key, List<PropertySource> sources) {
+        List<String> out = new ArrayList<>();
+        for (PropertySource source : sources) {
+            boolean env = source.getConvention() == PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE;
+            String prefix = (env ? SettingKeys.envForm(key) + "_" : key + ".");
+            for (String name : source) {
+                if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                    String entry = key + "." + (env ? name.substring(prefix.length()).toLowerCase(Locale.ROOT) : name.substring(prefix.length()));
+                    if (!out.contains(entry)) {
+                        out.add(entry);
+                    }
+                }
             }
         }
         return out;

@@ -79,12 +79,23 @@ public final class SettingKeys {
         return out;
     }
 
-    /** What a map-valued setting accepts as entry names. */
+    /** The map-valued setting whose entry names are the operator's own (identity provider groups), not Entente's. */
+    static final String GROUPS_TO_ROLES = "entente.oidc.groups-to-roles";
+
+    /** What a map-valued setting accepts as entry names; empty for {@link #openEntries} ones, which take any. */
     static List<String> entries(String key) {
         if (key.equals("entente.approvals.policy")) {
             return ApprovalGate.ACTIONS;
         }
+        if (openEntries(key)) {
+            return List.of();
+        }
         throw new IllegalStateException("no entry names known for the map-valued setting " + key);
+    }
+
+    /** Whether {@code key} is a map whose entries the operator names (a group name cannot be a typo). */
+    static boolean openEntries(String key) {
+        return key.equals(GROUPS_TO_ROLES);
     }
 
     /** The plain keys, sorted. */
@@ -168,6 +179,9 @@ public final class SettingKeys {
     }
 
     private boolean isSetting(String envName) {
+        if (maps.keySet().stream().filter(SettingKeys::openEntries).anyMatch(m -> envName.startsWith(envForm(m) + "_"))) {
+            return true;
+        }
         return candidates().stream().map(SettingKeys::envForm).anyMatch(envName::equals);
     }
 
@@ -178,6 +192,9 @@ public final class SettingKeys {
         }
         for (Map.Entry<String, List<String>> m : maps.entrySet()) {
             if (key.startsWith(m.getKey() + ".")) {
+                if (openEntries(m.getKey())) {
+                    return null;
+                }
                 String entry = key.substring(m.getKey().length() + 1);
                 // The environment form cannot tell peer.revoke from peer-revoke: both name the action.
                 if (m.getValue().contains(entry.replace('-', '.'))) {

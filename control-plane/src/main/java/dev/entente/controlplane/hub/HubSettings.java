@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.controlplane.security.oidc.OidcSettings;
 import dev.entente.federation.peer.Durations;
 import dev.entente.ca.authority.CaAlgorithm;
 import dev.entente.federation.approval.ApprovalGate;
@@ -11,6 +12,7 @@ import dev.entente.controlplane.config.DbConfiguration;
 import dev.entente.controlplane.config.FederationConfiguration;
 import dev.entente.controlplane.config.HeartbeatConfiguration;
 import dev.entente.controlplane.config.HubConfiguration;
+import dev.entente.controlplane.config.OidcConfiguration;
 import dev.entente.controlplane.config.SettingKeys;
 import dev.entente.controlplane.config.SweepConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
@@ -55,6 +57,8 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
      */
     public static HubSettings from(ApplicationContext context, Path dataDir) {
         SettingKeys.of(context).refuseUnconvertible(context.getEnvironment());
+        // A half-configured identity provider stops the start, not the first sign-in.
+        OidcSettings.from(context.getBean(OidcConfiguration.class));
         HubConfiguration hub = context.getBean(HubConfiguration.class);
         DbConfiguration db = context.getBean(DbConfiguration.class);
         HeartbeatConfiguration heartbeat = context.getBean(HeartbeatConfiguration.class);

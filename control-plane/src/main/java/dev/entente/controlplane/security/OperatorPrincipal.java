@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security;
 
+import dev.entente.controlplane.security.oidc.OidcIdentity;
 import dev.entente.federation.approval.ApprovalOperator;
 
 import java.time.Instant;
@@ -19,6 +20,16 @@ public record OperatorPrincipal(String subject, Set<Role> roles, String tokenId,
 
     public OperatorPrincipal(String subject, Set<Role> roles, String tokenId, Instant expiresAt) {
         this(subject, roles, tokenId, expiresAt, List.of());
+    }
+
+    /** Whether this is a sign-in session ({@code entente login}) rather than a local token. */
+    public boolean session() {
+        return OidcIdentity.isSession(subject);
+    }
+
+    /** Whether this is the hub's own root token ({@code admin.token}): nobody minted it. */
+    public boolean root() {
+        return !session() && mintedBy != null && mintedBy.isEmpty();
     }
 
     /** This operator as the two-person rule sees them. */

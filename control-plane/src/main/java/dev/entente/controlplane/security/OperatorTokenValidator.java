@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security;
 
+import dev.entente.controlplane.config.AuthConfiguration;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
@@ -34,8 +35,11 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
     private final OperatorTokens tokens;
     private final OperatorTokenRevocations revocations;
     private final OperatorTokenRegistry registry;
+    private final boolean localTokens;
 
-    public OperatorTokenValidator(OperatorTokens tokens, OperatorTokenRevocations revocations, OperatorTokenRegistry registry) {
+    public OperatorTokenValidator(OperatorTokens tokens, OperatorTokenRevocations revocations, OperatorTokenRegistry registry,
+                                  AuthConfiguration auth) {
+        this.localTokens = auth.localTokens();
         this.tokens = tokens;
         this.revocations = revocations;
         this.registry = registry;
@@ -53,6 +57,11 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
             if (revocations.isRevoked(p.tokenId())) {
                 throw new EntenteException(ErrorCode.OPERATOR_TOKEN_REVOKED, "token " + p.tokenId() + " of " + p.subject()
                         + " was revoked; ask an admin for a new one ('entente operators token issue')");
+            }
+            if (!localTokens && !p.session() && !p.root()) {
+                throw new EntenteException(ErrorCode.AUTH_LOCAL_TOKENS_DISABLED, "this hub accepts only sign-in sessions "
+                        + "('entente login') and its own admin.token (entente.auth.local-tokens is false); "
+                        + p.subject() + "'s token is a local one");
             }
             registry.used(p.tokenId());
             return Mono.just(Authentication.build(p.subject(), p.roles().stream().map(Role::value).sorted().toList(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.entente.ca.jws.EdDsaJws;
+import dev.entente.controlplane.security.oidc.OidcIdentity;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -112,7 +113,8 @@ public final class OperatorTokens {
         }
         Instant expiresAt = EdDsaJws.numericDate(exp.asLong());
         if (now.isAfter(expiresAt.plus(skew))) {
-            throw fail(ErrorCode.AUTH_TOKEN_EXPIRED, "token expired at " + expiresAt + "; issue a new one with 'entente operators token issue'");
+            throw fail(ErrorCode.AUTH_TOKEN_EXPIRED, "token expired at " + expiresAt + (OidcIdentity.isSession(text(claims, "sub"))
+                    ? "; sign in again with 'entente login'" : "; issue a new one with 'entente operators token issue'"));
         }
         for (String claim : List.of("nbf", "iat")) {
             JsonNode t = claims.get(claim);

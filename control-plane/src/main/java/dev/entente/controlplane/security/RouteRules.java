@@ -57,6 +57,13 @@ public final class RouteRules {
         rule("GET /readyz", Rule.anyone());
         rule("GET /metrics", Rule.anyone());
         rule("GET /openapi.yml", Rule.anyone());
+        // Signing in is how an operator gets a token: the identity provider, then the one-time
+        // code and the CLI's own verifier, authenticate these.
+        rule("GET /auth/oidc/login", Rule.anyone());
+        rule("GET /auth/oidc/callback", Rule.anyone());
+        rule("POST /auth/oidc/token", Rule.anyone());
+        // Any operator may end their own session.
+        read("DELETE /api/v1/session");
 
         read("GET /api/v1/status");
         read("GET /api/v1/tls");

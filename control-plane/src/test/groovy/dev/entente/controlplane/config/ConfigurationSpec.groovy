@@ -182,6 +182,22 @@ class ConfigurationSpec extends Specification {
         'entente.heartbeat.stale-after'       | '36501d'   || "entente.heartbeat.stale-after '36501d' is too long; the maximum is 36500d"
         'entente.ca.algorithm'                | 'rsa'      || 'entente.ca.algorithm must be ed25519 or ecdsa-p256, not rsa'
         'entente.approvals.policy.peer.revoke' | 'never'   || 'entente.approvals.policy.peer.revoke must be auto or require_approval, not never'
+        // A half-configured identity provider stops the start, not the first sign-in.
+        'entente.oidc.issuer'                 | 'https://idp.example' || 'entente.oidc.client-id is required with entente.oidc.issuer'
+        'entente.oidc.issuer'                 | 'http://idp.example'  || 'entente.oidc.issuer must be an https URL (http only on a loopback address)'
+    }
+
+    def "identity provider groups are the operator's own names: any entry of groups-to-roles is accepted, in the environment too"() {
+        given:
+        def keys = SettingKeys.of(empty)
+        def env = new EnvironmentSource([ENTENTE_OIDC_GROUPS_TO_ROLES_PLATFORM_ADMINS: 'admin', ENTENTE_OIDC_ISSUERR: 'x'])
+
+        when:
+        keys.refuseUnknown(['entente.oidc.groups-to-roles.platform-admins', 'entente.oidc.groups-to-roles./org/sre'], 'start flags')
+
+        then:
+        noExceptionThrown()
+        keys.check([env]) == ['unknown setting ENTENTE_OIDC_ISSUERR in the environment, ignored; did you mean ENTENTE_OIDC_ISSUER?']
     }
 
     @Unroll

@@ -86,7 +86,10 @@ class RouteRoleSpec extends Specification {
                 def bare = call(method, path, null)
                 assert answer.status == bare.status && answer.json?.code == bare.json?.code: answer.text
                 assert !(answer.json?.code?.startsWith('auth_'))
+                // Sign-in routes need their parameters and a configured provider (OidcSignInSpec): a bare
+                // call here is refused for those, never for want of a token.
                 assert rule.caller() != RouteRules.Caller.ANYONE || answer.status == 200
+                        || path.startsWith('/auth/oidc/') && answer.status in [400, 404]
         }
 
         where:

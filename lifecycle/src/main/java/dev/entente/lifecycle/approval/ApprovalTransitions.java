@@ -81,9 +81,24 @@ public final class ApprovalTransitions {
                 return Optional.empty();
             });
 
-    private static boolean same(String a, String b) {
-        return a != null && b != null && a.equalsIgnoreCase(b);
+    /**
+     * Whether two operator subjects are one person. Local subjects differ only in case at most;
+     * a sign-in identity ({@code oidc:<sub>@<issuer>}) is the provider's subject at that issuer,
+     * which OpenID Connect compares exactly. Two sessions of one identity carry the same subject;
+     * a local token's subject never contains {@code :}, so it is never a sign-in identity.
+     */
+    static boolean same(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a.startsWith(SIGN_IN_PREFIX) || b.startsWith(SIGN_IN_PREFIX)) {
+            return a.equals(b);
+        }
+        return a.equalsIgnoreCase(b);
     }
+
+    /** What starts the subject of a sign-in session. */
+    private static final String SIGN_IN_PREFIX = "oidc:";
 
     /** Only operators trusted to approve may approve. */
     public static final Guard<ApprovalState, ApprovalEvent> APPROVER_HAS_ROLE = Guard.of(

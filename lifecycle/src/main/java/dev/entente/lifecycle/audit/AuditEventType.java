@@ -48,7 +48,8 @@ public enum AuditEventType {
     // --- operators and access ---
     /** An operator token was minted. */
     OPERATOR_TOKEN_ISSUED("operator.token_issued",
-            "an operator token was minted: the first admin token at creation, or by an admin", Party.OPERATOR,
+            "an operator token was minted: the first admin token at creation, by an admin, or as a sign-in session "
+                    + "(`idp_issuer`, `idp_subject`, `idp_groups` in the details)", Party.OPERATOR,
             EventSource.HUB),
     /** An admin revoked an operator token; every replica refuses it from then on. */
     OPERATOR_TOKEN_REVOKED("operator.token_revoked",

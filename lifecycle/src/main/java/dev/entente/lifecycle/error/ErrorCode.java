@@ -50,6 +50,19 @@ public enum ErrorCode implements PublicCode {
     // --- operator token revocation (issue 14) ---
     /** The token verifies but an admin revoked it ({@code entente operators token revoke}). */
     OPERATOR_TOKEN_REVOKED("operator_token_revoked", 401, "operator token revoked", Runbook.OPERATORS),
+    // --- single sign-on (issue 16) ---
+    /** {@code entente.auth.local-tokens} is false and the token is neither a sign-in session nor {@code admin.token}. */
+    AUTH_LOCAL_TOKENS_DISABLED("auth_local_tokens_disabled", 401, "local operator tokens disabled", Runbook.OPERATORS),
+    /** A sign-in route was called on a hub without {@code entente.oidc.issuer}. */
+    OIDC_NOT_CONFIGURED("oidc_not_configured", 404, "sign-in with an identity provider not configured", Runbook.OPERATORS),
+    /** The identity provider's discovery document, keys or token endpoint did not answer as OpenID Connect requires. */
+    OIDC_PROVIDER_UNAVAILABLE("oidc_provider_unavailable", 502, "identity provider unavailable", Runbook.OPERATORS),
+    /** A sign-in's state or one-time code is unknown, expired, already used, or its verifier does not match. */
+    OIDC_LOGIN_UNKNOWN("oidc_login_unknown", 400, "sign-in unknown or expired", Runbook.OPERATORS),
+    /** The identity provider's ID token failed a check: signature, algorithm, issuer, audience, times or nonce. */
+    OIDC_ID_TOKEN_REFUSED("oidc_id_token_refused", 401, "ID token refused", Runbook.OPERATORS),
+    /** The signed-in identity carries no group that {@code entente.oidc.groups-to-roles} maps to a role. */
+    OIDC_NO_ROLE("oidc_no_role", 403, "no group of the identity maps to a role", Runbook.OPERATORS),
 
     // --- lifecycles ---
     /** The entity's current state does not accept the event. */

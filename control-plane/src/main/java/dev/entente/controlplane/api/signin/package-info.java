@@ -1,0 +1,2 @@
+/** Signing in with the identity provider ({@code /auth/oidc/*}) and ending a session ({@code /api/v1/session}). */
+package dev.entente.controlplane.api.signin;
