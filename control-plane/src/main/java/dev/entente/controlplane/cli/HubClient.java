@@ -177,6 +177,11 @@ final class HubClient {
 
     /** Connects, sends {@code body} when there is one, and returns the status. */
     private int exchange(HttpURLConnection c, byte[] body, Duration timeout) {
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", "application/json");
+        }
         try {
             try {
                 c.connect();
@@ -184,9 +189,6 @@ final class HubClient {
                 throw problem(ErrorCode.HUB_UNREACHABLE, "connecting to " + base + " timed out; check the address and any firewall");
             }
             if (body != null) {
-                c.setDoOutput(true);
-                c.setFixedLengthStreamingMode(body.length);
-                c.setRequestProperty("Content-Type", "application/json");
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(body);
                 }
