@@ -178,8 +178,9 @@ final class HubClient {
     /** Connects, sends {@code body} when there is one, and returns the status. */
     private int exchange(HttpURLConnection c, byte[] body, Duration timeout) {
         if (body != null) {
+            // Buffered, not fixed-length streaming: in streaming mode a 401 (a refused grant the hub
+            // relays) drops the connection before its problem body can be read.
             c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
             c.setRequestProperty("Content-Type", "application/json");
         }
         try {
