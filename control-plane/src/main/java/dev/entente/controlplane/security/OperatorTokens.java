@@ -116,12 +116,13 @@ public final class OperatorTokens {
             throw fail(ErrorCode.AUTH_TOKEN_EXPIRED, "token expired at " + expiresAt + (OidcIdentity.isSession(text(claims, "sub"))
                     ? "; sign in again with 'entente login'" : "; issue a new one with 'entente operators token issue'"));
         }
-        for (String claim : List.of("nbf", "iat")) {
-            JsonNode t = claims.get(claim);
-            if (t != null && t.canConvertToLong() && EdDsaJws.numericDate(t.asLong()).isAfter(now.plus(skew))) {
-                throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token " + claim + " is " + EdDsaJws.numericDate(t.asLong())
-                        + ", later than this hub's clock " + now + " plus " + skew.toSeconds() + "s skew: check clock synchronisation");
-            }
+        // Only nbf can make a token not yet valid. An iat ahead of the clock on a token this hub
+        // signed means the clock was stepped back since it minted it: refusing would lock the
+        // operator out (admin.token included) until the clock caught up again.
+        JsonNode nbf = claims.get("nbf");
+        if (nbf != null && nbf.canConvertToLong() && EdDsaJws.numericDate(nbf.asLong()).isAfter(now.plus(skew))) {
+            throw fail(ErrorCode.AUTH_TOKEN_NOT_YET_VALID, "token nbf is " + EdDsaJws.numericDate(nbf.asLong())
+                    + ", later than this hub's clock " + now + " plus " + skew.toSeconds() + "s skew: check clock synchronisation");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         JsonNode rolesNode = claims.get("roles");

@@ -65,7 +65,7 @@ class HandshakeTokenSpec extends Specification {
         'a signature by another key'      | 401    | 'acceptance_token_signature_invalid'  | { t -> strangerSigned(t, [:]) }
         'another audience'                | 401    | 'acceptance_token_wrong_audience'     | { t -> hubSigned(t, [aud: 'entente-admin']) }
         'a token of another hub'          | 401    | 'acceptance_token_wrong_hub'          | { t -> hubSigned(t, [iss: 'hub_00000000']) }
-        'issued in the future'            | 401    | 'token_not_yet_valid'                 | { t -> hubSigned(t, [iat: Instant.now().epochSecond + 3600]) }
+        'not valid before an hour from now' | 401  | 'token_not_yet_valid'                 | { t -> hubSigned(t, [nbf: Instant.now().epochSecond + 3600]) }
         'expired'                         | 401    | 'acceptance_token_expired'            | { t -> hubSigned(t, [exp: Instant.now().epochSecond - 3600]) }
         'a signed token that was never issued' | 401 | 'acceptance_token_mismatch'         | { t -> hubSigned(t, [jti: UUID.randomUUID().toString()]) }
         'no token at all'                 | 401    | 'acceptance_token_required'           | { t -> null }

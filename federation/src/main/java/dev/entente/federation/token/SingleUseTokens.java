@@ -166,11 +166,10 @@ public final class SingleUseTokens {
                     + ", not by this hub (" + hubId + ")");
         }
         Instant now = clock.instant();
-        if (claims.issuedAt() != null && claims.issuedAt().isAfter(now.plus(skew))) {
-            throw new Refusal(Reason.NOT_YET_VALID, claims, "iat", "token issued at " + claims.issuedAt()
-                    + ", later than this hub's clock " + now + " plus " + skew.toSeconds()
-                    + "s: the two hubs' clocks disagree; synchronise them (NTP) and retry");
-        }
+        // No check of iat: this hub signed the token (checked above), so an iat ahead of its clock
+        // means its own clock was stepped back since it minted it (NTP correcting a fast clock).
+        // Refusing would strand every token of the last minutes with no fault of the holder's; exp
+        // still bounds the token.
         // This hub never mints nbf, but a token carrying one is held to it (RFC 7519 §4.1.5)
         // before the table lookup could call it someone else's token.
         JsonNode nbf = json.get("nbf");

@@ -89,6 +89,20 @@ class SingleUseTokensSpec extends Specification {
         'reenrolment' | ReenrolmentTokens.AUDIENCE | 'hub_0000000b'
     }
 
+    def "a #kind token minted just before this hub's clock was stepped back #stepBack still verifies"() {
+        given: 'minted while the clock ran fast, then NTP corrected it'
+        String token = tokens(audience, sub != null).mint(sub, URL, FP, Duration.ofHours(1)).token()
+
+        expect: 'the signature proves this hub minted it; exp still bounds it'
+        tokens(audience, sub != null, NOW - stepBack).verify(token).issuedAt() == NOW
+
+        where:
+        kind          | audience                   | sub            | stepBack
+        'acceptance'  | AcceptanceTokens.AUDIENCE  | null           | Duration.ofMinutes(2)
+        'acceptance'  | AcceptanceTokens.AUDIENCE  | null           | Duration.ofMinutes(30)
+        'reenrolment' | ReenrolmentTokens.AUDIENCE | 'hub_0000000b' | Duration.ofMinutes(5)
+    }
+
     def "neither kind passes for the other"() {
         given:
         def acceptance = new AcceptanceTokens(tokens(AcceptanceTokens.AUDIENCE, false))
@@ -123,7 +137,7 @@ class SingleUseTokensSpec extends Specification {
         SingleUseTokens.Reason.MISSING      | NOW                             | { ' ' }
         SingleUseTokens.Reason.MALFORMED    | NOW                             | { 'x.y' }
         SingleUseTokens.Reason.EXPIRED      | NOW + Duration.ofMinutes(62)    | { tokens(AcceptanceTokens.AUDIENCE, false).mint(null, URL, FP, Duration.ofHours(1)).token() }
-        SingleUseTokens.Reason.NOT_YET_VALID | NOW - Duration.ofMinutes(2)    | { tokens(AcceptanceTokens.AUDIENCE, false).mint(null, URL, FP, Duration.ofHours(1)).token() }
+        SingleUseTokens.Reason.NOT_YET_VALID | NOW                            | { jdkSigned([iss: HUB, aud: AcceptanceTokens.AUDIENCE, jti: UUID.randomUUID().toString(), url: URL, tls_fingerprint: FP, nbf: NOW.epochSecond + 3600, exp: NOW.epochSecond + 7200]) }
         SingleUseTokens.Reason.WRONG_ISSUER | NOW                             | { jdkSigned([iss: 'hub_0000000c', aud: AcceptanceTokens.AUDIENCE, jti: UUID.randomUUID().toString(), url: URL, tls_fingerprint: FP, exp: NOW.epochSecond + 60]) }
         SingleUseTokens.Reason.CLAIMS_INVALID | NOW                           | { jdkSigned([iss: HUB, aud: AcceptanceTokens.AUDIENCE, jti: 'not-a-uuid', url: URL, tls_fingerprint: FP, exp: NOW.epochSecond + 60]) }
         SingleUseTokens.Reason.SIGNATURE_INVALID | NOW                        | { jdkSigned([iss: HUB, aud: AcceptanceTokens.AUDIENCE], Certificates.ed25519()) }
