@@ -80,8 +80,14 @@ public final class Passphrases {
         }
     }
 
+    /** Whether {@link #resolve} takes the passphrase from the data dir's file: {@value #ENV} is unset or empty. */
+    public static boolean fromFile(Map<String, String> env) {
+        String fromEnv = env.get(ENV);
+        return fromEnv == null || fromEnv.isEmpty();
+    }
+
     /** The file's passphrase, or {@code null} when there is no file yet. */
-    private static char[] read(Path file) throws IOException {
+    static char[] read(Path file) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

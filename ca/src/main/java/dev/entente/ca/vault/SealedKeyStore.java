@@ -39,6 +39,9 @@ public final class SealedKeyStore {
     private static final String COLUMNS = "id, purpose, status, algorithm, public_key, certificate, fingerprint, "
             + "sealed_secret, not_after, created_at, retired_at";
 
+    /** Where this store's blobs live, for {@link KeyVault#rekey}. */
+    public static final SealedColumn SEALED_SECRETS = new SealedColumn("sealed_keys", "id", "sealed_secret", "id");
+
     private final Tx tx;
     private final KeyVault vault;
 
@@ -52,6 +55,8 @@ public final class SealedKeyStore {
                            byte[] publicKey, String certificatePem, String fingerprint, byte[] secret,
                            Instant notAfter) throws SQLException {
         checkStatus(status);
+        // A key sealed under a key-encryption key the vault no longer uses could never be opened again.
+        vault.checkCurrent(c);
         byte[] sealed = vault.seal(secret, id);
         // clock_timestamp(), not the column's now(): keys stored in one transaction (a rotation)
         // still get distinct, ordered created_at values, which byPurpose sorts on.
@@ -91,6 +96,33 @@ public final class SealedKeyStore {
     /** Opens what {@link #sealSecret} sealed with the same {@code aad}. */
     public byte[] openSecret(byte[] sealed, String aad) {
         return vault.open(sealed, aad);
+    }
+
+    /** The vault this store seals with. */
+    public KeyVault vault() {
+        return vault;
+    }
+
+    /** Every key's row without its secret, for {@code keys list}: nothing is opened. */
+    public List<KeyEntry> list() {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, purpose, status, algorithm, fingerprint, not_after, "
+                    + "created_at, retired_at FROM sealed_keys ORDER BY purpose, created_at, id");
+                 ResultSet rs = ps.executeQuery()) {
+                List<KeyEntry> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new KeyEntry(rs.getString("id"), rs.getString("purpose"), rs.getString("status"),
+                            rs.getString("algorithm"), rs.getString("fingerprint"), instant(rs, "not_after"),
+                            instant(rs, "created_at"), instant(rs, "retired_at")));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A sealed key as {@code keys list} shows it: what and whose, never its secret. */
+    public record KeyEntry(String id, String purpose, String status, String algorithm, String fingerprint,
+                           Instant notAfter, Instant createdAt, Instant retiredAt) {
     }
 
     /** The active key of {@code purpose}, if any. */

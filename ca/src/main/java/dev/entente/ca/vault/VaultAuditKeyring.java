@@ -82,6 +82,20 @@ public final class VaultAuditKeyring implements AuditKeyring {
     }
 
     /**
+     * Reads the keys again: another process rotated (the V23 notice), so this one signs new events
+     * with the key that process made active rather than the one it retired.
+     */
+    public void reload() {
+        for (StoredKey k : store.byPurpose(PURPOSE)) {
+            AuditKey key = new AuditKey(k.id(), k.secret());
+            byId.putIfAbsent(k.id(), key);
+            if (SealedKeyStore.ACTIVE.equals(k.status())) {
+                current = byId.get(k.id());
+            }
+        }
+    }
+
+    /**
      * Makes a new key {@code audit-<n+1>} active and retires the active one, on {@code c} (the
      * caller's transaction, typically together with an {@code audit.key_rotated} event).
      *

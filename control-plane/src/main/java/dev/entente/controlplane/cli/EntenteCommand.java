@@ -36,7 +36,7 @@ public final class EntenteCommand {
             "remote", RemoteCommand.class, "approvals", ApprovalsCommand.class, "config", ConfigCommand.class,
             "doctor", DoctorCommand.class, "findings", FindingsCommand.class, "worker", WorkerCommand.class,
             "backup", BackupCommand.class, "restore", RestoreCommand.class, "login", LoginCommand.class,
-            "logout", LogoutCommand.class, "help", HelpCommand.class);
+            "logout", LogoutCommand.class, "keys", KeysCommand.class, "help", HelpCommand.class);
 
     @Option(names = "--hub", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Admin API of the hub (default: $ENTENTE_HUB, else the local hub recorded in the data dir).")

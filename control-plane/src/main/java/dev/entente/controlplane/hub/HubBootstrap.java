@@ -6,12 +6,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.jws.TokenKeySource;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.KeyVault;
+import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.ca.vault.Passphrases;
 import dev.entente.ca.vault.SealedKeyStore;
-import dev.entente.ca.vault.StoredKey;
+import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
@@ -34,8 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -47,7 +47,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +70,9 @@ public final class HubBootstrap {
      * bean is built from these.
      */
     public record Booted(HubSettings settings, HubIdentity identity, Clock clock, Tx tx, AuditLog audit,
-                         VaultAuditKeyring auditKeys, SealedKeyStore keys, OperatorTokens tokens, TlsState tls,
-                         EmbeddedDatabase embeddedDatabase, AutoCloseable databaseCloser) {
+                         VaultAuditKeyring auditKeys, SealedKeyStore keys, TokenKeyring tokenKeys, OperatorTokens tokens,
+                         TlsState tls, PassphraseFile passphraseFile, EmbeddedDatabase embeddedDatabase,
+                         AutoCloseable databaseCloser) {
         /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
         public void closeDatabase() {
             try {
@@ -92,6 +92,7 @@ public final class HubBootstrap {
         ensurePrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
         char[] passphrase = Passphrases.resolve(dataDir, env);
+        PassphraseFile passphraseFile = new PassphraseFile(Passphrases.fromFile(env) ? dataDir : null);
         EmbeddedDatabase embedded = null;
         HikariDataSource ds = null;
         try {
@@ -104,7 +105,7 @@ public final class HubBootstrap {
             }
             migrate(ds);
             Tx tx = DataContext.register(context, ds);
-            KeyVault vault = KeyVault.open(tx, passphrase);
+            KeyVault vault = passphraseFile.open(tx, passphrase);
             SealedKeyStore keys = new SealedKeyStore(tx, vault);
             Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, clock));
             VaultAuditKeyring keyring = VaultAuditKeyring.load(keys, tx);
@@ -115,7 +116,8 @@ public final class HubBootstrap {
             }
             HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
             TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
-            OperatorTokens tokens = tokens(identity.hubId(), keys, clock, settings.clockSkew());
+            TokenKeyring tokenKeys = TokenKeyring.load(keys);
+            OperatorTokens tokens = new OperatorTokens(identity.hubId(), tokenKeys, clock, settings.clockSkew());
             HubIdentity hub = new HubIdentity(settings, identity.hubId(), identity.name(), clock, embedded);
             HikariDataSource pool = ds;
             EmbeddedDatabase db = embedded;
@@ -131,7 +133,8 @@ public final class HubBootstrap {
             if (embedded != null) {
                 embedded.watch(new DatabaseWatch(tx, audit, hub));
             }
-            return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokens, tls, embedded, closer);
+            return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokenKeys, tokens, tls, passphraseFile, embedded,
+                    closer);
         } catch (RuntimeException e) {
             if (ds != null) {
                 ds.close();
@@ -177,25 +180,8 @@ public final class HubBootstrap {
         }
         Instant now = clock.instant();
         new HubTlsCertificates(keys, settings.tlsCertValidity()).createIfMissing(c, hubId, settings.subjectAltNames(), now);
-        if (keys.active("jwt").isEmpty()) {
-            KeyPair kp = Certificates.ed25519();
-            String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());
-            keys.store(c, "jwt-" + fp.substring(0, 16), "jwt", "active", "Ed25519", kp.getPublic().getEncoded(),
-                    null, fp, kp.getPrivate().getEncoded(), null);
-        }
+        TokenKeyring.createIfMissing(c, keys);
         return new Identity(hubId, name, created);
-    }
-
-    private static OperatorTokens tokens(String hubId, SealedKeyStore keys, Clock clock, Duration skew) {
-        StoredKey active = keys.active("jwt").orElseThrow(() -> new IllegalStateException("no active JWT key"));
-        Map<String, PublicKey> verification = new LinkedHashMap<>();
-        for (StoredKey k : keys.byPurpose("jwt")) {
-            if (!k.status().equals("retired")) {
-                verification.put(k.id(), Certificates.publicKey("Ed25519", k.publicKey()));
-            }
-        }
-        return new OperatorTokens(hubId, active.id(), Certificates.privateKey("Ed25519", active.secret()),
-                verification, clock, skew);
     }
 
     /**
@@ -203,8 +189,8 @@ public final class HubBootstrap {
      * and was not revoked, otherwise replaced (e.g. the data dir was restored next to another
      * database, or an admin revoked it: a restart is how to get a new one).
      */
-    private static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
-        Path file = dataDir.resolve("admin.token");
+    public static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
+        Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
         if (Files.isRegularFile(file)) {
             try {
                 var principal = tokens.verify(Files.readString(file).trim());
@@ -213,18 +199,29 @@ public final class HubBootstrap {
                     return;
                 }
             } catch (EntenteException | IOException e) {
-                // not ours or expiring: fall through and issue a fresh one
+                // not ours, signed by a retired key, or expiring: fall through and issue a fresh one
             }
         }
-        OperatorTokens.Issued issued = tokens.issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL);
-        tx.inTransaction(c -> {
-            recordToken(c, issued, EventSource.HUB.actor());
-            audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
-                    Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", "admin.token",
-                            "jti", issued.jti().toString())));
-            return null;
-        });
+        OperatorTokens.Issued issued = tx.inTransaction(c -> issueAdminToken(c, tokens, tokens.signingKey(), audit,
+                EventSource.HUB.actor()));
         writePrivate(file, issued.token() + "\n");
+    }
+
+    /** The name of the local admin token's file in the data dir. */
+    public static final String ADMIN_TOKEN_FILE = "admin.token";
+
+    /**
+     * Issues and records a new root admin token signed by {@code key} on {@code c}, as {@code issuer},
+     * with its audit event; the caller writes it to {@value #ADMIN_TOKEN_FILE} once {@code c} commits.
+     */
+    public static OperatorTokens.Issued issueAdminToken(Connection c, OperatorTokens tokens, TokenKeySource.SigningKey key,
+                                                        AuditLog audit, String issuer) throws SQLException {
+        OperatorTokens.Issued issued = tokens.issue("admin", Set.of(Role.ADMIN), ADMIN_TOKEN_TTL, List.of(), key);
+        recordToken(c, issued, issuer);
+        audit.append(c, AuditEvent.of(EventSource.HUB, AuditEventType.OPERATOR_TOKEN_ISSUED, "admin",
+                Map.of("roles", List.of("admin"), "expires_at", issued.expiresAt().toString(), "file", ADMIN_TOKEN_FILE,
+                        "jti", issued.jti().toString())));
+        return issued;
     }
 
     private static boolean isRevoked(Tx tx, String jti) {

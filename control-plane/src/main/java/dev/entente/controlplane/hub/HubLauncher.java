@@ -1,6 +1,8 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.ca.vault.SealedKeyStore;
+import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.approval.ApprovalGate;
@@ -173,6 +175,8 @@ public final class HubLauncher {
         ctx.registerSingleton(AuditLog.class, boot.audit());
         ctx.registerSingleton(VaultAuditKeyring.class, boot.auditKeys());
         ctx.registerSingleton(SealedKeyStore.class, boot.keys());
+        ctx.registerSingleton(TokenKeyring.class, boot.tokenKeys());
+        ctx.registerSingleton(PassphraseFile.class, boot.passphraseFile());
         ctx.registerSingleton(OperatorTokens.class, boot.tokens());
         ctx.registerSingleton(TlsState.class, boot.tls());
         if (boot.embeddedDatabase() != null) {

@@ -8,32 +8,33 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.entente.ca.jws.Ed25519JwsSigner;
 import dev.entente.ca.jws.EdDsaJws;
+import dev.entente.ca.jws.TokenKeySource;
 import io.micronaut.security.token.jwt.signature.SignatureGeneratorConfiguration;
 
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The hub's operator-token keys as a Micronaut Security signature configuration: EdDSA over
  * Entente's Ed25519 signer and verifier for Nimbus (micronaut-security-jwt ships RSA, EC and HMAC only). It
- * signs with the active key and verifies with any key not yet retired, chosen by {@code kid}, so
- * tokens minted before a key rotation keep working until their key retires.
+ * signs with the token-signing key in use and verifies with any key not retired, chosen by
+ * {@code kid}; both follow a rotation as soon as the {@link TokenKeySource} does.
  */
 public final class Ed25519SignatureConfiguration implements SignatureGeneratorConfiguration {
-    private final String keyId;
-    private final JWSSigner signer;
-    private final Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
+    private final TokenKeySource keys;
+    // Built once per key, not per token: the key objects change only with a rotation.
+    private volatile Signer signer;
+    private final Map<String, Verifier> verifiers = new ConcurrentHashMap<>();
 
-    public Ed25519SignatureConfiguration(String keyId, PrivateKey signingKey, Map<String, PublicKey> verificationKeys) {
-        this.keyId = keyId;
-        try {
-            this.signer = new Ed25519JwsSigner(signingKey);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the operator-token key is not an Ed25519 key", e);
-        }
-        verificationKeys.forEach((kid, key) -> verifiers.put(kid, EdDsaJws.verifier(key)));
+    private record Signer(TokenKeySource.SigningKey key, JWSSigner signer) {
+    }
+
+    private record Verifier(PublicKey key, JWSVerifier verifier) {
+    }
+
+    public Ed25519SignatureConfiguration(TokenKeySource keys) {
+        this.keys = keys;
     }
 
     @Override
@@ -46,21 +47,43 @@ public final class Ed25519SignatureConfiguration implements SignatureGeneratorCo
         return JWSAlgorithm.EdDSA.equals(algorithm);
     }
 
-    /** Whether the key its {@code kid} names verifies {@code jwt}; an unknown key id never does. */
+    /** Whether the key its {@code kid} names verifies {@code jwt}; an unknown or retired key never does. */
     @Override
     public boolean verify(SignedJWT jwt) throws JOSEException {
         if (!supports(jwt.getHeader().getAlgorithm())) {
             return false;
         }
         String kid = jwt.getHeader().getKeyID();
-        JWSVerifier verifier = kid == null ? null : verifiers.get(kid);
-        return verifier != null && jwt.verify(verifier);
+        PublicKey key = kid == null ? null : keys.activePublicKey(kid);
+        if (key == null) {
+            return false;
+        }
+        Verifier v = verifiers.get(kid);
+        if (v == null || v.key() != key) {
+            v = new Verifier(key, EdDsaJws.verifier(key));
+            verifiers.put(kid, v);
+        }
+        return jwt.verify(v.verifier());
     }
 
     @Override
     public SignedJWT sign(JWTClaimsSet claims) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(EdDsaJws.header(keyId), claims);
-        jwt.sign(signer);
+        return sign(claims, keys.signing());
+    }
+
+    /** Signs with {@code key}: the current one, or a rotation's new key before it is committed. */
+    public SignedJWT sign(JWTClaimsSet claims, TokenKeySource.SigningKey key) throws JOSEException {
+        Signer s = signer;
+        if (s == null || s.key() != key) {
+            try {
+                s = new Signer(key, new Ed25519JwsSigner(key.privateKey()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the token-signing key is not an Ed25519 key", e);
+            }
+            signer = s;
+        }
+        SignedJWT jwt = new SignedJWT(EdDsaJws.header(key.id()), claims);
+        jwt.sign(s.signer());
         return jwt;
     }
 }

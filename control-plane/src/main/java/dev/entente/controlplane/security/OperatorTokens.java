@@ -4,19 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.entente.ca.jws.EdDsaJws;
+import dev.entente.ca.jws.TokenKeySource;
 import dev.entente.controlplane.security.oidc.OidcIdentity;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,16 +34,23 @@ public final class OperatorTokens {
     public static final String AUDIENCE = "entente-admin";
 
     private final String hubId;
+    private final TokenKeySource keys;
     private final Ed25519SignatureConfiguration signature;
     private final Clock clock;
     private final Duration skew;
 
-    public OperatorTokens(String hubId, String keyId, PrivateKey signingKey, Map<String, PublicKey> verificationKeys,
-                          Clock clock, Duration skew) {
+    /** @param keys the token-signing keys, shared with acceptance and re-enrolment tokens */
+    public OperatorTokens(String hubId, TokenKeySource keys, Clock clock, Duration skew) {
         this.hubId = hubId;
-        this.signature = new Ed25519SignatureConfiguration(keyId, signingKey, verificationKeys);
+        this.keys = keys;
+        this.signature = new Ed25519SignatureConfiguration(keys);
         this.clock = clock;
         this.skew = skew;
+    }
+
+    /** The key new tokens are signed with now. */
+    public TokenKeySource.SigningKey signingKey() {
+        return keys.signing();
     }
 
     /** The claim recording who minted a token, root first. */
@@ -64,6 +70,14 @@ public final class OperatorTokens {
      * signed into the token so that the two-person rule can tell who stands behind a subject.
      */
     public Issued issue(String subject, Set<Role> roles, Duration ttl, List<String> mintedBy) {
+        return issue(subject, roles, ttl, mintedBy, keys.signing());
+    }
+
+    /**
+     * A token signed by {@code key}: a token-signing rotation re-issues {@code admin.token} under
+     * its new key in its own transaction, before the key is committed and in use.
+     */
+    public Issued issue(String subject, Set<Role> roles, Duration ttl, List<String> mintedBy, TokenKeySource.SigningKey key) {
         Instant now = clock.instant();
         Instant exp = now.plus(ttl);
         UUID jti = UUID.randomUUID();
@@ -79,7 +93,7 @@ public final class OperatorTokens {
                 .build();
         String token;
         try {
-            token = signature.sign(claims).serialize();
+            token = signature.sign(claims, key).serialize();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an operator token with Ed25519", e);
         }
@@ -96,6 +110,14 @@ public final class OperatorTokens {
         try {
             claims = EdDsaJws.verifyWith(token, signature::verify).claims();
         } catch (EdDsaJws.JwsException e) {
+            Optional<TokenKeySource.VerifyingKey> retired = e.failure() == EdDsaJws.Failure.SIGNATURE_INVALID
+                    ? keys.retiredSigner(token) : Optional.empty();
+            if (retired.isPresent()) {
+                throw fail(ErrorCode.AUTH_TOKEN_KEY_ROTATED, "token was signed by key " + retired.get().id() + ", which a "
+                        + "token-signing key rotation retired at " + retired.get().retiredAt() + "; on the hub's machine use "
+                        + "the re-issued <data-dir>/admin.token, otherwise ask an admin for a new token "
+                        + "('entente operators token issue') or sign in again ('entente login')");
+            }
             throw fail(switch (e.failure()) {
                 case MALFORMED -> ErrorCode.AUTH_TOKEN_MALFORMED;
                 case ALG_FORBIDDEN -> ErrorCode.AUTH_TOKEN_ALG_FORBIDDEN;

@@ -127,6 +127,12 @@ public final class RouteRules {
         read("GET /api/v1/events");
         read("GET /api/v1/audit/verify");
         admin("POST /api/v1/audit/keys/rotate");
+        // Which keys exist and whether they are current: fingerprints, never a secret.
+        read("GET /api/v1/keys");
+        // Rotating invalidates every operator's token and the peers' pending tokens; re-keying
+        // changes what opens the database: the admin's, like a backup.
+        admin("POST /api/v1/keys/rotate");
+        admin("POST /api/v1/keys/rekey");
         read("GET /api/v1/doctor");
         read("GET /api/v1/findings");
 

@@ -122,7 +122,7 @@ class ConfigurationSpec extends Specification {
         'entente.approvals.policies.peer.revoke' || 'unknown setting entente.approvals.policies.peer.revoke in FILE; did you mean entente.approvals.policy.peer.revoke?'
         'entente.sweeps'                        || 'unknown setting entente.sweeps in FILE; every setting is listed in docs/configuration.md'
         'entente.approvals.policy.peer.revok'   || 'unknown entente.approvals.policy entry peer.revok (entente.approvals.policy.peer.revok) in FILE; the entries are ' +
-                'peer.propose, peer.accept, peer.revoke, peer.set-url, grant.issue.write, ca.rotate, peer.reenroll_token, peer.reenroll; did you mean entente.approvals.policy.peer.revoke?'
+                'peer.propose, peer.accept, peer.revoke, peer.set-url, grant.issue.write, ca.rotate, peer.reenroll_token, peer.reenroll, keys.rotate; did you mean entente.approvals.policy.peer.revoke?'
     }
 
     def "an unknown key among the start flags stops the start too"() {

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security
 
+import dev.entente.ca.vault.TokenKeyring
 import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
@@ -131,9 +132,7 @@ class OperatorTokenSpec extends Specification {
     }
 
     private OperatorTokens withClock(Instant at, String hubId) {
-        def key = hub.bean(SealedKeyStore).active('jwt').get()
-        new OperatorTokens(hubId, key.id(), Certificates.privateKey('Ed25519', key.secret()),
-                [(key.id()): Certificates.publicKey('Ed25519', key.publicKey())], Clock.fixed(at, ZoneOffset.UTC), Duration.ofSeconds(60))
+        new OperatorTokens(hubId, hub.bean(TokenKeyring), Clock.fixed(at, ZoneOffset.UTC), Duration.ofSeconds(60))
     }
 
     private Map claims() {

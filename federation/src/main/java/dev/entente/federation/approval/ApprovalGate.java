@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.entente.ca.vault.SealedColumn;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.federation.command.AcceptPeer;
 import dev.entente.federation.command.NewReenrolmentToken;
@@ -19,6 +20,7 @@ import dev.entente.federation.command.OperatorCommands;
 import dev.entente.federation.command.ProposePeer;
 import dev.entente.federation.command.RevokePeer;
 import dev.entente.federation.command.RotateCa;
+import dev.entente.federation.command.RotateKeys;
 import dev.entente.federation.command.SetApprovalPolicy;
 import dev.entente.federation.command.SetPeerUrl;
 import dev.entente.lifecycle.approval.Approval;
@@ -77,13 +79,18 @@ import java.util.stream.Collectors;
 public final class ApprovalGate {
     /** The actions a policy can be set for. */
     public static final List<String> ACTIONS = List.of(ProposePeer.ACTION, AcceptPeer.ACTION, RevokePeer.ACTION,
-            SetPeerUrl.ACTION, IssueGrant.WRITE_ACTION, RotateCa.ACTION, NewReenrolmentToken.ACTION, ReenrolPeer.ACTION);
+            SetPeerUrl.ACTION, IssueGrant.WRITE_ACTION, RotateCa.ACTION, NewReenrolmentToken.ACTION, ReenrolPeer.ACTION,
+            RotateKeys.ACTION);
     /**
      * Minting an approver-role token: not a policy of its own but gated whenever any policy
      * requires approval, since a new approver identity is what would let one operator approve
      * their own requests.
      */
     public static final String TOKEN_ISSUE = IssueOperatorToken.ACTION;
+    /** The approvals' sealed columns, for a rekey of the vault: each blob's AAD as {@link #aad} makes it. */
+    public static final List<SealedColumn> SEALED_COLUMNS = List.of(
+            new SealedColumn("approvals", "id", "sealed_secrets", "'approval/' || id || '/arguments'"),
+            new SealedColumn("approvals", "id", "sealed_result", "'approval/' || id || '/result'"));
     /** What stands in for a sealed secret in stored arguments. */
     static final String SEALED = "(sealed)";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -175,4 +175,29 @@ public sealed interface CommandResult {
     /** {@code audit rotate-key}: the new signing key's id. */
     record AuditKeyRotated(@JsonProperty("key_id") String keyId) implements CommandResult {
     }
+
+    /**
+     * {@code keys rotate}: the new key, the one it replaced, and what the rotation invalidated.
+     *
+     * @param invalidated the tokens that stopped working; null for a rotation that invalidates nothing (audit-hmac)
+     * @param adminToken  what became of the hub's {@code admin.token}: {@code reissued}, or null when untouched
+     * @param detail      the effects in a sentence, with what is left to do
+     */
+    @JsonPropertyOrder({"type", "key_id", "previous_key_id", "invalidated", "admin_token", "detail"})
+    record KeysRotated(@JsonProperty("type") String type, @JsonProperty("key_id") String keyId,
+                       @JsonProperty("previous_key_id") String previousKeyId,
+                       @JsonProperty("invalidated") Invalidated invalidated,
+                       @JsonProperty("admin_token") String adminToken,
+                       @JsonProperty("detail") String detail) implements CommandResult {
+    }
+
+    /**
+     * Tokens a token-signing rotation invalidated, counted in its transaction: unexpired and not
+     * yet used or revoked.
+     */
+    @JsonPropertyOrder({"acceptance_tokens", "reenrolment_tokens", "operator_tokens"})
+    record Invalidated(@JsonProperty("acceptance_tokens") long acceptanceTokens,
+                       @JsonProperty("reenrolment_tokens") long reenrolmentTokens,
+                       @JsonProperty("operator_tokens") long operatorTokens) {
+    }
 }

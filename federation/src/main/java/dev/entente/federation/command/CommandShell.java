@@ -20,4 +20,11 @@ public interface CommandShell {
 
     /** Rotates the audit chain's signing key as {@code operator}. */
     CommandResult.AuditKeyRotated rotateAuditKey(String operator);
+
+    /**
+     * Rotates the token-signing key as {@code operator}, in one transaction with its audit event;
+     * {@code outstanding} counts, on that transaction, the acceptance and re-enrolment tokens the
+     * old key signed that could still have been used (the shell adds the operator tokens).
+     */
+    CommandResult.KeysRotated rotateTokenSigningKey(String operator, OutstandingTokens outstanding);
 }

@@ -36,6 +36,7 @@ final class CommandTypes extends TypeIdResolverBase {
             Map.entry(DeleteResource.ACTION, DeleteResource.class),
             Map.entry(RotateTls.ACTION, RotateTls.class),
             Map.entry(RotateAuditKey.ACTION, RotateAuditKey.class),
+            Map.entry(RotateKeys.ACTION, RotateKeys.class),
             Map.entry(NewReenrolmentToken.ACTION, NewReenrolmentToken.class),
             Map.entry(ReenrolPeer.ACTION, ReenrolPeer.class),
             Map.entry(SetApprovalPolicy.ACTION, SetApprovalPolicy.class));

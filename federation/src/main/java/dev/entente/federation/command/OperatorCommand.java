@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 @JsonTypeIdResolver(CommandTypes.class)
 public sealed interface OperatorCommand permits ProposePeer, RedeemsToken, NewAcceptanceToken, SuspendPeer, ResumePeer,
         RevokePeer, RepinPeer, SetPeerUrl, IssueGrant, RevokeGrant, UpdateGrant, RenewGrant, RotateCa, IssueOperatorToken,
-        PutResource, DeleteResource, RotateTls, RotateAuditKey, NewReenrolmentToken, SetApprovalPolicy {
+        PutResource, DeleteResource, RotateTls, RotateAuditKey, RotateKeys, NewReenrolmentToken, SetApprovalPolicy {
 
     /**
      * The action's name: what a policy is set for, what an approval request records, and the
@@ -83,6 +83,8 @@ public sealed interface OperatorCommand permits ProposePeer, RedeemsToken, NewAc
         R rotateTls(RotateTls command);
 
         R rotateAuditKey(RotateAuditKey command);
+
+        R rotateKeys(RotateKeys command);
 
         R newReenrolmentToken(NewReenrolmentToken command);
 

@@ -283,6 +283,17 @@ public final class OperatorCommands {
         }
 
         @Override
+        public CommandResult rotateKeys(RotateKeys command) {
+            if (RotateKeys.TOKEN_SIGNING.equals(command.type())) {
+                return shell.rotateTokenSigningKey(operator, OutstandingTokens.TABLES);
+            }
+            CommandResult.AuditKeyRotated rotated = shell.rotateAuditKey(operator);
+            return new CommandResult.KeysRotated(command.type(), rotated.keyId(), null, null, null, "new audit events are "
+                    + "signed with " + rotated.keyId() + "; earlier keys are kept, retired, so 'entente audit verify' still "
+                    + "walks the whole chain");
+        }
+
+        @Override
         public CommandResult newReenrolmentToken(NewReenrolmentToken command) {
             Reenrolment.Minted minted = reenrolment.mint(peer(command.peerId()).id(), command.lifetime(), operator);
             return new CommandResult.ReenrolmentTokenMinted(minted.peer(), minted.token(), minted.expiresAt().toString());

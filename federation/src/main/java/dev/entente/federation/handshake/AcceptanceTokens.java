@@ -68,6 +68,9 @@ public final class AcceptanceTokens implements TokenKind {
                 case MALFORMED, CLAIMS_INVALID -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_MALFORMED, r.getMessage());
                 case ALG_FORBIDDEN -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_ALG_FORBIDDEN, r.getMessage());
                 case SIGNATURE_INVALID -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_SIGNATURE_INVALID, r.getMessage());
+                case KEY_ROTATED -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_KEY_ROTATED, "this acceptance token was "
+                        + r.getMessage() + ": it no longer works; ask the proposing hub for a new one with "
+                        + "'entente peers token ID'");
                 case WRONG_AUDIENCE -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_WRONG_AUDIENCE, r.getMessage());
                 case WRONG_ISSUER -> new EntenteException(ErrorCode.ACCEPTANCE_TOKEN_WRONG_HUB, "this token was "
                         + r.getMessage() + "; accept it on the hub that proposed, or get a token from this one");

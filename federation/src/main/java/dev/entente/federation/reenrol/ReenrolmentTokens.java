@@ -67,6 +67,9 @@ public final class ReenrolmentTokens implements TokenKind {
                 case MISSING -> invalid("no re-enrolment token was presented");
                 case MALFORMED, ALG_FORBIDDEN, SIGNATURE_INVALID ->
                         invalid("the token is not one this hub signed (" + r.getMessage() + ")");
+                case KEY_ROTATED -> new EntenteException(ErrorCode.REENROLMENT_TOKEN_KEY_ROTATED, "this re-enrolment token "
+                        + "was " + r.getMessage() + ": it no longer works; ask the operator of hub " + tokens.hubId()
+                        + " for a new one ('entente peers reenroll ID' there)");
                 case CLAIMS_INVALID -> invalid(r.getMessage());
                 case WRONG_AUDIENCE -> invalid("the token's audience is " + r.found() + ", not " + AUDIENCE
                         + ": an acceptance token links new hubs with 'entente peers accept', it does not re-enrol");

@@ -2,15 +2,14 @@ package dev.entente.federation.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.ca.jws.EdDsaJws;
+import dev.entente.ca.jws.TokenKeySource;
 import dev.entente.federation.peer.PeerLifecycle;
 
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * One kind of single-use token this hub mints and checks: an EdDSA JWT with {@link TokenClaims},
@@ -25,24 +24,19 @@ public final class SingleUseTokens {
     private final String audience;
     private final boolean bound;
     private final String hubId;
-    private final String keyId;
-    private final PrivateKey signingKey;
-    private final Function<String, PublicKey> verificationKeys;
+    private final TokenKeySource keys;
     private final Clock clock;
     private final Duration skew;
 
     /**
-     * @param bound            whether a token names ({@code sub}) the hub id of the one peer that may use it
-     * @param verificationKeys this hub's token keys by id, current and earlier ones; null for an unknown id
+     * @param bound whether a token names ({@code sub}) the hub id of the one peer that may use it
+     * @param keys  this hub's token-signing keys: the one that signs, and every one a token may name
      */
-    public SingleUseTokens(String audience, boolean bound, String hubId, String keyId, PrivateKey signingKey,
-                           Function<String, PublicKey> verificationKeys, Clock clock, Duration skew) {
+    public SingleUseTokens(String audience, boolean bound, String hubId, TokenKeySource keys, Clock clock, Duration skew) {
         this.audience = audience;
         this.bound = bound;
         this.hubId = hubId;
-        this.keyId = keyId;
-        this.signingKey = signingKey;
-        this.verificationKeys = verificationKeys;
+        this.keys = keys;
         this.clock = clock;
         this.skew = skew;
     }
@@ -57,6 +51,8 @@ public final class SingleUseTokens {
         ALG_FORBIDDEN,
         /** No key of this hub verifies the signature. */
         SIGNATURE_INVALID,
+        /** A key of this hub signed it, but a token-signing rotation has retired that key. */
+        KEY_ROTATED,
         /** Signed by this hub, but for another audience: another kind of token. */
         WRONG_AUDIENCE,
         /** A claim the kind needs is missing or unusable. */
@@ -133,7 +129,8 @@ public final class SingleUseTokens {
         Instant now = clock.instant();
         TokenClaims claims = new TokenClaims(hubId, subject, audience, UUID.randomUUID(), url, tlsFingerprint,
                 Instant.ofEpochSecond(now.getEpochSecond()), Instant.ofEpochSecond(now.plus(ttl).getEpochSecond()));
-        return new Minted(EdDsaJws.sign(claims.json(), keyId, signingKey), claims);
+        TokenKeySource.SigningKey key = keys.signing();
+        return new Minted(EdDsaJws.sign(claims.json(), key.id(), key.privateKey()), claims);
     }
 
     /**
@@ -148,8 +145,14 @@ public final class SingleUseTokens {
         }
         JsonNode json;
         try {
-            json = EdDsaJws.verify(token, verificationKeys).claims();
+            json = EdDsaJws.verify(token, keys::activePublicKey).claims();
         } catch (EdDsaJws.JwsException e) {
+            Optional<TokenKeySource.VerifyingKey> retired = e.failure() == EdDsaJws.Failure.SIGNATURE_INVALID
+                    ? keys.retiredSigner(token) : Optional.empty();
+            if (retired.isPresent()) {
+                throw new Refusal(Reason.KEY_ROTATED, null, retired.get().id(), "signed by key " + retired.get().id()
+                        + ", which a token-signing key rotation retired at " + retired.get().retiredAt());
+            }
             throw new Refusal(switch (e.failure()) {
                 case MALFORMED -> Reason.MALFORMED;
                 case ALG_FORBIDDEN -> Reason.ALG_FORBIDDEN;

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param used       whether it was spent; null when this hub cannot know (another hub's token)
  * @param replaced   whether a newer token for the same peer took its place; null when this hub cannot know
  * @param status     one word: {@code usable}, {@code used}, {@code replaced}, {@code expired},
- *                   {@code withdrawn} (its peer was revoked first), {@code signature_invalid},
+ *                   {@code withdrawn} (its peer was revoked first), {@code key_rotated} (its
+ *                   signing key was retired by a token-signing rotation), {@code signature_invalid},
  *                   or {@code not_issued_here}
  * @param peerId     the peer on this hub the token was minted for, when known
  * @param detail     the status in a sentence, with what to do
@@ -68,7 +69,8 @@ public record TokenDecoding(@JsonProperty("kind") String kind,
      * The key the token names.
      *
      * @param status {@code current} (this hub signs with it now), {@code previous} (an earlier
-     *               token key of this hub, still trusted for verification) or {@code unknown}
+     *               token key of this hub, still trusted for verification), {@code retired} (retired
+     *               by a token-signing rotation: what it signed no longer works) or {@code unknown}
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"kid", "status"})

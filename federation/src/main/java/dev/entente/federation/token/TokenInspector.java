@@ -2,6 +2,7 @@ package dev.entente.federation.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entente.ca.jws.EdDsaJws;
+import dev.entente.ca.jws.TokenKeySource;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerLifecycle;
 import dev.entente.federation.peer.PeerRepository;
@@ -13,13 +14,11 @@ import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code entente peers token decode}: reads an acceptance or re-enrolment token someone handed an
@@ -27,24 +26,16 @@ import java.util.function.Function;
  * it. Every decode is audited ({@code token.decoded}) with the token's id and digest, never the token.
  */
 public final class TokenInspector {
-    /**
-     * One of this hub's token keys.
-     *
-     * @param current whether this hub signs new tokens with it; otherwise an earlier key, still trusted
-     */
-    public record SigningKey(String id, PublicKey publicKey, boolean current) {
-    }
-
     private final LocalHub hub;
     private final PeerRepository peers;
     private final List<TokenKind> kinds;
-    private final Function<String, Optional<SigningKey>> keys;
+    private final TokenKeySource keys;
     private final AuditLog audit;
     private final Clock clock;
 
-    /** @param keys this hub's token keys by id; empty for an id it never had */
-    public TokenInspector(LocalHub hub, PeerRepository peers, List<TokenKind> kinds,
-                          Function<String, Optional<SigningKey>> keys, AuditLog audit, Clock clock) {
+    /** @param keys this hub's token-signing keys, current and earlier */
+    public TokenInspector(LocalHub hub, PeerRepository peers, List<TokenKind> kinds, TokenKeySource keys, AuditLog audit,
+                          Clock clock) {
         this.hub = hub;
         this.peers = peers;
         this.kinds = List.copyOf(kinds);
@@ -99,11 +90,16 @@ public final class TokenInspector {
     /** A token that names this hub as its issuer: its key, its signature, and its row in the kind's table. */
     private TokenDecoding ours(TokenKind kind, String token, String kid, TokenClaims claims, TokenDecoding.Issuer issuer,
                                boolean expired) {
-        Optional<SigningKey> key = kid == null ? Optional.empty() : keys.apply(kid);
-        TokenDecoding.SigningKey keyView = new TokenDecoding.SigningKey(kid,
-                key.map(k -> k.current() ? "current" : "previous").orElse("unknown"));
+        Optional<TokenKeySource.VerifyingKey> key = kid == null ? Optional.empty() : keys.verifying(kid);
+        TokenDecoding.SigningKey keyView = new TokenDecoding.SigningKey(kid, key.map(k -> k.retired() ? "retired"
+                : k.id().equals(keys.signing().id()) ? "current" : "previous").orElse("unknown"));
         boolean valid = key.isPresent() && signedBy(token, key.get());
         TokenDecoding.Claims shown = TokenDecoding.Claims.of(claims);
+        if (valid && key.get().retired()) {
+            return new TokenDecoding(kind.kind(), "key_rotated", "signed by this hub's key " + kid + ", which a token-signing "
+                    + "key rotation retired at " + key.get().retiredAt() + ": the key is no longer current and the token no "
+                    + "longer works; mint a new one", shown, issuer, true, keyView, "valid", expired, null, null, null);
+        }
         if (!valid) {
             return new TokenDecoding(kind.kind(), "signature_invalid", "it names this hub as its issuer, but "
                     + (key.isEmpty() ? "its key " + kid + " is not one of this hub's token keys" : "its signature does not verify")
@@ -142,7 +138,7 @@ public final class TokenInspector {
                 entry.isEmpty() && !expired, peerId);
     }
 
-    private static boolean signedBy(String token, SigningKey key) {
+    private static boolean signedBy(String token, TokenKeySource.VerifyingKey key) {
         try {
             EdDsaJws.verify(token, kid -> key.publicKey());
             return true;

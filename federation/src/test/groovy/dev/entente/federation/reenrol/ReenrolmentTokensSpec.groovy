@@ -1,5 +1,6 @@
 package dev.entente.federation.reenrol
 
+import dev.entente.ca.jws.TokenKeySource
 import dev.entente.ca.crypto.Certificates
 import dev.entente.federation.handshake.AcceptanceTokens
 import dev.entente.federation.token.SingleUseTokens
@@ -21,8 +22,7 @@ class ReenrolmentTokensSpec extends Specification {
     static final String FP = 'ab' * 32
 
     ReenrolmentTokens tokensAt(Instant now, String hubId = 'hub_0000000a') {
-        new ReenrolmentTokens(new SingleUseTokens(ReenrolmentTokens.AUDIENCE, true, hubId, 'k1', KEY.private,
-                { it == 'k1' ? KEY.public : null }, Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60)))
+        new ReenrolmentTokens(new SingleUseTokens(ReenrolmentTokens.AUDIENCE, true, hubId, TokenKeySource.fixed('k1', KEY.private, KEY.public), Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60)))
     }
 
     def "a minted token verifies on its hub and names the peer's hub it is bound to"() {
@@ -67,8 +67,7 @@ class ReenrolmentTokensSpec extends Specification {
     }
 
     private static String acceptance() {
-        new AcceptanceTokens(new SingleUseTokens(AcceptanceTokens.AUDIENCE, false, 'hub_0000000a', 'k1', KEY.private,
-                { it == 'k1' ? KEY.public : null }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60)))
+        new AcceptanceTokens(new SingleUseTokens(AcceptanceTokens.AUDIENCE, false, 'hub_0000000a', TokenKeySource.fixed('k1', KEY.private, KEY.public), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60)))
                 .mint(URL, FP, Duration.ofHours(1)).token()
     }
 }

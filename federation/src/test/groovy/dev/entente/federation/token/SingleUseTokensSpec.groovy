@@ -1,5 +1,6 @@
 package dev.entente.federation.token
 
+import dev.entente.ca.jws.TokenKeySource
 import dev.entente.ca.crypto.Certificates
 import dev.entente.federation.handshake.AcceptanceTokenTable
 import dev.entente.federation.handshake.AcceptanceTokens
@@ -45,7 +46,7 @@ class SingleUseTokensSpec extends Specification {
     }
 
     static SingleUseTokens tokens(String audience, boolean bound, Instant now = NOW) {
-        new SingleUseTokens(audience, bound, HUB, 'k1', KEY.private, { it == 'k1' ? KEY.public : null },
+        new SingleUseTokens(audience, bound, HUB, TokenKeySource.fixed('k1', KEY.private, KEY.public),
                 Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60))
     }
 

@@ -60,6 +60,12 @@ public enum AuditEventType {
             Party.OPERATOR, Party.PEER, Party.ANONYMOUS),
     /** An admin rotated the audit chain's HMAC key. */
     AUDIT_KEY_ROTATED("audit.key_rotated", "an admin rotated the audit chain's HMAC key", Party.OPERATOR),
+    /** An admin rotated the token-signing key: tokens signed by the old key stop working. */
+    KEYS_TOKEN_SIGNING_ROTATED("keys.token_signing_rotated", "an admin rotated the key that signs acceptance, re-enrolment "
+            + "and operator tokens; details count the tokens it invalidated and name the re-issued admin.token", Party.OPERATOR),
+    /** An admin re-sealed every sealed key under a new key passphrase. */
+    KEYS_VAULT_REKEYED("keys.vault_rekeyed", "an admin re-sealed every sealed key under a new key passphrase; the old "
+            + "passphrase no longer opens this hub's database (backups taken before still need it)", Party.OPERATOR),
     /** An operator replaced the hub's TLS certificate, or the hub renewed it by itself. */
     TLS_ROTATED("tls.rotated", "an operator replaced the hub's TLS certificate, or the hub renewed it by itself "
             + "(details.automatic); the old one is served for the grace", Party.OPERATOR, EventSource.TLS_RENEWAL),

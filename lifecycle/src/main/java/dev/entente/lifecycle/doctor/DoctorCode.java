@@ -61,7 +61,11 @@ public enum DoctorCode implements PublicCode {
     /** An approval policy set while the hub runs is lower than configured: an action that needs a second operator by configuration runs at once. */
     DR024("DR024", "approval_policy_lowered", Severity.WARNING, Runbook.APPROVALS),
     /** An operator paused worker jobs: the sweep, expiries or renewals they run do not happen until resumed. */
-    DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS);
+    DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS),
+    /** This process's key vault no longer matches the database's: another process re-keyed it, and this one cannot seal or open keys. */
+    DR028("DR028", "key_vault_rekeyed_elsewhere", Severity.ERROR, Runbook.KEYS),
+    /** The data dir's admin.token is signed by a token-signing key that a rotation retired: the local CLI is refused. */
+    DR029("DR029", "admin_token_key_retired", Severity.WARNING, Runbook.KEYS);
 
     private final String code;
     private final String checkName;

@@ -266,7 +266,21 @@ public enum ErrorCode implements PublicCode {
     /** The re-enrolment token was already used: tokens are single use. */
     REENROLMENT_TOKEN_USED("reenrolment_token_used", 409, "re-enrolment token already used", Runbook.PEERS),
     /** The re-enrolment token was minted for another peer than the hub presenting it. */
-    REENROLMENT_TOKEN_WRONG_PEER("reenrolment_token_wrong_peer", 403, "re-enrolment token bound to another peer", Runbook.PEERS);
+    REENROLMENT_TOKEN_WRONG_PEER("reenrolment_token_wrong_peer", 403, "re-enrolment token bound to another peer", Runbook.PEERS),
+
+    // --- key rotations and the key vault (issue 17) ---
+    /** The acceptance token verifies under a token-signing key that {@code entente keys rotate --type token-signing} retired. */
+    ACCEPTANCE_TOKEN_KEY_ROTATED("acceptance_token_key_rotated", 401, "acceptance token signed by a retired key", Runbook.KEYS),
+    /** The re-enrolment token verifies under a token-signing key that a rotation retired. */
+    REENROLMENT_TOKEN_KEY_ROTATED("reenrolment_token_key_rotated", 401, "re-enrolment token signed by a retired key", Runbook.KEYS),
+    /** The operator token verifies under a token-signing key that a rotation retired. */
+    AUTH_TOKEN_KEY_ROTATED("auth_token_key_rotated", 401, "operator token signed by a retired key", Runbook.KEYS),
+    /** {@code keys rekey}: the current passphrase given does not open the key vault. */
+    REKEY_PASSPHRASE_REJECTED("rekey_passphrase_rejected", 403, "current key passphrase does not open the key vault", Runbook.KEYS),
+    /** {@code keys rekey}: the new passphrase is empty, too short, or the current one. */
+    REKEY_PASSPHRASE_UNUSABLE("rekey_passphrase_unusable", 400, "new key passphrase unusable", Runbook.KEYS),
+    /** This process opened the key vault under a passphrase the database no longer uses: another process re-keyed it. */
+    KEY_VAULT_REKEYED("key_vault_rekeyed", 503, "key vault re-keyed by another process", Runbook.KEYS);
 
     private final String code;
     private final int status;

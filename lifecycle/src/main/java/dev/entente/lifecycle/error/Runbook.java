@@ -10,7 +10,8 @@ public enum Runbook {
     ROTATION("ca-rotation"),
     DATABASE("database-and-backup"),
     APPROVALS("approvals"),
-    OPERATORS("operators-and-admin-api");
+    OPERATORS("operators-and-admin-api"),
+    KEYS("keys-and-vault");
 
     private final String name;
 

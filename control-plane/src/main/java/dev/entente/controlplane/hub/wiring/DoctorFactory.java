@@ -9,6 +9,8 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.doctor.DatabaseChecks;
+import dev.entente.controlplane.doctor.KeyChecks;
+import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.controlplane.tls.TlsState;
@@ -57,7 +59,7 @@ final class DoctorFactory {
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
                   RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
                   CertificateAuthority authority, TlsConfiguration tlsConfiguration, ApprovalPolicies policies,
-                  WorkerPauses pauses) {
+                  WorkerPauses pauses, TokenKeyring tokenKeys) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
@@ -65,6 +67,7 @@ final class DoctorFactory {
         shell.add(clocks.check());
         shell.add(new PauseCheck(pauses).check());
         shell.add(new PolicyCheck(policies).check());
+        shell.addAll(new KeyChecks(tx, keys.vault(), tokenKeys, settings.dataDir()).all());
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),

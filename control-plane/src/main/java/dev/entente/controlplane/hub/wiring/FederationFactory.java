@@ -2,10 +2,9 @@ package dev.entente.controlplane.hub.wiring;
 
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.FederationCa;
-import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
-import dev.entente.ca.vault.StoredKey;
+import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.federation.anchor.AuditAnchor;
 import dev.entente.federation.anchor.AuditHeartbeatExtension;
 import dev.entente.federation.anchor.AuditWitnessing;
@@ -101,36 +100,31 @@ final class FederationFactory {
     }
 
     @Singleton
-    AcceptanceTokens acceptanceTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+    AcceptanceTokens acceptanceTokens(HubIdentity hub, TokenKeyring keys, Clock clock, HubSettings settings) {
         return new AcceptanceTokens(singleUseTokens(AcceptanceTokens.AUDIENCE, false, hub, keys, clock, settings));
     }
 
     @Singleton
-    ReenrolmentTokens reenrolmentTokens(HubIdentity hub, SealedKeyStore keys, Clock clock, HubSettings settings) {
+    ReenrolmentTokens reenrolmentTokens(HubIdentity hub, TokenKeyring keys, Clock clock, HubSettings settings) {
         return new ReenrolmentTokens(singleUseTokens(ReenrolmentTokens.AUDIENCE, true, hub, keys, clock, settings));
     }
 
-    /** Both kinds sign with the hub's current token key and verify under any of its token keys, current or earlier. */
-    private static SingleUseTokens singleUseTokens(String audience, boolean bound, HubIdentity hub, SealedKeyStore keys,
+    /**
+     * Both kinds sign with the hub's current token-signing key and verify under any of its keys not
+     * retired; a token of a retired key is refused as such.
+     */
+    private static SingleUseTokens singleUseTokens(String audience, boolean bound, HubIdentity hub, TokenKeyring keys,
                                                    Clock clock, HubSettings settings) {
-        StoredKey tokenKey = keys.active("jwt").orElseThrow();
-        return new SingleUseTokens(audience, bound, hub.hubId(), tokenKey.id(),
-                Certificates.privateKey("Ed25519", tokenKey.secret()),
-                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt"))
-                        .map(k -> Certificates.publicKey("Ed25519", k.publicKey())).orElse(null),
-                clock, settings.clockSkew());
+        return new SingleUseTokens(audience, bound, hub.hubId(), keys, clock, settings.clockSkew());
     }
 
-    /** Reads both kinds of token; a key of this hub's that is not active is an earlier one, still trusted. */
+    /** Reads both kinds of token, and says of this hub's whether their key is current, earlier or retired. */
     @Singleton
-    TokenInspector tokenInspector(HubIdentity hub, TlsState tls, SealedKeyStore keys, PeerRepository peers,
+    TokenInspector tokenInspector(HubIdentity hub, TlsState tls, TokenKeyring keys, PeerRepository peers,
                                   AcceptanceTokens acceptanceTokens, ReenrolmentTokens reenrolmentTokens, AuditLog audit,
                                   Clock clock) {
         return new TokenInspector(new TlsLocalHub(hub.hubId(), hub.name(), hub::publicUrl, tls), peers,
-                List.of(acceptanceTokens, reenrolmentTokens),
-                kid -> keys.byId(kid).filter(k -> k.purpose().equals("jwt")).map(k -> new TokenInspector.SigningKey(k.id(),
-                        Certificates.publicKey("Ed25519", k.publicKey()), SealedKeyStore.ACTIVE.equals(k.status()))),
-                audit, clock);
+                List.of(acceptanceTokens, reenrolmentTokens), keys, audit, clock);
     }
 
     /** Quiet heartbeats waiting for their batched write; flushed by {@link DatabaseDrain} at shutdown. */
