@@ -189,7 +189,7 @@ public final class HubBootstrap {
      * and was not revoked, otherwise replaced (e.g. the data dir was restored next to another
      * database, or an admin revoked it: a restart is how to get a new one).
      */
-    public static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
+    private static void writeAdminToken(Path dataDir, OperatorTokens tokens, Tx tx, AuditLog audit, Clock clock) {
         Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
         if (Files.isRegularFile(file)) {
             try {
