@@ -1,5 +1,6 @@
 package dev.entente.controlplane.federation
 
+import dev.entente.ca.vault.TokenKeyring
 import dev.entente.ca.crypto.Certificates
 import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.controlplane.HubHttp
@@ -196,14 +197,15 @@ class TokenDecodeSpec extends Specification {
         }
     }
 
-    def "a token signed with an earlier token key of this hub names that key as previous"() {
-        given: 'an earlier, retired token key, and a token of ours signed with it'
+    def "a token signed with an earlier token key of this hub, still in grace, names that key as previous"() {
+        given: 'an earlier token key not yet retired, and a token of ours signed with it'
         def proposal = propose()
         def old = Certificates.ed25519()
-        String kid = 'jwt-retired-' + UUID.randomUUID().toString().take(8)
+        String kid = 'jwt-grace-' + UUID.randomUUID().toString().take(8)
         a.bean(Tx).inTransaction { c ->
-            a.bean(SealedKeyStore).store(c, kid, 'jwt', 'retired', 'Ed25519', old.public.encoded, null, null, old.private.encoded, null)
+            a.bean(SealedKeyStore).store(c, kid, 'jwt', 'grace', 'Ed25519', old.public.encoded, null, null, old.private.encoded, null)
         }
+        a.bean(TokenKeyring).reload()
         String token = resign(proposal.acceptance_token, kid, old.private)
 
         expect:
@@ -212,6 +214,26 @@ class TokenDecodeSpec extends Specification {
             signing_key.status == 'previous'
             signature == 'valid'
             status == 'usable'
+        }
+    }
+
+    def "issue 17: a token signed with a token key a rotation retired says the key is no longer current"() {
+        given: 'a retired token key, and a token of ours signed with it'
+        def proposal = propose()
+        def old = Certificates.ed25519()
+        String kid = 'jwt-retired-' + UUID.randomUUID().toString().take(8)
+        a.bean(Tx).inTransaction { c ->
+            a.bean(SealedKeyStore).store(c, kid, 'jwt', 'retired', 'Ed25519', old.public.encoded, null, null, old.private.encoded, null)
+        }
+        a.bean(TokenKeyring).reload()
+        String token = resign(proposal.acceptance_token, kid, old.private)
+
+        expect:
+        with(decode(a, token).json) {
+            signing_key.kid == kid
+            signing_key.status == 'retired'
+            signature == 'valid'
+            status == 'key_rotated'
         }
     }
 
