@@ -180,11 +180,26 @@ public final class SealedKeyStore {
                     String id = rs.getString("id");
                     out.add(new StoredKey(id, rs.getString("purpose"), rs.getString("status"),
                             rs.getString("algorithm"), rs.getBytes("public_key"), rs.getString("certificate"),
-                            rs.getString("fingerprint"), vault.open(rs.getBytes("sealed_secret"), id),
+                            rs.getString("fingerprint"), open(c, rs.getBytes("sealed_secret"), id),
                             instant(rs, "not_after"), instant(rs, "created_at"), instant(rs, "retired_at")));
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * Opens a sealed secret; when it does not open because another process re-keyed the vault, says
+     * that ({@link ErrorCode#KEY_VAULT_REKEYED}) rather than calling the key corrupt.
+     */
+    private byte[] open(Connection c, byte[] sealed, String id) throws SQLException {
+        try {
+            return vault.open(sealed, id);
+        } catch (EntenteException e) {
+            if (e.code() == ErrorCode.KEY_MATERIAL_CORRUPT && !vault.isCurrent(c)) {
+                throw KeyVault.rekeyedElsewhere();
+            }
+            throw e;
         }
     }
 

@@ -51,6 +51,7 @@ class LeanClientSpec extends Specification {
         'status'                | 'warnings'
         'peers list'            | ''
         'status --output json'  | '"hub_id"'
+        'keys list'             | 'token-signing'
     }
 
     def "a client command builds only its own subtree of the command tree"() {
