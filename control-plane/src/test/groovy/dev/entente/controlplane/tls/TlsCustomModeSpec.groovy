@@ -85,7 +85,7 @@ class TlsCustomModeSpec extends Specification {
         peer(b, peerAonB).tls_fingerprints.contains(first)
         dr026.severity == 'warning'
         dr026.diagnosis.contains('still holds it')
-        cli(a, 'doctor', '--explain', 'DR026').out.contains('SIGHUP')
+        cli(a, 'doctor', '--explain', 'DR026').out.contains('kill -HUP')
     }
 
     def "new ECDSA files and SIGHUP: A announces the certificate, B pins it, then A serves it"() {
