@@ -150,6 +150,17 @@ class TlsCustomModeSpec extends Specification {
         cli(a, 'tls', 'info', '--output', 'json').json.key_type == 'RSA 2048'
     }
 
+    def "tls rotate would make a self-signed certificate: refused, naming what to do instead"() {
+        when:
+        def r = TestHubs.cliAs(a, null, 'tls', 'rotate')
+
+        then:
+        r.code != 0
+        r.problem.code == 'invalid_request'
+        r.problem.detail.contains('SIGHUP')
+        a.bean(TlsState).current().fingerprint() == fingerprint('rsa')
+    }
+
     def "files the hub cannot serve stop the start, naming the setting: #problem"() {
         when:
         TestHubs.start(Files.createTempDirectory('entente-custom-bad'), settings.call())
