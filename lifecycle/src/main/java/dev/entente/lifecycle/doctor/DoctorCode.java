@@ -62,6 +62,10 @@ public enum DoctorCode implements PublicCode {
     DR024("DR024", "approval_policy_lowered", Severity.WARNING, Runbook.APPROVALS),
     /** An operator paused worker jobs: the sweep, expiries or renewals they run do not happen until resumed. */
     DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS),
+    /** In {@code custom} TLS mode the served certificate expires within 30 days and the files hold nothing newer. */
+    DR026("DR026", "tls_custom_cert_expiring", Severity.WARNING, Runbook.TLS),
+    /** In {@code acme} TLS mode the last order for the hub's certificate failed; the CA's problem document says why. */
+    DR027("DR027", "tls_acme_renewal_failing", Severity.ERROR, Runbook.TLS),
     /** This process's key vault no longer matches the database's: another process re-keyed it, and this one cannot seal or open keys. */
     DR028("DR028", "key_vault_rekeyed_elsewhere", Severity.ERROR, Runbook.KEYS),
     /** The data dir's admin.token is signed by a token-signing key that a rotation retired: the local CLI is refused. */
