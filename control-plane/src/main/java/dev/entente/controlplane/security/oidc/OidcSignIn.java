@@ -40,12 +40,17 @@ import java.util.function.Supplier;
  *       session token, once. The session is an operator token whose subject is
  *       {@code oidc:<sub>@<issuer>}, so listing, revoking and last use work as for any token.</li>
  * </ol>
+ * A sign-in the web console starts ({@link #startConsole}) ends at the callback instead: the hub
+ * mints the session there and the console opens its own session on it ({@link Callback#console}).
  * Sign-ins in progress live in this hub's memory for a few minutes: a replicated hub needs its
  * load balancer to keep one browser on one replica for the minute a sign-in takes.
  */
 public final class OidcSignIn {
     /** The hub's callback path, registered at the provider as its redirect URI. */
     public static final String CALLBACK_PATH = "/auth/oidc/callback";
+    /** Where a console sign-in lands, and where a refused one goes back to. */
+    static final String CONSOLE_HOME = "/ui";
+    static final String CONSOLE_SIGN_IN = "/ui/login";
     static final Duration PENDING_TTL = Duration.ofMinutes(10);
     static final Duration CODE_TTL = Duration.ofMinutes(2);
     /**
@@ -55,7 +60,14 @@ public final class OidcSignIn {
     static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Pending(String nonce, String verifier, int port, String cliChallenge, Instant expiresAt) {
+    /**
+     * A sign-in in progress; {@code port} 0 and no challenge for one the web console started, which
+     * instead names the browser that started it ({@code browser}, a cookie's value).
+     */
+    private record Pending(String nonce, String verifier, int port, String cliChallenge, String browser, Instant expiresAt) {
+        boolean console() {
+            return port == 0;
+        }
     }
 
     private record Issued(OidcIdentity identity, String cliChallenge, Instant expiresAt) {
@@ -66,8 +78,10 @@ public final class OidcSignIn {
      * caller audits it: a refused sign-in is a refused access).
      *
      * @param refusedAs who the refusal is about: the identity when the provider vouched for one, else null
+     * @param console   the session minted for a sign-in the web console started (the caller opens the
+     *                  console's session on it); null when the sign-in ends at the CLI or was refused
      */
-    public record Callback(URI location, EntenteException refusal, String refusedAs) {
+    public record Callback(URI location, EntenteException refusal, String refusedAs, Session console) {
     }
 
     /** A session handed to the CLI. */
@@ -114,6 +128,22 @@ public final class OidcSignIn {
         if (cliChallenge == null || !cliChallenge.matches("[A-Za-z0-9_-]{43}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "challenge must be the base64url SHA-256 of the CLI's verifier (43 characters)");
         }
+        return begin(port, cliChallenge, null);
+    }
+
+    /**
+     * The provider's authorization URL for a sign-in that ends in the web console, with a console
+     * session, for the browser holding {@code browser} (a random value in a cookie the callback
+     * gets): a callback URL taken from one browser does not sign another in (login CSRF).
+     */
+    public URI startConsole(String browser) {
+        if (browser == null || browser.isBlank()) {
+            throw new IllegalArgumentException("a console sign-in names the browser that starts it");
+        }
+        return begin(0, null, browser);
+    }
+
+    private URI begin(int port, String cliChallenge, String browser) {
         expireOld();
         while (pending.size() >= MAX_PENDING) {
             pending.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Pending::expiresAt)))
@@ -122,7 +152,7 @@ public final class OidcSignIn {
         String state = random();
         String nonce = random();
         String verifier = random();
-        pending.put(state, new Pending(nonce, verifier, port, cliChallenge, clock.instant().plus(PENDING_TTL)));
+        pending.put(state, new Pending(nonce, verifier, port, cliChallenge, browser, clock.instant().plus(PENDING_TTL)));
         String query = "response_type=code"
                 + "&client_id=" + OidcProvider.encode(settings.clientId())
                 + "&redirect_uri=" + OidcProvider.encode(redirectUri())
@@ -140,15 +170,31 @@ public final class OidcSignIn {
      * code, or the provider's error. A state is used once.
      */
     public Callback callback(String state, String code, String error, String errorDescription) {
+        return callback(state, code, error, errorDescription, null);
+    }
+
+    /**
+     * As {@link #callback(String, String, String, String)}, from a browser that holds
+     * {@code browser}: a sign-in the console started finishes only in the browser that started it.
+     */
+    public Callback callback(String state, String code, String error, String errorDescription, String browser) {
         Pending p = state == null ? null : pending.remove(state);
         if (p == null || p.expiresAt().isBefore(clock.instant())) {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in is unknown, expired or already finished "
                     + "(it lasts " + PENDING_TTL.toMinutes() + " minutes on the hub that started it); run entente login again");
         }
+        if (p.console()) {
+            if (browser == null || !MessageDigest.isEqual(browser.getBytes(StandardCharsets.US_ASCII),
+                    p.browser().getBytes(StandardCharsets.US_ASCII))) {
+                throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this console sign-in was started in another browser; "
+                        + "start it again from the console's sign-in page");
+            }
+            return consoleCallback(p, code, error);
+        }
         URI loopback = URI.create("http://127.0.0.1:" + p.port() + "/");
         if (error != null || code == null) {
             return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)
-                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription))), null, null);
+                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription))), null, null, null);
         }
         OidcIdentity identity;
         try {
@@ -160,11 +206,27 @@ public final class OidcSignIn {
             return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(e.code().code())
                     + "&error_description=" + OidcProvider.encode(e.detail())
                     + (reason == null ? "" : "&error_reason=" + OidcProvider.encode(reason.toString()))),
-                    e, subject == null ? null : subject.toString());
+                    e, subject == null ? null : subject.toString(), null);
         }
         String oneTime = random();
         codes.put(oneTime, new Issued(identity, p.cliChallenge(), clock.instant().plus(CODE_TTL)));
-        return new Callback(URI.create(loopback + "?code=" + oneTime), null, null);
+        return new Callback(URI.create(loopback + "?code=" + oneTime), null, null, null);
+    }
+
+    // The console's sign-in ends on the hub itself: no one-time code travels, the session is minted here.
+    private Callback consoleCallback(Pending p, String code, String error) {
+        if (error != null || code == null) {
+            return new Callback(URI.create(CONSOLE_SIGN_IN + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)),
+                    null, null, null);
+        }
+        try {
+            OidcIdentity identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonce());
+            return new Callback(URI.create(CONSOLE_HOME), null, null, mint(identity));
+        } catch (EntenteException e) {
+            Object subject = e.extensions().get("subject");
+            return new Callback(URI.create(CONSOLE_SIGN_IN + "?error=" + OidcProvider.encode(e.code().code())), e,
+                    subject == null ? null : subject.toString(), null);
+        }
     }
 
     /**
@@ -179,7 +241,10 @@ public final class OidcSignIn {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in code is unknown, expired, already used, "
                     + "or was not issued to this client; run entente login again");
         }
-        OidcIdentity identity = issued.identity();
+        return mint(issued.identity());
+    }
+
+    private Session mint(OidcIdentity identity) {
         String subject = identity.operatorSubject();
         OperatorTokens.Issued session = tokens.issue(subject, identity.roles(), settings.sessionTtl(), List.of());
         List<String> roles = identity.roles().stream().map(Role::value).sorted().toList();
