@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The hub's own TLS certificate (Ed25519, self-signed, pinned by peers and the CLI) and its
- * rotation with a grace window.
+ * The hub's own TLS certificate (Ed25519 and self-signed unless supplied, pinned by peers and the
+ * CLI) and its rotation with a grace window.
  *
  * <p>A rotation makes a new key active and moves the old one to {@code grace}: the server
  * serves only the new certificate at once, while the old fingerprint stays announced (in
@@ -32,6 +32,10 @@ import java.util.function.Predicate;
  * the next key is made with status {@code next} and announced alongside the served one, so
  * peers pin it over heartbeats before the hub serves it; {@link #promoteNext} then makes it
  * active as a rotation does. Serving a certificate no peer pins yet would fail their heartbeats.
+ *
+ * <p>A certificate the hub did not make (the operator's files, an ACME order) takes the same
+ * path: {@link #stageSupplied} stores it as the next key, {@link #promoteSupplied} serves it once
+ * peers pinned it. The hub then never makes a key of its own.
  */
 public final class HubTlsCertificates {
     public static final String PURPOSE = "tls";
@@ -47,8 +51,22 @@ public final class HubTlsCertificates {
         this.validity = validity;
     }
 
-    /** One TLS key and its certificate. */
-    public record TlsKey(String keyId, X509Certificate certificate, PrivateKey privateKey, Instant createdAt) {
+    /**
+     * One TLS key and its certificate.
+     *
+     * @param chain the certificate first, then the intermediates a CA issued it under (custom and
+     *              ACME certificates); the certificate alone when the hub made it
+     */
+    public record TlsKey(String keyId, X509Certificate certificate, PrivateKey privateKey, Instant createdAt,
+                         List<X509Certificate> chain) {
+        public TlsKey {
+            chain = List.copyOf(chain);
+        }
+
+        public TlsKey(String keyId, X509Certificate certificate, PrivateKey privateKey, Instant createdAt) {
+            this(keyId, certificate, privateKey, createdAt, List.of(certificate));
+        }
+
         public String fingerprint() {
             return Certificates.fingerprint(certificate);
         }
@@ -143,18 +161,87 @@ public final class HubTlsCertificates {
         }
         if (next.isPresent()) {
             Instant announcedSince = next.get().certificate().getNotBefore().toInstant().plus(Certificates.BACKDATE);
-            // Peers silent for half the time left do not hold the renewal back until expiry.
-            Instant latest = announcedSince.plus(Duration.between(announcedSince, active.notAfter()).dividedBy(2));
-            boolean announced = !now.isBefore(announcedSince.plus(announce));
-            if (announced && (pinnedSince.test(announcedSince) || !now.isBefore(latest))) {
-                return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
-            }
-            return new Renewal(RenewalStep.NONE, active, active);
+            return promoteWhenPinned(c, active, announcedSince, now, announce, pinnedSince);
         }
         if (!now.isBefore(active.renewalDue())) {
             return new Renewal(RenewalStep.PREPARED, prepareNext(c, hubId, sans, now), active);
         }
         return new Renewal(RenewalStep.NONE, active, active);
+    }
+
+    /** Promotes the next key once it has been announced for {@code announce} and peers pinned it (or half the time left passed). */
+    private Renewal promoteWhenPinned(Connection c, TlsKey active, Instant announcedSince, Instant now, Duration announce,
+                                      Predicate<Instant> pinnedSince) throws SQLException {
+        // Peers silent for half the time left do not hold the renewal back until expiry.
+        Instant latest = announcedSince.plus(Duration.between(announcedSince, active.notAfter()).dividedBy(2));
+        boolean announced = !now.isBefore(announcedSince.plus(announce));
+        if (announced && (pinnedSince.test(announcedSince) || !now.isBefore(latest))) {
+            return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
+        }
+        return new Renewal(RenewalStep.NONE, active, active);
+    }
+
+    /**
+     * Announces a certificate the hub did not make (a custom file, an ACME order) as the next key:
+     * peers pin it over heartbeats, then {@link #promoteSupplied} serves it, as a renewal's next key.
+     * Staging the certificate already served or already announced is a no-op (a reload of unchanged
+     * files, or two replicas reading the same files).
+     *
+     * @return the staged key, or empty when there was nothing new
+     */
+    public Optional<TlsKey> stageSupplied(Connection c, SuppliedCertificate supplied) throws SQLException {
+        lock(c);
+        String fp = supplied.fingerprint();
+        List<StoredKey> all = keys.byPurpose(c, PURPOSE);
+        for (StoredKey k : all) {
+            if (fp.equals(k.fingerprint())
+                    && (k.status().equals(SealedKeyStore.ACTIVE) || k.status().equals(SealedKeyStore.NEXT))) {
+                return Optional.empty();
+            }
+        }
+        for (StoredKey k : all) {
+            if (k.status().equals(SealedKeyStore.NEXT)) {
+                keys.setStatus(c, k.id(), SealedKeyStore.RETIRED);
+            }
+        }
+        String id = "tls-" + fp.substring(0, 16);
+        StoredKey row = keys.byId(c, id).orElse(null);
+        if (row != null) {
+            // A file put back after it was replaced: its row is in grace or retired; it is announced again.
+            keys.setStatus(c, id, SealedKeyStore.NEXT);
+            return Optional.of(toTlsKey(keys.byId(c, id).orElseThrow()));
+        }
+        StringBuilder pem = new StringBuilder();
+        supplied.chain().forEach(cert -> pem.append(Certificates.toPem(cert)));
+        X509Certificate leaf = supplied.leaf();
+        return Optional.of(toTlsKey(keys.store(c, id, PURPOSE, SealedKeyStore.NEXT, supplied.algorithm(),
+                leaf.getPublicKey().getEncoded(), pem.toString(), fp, supplied.privateKey().getEncoded(),
+                leaf.getNotAfter().toInstant())));
+    }
+
+    /**
+     * The renewal step of a hub serving certificates it did not make ({@link #stageSupplied}): the
+     * announced next key is promoted once announced for {@code announce} and pinned by the peers, as
+     * {@link #renew} does; at once when nobody pins this hub yet ({@code nobodyPins}) or when the
+     * served certificate is no longer valid and the next one is. The hub never makes a key here: a
+     * certificate without a successor stays served until the operator's files or the CA replace it.
+     */
+    public Renewal promoteSupplied(Connection c, Instant now, Duration announce, Predicate<Instant> pinnedSince,
+                                   boolean nobodyPins) throws SQLException {
+        lock(c);
+        List<StoredKey> all = keys.byPurpose(c, PURPOSE);
+        TlsKey active = all.stream().filter(k -> k.status().equals(SealedKeyStore.ACTIVE)).findFirst()
+                .map(HubTlsCertificates::toTlsKey).orElseThrow(() -> new IllegalStateException("no active TLS key"));
+        Optional<StoredKey> next = all.stream().filter(k -> k.status().equals(SealedKeyStore.NEXT)).findFirst();
+        if (next.isEmpty()) {
+            return new Renewal(RenewalStep.NONE, active, active);
+        }
+        TlsKey candidate = toTlsKey(next.get());
+        if (nobodyPins || (!validAt(active, now) && validAt(candidate, now))) {
+            return new Renewal(RenewalStep.PROMOTED, promoteNext(c).orElseThrow(), active);
+        }
+        // The announcement started when the row was written: a CA's not-before says nothing about it.
+        return promoteWhenPinned(c, active, next.get().createdAt(), now, announce, pinnedSince);
     }
 
     private static boolean validAt(TlsKey key, Instant now) {
@@ -237,7 +324,7 @@ public final class HubTlsCertificates {
     }
 
     private static TlsKey toTlsKey(StoredKey k) {
-        X509Certificate cert = Certificates.parsePem(k.certificatePem()).get(0);
-        return new TlsKey(k.id(), cert, Certificates.privateKey("Ed25519", k.secret()), k.createdAt());
+        List<X509Certificate> chain = Certificates.parsePem(k.certificatePem());
+        return new TlsKey(k.id(), chain.get(0), Certificates.privateKey(k.algorithm(), k.secret()), k.createdAt(), chain);
     }
 }

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
@@ -11,9 +12,23 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param autoRenew     whether the hub renews its certificate by itself: at two thirds of its lifetime (announced to
  *                      peers first, as a rotation with its grace), and at start when it has expired; off, only
  *                      {@code entente tls rotate} renews it
+ * @param mode          where the certificate comes from: {@code self-signed} (the hub makes and renews its own),
+ *                      {@code custom} (the PEM files {@code cert-file} and {@code key-file}, re-read on SIGHUP and
+ *                      when they change) or {@code acme} (ordered from the ACME CA of {@code entente.tls.acme.*});
+ *                      a new custom or ACME certificate is announced to peers and served once they pinned it, as a
+ *                      renewal is
+ * @param certFile      in {@code custom} mode: the PEM certificate, then the intermediates it was issued under
+ * @param keyFile       in {@code custom} mode: its private key, PEM (PKCS#8; SEC1 and PKCS#1 are taken too),
+ *                      unencrypted; Ed25519, ECDSA P-256 or RSA of 2048 bits or more
+ * @param watchInterval how often the {@code custom} files are checked for a change (SIGHUP checks at once), and
+ *                      in {@code acme} mode whether the certificate is due for renewal
  */
 @ConfigurationProperties("entente.tls")
 public record TlsConfiguration(@Bindable(defaultValue = "24h") String rotationGrace,
                         @Bindable(defaultValue = "365d") String certValidity,
-                        @Bindable(defaultValue = "true") boolean autoRenew) {
+                        @Bindable(defaultValue = "true") boolean autoRenew,
+                        @Bindable(defaultValue = "self-signed") String mode,
+                        @Nullable String certFile,
+                        @Nullable String keyFile,
+                        @Bindable(defaultValue = "10s") String watchInterval) {
 }

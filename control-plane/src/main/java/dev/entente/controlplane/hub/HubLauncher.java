@@ -10,8 +10,11 @@ import dev.entente.controlplane.hub.wiring.DatabaseDrain;
 import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.tls.HubTls;
+import dev.entente.controlplane.tls.TlsModeSettings;
+import dev.entente.controlplane.tls.TlsModes;
 import dev.entente.controlplane.tls.TlsRenewal;
 import dev.entente.controlplane.config.LogConfiguration;
+import dev.entente.controlplane.config.AcmeConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
@@ -111,6 +114,8 @@ public final class HubLauncher {
             SettingKeys.of(ctx).check(sources).forEach(LOG::warn);
             Logging.apply(ctx.getBean(LogConfiguration.class));
             HubSettings settings = HubSettings.from(ctx, dataDir);
+            // A TLS mode asked for but not configured stops the start before the database starts.
+            TlsModeSettings.from(ctx.getBean(TlsConfiguration.class), ctx.getBean(AcmeConfiguration.class));
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
@@ -118,6 +123,9 @@ public final class HubLauncher {
             ctx.getEnvironment().addPropertySource(PropertySource.of("entente-server", server, FLAGS_ORDER + 10));
             boot = HubBootstrap.boot(settings, env, clock, ctx);
             register(ctx, boot);
+            // A custom certificate the hub cannot serve stops the start here, before anything is served.
+            TlsModes tlsModes = ctx.getBean(TlsModes.class);
+            tlsModes.beforeServing();
             if (ctx.getBean(TlsConfiguration.class).autoRenew()) {
                 // Before serving: an expired certificate would lock out every peer and the CLI's pin.
                 ctx.getBean(TlsRenewal.class).atStart(clock.instant());
@@ -132,6 +140,8 @@ public final class HubLauncher {
             }
             HubIdentity hub = boot.identity();
             hub.boundPort(embedded.getPort());
+            // ACME validates on the port just opened; custom files are watched from now on.
+            tlsModes.serving();
             if (settings.drillMode()) {
                 LOG.warn("entente.federation.drill-mode is on: a proposed peer with no token digest accepts any caller; "
                         + "never run a production hub like this");

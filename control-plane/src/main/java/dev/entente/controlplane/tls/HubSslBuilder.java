@@ -6,6 +6,7 @@ import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
 import io.micronaut.http.server.netty.ssl.ServerSslBuilder;
 import io.micronaut.http.ssl.ServerSslConfiguration;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -13,6 +14,7 @@ import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import jakarta.inject.Singleton;
 
 import java.util.Optional;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
@@ -44,16 +46,38 @@ public class HubSslBuilder implements ServerSslBuilder {
     public Optional<SslContext> build() {
         Ed25519Provider.install();
         try {
-            return Optional.of(SslContextBuilder.forServer(new KeyManagerFactoryWrapper(tls.keyManager()))
+            SslContext context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(tls.keyManager()))
                     .sslProvider(SslProvider.JDK)
                     .protocols(TlsPolicy.PROTOCOLS)
                     .ciphers(TlsPolicy.CIPHER_SUITES)
                     // want, not need: the admin API and the CLI present no certificate
                     .clientAuth(ClientAuth.OPTIONAL)
                     .trustManager(tls.clientCertificateRequest())
-                    .build());
+                    .build();
+            return Optional.of(new AcmeAlpn(context, tls.keyManager()));
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the hub TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Agrees to the {@code acme-tls/1} protocol while an ACME validation is pending, so the CA's
+     * TLS-ALPN-01 handshake reaches the challenge certificate ({@link ReloadingKeyManager}); any
+     * other offer is left unanswered, as without ALPN: the hub speaks HTTP/1.1 only.
+     */
+    private static final class AcmeAlpn extends DelegatingSslContext {
+        private final ReloadingKeyManager keyManager;
+
+        AcmeAlpn(SslContext context, ReloadingKeyManager keyManager) {
+            super(context);
+            this.keyManager = keyManager;
+        }
+
+        @Override
+        protected void initEngine(SSLEngine engine) {
+            engine.setHandshakeApplicationProtocolSelector((e, offered) ->
+                    keyManager.challengePending() && offered.contains(ReloadingKeyManager.ACME_TLS_1)
+                            ? ReloadingKeyManager.ACME_TLS_1 : "");
         }
     }
 }

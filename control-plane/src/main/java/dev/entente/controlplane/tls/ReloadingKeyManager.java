@@ -1,7 +1,10 @@
 package dev.entente.controlplane.tls;
 
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.net.Socket;
@@ -10,16 +13,31 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key manager whose key and certificate can be swapped while the server runs: a TLS rotation
  * takes effect on the next handshake, with no restart and no dropped connection. The delegate is
  * the JDK's own key manager over an in-memory key store, so alias selection per signature scheme
  * stays the JDK's.
+ *
+ * <p>While an ACME TLS-ALPN-01 validation is pending it also answers the CA's validation
+ * handshakes, those that negotiated {@code acme-tls/1} (RFC 8737), with the challenge certificate;
+ * every other handshake gets the hub's certificate as before. The JDK picks the server's
+ * certificate after it has chosen the application protocol, which is what lets this decide.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
+    /** The ALPN protocol of TLS-ALPN-01 validation handshakes. */
+    public static final String ACME_TLS_1 = "acme-tls/1";
+    private static final String CHALLENGE_ALIAS = "acme-tls-alpn-01:";
     private static final char[] NO_PASSWORD = new char[0];
     private volatile X509ExtendedKeyManager delegate;
+    private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
+
+    private record Challenge(PrivateKey key, X509Certificate certificate) {
+    }
 
     public ReloadingKeyManager(PrivateKey key, X509Certificate... chain) {
         reload(key, chain);
@@ -66,7 +84,39 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        if (engine != null && !challenges.isEmpty() && ACME_TLS_1.equals(engine.getHandshakeApplicationProtocol())) {
+            // A validation handshake never gets the hub's own certificate, whatever the key type.
+            String name = challengeFor(engine);
+            Challenge c = name == null ? null : challenges.get(name);
+            return c != null && keyType.equals(c.key().getAlgorithm()) ? CHALLENGE_ALIAS + name : null;
+        }
         return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+    }
+
+    /** Answers TLS-ALPN-01 validation handshakes for {@code name} with {@code certificate} until withdrawn. */
+    public void presentChallenge(String name, PrivateKey key, X509Certificate certificate) {
+        challenges.put(name.toLowerCase(Locale.ROOT), new Challenge(key, certificate));
+    }
+
+    public void withdrawChallenge(String name) {
+        challenges.remove(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether a validation is pending: only then does the server agree to {@code acme-tls/1}. */
+    public boolean challengePending() {
+        return !challenges.isEmpty();
+    }
+
+    /** The pending challenge's name the client asked for by SNI; the only one when it sent none (an IP identifier). */
+    private String challengeFor(SSLEngine engine) {
+        if (engine.getHandshakeSession() instanceof ExtendedSSLSession session) {
+            for (SNIServerName sni : session.getRequestedServerNames()) {
+                if (sni instanceof SNIHostName host) {
+                    return host.getAsciiName().toLowerCase(Locale.ROOT);
+                }
+            }
+        }
+        return challenges.size() == 1 ? challenges.keySet().iterator().next() : null;
     }
 
     @Override
@@ -76,11 +126,19 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
+        if (alias != null && alias.startsWith(CHALLENGE_ALIAS)) {
+            Challenge c = challenges.get(alias.substring(CHALLENGE_ALIAS.length()));
+            return c == null ? null : new X509Certificate[]{c.certificate()};
+        }
         return delegate.getCertificateChain(alias);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
+        if (alias != null && alias.startsWith(CHALLENGE_ALIAS)) {
+            Challenge c = challenges.get(alias.substring(CHALLENGE_ALIAS.length()));
+            return c == null ? null : c.key();
+        }
         return delegate.getPrivateKey(alias);
     }
 }

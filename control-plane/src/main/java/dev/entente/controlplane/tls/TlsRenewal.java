@@ -3,6 +3,7 @@ package dev.entente.controlplane.tls;
 import dev.entente.ca.tls.HubTlsCertificates.Renewal;
 import dev.entente.ca.tls.HubTlsCertificates.RenewalStep;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.controlplane.config.TlsConfiguration;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
@@ -47,11 +48,13 @@ public final class TlsRenewal {
     private final HubIdentity hub;
     private final HubSettings settings;
     private final PeerRepository peers;
+    private final TlsMode mode;
     private volatile String atStart;
 
     public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, HubIdentity hub, HubSettings settings,
-                      PeerRepository peers) {
+                      PeerRepository peers, TlsConfiguration configuration) {
         this.peers = peers;
+        this.mode = TlsMode.parse(configuration.mode());
         this.hubTls = hubTls;
         this.state = state;
         this.tx = tx;
@@ -72,7 +75,11 @@ public final class TlsRenewal {
         return r;
     }
 
-    /** The scheduled check: renews when due and updates the files the local CLI pins from. */
+    /**
+     * The scheduled check: renews when due and updates the files the local CLI pins from. With
+     * certificates the hub does not make ({@link TlsMode#CUSTOM}, {@link TlsMode#ACME}) it only
+     * serves the announced next one once peers pinned it, at once when no peer pins this hub yet.
+     */
     public Renewal onSchedule(Instant now) {
         Renewal r = renew(now, "schedule");
         if (r.step() != RenewalStep.NONE) {
@@ -88,14 +95,18 @@ public final class TlsRenewal {
 
     private Renewal renew(Instant now, String trigger) {
         TlsKey served = state.current();
-        if (state.nextFingerprints().isEmpty() && now.isBefore(served.renewalDue())
-                && !now.isBefore(served.certificate().getNotBefore().toInstant())) {
-            // The common case, decided without the database: it runs every sweep interval.
+        boolean supplied = mode != TlsMode.SELF_SIGNED;
+        if (state.nextFingerprints().isEmpty() && (supplied || (now.isBefore(served.renewalDue())
+                && !now.isBefore(served.certificate().getNotBefore().toInstant())))) {
+            // The common case, decided without the database: it runs every sweep interval. A hub
+            // serving supplied certificates never makes one: only an announced one can be promoted.
             return new Renewal(RenewalStep.NONE, served, served);
         }
         Duration announce = settings.heartbeatInterval().multipliedBy(ANNOUNCE_INTERVALS);
         Renewal r = tx.inTransaction(c -> {
-            Renewal step = hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
+            Renewal step = supplied
+                    ? hubTls.certificates().promoteSupplied(c, now, announce, this::peersPinned, nobodyPins())
+                    : hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
                     this::peersPinned);
             if (step.step() == RenewalStep.PROMOTED || step.step() == RenewalStep.REPLACED) {
                 AuditDetails details = AuditDetails.of()
@@ -103,7 +114,8 @@ public final class TlsRenewal {
                         .put("grace", Durations.format(settings.tlsRotationGrace()))
                         .put("automatic", true)
                         .put("trigger", trigger)
-                        .put("reason", reason(step, now))
+                        .put("reason", supplied ? "new certificate from " + source() : reason(step, now))
+                        .put("mode", mode.value())
                         .put("not_after", step.key().notAfter());
                 audit.append(c, AuditEvent.of(EventSource.TLS_RENEWAL, AuditEventType.TLS_ROTATED,
                         step.key().fingerprint(), details));
@@ -131,6 +143,15 @@ public final class TlsRenewal {
             }
         }
         return true;
+    }
+
+    /** Whether no peer pins this hub's certificate yet: a new one may be served at once. */
+    private boolean nobodyPins() {
+        return peers.list().stream().noneMatch(Peer::sendsHeartbeats);
+    }
+
+    private String source() {
+        return mode == TlsMode.CUSTOM ? "entente.tls.cert-file" : "the ACME CA";
     }
 
     private static String reason(Renewal r, Instant now) {

@@ -2,6 +2,7 @@ package dev.entente.controlplane.tls;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ public final class TlsState {
     public TlsState(TlsKey current, List<String> graceFingerprints) {
         this.current = current;
         this.graceFingerprints = List.copyOf(graceFingerprints);
-        this.keyManager = new ReloadingKeyManager(current.privateKey(), current.certificate());
+        this.keyManager = new ReloadingKeyManager(current.privateKey(), current.chain().toArray(X509Certificate[]::new));
     }
 
     public TlsKey current() {
@@ -47,7 +48,7 @@ public final class TlsState {
     /** Serves {@code served} from the next handshake on; a no-op when it is already served. */
     public synchronized void replace(TlsKey served, List<String> grace, List<String> next) {
         if (!served.keyId().equals(current.keyId())) {
-            keyManager.reload(served.privateKey(), served.certificate());
+            keyManager.reload(served.privateKey(), served.chain().toArray(X509Certificate[]::new));
             this.current = served;
         }
         this.graceFingerprints = List.copyOf(grace);

@@ -162,14 +162,19 @@ public sealed interface CommandResult {
      * @param subject   the certificate's subject DN
      * @param notBefore RFC 3339
      * @param notAfter  RFC 3339
-     * @param keyType   always {@code Ed25519}
+     * @param keyType     {@code Ed25519}, {@code ECDSA P-256} or {@code RSA <bits>}
+     * @param mode        {@code entente.tls.mode}: {@code self-signed}, {@code custom} or {@code acme}
+     * @param keyLocation where the served key lives, in words
+     * @param issuer      the certificate's issuer DN (its own subject when self-signed)
      */
     @JsonPropertyOrder({"subject", "sans", "not_before", "not_after", "fingerprint", "key_type", "grace_fingerprints"})
     record TlsInfo(@JsonProperty("subject") String subject, @JsonProperty("sans") List<String> sans,
                    @JsonProperty("not_before") String notBefore, @JsonProperty("not_after") String notAfter,
                    @JsonProperty("fingerprint") String fingerprint, @JsonProperty("key_type") String keyType,
                    @JsonProperty("grace_fingerprints") List<String> graceFingerprints,
-                   @JsonProperty("next_fingerprint") String nextFingerprint) implements CommandResult {
+                   @JsonProperty("next_fingerprint") String nextFingerprint,
+                   @JsonProperty("mode") String mode, @JsonProperty("key_location") String keyLocation,
+                   @JsonProperty("issuer") String issuer) implements CommandResult {
     }
 
     /** {@code audit rotate-key}: the new signing key's id. */

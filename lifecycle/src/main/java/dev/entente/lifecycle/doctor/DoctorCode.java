@@ -61,7 +61,11 @@ public enum DoctorCode implements PublicCode {
     /** An approval policy set while the hub runs is lower than configured: an action that needs a second operator by configuration runs at once. */
     DR024("DR024", "approval_policy_lowered", Severity.WARNING, Runbook.APPROVALS),
     /** An operator paused worker jobs: the sweep, expiries or renewals they run do not happen until resumed. */
-    DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS);
+    DR025("DR025", "automation_paused", Severity.WARNING, Runbook.PEERS),
+    /** In {@code custom} TLS mode the served certificate expires within 30 days and the files hold nothing newer. */
+    DR026("DR026", "tls_custom_cert_expiring", Severity.WARNING, Runbook.TLS),
+    /** In {@code acme} TLS mode the last order for the hub's certificate failed; the CA's problem document says why. */
+    DR027("DR027", "tls_acme_renewal_failing", Severity.ERROR, Runbook.TLS);
 
     private final String code;
     private final String checkName;

@@ -227,6 +227,12 @@ public enum ErrorCode implements PublicCode {
     TLS_PIN_MISMATCH("tls_pin_mismatch", 502, "TLS certificate does not match the pinned fingerprint", Runbook.TLS),
     /** The TLS handshake failed (protocol, cipher, or certificate). */
     TLS_HANDSHAKE_FAILED("tls_handshake_failed", 502, "TLS handshake failed", Runbook.TLS),
+    /**
+     * The certificate or key named by {@code entente.tls.cert-file}/{@code key-file} (or the ACME
+     * settings) cannot be served: unreadable, not matching, without the hub's name, or of a key type
+     * TLS 1.3 here does not take. Stops the start; on a reload the served certificate stays.
+     */
+    TLS_CERTIFICATE_UNUSABLE("tls_certificate_unusable", 503, "hub TLS certificate or key unusable", Runbook.TLS),
 
     // --- federation CA: certificate signing requests (handshake and renewal) ---
     /** The bytes are not a PKCS#10 certificate signing request (PEM or DER). */

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.tls;
 
+import dev.entente.controlplane.tls.TlsModes;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
@@ -16,16 +17,18 @@ import dev.entente.federation.command.RotateTls;
 @Controller("/api/v1/tls")
 public class TlsController {
     private final TlsState tls;
+    private final TlsModes modes;
     private final ApprovalGate approvals;
 
-    public TlsController(TlsState tls, ApprovalGate approvals) {
+    public TlsController(TlsState tls, TlsModes modes, ApprovalGate approvals) {
         this.tls = tls;
+        this.modes = modes;
         this.approvals = approvals;
     }
 
     @Get
     public HttpResponse<?> info() {
-        return HttpResponse.ok(HubCommandShell.describe(tls));
+        return HttpResponse.ok(HubCommandShell.describe(tls, modes));
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.doctor.DatabaseChecks;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.controlplane.tls.TlsModeChecks;
+import dev.entente.controlplane.tls.TlsModes;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.doctor.AuditCheck;
@@ -57,11 +59,12 @@ final class DoctorFactory {
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
                   RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
                   CertificateAuthority authority, TlsConfiguration tlsConfiguration, ApprovalPolicies policies,
-                  WorkerPauses pauses) {
+                  WorkerPauses pauses, TlsModes tlsModes) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
         shell.add(new TlsRenewalCheck(new WorkerRuns(tx.dataSource()), tlsConfiguration.autoRenew()).check());
+        shell.addAll(new TlsModeChecks(tlsModes, tls).all());
         shell.add(clocks.check());
         shell.add(new PauseCheck(pauses).check());
         shell.add(new PolicyCheck(policies).check());
