@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.entente.controlplane.ui.ConsoleForm;
+import dev.entente.controlplane.ui.ConsoleView;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
@@ -15,6 +17,7 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -63,7 +66,12 @@ public class InputGuard implements Ordered {
             body(request, body);
             return null;
         } catch (EntenteException e) {
-            return Problems.response(e);
+            MutableHttpResponse<?> refusal = Problems.response(e);
+            if (ConsoleView.isConsole(request.getPath())) {
+                // refused before the console's own filter could add them
+                ConsoleView.secure(refusal);
+            }
+            return refusal;
         }
     }
 
@@ -119,6 +127,10 @@ public class InputGuard implements Ordered {
             return;
         }
         MediaType type = request.getContentType().orElse(null);
+        if (ConsoleView.isConsole(request.getPath())) {
+            form(type, body);
+            return;
+        }
         if (type == null || !("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"))) {
             throw new EntenteException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body is "
                     + (type == null ? "sent without a Content-Type" : printable(type.getName()))
@@ -153,6 +165,19 @@ public class InputGuard implements Ordered {
         } catch (IOException e) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body cannot be read as JSON", Map.of("field", "body"));
         }
+    }
+
+    /** The console's forms: URL-encoded, and every name and value free of control characters but line breaks and tabs. */
+    private static void form(MediaType type, byte[] body) {
+        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.getName().equals(type.getName())) {
+            throw new EntenteException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body is "
+                    + (type == null ? "sent without a Content-Type" : printable(type.getName()))
+                    + "; console forms are 'application/x-www-form-urlencoded'", Map.of("field", "Content-Type"));
+        }
+        ConsoleForm.parse(body).fields().forEach((name, values) -> {
+            refuseControl("form field name", name, "");
+            values.forEach(v -> refuseControl(printable(name), v, "\t\n\r"));
+        });
     }
 
     private static boolean hasBody(HttpMethod method) {

@@ -12,7 +12,9 @@ import dev.entente.controlplane.config.DbConfiguration;
 import dev.entente.controlplane.config.FederationConfiguration;
 import dev.entente.controlplane.config.HeartbeatConfiguration;
 import dev.entente.controlplane.config.HubConfiguration;
+import dev.entente.controlplane.config.ConsoleConfiguration;
 import dev.entente.controlplane.config.OidcConfiguration;
+import dev.entente.controlplane.ui.ConsoleSessions;
 import dev.entente.controlplane.config.SettingKeys;
 import dev.entente.controlplane.config.SweepConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
@@ -59,6 +61,7 @@ public record HubSettings(Path dataDir, String name, String bind, int port, Stri
         SettingKeys.of(context).refuseUnconvertible(context.getEnvironment());
         // A half-configured identity provider stops the start, not the first sign-in.
         OidcSettings.from(context.getBean(OidcConfiguration.class));
+        ConsoleSessions.Timeouts.of(context.getBean(ConsoleConfiguration.class));
         HubConfiguration hub = context.getBean(HubConfiguration.class);
         DbConfiguration db = context.getBean(DbConfiguration.class);
         HeartbeatConfiguration heartbeat = context.getBean(HeartbeatConfiguration.class);

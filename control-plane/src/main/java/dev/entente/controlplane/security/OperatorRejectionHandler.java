@@ -2,6 +2,7 @@ package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.api.AccessDenials;
 import dev.entente.controlplane.api.Problems;
+import dev.entente.controlplane.ui.ConsoleView;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 /**
  * Answers Micronaut Security's refusals the way the admin API always has: problem+json with the
  * precise code ({@code auth_token_*} for 401, {@code auth_role_forbidden} for 403) instead of the
- * default bare 401, and every refusal audited as {@code access.denied}.
+ * default bare 401, and every refusal audited as {@code access.denied}. On the console's routes a
+ * browser is sent to sign in ({@code console_session_required}) or shown the refusal as a page.
  */
 @Produces
 @Singleton
@@ -30,19 +32,24 @@ import java.util.stream.Collectors;
 public class OperatorRejectionHandler implements ExceptionHandler<AuthorizationException, MutableHttpResponse<?>> {
     private final Tx tx;
     private final AuditLog audit;
+    private final ConsoleView consoleView;
 
-    public OperatorRejectionHandler(Tx tx, AuditLog audit) {
+    public OperatorRejectionHandler(Tx tx, AuditLog audit, ConsoleView consoleView) {
         this.tx = tx;
         this.audit = audit;
+        this.consoleView = consoleView;
     }
 
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
         HttpRequest<?> r = request;
         Optional<OperatorPrincipal> operator = OperatorTokenValidator.principal(r);
-        EntenteException e = operator.isPresent() ? forbidden(r, operator.get()) : unauthenticated(r);
+        boolean console = ConsoleView.isConsole(r.getPath());
+        EntenteException e = operator.isPresent() ? forbidden(r, operator.get())
+                : console ? new EntenteException(ErrorCode.CONSOLE_SESSION_REQUIRED, "sign in to the console first, at "
+                + ConsoleView.SIGN_IN + "; console pages take no bearer token") : unauthenticated(r);
         AccessDenials.record(tx, audit, r, e, operator.map(OperatorPrincipal::subject).orElse("anonymous"));
-        return Problems.response(e);
+        return console ? consoleView.refused(r, e) : Problems.response(e);
     }
 
     private static EntenteException unauthenticated(HttpRequest<?> request) {

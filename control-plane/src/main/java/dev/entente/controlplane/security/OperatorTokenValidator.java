@@ -1,6 +1,7 @@
 package dev.entente.controlplane.security;
 
 import dev.entente.controlplane.config.AuthConfiguration;
+import dev.entente.controlplane.ui.ConsoleView;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
@@ -52,18 +53,12 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
             // as an operator JWT would only fail, and build an exception on every federation call.
             return Mono.empty();
         }
+        if (request != null && ConsoleView.isConsole(request.getPath())) {
+            // The console's pages authenticate by their session cookie alone (ConsoleAuthentication).
+            return Mono.empty();
+        }
         try {
-            OperatorPrincipal p = tokens.verify(token);
-            if (revocations.isRevoked(p.tokenId())) {
-                throw new EntenteException(ErrorCode.OPERATOR_TOKEN_REVOKED, "token " + p.tokenId() + " of " + p.subject()
-                        + " was revoked; ask an admin for a new one ('entente operators token issue')");
-            }
-            if (!localTokens && !p.session() && !p.root()) {
-                throw new EntenteException(ErrorCode.AUTH_LOCAL_TOKENS_DISABLED, "this hub accepts only sign-in sessions "
-                        + "('entente login') and its own admin.token (entente.auth.local-tokens is false); "
-                        + p.subject() + "'s token is a local one");
-            }
-            registry.used(p.tokenId());
+            OperatorPrincipal p = check(token);
             return Mono.just(Authentication.build(p.subject(), p.roles().stream().map(Role::value).sorted().toList(),
                     Map.of(PRINCIPAL, p)));
         } catch (EntenteException e) {
@@ -72,6 +67,27 @@ public class OperatorTokenValidator implements TokenValidator<HttpRequest<?>> {
             }
             return Mono.empty();
         }
+    }
+
+    /**
+     * The operator {@code token} authenticates, checked as every admin API call checks it: signature
+     * and claims, revocation, and whether local tokens are accepted; its use is noted.
+     *
+     * @throws EntenteException the refusal, with its {@code auth_*} or {@code operator_token_*} code
+     */
+    public OperatorPrincipal check(String token) {
+        OperatorPrincipal p = tokens.verify(token);
+        if (revocations.isRevoked(p.tokenId())) {
+            throw new EntenteException(ErrorCode.OPERATOR_TOKEN_REVOKED, "token " + p.tokenId() + " of " + p.subject()
+                    + " was revoked; ask an admin for a new one ('entente operators token issue')");
+        }
+        if (!localTokens && !p.session() && !p.root()) {
+            throw new EntenteException(ErrorCode.AUTH_LOCAL_TOKENS_DISABLED, "this hub accepts only sign-in sessions "
+                    + "('entente login') and its own admin.token (entente.auth.local-tokens is false); "
+                    + p.subject() + "'s token is a local one");
+        }
+        registry.used(p.tokenId());
+        return p;
     }
 
     /** The operator Micronaut Security authenticated on {@code request}, if any. */

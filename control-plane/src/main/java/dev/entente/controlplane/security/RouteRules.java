@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who may call each HTTP route of a hub: the one table the admin API's authorization reads, and
- * the one the route × role spec checks against {@code docs/openapi.yml}. A route missing here is
+ * Who may call each HTTP route of a hub: the one table the admin API's and the web console's
+ * authorization reads, and the one the route × role specs check against {@code docs/openapi.yml}
+ * (the API) and the router (the console's {@code /ui} pages). A route missing here is
  * refused at run time (closed by default) and fails that spec, so a new route cannot ship without
  * a deliberate rule.
  *
@@ -129,6 +130,38 @@ public final class RouteRules {
         admin("POST /api/v1/audit/keys/rotate");
         read("GET /api/v1/doctor");
         read("GET /api/v1/findings");
+
+        // The web console (ui/): HTML pages, not in the API document; ConsoleRouteSpec checks
+        // these against the router. Each form needs what the admin API route it mirrors needs.
+        rule("GET /ui/login", Rule.anyone());
+        rule("POST /ui/login", Rule.anyone());
+        rule("GET /ui/login/oidc", Rule.anyone());
+        rule("GET /ui/assets/{name}", Rule.anyone());
+        read("POST /ui/logout");
+        read("GET /ui");
+        // Runbooks are the project's public documentation; the sign-in page links its refusals there.
+        rule("GET /ui/runbook/{code}", Rule.anyone());
+        read("GET /ui/peers");
+        read("GET /ui/peers/{id}");
+        write("POST /ui/peers");
+        write("POST /ui/peers/accept");
+        write("POST /ui/peers/{id}/token");
+        write("POST /ui/peers/{id}/suspend");
+        write("POST /ui/peers/{id}/resume");
+        write("POST /ui/peers/{id}/revoke");
+        write("POST /ui/peers/{id}/repin");
+        read("GET /ui/approvals");
+        read("POST /ui/approvals/{id}/approve");
+        rule("POST /ui/approvals/{id}/reject", Rule.operator(Permission.APPROVE));
+        read("GET /ui/ca");
+        // The confirmation page of a move: only for those who may make it.
+        write("GET /ui/ca/{move}");
+        write("POST /ui/ca/{move}");
+        read("GET /ui/grants");
+        write("POST /ui/grants");
+        write("POST /ui/grants/{id}/revoke");
+        read("GET /ui/grants/{id}/explain");
+        read("GET /ui/audit");
 
         rule("GET /federation/v1/ping", Rule.peer());
         rule("POST /federation/v1/handshake/accept", Rule.peer());

@@ -3,6 +3,7 @@ package dev.entente.controlplane.security
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.controlplane.ui.ConsoleView
 import org.yaml.snakeyaml.Yaml
 import spock.lang.Shared
 import spock.lang.Specification
@@ -49,10 +50,12 @@ class RouteRoleSpec extends Specification {
     def "every documented route has exactly one rule, every rule a documented route, and every role is a caller"() {
         given:
         Set<String> documented = operations().collect { RouteRules.key(it.method, it.path) } as Set
+        // the web console's rules are checked against the router by ConsoleRouteSpec
+        Set<String> api = RouteRules.all().keySet().findAll { !ConsoleView.isConsole(it.substring(it.indexOf(' ') + 1)) } as Set
 
         expect:
-        (documented - RouteRules.all().keySet()).isEmpty()
-        (RouteRules.all().keySet() - documented).isEmpty()
+        (documented - api).isEmpty()
+        (api - documented).isEmpty()
         CALLERS as Set == (Role.values()*.value() + ['no token', 'expired token']) as Set
     }
 

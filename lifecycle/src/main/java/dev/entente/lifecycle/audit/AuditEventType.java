@@ -55,6 +55,12 @@ public enum AuditEventType {
     OPERATOR_TOKEN_REVOKED("operator.token_revoked",
             "an admin revoked an operator token (its jti in the details); every replica refuses it from then on",
             Party.OPERATOR),
+    /** An operator signed in to the web console, with a pasted token or through the identity provider. */
+    CONSOLE_SIGNED_IN("console.signed_in", "an operator signed in to the web console (`/ui`); `with` is `token` or `oidc`, "
+            + "`jti` the operator token the session stands on", Party.OPERATOR),
+    /** An operator signed out of the web console. */
+    CONSOLE_SIGNED_OUT("console.signed_out", "an operator signed out of the web console; a sign-in session's token is "
+            + "revoked with it", Party.OPERATOR),
     /** A call was refused; the event's code says why. */
     ACCESS_DENIED("access.denied", "a call was refused for who made it (401) or what it asked (403); the code says why",
             Party.OPERATOR, Party.PEER, Party.ANONYMOUS),

@@ -63,6 +63,11 @@ public enum ErrorCode implements PublicCode {
     OIDC_ID_TOKEN_REFUSED("oidc_id_token_refused", 401, "ID token refused", Runbook.OPERATORS),
     /** The signed-in identity carries no group that {@code entente.oidc.groups-to-roles} maps to a role. */
     OIDC_NO_ROLE("oidc_no_role", 403, "no group of the identity maps to a role", Runbook.OPERATORS),
+    // --- web console (issue 16) ---
+    /** A console page or form was asked for without a console session, or after the session ended (idle or absolute timeout, sign-out, token revoked or expired). */
+    CONSOLE_SESSION_REQUIRED("console_session_required", 401, "console session missing or ended", Runbook.OPERATORS),
+    /** A console form arrived without the form token of the session that sent it, or with another one. */
+    CONSOLE_CSRF_INVALID("console_csrf_invalid", 403, "console form token missing or wrong", Runbook.OPERATORS),
 
     // --- lifecycles ---
     /** The entity's current state does not accept the event. */

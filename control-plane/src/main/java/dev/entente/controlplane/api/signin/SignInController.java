@@ -7,6 +7,7 @@ import dev.entente.controlplane.security.OperatorTokenRecord;
 import dev.entente.controlplane.security.OperatorTokenRegistry;
 import dev.entente.controlplane.security.oidc.OidcIdentity;
 import dev.entente.controlplane.security.oidc.OidcSignIn;
+import dev.entente.controlplane.ui.ConsoleSignIn;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
@@ -26,7 +27,8 @@ import java.util.Optional;
 /**
  * Sign-in with the identity provider ({@link OidcSignIn} runs it): {@code GET /auth/oidc/login}
  * sends the browser to the provider, {@code GET /auth/oidc/callback} takes it back and on to the
- * CLI, {@code POST /auth/oidc/token} hands the CLI its session once. {@code DELETE /api/v1/session}
+ * CLI (or, for a sign-in the web console started, into the console with its session cookie),
+ * {@code POST /auth/oidc/token} hands the CLI its session once. {@code DELETE /api/v1/session}
  * ends the caller's session at the hub ({@code entente logout}).
  */
 @Controller
@@ -35,12 +37,15 @@ public class SignInController {
     private final OperatorTokenRegistry registry;
     private final Tx tx;
     private final AuditLog audit;
+    private final ConsoleSignIn console;
 
-    public SignInController(Optional<OidcSignIn> signIn, OperatorTokenRegistry registry, Tx tx, AuditLog audit) {
+    public SignInController(Optional<OidcSignIn> signIn, OperatorTokenRegistry registry, Tx tx, AuditLog audit,
+                            ConsoleSignIn console) {
         this.signIn = signIn;
         this.registry = registry;
         this.tx = tx;
         this.audit = audit;
+        this.console = console;
     }
 
     @Get("/auth/oidc/login")
@@ -57,6 +62,9 @@ public class SignInController {
         OidcSignIn.Callback answer = signIn().callback(state, code, error, errorDescription);
         if (answer.refusal() != null) {
             AccessDenials.record(tx, audit, request, answer.refusal(), answer.refusedAs() == null ? "anonymous" : answer.refusedAs());
+        }
+        if (answer.console() != null) {
+            return console.signedIn(request, answer.console());
         }
         return HttpResponse.seeOther(answer.location());
     }

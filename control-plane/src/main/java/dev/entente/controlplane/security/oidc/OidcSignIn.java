@@ -40,12 +40,17 @@ import java.util.function.Supplier;
  *       session token, once. The session is an operator token whose subject is
  *       {@code oidc:<sub>@<issuer>}, so listing, revoking and last use work as for any token.</li>
  * </ol>
+ * A sign-in the web console starts ({@link #startConsole}) ends at the callback instead: the hub
+ * mints the session there and the console opens its own session on it ({@link Callback#console}).
  * Sign-ins in progress live in this hub's memory for a few minutes: a replicated hub needs its
  * load balancer to keep one browser on one replica for the minute a sign-in takes.
  */
 public final class OidcSignIn {
     /** The hub's callback path, registered at the provider as its redirect URI. */
     public static final String CALLBACK_PATH = "/auth/oidc/callback";
+    /** Where a console sign-in lands, and where a refused one goes back to. */
+    static final String CONSOLE_HOME = "/ui";
+    static final String CONSOLE_SIGN_IN = "/ui/login";
     static final Duration PENDING_TTL = Duration.ofMinutes(10);
     static final Duration CODE_TTL = Duration.ofMinutes(2);
     /**
@@ -55,7 +60,11 @@ public final class OidcSignIn {
     static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** A sign-in in progress; {@code port} 0 and no challenge for one the web console started. */
     private record Pending(String nonce, String verifier, int port, String cliChallenge, Instant expiresAt) {
+        boolean console() {
+            return port == 0;
+        }
     }
 
     private record Issued(OidcIdentity identity, String cliChallenge, Instant expiresAt) {
@@ -66,8 +75,10 @@ public final class OidcSignIn {
      * caller audits it: a refused sign-in is a refused access).
      *
      * @param refusedAs who the refusal is about: the identity when the provider vouched for one, else null
+     * @param console   the session minted for a sign-in the web console started (the caller opens the
+     *                  console's session on it); null when the sign-in ends at the CLI or was refused
      */
-    public record Callback(URI location, EntenteException refusal, String refusedAs) {
+    public record Callback(URI location, EntenteException refusal, String refusedAs, Session console) {
     }
 
     /** A session handed to the CLI. */
@@ -114,6 +125,15 @@ public final class OidcSignIn {
         if (cliChallenge == null || !cliChallenge.matches("[A-Za-z0-9_-]{43}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "challenge must be the base64url SHA-256 of the CLI's verifier (43 characters)");
         }
+        return begin(port, cliChallenge);
+    }
+
+    /** The provider's authorization URL for a sign-in that ends in the web console, with a console session. */
+    public URI startConsole() {
+        return begin(0, null);
+    }
+
+    private URI begin(int port, String cliChallenge) {
         expireOld();
         while (pending.size() >= MAX_PENDING) {
             pending.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Pending::expiresAt)))
@@ -145,10 +165,13 @@ public final class OidcSignIn {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in is unknown, expired or already finished "
                     + "(it lasts " + PENDING_TTL.toMinutes() + " minutes on the hub that started it); run entente login again");
         }
+        if (p.console()) {
+            return consoleCallback(p, code, error);
+        }
         URI loopback = URI.create("http://127.0.0.1:" + p.port() + "/");
         if (error != null || code == null) {
             return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)
-                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription))), null, null);
+                    + (errorDescription == null ? "" : "&error_description=" + OidcProvider.encode(errorDescription))), null, null, null);
         }
         OidcIdentity identity;
         try {
@@ -160,11 +183,27 @@ public final class OidcSignIn {
             return new Callback(URI.create(loopback + "?error=" + OidcProvider.encode(e.code().code())
                     + "&error_description=" + OidcProvider.encode(e.detail())
                     + (reason == null ? "" : "&error_reason=" + OidcProvider.encode(reason.toString()))),
-                    e, subject == null ? null : subject.toString());
+                    e, subject == null ? null : subject.toString(), null);
         }
         String oneTime = random();
         codes.put(oneTime, new Issued(identity, p.cliChallenge(), clock.instant().plus(CODE_TTL)));
-        return new Callback(URI.create(loopback + "?code=" + oneTime), null, null);
+        return new Callback(URI.create(loopback + "?code=" + oneTime), null, null, null);
+    }
+
+    // The console's sign-in ends on the hub itself: no one-time code travels, the session is minted here.
+    private Callback consoleCallback(Pending p, String code, String error) {
+        if (error != null || code == null) {
+            return new Callback(URI.create(CONSOLE_SIGN_IN + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)),
+                    null, null, null);
+        }
+        try {
+            OidcIdentity identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonce());
+            return new Callback(URI.create(CONSOLE_HOME), null, null, mint(identity));
+        } catch (EntenteException e) {
+            Object subject = e.extensions().get("subject");
+            return new Callback(URI.create(CONSOLE_SIGN_IN + "?error=" + OidcProvider.encode(e.code().code())), e,
+                    subject == null ? null : subject.toString(), null);
+        }
     }
 
     /**
@@ -179,7 +218,10 @@ public final class OidcSignIn {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in code is unknown, expired, already used, "
                     + "or was not issued to this client; run entente login again");
         }
-        OidcIdentity identity = issued.identity();
+        return mint(issued.identity());
+    }
+
+    private Session mint(OidcIdentity identity) {
         String subject = identity.operatorSubject();
         OperatorTokens.Issued session = tokens.issue(subject, identity.roles(), settings.sessionTtl(), List.of());
         List<String> roles = identity.roles().stream().map(Role::value).sorted().toList();
