@@ -7,27 +7,33 @@ import groovy.json.JsonSlurper
 import spock.lang.Shared
 import spock.lang.Specification
 
+import org.openqa.selenium.WebDriverException
+
 import javax.net.ssl.SSLHandshakeException
 import javax.net.ssl.SSLSocket
 import java.nio.file.Files
 
 /**
  * The browser the console specs drive: a real Chromium that reaches a hub over TLS 1.3, trusts
- * it by its key's pin alone, and reports the page's script errors to the spec.
+ * it by its key's pin alone, and reports the page's script errors to the spec; and why the hubs
+ * it opens serve an ECDSA certificate.
  */
 class BrowserHarnessSpec extends Specification {
     @Shared RunningHub hub
     @Shared RunningHub stranger
+    @Shared RunningHub ed25519
     @Shared Browser browser
 
     def setupSpec() {
-        hub = TestHubs.start(Files.createTempDirectory('entente-browser-hub'))
-        stranger = TestHubs.start(Files.createTempDirectory('entente-browser-stranger'))
-        browser = Browser.open(hub)
+        hub = TestHubs.start(Files.createTempDirectory('entente-browser-hub'), Browser.tlsFor('browser-hub'))
+        stranger = TestHubs.start(Files.createTempDirectory('entente-browser-stranger'), Browser.tlsFor('stranger-hub'))
+        ed25519 = TestHubs.start(Files.createTempDirectory('entente-browser-ed25519'))
+        browser = Browser.open(hub, ed25519)
     }
 
     def cleanupSpec() {
         browser?.close()
+        ed25519?.close()
         stranger?.close()
         hub?.close()
     }
@@ -60,6 +66,18 @@ class BrowserHarnessSpec extends Specification {
         browser.text.contains('ERR_CERT_AUTHORITY_INVALID')
 
         cleanup: 'what Chromium logs about the refused certificate is expected here'
+        browser.takePageErrors()
+    }
+
+    def "Chromium implements no Ed25519 in TLS: a hub on its default self-signed certificate is out of its reach, pinned or not"() {
+        when:
+        browser.visit(ed25519.url() + '/healthz')
+
+        then:
+        WebDriverException e = thrown()
+        e.message.contains('ERR_SSL_PROTOCOL_ERROR')
+
+        cleanup:
         browser.takePageErrors()
     }
 
