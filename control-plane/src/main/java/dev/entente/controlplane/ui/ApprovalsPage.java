@@ -9,6 +9,7 @@ import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -29,6 +30,7 @@ import java.util.UUID;
  */
 @Controller(ConsoleView.HOME + "/approvals")
 @Produces(MediaType.TEXT_HTML)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class ApprovalsPage {
     private static final int HISTORY = 20;
     private final ConsoleView view;

@@ -13,6 +13,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpHeaders;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.views.thymeleaf.ThymeleafViewsRenderer;
 import jakarta.inject.Singleton;
@@ -74,11 +75,12 @@ public class ConsoleView {
 
     /** The headers of every console response: the CSP, no caching (pages show tokens once), no sniffing, no referrer. */
     public static void secure(MutableHttpResponse<?> response) {
-        response.header("Content-Security-Policy", CSP);
-        response.header("X-Content-Type-Options", "nosniff");
-        response.header("X-Frame-Options", "DENY");
-        response.header("Referrer-Policy", "no-referrer");
-        response.header(HttpHeaders.CACHE_CONTROL, "no-store");
+        MutableHttpHeaders headers = response.getHeaders();
+        headers.set("Content-Security-Policy", CSP);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     /** Whether the caller is a browser (it asks for HTML): it gets pages; anything else gets problem+json. */

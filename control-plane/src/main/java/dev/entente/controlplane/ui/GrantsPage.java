@@ -18,6 +18,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -41,6 +42,7 @@ import java.util.stream.Collectors;
  */
 @Controller(ConsoleView.HOME + "/grants")
 @Produces(MediaType.TEXT_HTML)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class GrantsPage {
     private static final String GRANTS = ConsoleView.HOME + "/grants";
     private final ConsoleView view;

@@ -14,6 +14,7 @@ import dev.entente.federation.peer.Peer;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -31,6 +32,7 @@ import java.util.Map;
  */
 @Controller(ConsoleView.HOME + "/peers")
 @Produces(MediaType.TEXT_HTML)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class PeersPage {
     private static final String PEERS = ConsoleView.HOME + "/peers";
     private final ConsoleView view;

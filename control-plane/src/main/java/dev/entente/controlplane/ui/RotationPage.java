@@ -10,6 +10,7 @@ import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
  */
 @Controller(ConsoleView.HOME + "/ca")
 @Produces(MediaType.TEXT_HTML)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class RotationPage {
     /** The phases in the order a rotation passes them; rollback leaves the line. */
     private static final List<RotationState> TIMELINE = List.of(RotationState.STANDBY, RotationState.INIT,

@@ -59,6 +59,22 @@ class ConsoleBrowser {
         send(HttpRequest.newBuilder(URI.create(base + path)).GET())
     }
 
+    /**
+     * Follows redirects from {@code url} (another site's too, such as an identity provider's) until
+     * a page answers; the hub's cookies travel only to the hub.
+     */
+    Page follow(String url) {
+        String next = url
+        for (int i = 0; i < 10; i++) {
+            Page page = send(HttpRequest.newBuilder(URI.create(next.startsWith('/') ? base + next : next)).GET())
+            if (page.status < 300 || page.status >= 400) {
+                return page
+            }
+            next = page.location()
+        }
+        throw new AssertionError('too many redirects from ' + url)
+    }
+
     /** Posts {@code form} URL-encoded, as a browser submits a form. */
     Page post(String path, Map<String, Object> form) {
         String body = form.collectMany { k, v -> (v instanceof List ? v : [v]).collect { "${enc(k)}=${enc(String.valueOf(it))}" } }.join('&')
@@ -83,7 +99,8 @@ class ConsoleBrowser {
 
     private Page send(HttpRequest.Builder b) {
         b.timeout(Duration.ofSeconds(30)).header('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
-        if (cookies) {
+        HttpRequest built = b.build()
+        if (cookies && built.uri().toString().startsWith(base)) {
             b.header('Cookie', cookies.collect { k, v -> "$k=$v" }.join('; '))
         }
         HttpResponse<String> r = HubHttp.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString())
