@@ -107,7 +107,7 @@ class Browser implements AutoCloseable {
     static Map<String, Object> tlsFor(String hubName) {
         Path dir = Files.createTempDirectory('entente-browser-tls')
         def openssl = new ProcessBuilder('openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-                '-nodes', '-keyout', 'hub.key', '-out', 'hub.crt', '-days', '30', '-subj', '/CN=' + hubName,
+                '-nodes', '-keyout', 'hub.key', '-out', 'hub.crt', '-days', '365', '-subj', '/CN=' + hubName,
                 '-addext', "subjectAltName=DNS:${hubName},IP:127.0.0.1".toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start()
         def out = openssl.inputStream.text
