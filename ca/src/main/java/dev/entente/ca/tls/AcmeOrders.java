@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -119,7 +120,7 @@ public final class AcmeOrders {
         } catch (AcmeServerException e) {
             throw failure(e.getProblem(), e.getMessage());
         } catch (AcmeException e) {
-            throw new AcmeFailure("network", "the ACME CA at " + directory + " did not answer as expected: " + e.getMessage(), e);
+            throw new AcmeFailure("network", "the ACME CA at " + directory + " did not answer as expected: " + causes(e), e);
         }
     }
 
@@ -129,7 +130,8 @@ public final class AcmeOrders {
         TlsAlpn01Challenge challenge = auth.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
                 new AcmeFailure("unsupported_challenge", "the ACME CA offers no tls-alpn-01 challenge for " + name
                         + "; the hub answers only that one, on its own port", null));
-        KeyPair challengeKey = Certificates.ecP256();
+        // acme4j signs the challenge certificate with SHA256withRSA whatever the key: an RSA key it must be
+        KeyPair challengeKey = rsa2048();
         responder.present(name, challengeKey, challenge.createCertificate(challengeKey, auth.getIdentifier()));
         try {
             challenge.trigger();
@@ -141,6 +143,27 @@ public final class AcmeOrders {
         } finally {
             responder.withdraw(name);
         }
+    }
+
+    private static KeyPair rsa2048() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA unavailable in this JDK", e);
+        }
+    }
+
+    /** The exception's message and its causes': acme4j's "Network error" alone names no cause. */
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !out.toString().contains(t.getMessage())) {
+                out.append(": ").append(t.getMessage());
+            }
+        }
+        return out.toString();
     }
 
     private static AcmeFailure failure(Problem problem, String fallback) {

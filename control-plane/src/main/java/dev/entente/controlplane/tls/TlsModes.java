@@ -157,6 +157,10 @@ public final class TlsModes {
             executor.scheduleWithFixedDelay(() -> checkFiles("file watch"), every, every, TimeUnit.MILLISECONDS);
             HangupSignal.add(onHangup);
         } else {
+            LOG.info("TLS certificate for {} from the ACME CA at {} (its HTTPS trusted by {}), validated by tls-alpn-01 on this port",
+                    hubSettings.name(), settings.acmeDirectory(), settings.acmeTrust().isEmpty() ? "the runtime's CA store"
+                            : settings.acmeTrust().stream().map(c -> c.getSubjectX500Principal().getName()).toList()
+                            + " from entente.tls.acme.trust-file");
             executor.scheduleWithFixedDelay(this::checkAcme, 0, every, TimeUnit.MILLISECONDS);
         }
     }

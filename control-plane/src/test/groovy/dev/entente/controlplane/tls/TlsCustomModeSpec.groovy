@@ -85,7 +85,7 @@ class TlsCustomModeSpec extends Specification {
         peer(b, peerAonB).tls_fingerprints.contains(first)
         dr026.severity == 'warning'
         dr026.diagnosis.contains('still holds it')
-        cli(a, 'doctor', '--explain', 'DR026').out.contains('SIGHUP')
+        cli(a, 'doctor', '--explain', 'DR026').out.contains('kill -HUP')
     }
 
     def "new ECDSA files and SIGHUP: A announces the certificate, B pins it, then A serves it"() {
@@ -148,6 +148,17 @@ class TlsCustomModeSpec extends Specification {
         peer(a, peerBonA).heartbeats_failed == 0
         peer(b, peerAonB).heartbeats_failed == 0
         cli(a, 'tls', 'info', '--output', 'json').json.key_type == 'RSA 2048'
+    }
+
+    def "tls rotate would make a self-signed certificate: refused, naming what to do instead"() {
+        when:
+        def r = TestHubs.cliAs(a, null, 'tls', 'rotate')
+
+        then:
+        r.code != 0
+        r.problem.code == 'invalid_request'
+        r.problem.detail.contains('SIGHUP')
+        a.bean(TlsState).current().fingerprint() == fingerprint('rsa')
     }
 
     def "files the hub cannot serve stop the start, naming the setting: #problem"() {
