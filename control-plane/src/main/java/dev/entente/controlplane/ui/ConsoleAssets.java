@@ -19,8 +19,10 @@ import java.util.Map;
  * fixed list, so no path reaches the class path, and both come from the hub itself, as the CSP's
  * {@code 'self'} requires.
  */
-@Controller(ConsoleView.HOME + "/assets")
+@Controller(ConsoleAssets.PATH)
 public class ConsoleAssets {
+    /** Where the assets are served. */
+    static final String PATH = ConsoleView.HOME + "/assets";
     private static final Map<String, MediaType> ASSETS = Map.of(
             "console.css", MediaType.of("text/css; charset=utf-8"),
             "console.js", MediaType.of("text/javascript; charset=utf-8"));

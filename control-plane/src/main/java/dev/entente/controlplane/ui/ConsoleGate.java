@@ -59,6 +59,10 @@ public class ConsoleGate implements Ordered {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> admit(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        if (request.getPath().startsWith(ConsoleAssets.PATH)) {
+            // the style sheet and script are anyone's: no session to find, no last use to move
+            return null;
+        }
         Optional<String> cookie = request.getCookies().findCookie(ConsoleSessions.COOKIE).map(Cookie::getValue);
         ConsoleSessions.Session session = null;
         if (cookie.isPresent()) {

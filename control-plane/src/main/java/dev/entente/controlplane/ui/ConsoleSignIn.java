@@ -20,6 +20,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.SameSite;
 
 import java.net.URI;
 import java.util.Map;
@@ -35,6 +37,13 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class ConsoleSignIn {
+    /**
+     * Set when the console sends a browser to the identity provider, sent back only to the
+     * callback: the sign-in finishes in that browser alone.
+     */
+    static final String BROWSER_COOKIE = "entente_console_oidc";
+    // a sign-in in progress lasts 10 minutes on the hub; the cookie no longer
+    private static final long OIDC_COOKIE_TTL = 600;
     private final ConsoleView view;
     private final ConsoleSessions sessions;
     private final OperatorTokenValidator validator;
@@ -88,12 +97,20 @@ public class ConsoleSignIn {
             return view.failure(request, new EntenteException(ErrorCode.OIDC_NOT_CONFIGURED, "this hub has no identity provider: "
                     + "set entente.oidc.issuer, client-id, client-secret and groups-to-roles, or paste an operator token"));
         }
+        String browser = ConsoleSessions.random();
         try {
-            URI provider = oidc.get().startConsole();
-            return ConsoleView.seeOther(provider.toString());
+            URI provider = oidc.get().startConsole(browser);
+            return ConsoleView.seeOther(provider.toString()).cookie(Cookie.of(BROWSER_COOKIE, browser).httpOnly(true).secure(true)
+                    // Lax: the provider's redirect back is a cross-site navigation, which Strict would strip it from
+                    .sameSite(SameSite.Lax).path(OidcSignIn.CALLBACK_PATH).maxAge(OIDC_COOKIE_TTL));
         } catch (EntenteException e) {
             return view.failure(request, e);
         }
+    }
+
+    /** The value naming the browser that started a console sign-in, as the provider's callback receives it. */
+    public static String browser(HttpRequest<?> request) {
+        return request.getCookies().findCookie(BROWSER_COOKIE).map(Cookie::getValue).orElse(null);
     }
 
     @Post("/logout")
@@ -113,7 +130,8 @@ public class ConsoleSignIn {
         String cookie = sessions.open(operator, ConsoleSessions.WITH_OIDC);
         Map<String, Object> model = view.model(request, "signed-in");
         model.put("operator", operator.subject());
-        return view.page(request, "signed-in", model).cookie(ConsoleGate.sessionCookie(cookie));
+        return view.page(request, "signed-in", model).cookie(ConsoleGate.sessionCookie(cookie))
+                .cookie(Cookie.of(BROWSER_COOKIE, "").httpOnly(true).secure(true).path(OidcSignIn.CALLBACK_PATH).maxAge(0));
     }
 
     private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String ended, ErrorCode error) {

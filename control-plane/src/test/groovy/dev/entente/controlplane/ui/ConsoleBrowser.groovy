@@ -66,13 +66,18 @@ class ConsoleBrowser {
     Page follow(String url) {
         String next = url
         for (int i = 0; i < 10; i++) {
-            Page page = send(HttpRequest.newBuilder(URI.create(next.startsWith('/') ? base + next : next)).GET())
+            Page page = visit(next)
             if (page.status < 300 || page.status >= 400) {
                 return page
             }
             next = page.location()
         }
         throw new AssertionError('too many redirects from ' + url)
+    }
+
+    /** One GET of {@code url}, the hub's (a path) or another site's. */
+    Page visit(String url) {
+        send(HttpRequest.newBuilder(URI.create(url.startsWith('/') ? base + url : url)).GET())
     }
 
     /** Posts {@code form} URL-encoded, as a browser submits a form. */

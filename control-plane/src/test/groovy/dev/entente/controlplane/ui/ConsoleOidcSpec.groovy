@@ -79,6 +79,23 @@ class ConsoleOidcSpec extends Specification {
                 .find { it.subject == "oidc:alice@${issuer}".toString() }.revoked_at != null
     }
 
+    def "a callback URL taken from the browser that started the sign-in signs no other browser in"() {
+        given: 'the attacker starts a sign-in and stops at the way back to the hub (the code is never redeemed)'
+        def attacker = new ConsoleBrowser(hub)
+        def start = attacker.get('/ui/login/oidc')
+        String callback = attacker.visit(start.location()).location()
+
+        when: "the victim's browser is made to open it"
+        def victim = new ConsoleBrowser(hub)
+        def answer = victim.visit(callback)
+
+        then:
+        callback.contains('/auth/oidc/callback')
+        answer.status == 400
+        answer.text.contains('oidc_login_unknown')
+        !victim.cookies.containsKey('entente_console')
+    }
+
     def "someone in no mapped group is sent back to the sign-in page with oidc_no_role"() {
         given:
         idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, 'mallory', 'JWT', null, [groups: ['interns']], 3600L))

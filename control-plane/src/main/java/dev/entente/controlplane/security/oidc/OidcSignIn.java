@@ -60,8 +60,11 @@ public final class OidcSignIn {
     static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A sign-in in progress; {@code port} 0 and no challenge for one the web console started. */
-    private record Pending(String nonce, String verifier, int port, String cliChallenge, Instant expiresAt) {
+    /**
+     * A sign-in in progress; {@code port} 0 and no challenge for one the web console started, which
+     * instead names the browser that started it ({@code browser}, a cookie's value).
+     */
+    private record Pending(String nonce, String verifier, int port, String cliChallenge, String browser, Instant expiresAt) {
         boolean console() {
             return port == 0;
         }
@@ -125,15 +128,22 @@ public final class OidcSignIn {
         if (cliChallenge == null || !cliChallenge.matches("[A-Za-z0-9_-]{43}")) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "challenge must be the base64url SHA-256 of the CLI's verifier (43 characters)");
         }
-        return begin(port, cliChallenge);
+        return begin(port, cliChallenge, null);
     }
 
-    /** The provider's authorization URL for a sign-in that ends in the web console, with a console session. */
-    public URI startConsole() {
-        return begin(0, null);
+    /**
+     * The provider's authorization URL for a sign-in that ends in the web console, with a console
+     * session, for the browser holding {@code browser} (a random value in a cookie the callback
+     * gets): a callback URL taken from one browser does not sign another in (login CSRF).
+     */
+    public URI startConsole(String browser) {
+        if (browser == null || browser.isBlank()) {
+            throw new IllegalArgumentException("a console sign-in names the browser that starts it");
+        }
+        return begin(0, null, browser);
     }
 
-    private URI begin(int port, String cliChallenge) {
+    private URI begin(int port, String cliChallenge, String browser) {
         expireOld();
         while (pending.size() >= MAX_PENDING) {
             pending.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Pending::expiresAt)))
@@ -142,7 +152,7 @@ public final class OidcSignIn {
         String state = random();
         String nonce = random();
         String verifier = random();
-        pending.put(state, new Pending(nonce, verifier, port, cliChallenge, clock.instant().plus(PENDING_TTL)));
+        pending.put(state, new Pending(nonce, verifier, port, cliChallenge, browser, clock.instant().plus(PENDING_TTL)));
         String query = "response_type=code"
                 + "&client_id=" + OidcProvider.encode(settings.clientId())
                 + "&redirect_uri=" + OidcProvider.encode(redirectUri())
@@ -160,12 +170,25 @@ public final class OidcSignIn {
      * code, or the provider's error. A state is used once.
      */
     public Callback callback(String state, String code, String error, String errorDescription) {
+        return callback(state, code, error, errorDescription, null);
+    }
+
+    /**
+     * As {@link #callback(String, String, String, String)}, from a browser that holds
+     * {@code browser}: a sign-in the console started finishes only in the browser that started it.
+     */
+    public Callback callback(String state, String code, String error, String errorDescription, String browser) {
         Pending p = state == null ? null : pending.remove(state);
         if (p == null || p.expiresAt().isBefore(clock.instant())) {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in is unknown, expired or already finished "
                     + "(it lasts " + PENDING_TTL.toMinutes() + " minutes on the hub that started it); run entente login again");
         }
         if (p.console()) {
+            if (browser == null || !MessageDigest.isEqual(browser.getBytes(StandardCharsets.US_ASCII),
+                    p.browser().getBytes(StandardCharsets.US_ASCII))) {
+                throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this console sign-in was started in another browser; "
+                        + "start it again from the console's sign-in page");
+            }
             return consoleCallback(p, code, error);
         }
         URI loopback = URI.create("http://127.0.0.1:" + p.port() + "/");
