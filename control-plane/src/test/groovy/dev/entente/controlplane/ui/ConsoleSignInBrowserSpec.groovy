@@ -152,6 +152,6 @@ class ConsoleSignInBrowserSpec extends Specification {
     private void signIn() {
         browser.visit(hub.url() + '/ui/login')
         browser.type('#token', TestHubs.adminToken(hub)).click('#token-login')
-        assert browser.url == hub.url() + '/ui': browser.text
+        browser.waitFor(20) { browser.url == hub.url() + '/ui' }
     }
 }
