@@ -73,13 +73,18 @@ public class ConsoleView {
         return path.equals(HOME) || path.startsWith(HOME + "/");
     }
 
-    /** The headers of every console response: the CSP, no caching (pages show tokens once), no sniffing, no referrer. */
+    /**
+     * The headers of every console response: the CSP, no caching (pages show tokens once), no
+     * sniffing, no referrer to other sites. Not {@code no-referrer}: under it a browser posts a
+     * form with {@code Origin: null}, which Micronaut's guard against drive-by requests to a
+     * loopback server refuses with an empty 403, so no form worked on a hub bound to 127.0.0.1.
+     */
     public static void secure(MutableHttpResponse<?> response) {
         MutableHttpHeaders headers = response.getHeaders();
         headers.set("Content-Security-Policy", CSP);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Referrer-Policy", "same-origin");
         headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
