@@ -100,6 +100,9 @@ public final class ScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Before the first TLS context: the simulated peers make an x25519 key share only (the JDK
+        // adds a P-256 one otherwise, in pure Java, which the hub never uses).
+        System.setProperty("jdk.tls.namedGroups", "x25519");
         int n = 1000;
         int interval = 30;
         int steady = 60;
