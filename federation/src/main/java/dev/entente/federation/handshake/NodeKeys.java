@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * by the peer's CA) this hub presents when it calls that peer.
  *
  * <p>Heartbeat rounds call every peer every interval, and opening each peer's key and parsing its
- * certificate on every call was a fifth of the hub's CPU at 1,000 peers. A round therefore reads
+ * certificate on every call was a quarter of the sender's CPU at 1,000 peers. A round therefore reads
  * the sealed rows of all its peers' keys in one query ({@link #forRound}) and reuses what an
  * earlier round opened and parsed for a peer while the peer row's key id and certificate and the
  * key's sealed bytes are the same. Both rows are read fresh for every round, on whichever replica
