@@ -60,7 +60,7 @@ import javax.net.ssl.X509TrustManager;
  * {@code active} peers.
  *
  * <pre>bench/run scale [--peers 1000] [--interval-seconds 30] [--steady-seconds 60] [--handshakes 50]
- *                 [--link-threads 4] [--client-threads 8] [--no-restart]
+ *                 [--link-threads 4] [--client-threads 8] [--no-restart] [--jfr steady.jfr]
  * bench/run handshake   (= scale --peers 50 --handshakes 50 --steady-seconds 0 --no-restart)</pre>
  */
 public final class ScaleBench {
@@ -81,12 +81,15 @@ public final class ScaleBench {
     private final AtomicLongArray lastOk;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong linkRetries = new AtomicLong();
     private volatile long[] window = new long[0];
     private final AtomicLong windowCount = new AtomicLong();
     private volatile boolean recording;
     private ScheduledExecutorService clients;
     private double idleCpu;
     private double idlePgCpu;
+    /** Where to write a JFR recording of the hub over the steady window, or null for none. */
+    private Path jfr;
 
     private ScaleBench(int n, Path dataDir, int port, int intervalSeconds) throws Exception {
         this.sim = new SimulatedPeers(n, 4);
@@ -97,6 +100,9 @@ public final class ScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Before the first TLS context: the simulated peers make an x25519 key share only (the JDK
+        // adds a P-256 one otherwise, in pure Java, which the hub never uses).
+        System.setProperty("jdk.tls.namedGroups", "x25519");
         int n = 1000;
         int interval = 30;
         int steady = 60;
@@ -104,6 +110,7 @@ public final class ScaleBench {
         int linkThreads = 4;
         int clientThreads = 8;
         boolean restart = true;
+        Path jfr = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--peers" -> n = Integer.parseInt(args[++i]);
@@ -113,6 +120,7 @@ public final class ScaleBench {
                 case "--link-threads" -> linkThreads = Integer.parseInt(args[++i]);
                 case "--client-threads" -> clientThreads = Integer.parseInt(args[++i]);
                 case "--no-restart" -> restart = false;
+                case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -125,13 +133,19 @@ public final class ScaleBench {
                 + "java %s, %d cpus, load %s%n", n, interval, steady, Math.min(handshakes, n), Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadAverage());
         ScaleBench bench = new ScaleBench(n, dir, port, interval);
+        bench.jfr = jfr;
+        int status = 0;
         try {
             bench.run(Math.min(handshakes, n), linkThreads, clientThreads, steady, restart);
+        } catch (Exception e) {
+            // The peers' thread pools would keep the JVM alive after main ends.
+            e.printStackTrace();
+            status = 1;
         } finally {
             bench.stopHub();
             bench.sim.close();
         }
-        System.exit(0);
+        System.exit(status);
     }
 
     private void run(int timed, int linkThreads, int clientThreads, int steadySeconds, boolean restart) throws Exception {
@@ -185,8 +199,8 @@ public final class ScaleBench {
             }
             pool.shutdown();
             double took = secondsSince(l0);
-            System.out.printf(Locale.ROOT, "%nlinked the other %d peers on %d threads in %.1f s (%.0f links/s)%n", n - timed,
-                    linkThreads, took, (n - timed) / took);
+            System.out.printf(Locale.ROOT, "%nlinked the other %d peers on %d threads in %.1f s (%.0f links/s, %d accepts retried)%n",
+                    n - timed, linkThreads, took, (n - timed) / took, linkRetries.get());
         }
         System.out.printf(Locale.ROOT, "all %d peers linked; hub says %s%n", n, peerStates());
         if (steadySeconds <= 0) {
@@ -195,7 +209,12 @@ public final class ScaleBench {
         }
         System.out.printf(Locale.ROOT, "heartbeating; warm-up %d s%n", intervalSeconds);
         Thread.sleep(TimeUnit.SECONDS.toMillis(intervalSeconds));
+        if (jfr != null) {
+            // The profile settings sample Java stacks every 10 ms (20 ms is the default's).
+            System.out.println(jcmd("JFR.start", "name=scale", "settings=profile", "filename=" + jfr).trim());
+        }
         long hubBeatsBefore = sum(sim.hubHeartbeats);
+        long benchCpu0 = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         long cpu0 = hubCpuTicks();
         long pg0 = postgresCpuTicks();
         window = new long[Math.max(1024, (int) ((long) n * steadySeconds / intervalSeconds * 2))];
@@ -208,7 +227,12 @@ public final class ScaleBench {
         double took = secondsSince(w0);
         double hubCpu = (hubCpuTicks() - cpu0) / 100.0 / took;
         double pgCpu = (postgresCpuTicks() - pg0) / 100.0 / took;
+        double benchCpu = (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - benchCpu0)
+                / 1e9 / took;
         long hubBeats = sum(sim.hubHeartbeats) - hubBeatsBefore;
+        if (jfr != null) {
+            System.out.println(jcmd("JFR.stop", "name=scale").trim());
+        }
         int count = (int) Math.min(windowCount.get(), window.length);
         long[] lat = Arrays.copyOf(window, count);
         Arrays.sort(lat);
@@ -221,12 +245,20 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "| peer heartbeats accepted | %d (%.0f/s), %d failed, %d reconnects | %.0f/s | |%n", count,
                 count / took, failures.get(), reconnects.get(), n / (double) intervalSeconds);
         System.out.printf(Locale.ROOT, "| hub JVM CPU | %.1f%% of one core | < 25%% | %.2f |%n", hubCpu * 100, hubCpu / 0.25);
+        // A pair: one heartbeat in (a peer's) and one out (the hub's own), each peer once per interval.
+        double pairs = n / (double) intervalSeconds;
+        System.out.printf(Locale.ROOT, "| hub JVM CPU per heartbeat pair, above the idle hub | %.0f µs | | |%n",
+                (hubCpu - idleCpu) / pairs * 1e6);
         System.out.printf(Locale.ROOT, "| hub PostgreSQL CPU | %.1f%% of one core | | |%n", pgCpu * 100);
+        System.out.printf(Locale.ROOT, "| this bench process's CPU (the simulated peers) | %.1f%% of one core | | |%n",
+                benchCpu * 100);
         System.out.printf(Locale.ROOT, "| the same hub with no peers (JVM / PostgreSQL) | %.1f%% / %.1f%% of one core | | |%n",
                 idleCpu * 100, idlePgCpu * 100);
         System.out.printf(Locale.ROOT, "| heartbeat latency at the client p50 / p99 | %.2f / %.2f ms | p99 < 20 ms | %.2f |%n",
                 percentile(lat, 50) / 1e6, percentile(lat, 99) / 1e6, percentile(lat, 99) / 1e6 / 20);
         System.out.printf(Locale.ROOT, "| hub heap after full GC | %.0f MiB | < 1024 MiB | %.2f |%n", heapMiB, heapMiB / 1024);
+        System.out.printf(Locale.ROOT, "| open file descriptors: hub / this process (limit %s) | %d / %d | | |%n",
+                openFileLimit(), openFiles(hubPid), openFiles(ProcessHandle.current().pid()));
         System.out.printf(Locale.ROOT, "| hub heartbeats to the peers | %.0f/s (%d peers never reached) | %.0f/s | %.2f |%n",
                 hubBeats / took, unreached(), n / (double) intervalSeconds, hubBeats / took / (n / (double) intervalSeconds));
         System.out.printf(Locale.ROOT, "| sweep | %s | | |%n", sweep);
@@ -245,6 +277,8 @@ public final class ScaleBench {
         long started = System.nanoTime();
         startHub();
         double healthy = secondsSince(started);
+        // A peer whose reconnect fails tries again only at its next slot, up to an interval later.
+        failures.set(0);
         ExecutorService storm = Executors.newFixedThreadPool(16);
         for (Peer p : sim.peers) {
             storm.submit(() -> beat(p));
@@ -268,6 +302,8 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "| start until /healthz 200 | %.1f s | | |%n", healthy);
         System.out.printf(Locale.ROOT, "| start until every peer's heartbeat accepted again | %.1f s (%d peers not yet) | < 60 s | %.2f |%n",
                 allActive, late, allActive / 60);
+        System.out.printf(Locale.ROOT, "| after /healthz: reconnected peers per second, failed attempts | %.0f/s, %d | | |%n",
+                sim.peers.length / (allActive - healthy), failures.get());
         System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", peerStates());
     }
 
@@ -326,7 +362,7 @@ public final class ScaleBench {
         accept.put("url", sim.url(p));
         accept.put("tls_fingerprint", sim.serverFingerprint());
         accept.put("csr", Certificates.csr(p.nodeKey, p.hubId));
-        JsonNode answer = call("POST", "/federation/v1/handshake/accept", accept, null);
+        JsonNode answer = acceptWithRetries(accept);
         X509Certificate nodeCert = Certificates.parsePem(answer.path("node_cert").asText()).get(0);
         if (!nodeCert.getPublicKey().equals(p.nodeKey.getPublic()) || !hubId.equals(answer.path("hub_id").asText())) {
             throw new IllegalStateException("the hub answered " + p.name + " with a certificate for another key or hub");
@@ -407,7 +443,7 @@ public final class ScaleBench {
         hub = pb.start();
         hubPid = hub.pid();
         http = pinnedClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (System.nanoTime() < deadline) {
             if (!hub.isAlive()) {
                 throw new IllegalStateException("the hub exited with " + hub.exitValue() + "; see " + dataDir.resolve("hub.out"));
@@ -431,7 +467,7 @@ public final class ScaleBench {
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("the hub did not answer /healthz within 180 s");
+        throw new IllegalStateException("the hub did not answer /healthz within 600 s");
     }
 
     private void stopHub() throws InterruptedException {
@@ -456,6 +492,25 @@ public final class ScaleBench {
 
     private JsonNode admin(String method, String path, JsonNode body) throws Exception {
         return call(method, path, body, adminToken);
+    }
+
+    /**
+     * The accept request, again after a 502/503/504 or a broken connection: on a loaded machine the
+     * hub's call back to the peer can time out, which refuses the accept without using the token.
+     */
+    private JsonNode acceptWithRetries(JsonNode accept) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call("POST", "/federation/v1/handshake/accept", accept, null);
+            } catch (IOException | IllegalStateException e) {
+                boolean retry = e instanceof IOException || e.getMessage().matches("(?s).* answered 50[234]: .*");
+                if (!retry || attempt == 4) {
+                    throw e;
+                }
+                linkRetries.incrementAndGet();
+                Thread.sleep(2_000L * attempt);
+            }
+        }
     }
 
     private JsonNode call(String method, String path, JsonNode body, String bearer) throws Exception {
@@ -513,11 +568,32 @@ public final class ScaleBench {
         return Double.NaN;
     }
 
-    private String jcmd(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", Long.toString(hubPid), command).redirectErrorStream(true).start();
+    private String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(hubPid)));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
+    }
+
+    private static long openFiles(long pid) {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** This process's soft and hard limit on open files, as {@code /proc/self/limits} says. */
+    private static String openFileLimit() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
+                    .map(l -> l.substring("Max open files".length()).trim().replaceAll("\\s+", " ").replace(" files", ""))
+                    .findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** utime + stime of the hub's JVM, in clock ticks. */

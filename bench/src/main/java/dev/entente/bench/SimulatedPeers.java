@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.crypto.Curve25519Provider;
 import dev.entente.federation.protocol.FederationProtocol;
 
 import java.io.BufferedInputStream;
@@ -53,6 +54,11 @@ import javax.net.ssl.X509TrustManager;
  * (the return-path ping during the handshake, the hub's heartbeats), checking per peer that the
  * hub's client certificate comes from that peer's CA. Toward the hub each peer holds one kept-alive
  * mTLS connection with the node certificate the hub issued it in the real handshake.
+ *
+ * <p>Real peers run on machines of their own, so this process must not be what limits a reconnect
+ * storm: its TLS uses the hub's own fast Curve25519 provider and offers the x25519 key share only
+ * ({@code jdk.tls.namedGroups}, set by {@link ScaleBench} before the first TLS context). The hub
+ * answers on x25519 either way; a P-256 share would only cost this process.
  */
 final class SimulatedPeers implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +107,7 @@ final class SimulatedPeers implements AutoCloseable {
     }
 
     SimulatedPeers(int n, int serverThreadCount) throws Exception {
+        Curve25519Provider.install();
         // The JDK server closes a connection idle for 30 s (exactly the heartbeat interval) and keeps
         // only 200 idle ones: both would turn every hub heartbeat into a new TLS handshake.
         System.setProperty("sun.net.httpserver.idleInterval", "600");

@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -148,6 +151,29 @@ public final class SealedKeyStore {
     /** The key with this id, read on {@code c} (so a key stored earlier in the same transaction is seen). */
     public Optional<StoredKey> byId(Connection c, String id) throws SQLException {
         return first(query(c, "WHERE id = ?", id));
+    }
+
+    /**
+     * The sealed bytes of the keys with these ids that exist, by id, unopened: for a caller that
+     * keeps what it opened earlier and only needs to know that the row is still there and
+     * unchanged (a heartbeat round's node keys). One query for all of them.
+     */
+    public Map<String, byte[]> sealedSecrets(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, sealed_secret FROM sealed_keys WHERE id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+                Map<String, byte[]> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getBytes(2));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     /**

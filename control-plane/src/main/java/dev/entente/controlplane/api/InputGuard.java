@@ -147,10 +147,12 @@ public class InputGuard implements Ordered {
                 throw new EntenteException(ErrorCode.INVALID_REQUEST, "the body must be one JSON object, "
                         + "like {\"name\": \"hub-b\"}; docs/openapi.yml lists each route's fields", Map.of("field", "body"));
             }
+            // The field's name (its body path) is worked out only for a refusal: building it for
+            // every key and string (two regular expressions each) cost more than the scan itself.
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.FIELD_NAME) {
+                if (t == JsonToken.FIELD_NAME && !clean(p.currentName(), "")) {
                     refuseControl(pointer(p) + " (a key)", p.currentName(), "");
-                } else if (t == JsonToken.VALUE_STRING) {
+                } else if (t == JsonToken.VALUE_STRING && !clean(p.getText(), "\t\n\r")) {
                     // PEM blocks and free text span lines; no other control character means anything in a field
                     refuseControl(pointer(p), p.getText(), "\t\n\r");
                 }
@@ -193,6 +195,21 @@ public class InputGuard implements Ordered {
             b.insert(0, part);
         }
         return b.length() > 0 && b.charAt(0) == '.' ? b.substring(1) : b.length() == 0 ? "body" : "body" + b;
+    }
+
+    /** Whether {@link #refuseControl} would let {@code value} pass. */
+    static boolean clean(String value, String allowed) {
+        if (value == null) {
+            return true;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && allowed.indexOf(c) < 0) || c == 0x7f || Character.isSurrogate(c)) {
+                // a surrogate may be a valid pair: refuseControl tells
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

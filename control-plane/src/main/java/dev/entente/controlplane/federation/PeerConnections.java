@@ -31,19 +31,24 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -155,15 +160,12 @@ public final class PeerConnections implements AutoCloseable {
                     .protocols(TlsPolicy.PROTOCOLS).ciphers(TlsPolicy.CIPHER_SUITES)
                     .trustManager(new PinningTrustManager(peer.pinnedFingerprints(), false, clock));
             if (peer.clientKey() != null) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                ks.setKeyEntry("node", peer.clientKey(), new char[0], new X509Certificate[]{peer.clientCert()});
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, new char[0]);
-                builder.keyManager(kmf);
+                // Not a PKCS12 key store: storing and reading the key back ran PBKDF2 twice per new
+                // connection (10,000 rounds each), more than the handshake itself.
+                builder.keyManager(new KeyManagerFactoryWrapper(new NodeKeyManager(peer.clientKey(), peer.clientCert())));
             }
             ssl = builder.build();
-        } catch (GeneralSecurityException e) {
+        } catch (SSLException e) {
             throw new IOException("cannot set up TLS to " + url + ": " + e.getMessage(), e);
         }
         Connection c = new Connection(identity, now, url.getHost() + ":" + port);
@@ -197,6 +199,57 @@ public final class PeerConnections implements AutoCloseable {
             // sync() rethrows what failed the connect as it is, checked or not
             c.close();
             throw new IOException("cannot connect to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Our one node key and certificate for this peer, offered whenever the server asks for a key of its type. */
+    private static final class NodeKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "node";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        NodeKeyManager(PrivateKey key, X509Certificate cert) {
+            this.key = key;
+            this.chain = new X509Certificate[]{cert};
+        }
+
+        private String alias(String[] keyTypes) {
+            return keyTypes != null && Arrays.asList(keyTypes).contains(key.getAlgorithm()) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return key.getAlgorithm().equals(keyType) ? new String[]{ALIAS} : null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 

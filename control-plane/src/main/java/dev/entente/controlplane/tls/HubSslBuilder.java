@@ -1,6 +1,6 @@
 package dev.entente.controlplane.tls;
 
-import dev.entente.ca.crypto.Ed25519Provider;
+import dev.entente.ca.crypto.Curve25519Provider;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
 import io.micronaut.http.server.netty.ssl.ServerSslBuilder;
@@ -23,8 +23,8 @@ import javax.net.ssl.SSLException;
  * {@code entente tls rotate} needs no restart. TLS 1.3 only, with exactly the three suites of
  * {@link TlsPolicy}: a TLS 1.2 client fails the handshake. Client certificates are requested
  * (for the federation API) through {@link ClientCertificateRequest}. Ed25519 in the handshake
- * (our CertificateVerify, the client's, the client certificate's signature) goes through
- * {@link Ed25519Provider}, installed here before the first context is built.
+ * (our CertificateVerify, the client's, the client certificate's signature) and the X25519 key
+ * exchange go through {@link Curve25519Provider}, installed here before the first context is built.
  */
 @Singleton
 @Replaces(CertificateProvidedSslBuilder.class)
@@ -44,7 +44,7 @@ public class HubSslBuilder implements ServerSslBuilder {
 
     @Override
     public Optional<SslContext> build() {
-        Ed25519Provider.install();
+        Curve25519Provider.install();
         try {
             SslContext context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(tls.keyManager()))
                     .sslProvider(SslProvider.JDK)

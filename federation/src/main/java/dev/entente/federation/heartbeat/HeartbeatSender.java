@@ -75,7 +75,8 @@ public final class HeartbeatSender {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat extension failed before the round at {}", now, e);
         }
-        List<Peer> due = peers.list().stream().filter(Peer::sendsHeartbeats).toList();
+        List<Peer> due = peers.listSendingHeartbeats();
+        NodeKeys.Round keys = nodeKeys.forRound(due);
         List<UUID> delivered = new ArrayList<>();
         Consumer<UUID> onDelivered = id -> {
             List<UUID> batch = null;
@@ -92,7 +93,7 @@ public final class HeartbeatSender {
         };
         List<SendResult> results = new ArrayList<>(due.size());
         if (due.size() <= 1) {
-            due.forEach(peer -> results.add(send(peer, onDelivered)));
+            due.forEach(peer -> results.add(send(peer, keys, onDelivered)));
         } else {
             // Each heartbeat mostly waits for the peer's answer (a network round trip, the peer's
             // own commit): one after the other, 10,000 peers do not fit in a 30 s round.
@@ -104,7 +105,7 @@ public final class HeartbeatSender {
             try {
                 List<Future<SendResult>> sent = new ArrayList<>(due.size());
                 for (Peer peer : due) {
-                    sent.add(pool.submit(() -> send(peer, onDelivered)));
+                    sent.add(pool.submit(() -> send(peer, keys, onDelivered)));
                 }
                 for (int i = 0; i < sent.size(); i++) {
                     results.add(outcome(due.get(i), sent.get(i)));
@@ -149,17 +150,18 @@ public final class HeartbeatSender {
     }
 
     public SendResult sendHeartbeat(Peer peer) {
-        return send(peer, deliveries::delivered);
+        return send(peer, null, deliveries::delivered);
     }
 
-    private SendResult send(Peer peer, Consumer<UUID> onDelivered) {
+    /** @param keys the round's node keys, or null to read this peer's on its own */
+    private SendResult send(Peer peer, NodeKeys.Round keys, Consumer<UUID> onDelivered) {
         try {
             if (peer.needsCompletionRetry()) {
                 handshake.complete(peer);
             }
             Heartbeat ours = own.build(extension.contributeFields(peer));
             PeerClocks.Exchange exchange = clocks.start();
-            HeartbeatAnswer answer = transport.heartbeat(nodeKeys.endpoint(peer), ours);
+            HeartbeatAnswer answer = transport.heartbeat(keys == null ? nodeKeys.endpoint(peer) : keys.endpoint(peer), ours);
             clocks.answered(peer.id(), peer.name(), exchange, answer.heartbeat().clock());
             onDelivered.accept(peer.id());
             try {

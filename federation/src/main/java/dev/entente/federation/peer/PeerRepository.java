@@ -178,6 +178,22 @@ public final class PeerRepository {
     }
 
     /**
+     * The peers this hub sends heartbeats to now ({@link PeerState#sendsHeartbeats}), in the
+     * order of {@link #list()}: what every heartbeat round reads.
+     */
+    public List<Peer> listSendingHeartbeats() {
+        // hand-written: the Data finder's mapping of every row was a fifth of a round's CPU at 1,000 peers
+        List<String> states = Arrays.stream(PeerState.values()).filter(PeerState::sendsHeartbeats).map(PeerState::value).toList();
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM peers WHERE state = ANY (?) "
+                    + "ORDER BY name, created_at, id")) {
+                ps.setArray(1, textArray(c, states));
+                return readAll(ps);
+            }
+        });
+    }
+
+    /**
      * Up to {@code limit} active peers whose last heartbeat is older than {@code staleAfter} at
      * {@code now}, oldest heartbeat first (index {@code peers_state_heartbeat}).
      */
