@@ -2,6 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.crypto.Fingerprints;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -179,7 +180,19 @@ public final class HubCommandShell implements CommandShell {
         return new CommandResult.TlsInfo(tls.certificate().getSubjectX500Principal().getName(),
                 Certificates.subjectAltNames(tls.certificate()), tls.certificate().getNotBefore().toInstant().toString(),
                 tls.notAfter().toString(), tls.fingerprint(), keyType(tls), state.graceFingerprints(), next,
-                modes.mode().value(), modes.keyLocation(), tls.certificate().getIssuerX500Principal().getName());
+                modes.mode().value(), modes.keyLocation(), tls.certificate().getIssuerX500Principal().getName(),
+                state.keyManager().browserCertificate().map(Fingerprints::of).orElse(null),
+                state.keyManager().browserCertificate().map(HubCommandShell::spkiSha256).orElse(null));
+    }
+
+    /** What a browser pins ({@code --ignore-certificate-errors-spki-list}, HPKP style): base64 SHA-256 of the public key. */
+    private static String spkiSha256(java.security.cert.X509Certificate certificate) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.getPublicKey().getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String keyType(TlsKey tls) {

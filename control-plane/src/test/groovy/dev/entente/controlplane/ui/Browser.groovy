@@ -1,6 +1,7 @@
 package dev.entente.controlplane.ui
 
 import dev.entente.controlplane.HubHttp
+import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
 import org.openqa.selenium.By
 import org.openqa.selenium.OutputType
@@ -23,10 +24,10 @@ import java.util.logging.Level
 /**
  * A headless Debian Chromium driven through chromedriver, for the console's browser specs.
  *
- * <p>Chromium, like every mainstream browser, implements no Ed25519 in TLS, and a hub's default
- * self-signed certificate is Ed25519: the hubs a browser spec opens serve an ECDSA P-256
- * certificate in the custom TLS mode instead ({@link #tlsFor}), as an operator's own CA or ACME
- * would give them.
+ * <p>Chromium, like every mainstream browser, implements no Ed25519 in TLS. A hub on its default
+ * self-signed Ed25519 certificate serves a browser the ECDSA P-256 certificate derived from its key
+ * ({@code BrowserHarnessSpec}); the console specs run their hubs in the custom TLS mode on an
+ * ECDSA certificate ({@link #tlsFor}), as an operator's own CA or ACME would give them.
  *
  * <p>It trusts the hubs it is opened for by the SHA-256 pin of the public key each one serves,
  * and nothing else: a certificate error on any other key still stops the page, so a spec
@@ -121,6 +122,11 @@ class Browser implements AutoCloseable {
      * Chromium's {@code --ignore-certificate-errors-spki-list} takes; read from a TLS 1.3 handshake.
      */
     static String spkiPin(RunningHub hub) {
+        // a hub on an Ed25519 certificate serves browsers the ECDSA one derived from it: its pin is in tls info
+        def info = TestHubs.cli(hub, 'tls', 'info', '--output', 'json')
+        if (info.code == 0 && info.json?.browser_spki_sha256) {
+            return info.json.browser_spki_sha256
+        }
         URI uri = URI.create(hub.url())
         def socket = (SSLSocket) HubHttp.trustAll('TLSv1.3').socketFactory.createSocket(uri.host, uri.port)
         try {

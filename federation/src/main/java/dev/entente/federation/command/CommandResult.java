@@ -174,7 +174,9 @@ public sealed interface CommandResult {
                    @JsonProperty("grace_fingerprints") List<String> graceFingerprints,
                    @JsonProperty("next_fingerprint") String nextFingerprint,
                    @JsonProperty("mode") String mode, @JsonProperty("key_location") String keyLocation,
-                   @JsonProperty("issuer") String issuer) implements CommandResult {
+                   @JsonProperty("issuer") String issuer,
+                   @JsonProperty("browser_fingerprint") String browserFingerprint,
+                   @JsonProperty("browser_spki_sha256") String browserSpkiSha256) implements CommandResult {
     }
 
     /** {@code audit rotate-key}: the new signing key's id. */
