@@ -31,7 +31,7 @@ class BrowserCertificateSpec extends Specification {
         cert.sigAlgName == 'SHA256withECDSA'
         cert.subjectX500Principal == served.subjectX500Principal
         cert.issuerX500Principal == served.subjectX500Principal
-        cert.subjectAlternativeNames == served.subjectAlternativeNames
+        cert.subjectAlternativeNames as List == served.subjectAlternativeNames as List
         cert.notBefore == served.notBefore
         cert.notAfter == served.notAfter
         cert.basicConstraints == -1
