@@ -5,6 +5,7 @@ import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
 import org.openqa.selenium.By
 import org.openqa.selenium.OutputType
+import org.openqa.selenium.TimeoutException
 import org.openqa.selenium.WebElement
 import org.openqa.selenium.chrome.ChromeDriver
 import org.openqa.selenium.chrome.ChromeDriverService
@@ -12,6 +13,7 @@ import org.openqa.selenium.chrome.ChromeOptions
 import org.openqa.selenium.logging.LogEntry
 import org.openqa.selenium.logging.LogType
 import org.openqa.selenium.logging.LoggingPreferences
+import org.openqa.selenium.support.ui.ExpectedConditions
 import org.openqa.selenium.support.ui.WebDriverWait
 
 import javax.net.ssl.SSLSocket
@@ -192,10 +194,29 @@ class Browser implements AutoCloseable {
         this
     }
 
-    /** Clicks {@code css}; chromedriver waits for a navigation the click starts. */
+    /**
+     * Clicks {@code css}. When that submits a form, waits until the answer replaced the page:
+     * chromedriver can return from a click before a slowly answered post has navigated, and the
+     * next look at the page would then read the old one.
+     */
     Browser click(String css) {
-        find(css).click()
+        WebElement target = find(css)
+        WebElement page = submits(target) ? driver.findElement(By.tagName('html')) : null
+        target.click()
+        if (page != null) {
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page))
+            } catch (TimeoutException ignored) {
+                // a submit the page kept (a field the browser's own validation refused): nothing to wait for
+            }
+        }
         this
+    }
+
+    private static boolean submits(WebElement e) {
+        String tag = e.tagName.toLowerCase(Locale.ROOT)
+        String type = (e.getAttribute('type') ?: '').toLowerCase(Locale.ROOT)
+        (tag == 'button' && type in ['', 'submit']) || (tag == 'input' && type == 'submit')
     }
 
     /** Waits up to {@code seconds} until {@code condition} holds (a truthy answer). */
