@@ -135,7 +135,7 @@ class DistributionSpec extends Specification {
         then:
         help.code == 0
         help.out.contains('start')
-        scratch.resolve('args').text.contains("-Xss1m -Dmarker=1 -cp ${home.toRealPath()}/lib/* dev.entente.controlplane.cli.Main --help")
+        scratch.resolve('args').text.contains("-Xss1m -Dmarker=1 -cp ${home.toRealPath()}/lib/* dev.entente.client.cli.Main --help")
         scratch.resolve('args').text.startsWith('-XX:TieredStopAtLevel=1 ') // bin/entente-jvm-opts' client options come first
 
         when: 'no JAVA_HOME and no java on the PATH'

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli
+package dev.entente.client.cli
 
 import picocli.CommandLine
 import spock.lang.Requires

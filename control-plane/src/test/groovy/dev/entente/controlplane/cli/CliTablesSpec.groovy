@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli
+package dev.entente.client.cli
 
 import com.fasterxml.jackson.databind.JsonNode
 import groovy.json.JsonOutput

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli
+package dev.entente.client.cli
 
 import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode

@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli
+package dev.entente.client.cli
 
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubIdentity
@@ -60,11 +60,11 @@ class LeanClientSpec extends Specification {
 
         then:
         r.code == 0
-        r.loaded.contains('dev.entente.controlplane.cli.StatusCommand')
+        r.loaded.contains('dev.entente.client.cli.StatusCommand')
         // picocli loads a command's subcommands when it builds that command: none of these ran
         // (the root's own nested types, such as the call target it resolves, are not subcommands)
-        r.loaded.findAll { it.startsWith('dev.entente.controlplane.cli.') && it.contains('Command$') && !it.contains('$$Lambda')
-                && !it.startsWith('dev.entente.controlplane.cli.EntenteCommand$') } == []
+        r.loaded.findAll { it.startsWith('dev.entente.client.cli.') && it.contains('Command$') && !it.contains('$$Lambda')
+                && !it.startsWith('dev.entente.client.cli.EntenteCommand$') } == []
     }
 
     def "entente --version builds no subcommand and loads no class of the server stack"() {
@@ -74,7 +74,7 @@ class LeanClientSpec extends Specification {
         then:
         r.code == 0
         r.out.startsWith('entente ')
-        !r.loaded.any { it.contains('Command$') && !it.startsWith('dev.entente.controlplane.cli.EntenteCommand$') }
+        !r.loaded.any { it.contains('Command$') && !it.startsWith('dev.entente.client.cli.EntenteCommand$') }
         r.loaded.findAll { c -> SERVER_PACKAGES.any { c.startsWith(it) } } == []
     }
 

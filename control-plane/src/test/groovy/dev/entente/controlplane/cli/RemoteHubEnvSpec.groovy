@@ -1,4 +1,4 @@
-package dev.entente.controlplane.cli
+package dev.entente.client.cli
 
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
