@@ -1,9 +1,6 @@
-package dev.entente.client.cli
+package dev.entente.controlplane.hub
 
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.hub.HubIdentity
-import dev.entente.controlplane.hub.PublicUrlCheck
-import dev.entente.controlplane.hub.RunningHub
 import dev.entente.controlplane.tls.TlsState
 import spock.lang.AutoCleanup
 import spock.lang.Shared
@@ -19,7 +16,7 @@ class StartBannerSpec extends Specification {
         def dir = hub.settings().dataDir()
 
         when:
-        StartCommand.banner(new PrintWriter(out), hub.bean(HubIdentity), hub.bean(TlsState), hub.settings(), dir, null, false)
+        LocalHubCommands.banner(new PrintWriter(out), hub.bean(HubIdentity), hub.bean(TlsState), hub.settings(), dir, null, false)
         String text = out.toString()
 
         then:
@@ -35,7 +32,7 @@ class StartBannerSpec extends Specification {
         def out = new StringWriter()
 
         when:
-        StartCommand.banner(new PrintWriter(out), hub.bean(HubIdentity), hub.bean(TlsState), hub.settings(),
+        LocalHubCommands.banner(new PrintWriter(out), hub.bean(HubIdentity), hub.bean(TlsState), hub.settings(),
                 hub.settings().dataDir(), null, true)
 
         then:
