@@ -26,8 +26,8 @@ public final class EntenteCommand {
     /**
      * The subcommands by name, in the order the usage page lists them. Kept here rather than in
      * {@code @Command(subcommands)} so that a command line builds only the one it runs: picocli
-     * reflects over every class of the tree it is given, and the server commands drag in classes
-     * a client call never needs (see {@link Main#run}).
+     * reflects over every class of the tree it is given, most of which a client call never needs
+     * (see {@link Main#run}).
      */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
             "start", StartCommand.class, "stop", StopCommand.class, "status", StatusCommand.class, "tls", TlsCommand.class,

@@ -78,8 +78,7 @@ public final class Main {
 
     /**
      * The root with only the subcommand {@code args} run. Picocli reflects over every class of the
-     * tree it is given; for a client call the other nineteen subtrees are a third of its start, and
-     * {@code start}, {@code worker}, {@code backup} and {@code restore} reach server classes. The
+     * tree it is given; for a client call the other subtrees are a third of its start. The
      * usage page, {@code help} and a word that is no command get the whole tree; {@code --version}
      * needs none of it.
      */

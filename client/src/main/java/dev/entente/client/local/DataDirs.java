@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where a hub keeps its data when no {@code --data-dir} names it. Apart from {@link HubLauncher}
- * because every client command asks too, and a client must not initialise the launcher (its
- * logger configures Logback, its imports reach the Micronaut context).
+ * Where a hub keeps its data when no {@code --data-dir} names it. In the client because every
+ * client command asks too; the hub's launcher asks the same class.
  */
 public final class DataDirs {
     private DataDirs() {
