@@ -2,6 +2,8 @@ package dev.entente.controlplane.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.Pkcs11Token;
+import dev.entente.controlplane.hub.KeyStoreSettings;
 import dev.entente.controlplane.hub.HubRestore;
 import dev.entente.lifecycle.error.ErrorCode;
 import picocli.CommandLine.Command;
@@ -33,6 +35,16 @@ final class RestoreCommand implements Callable<Integer> {
             description = "The backed-up hub's key passphrase file (its <data-dir>/passphrase); default: ENTENTE_KEY_PASSPHRASE.")
     Path passphraseFile;
 
+    @Option(names = "--pkcs11-library", paramLabel = "FILE",
+            description = "For a hub with entente.keys.store: pkcs11: the token's PKCS#11 module; the restore checks the token holds every key in use.")
+    Path pkcs11Library;
+
+    @Option(names = "--pkcs11-token-label", paramLabel = "LABEL", description = "The label of that token.")
+    String pkcs11TokenLabel;
+
+    @Option(names = "--pkcs11-pin-file", paramLabel = "FILE", description = "A file holding that token's user PIN.")
+    Path pkcs11PinFile;
+
     @Override
     public Integer call() {
         EntenteCommand root = (EntenteCommand) spec.root().userObject();
@@ -50,7 +62,9 @@ final class RestoreCommand implements Callable<Integer> {
             }
             passphrase = env.toCharArray();
         }
-        HubRestore.Result r = HubRestore.restore(from.toAbsolutePath(), dataDir, passphrase, fromFile, Clock.systemUTC());
+        KeyStoreSettings keyStore = pkcs11Library == null && pkcs11TokenLabel == null && pkcs11PinFile == null ? null
+                : new KeyStoreSettings(Pkcs11Token.STORE, pkcs11Library, pkcs11TokenLabel, pkcs11PinFile);
+        HubRestore.Result r = HubRestore.restore(from.toAbsolutePath(), dataDir, passphrase, fromFile, keyStore, Clock.systemUTC());
         ObjectNode node = Output.JSON.createObjectNode();
         node.put("hub_id", r.hubId());
         node.put("hub_name", r.hubName());
