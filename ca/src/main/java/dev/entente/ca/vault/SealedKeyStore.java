@@ -45,8 +45,12 @@ public final class SealedKeyStore {
     public static final String SEALED = "sealed";
 
     private static final Set<String> STATUSES = Set.of(ACTIVE, GRACE, RETIRED, NEXT);
+    // The store is read off the secret (V24 makes "no sealed secret" and "in a token" the same thing), and a
+    // sealed key is inserted with the column's default: the sealed path runs on a schema older than V24 too.
     private static final String COLUMNS = "id, purpose, status, algorithm, public_key, certificate, fingerprint, "
-            + "sealed_secret, not_after, created_at, retired_at, store";
+            + "sealed_secret, not_after, created_at, retired_at";
+    private static final String STORE_OF_ROW = "CASE WHEN sealed_secret IS NULL THEN '" + Pkcs11Token.STORE + "' ELSE '"
+            + SEALED + "' END AS store";
 
     /** Where this store's blobs live, for {@link KeyVault#rekey}. */
     public static final SealedColumn SEALED_SECRETS = new SealedColumn("sealed_keys", "id", "sealed_secret", "id");
@@ -88,12 +92,13 @@ public final class SealedKeyStore {
                              byte[] secret) throws SQLException {
         // clock_timestamp(), not the column's now(): keys stored in one transaction (a rotation)
         // still get distinct, ordered created_at values, which byPurpose sorts on.
+        boolean inToken = Pkcs11Token.STORE.equals(where);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO sealed_keys (id, purpose, status, algorithm, public_key, certificate, fingerprint, "
-                        + "sealed_secret, not_after, created_at, retired_at, store) "
+                        + "sealed_secret, not_after, created_at, retired_at" + (inToken ? ", store" : "") + ") "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), "
-                        + "CASE WHEN ? = 'retired' THEN clock_timestamp() END, ?) "
-                        + "RETURNING created_at, retired_at")) {
+                        + "CASE WHEN ? = 'retired' THEN clock_timestamp() END" + (inToken ? ", '" + Pkcs11Token.STORE + "'" : "")
+                        + ") RETURNING created_at, retired_at")) {
             ps.setString(1, id);
             ps.setString(2, purpose);
             ps.setString(3, status);
@@ -104,7 +109,6 @@ public final class SealedKeyStore {
             ps.setBytes(8, sealed);
             ps.setObject(9, utc(notAfter));
             ps.setString(10, status);
-            ps.setString(11, where);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new StoredKey(id, purpose, status, algorithm, publicKey, certificatePem, fingerprint,
@@ -136,7 +140,7 @@ public final class SealedKeyStore {
     public List<KeyEntry> list() {
         return tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, purpose, status, algorithm, fingerprint, not_after, "
-                    + "created_at, retired_at, store FROM sealed_keys ORDER BY purpose, created_at, id");
+                    + "created_at, retired_at, " + STORE_OF_ROW + " FROM sealed_keys ORDER BY purpose, created_at, id");
                  ResultSet rs = ps.executeQuery()) {
                 List<KeyEntry> out = new ArrayList<>();
                 while (rs.next()) {
@@ -235,7 +239,7 @@ public final class SealedKeyStore {
                             rs.getString("algorithm"), rs.getBytes("public_key"), rs.getString("certificate"),
                             rs.getString("fingerprint"), sealed == null ? null : open(c, sealed, id),
                             instant(rs, "not_after"), instant(rs, "created_at"), instant(rs, "retired_at"),
-                            rs.getString("store")));
+                            sealed == null ? Pkcs11Token.STORE : SEALED));
                 }
             }
             return out;
