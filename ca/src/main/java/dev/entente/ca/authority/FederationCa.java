@@ -274,8 +274,7 @@ public final class FederationCa {
         CaKey key;
         if (stored.inToken()) {
             if (token == null) {
-                throw new IllegalStateException("federation CA key " + id + " is held by a PKCS#11 token, and this hub is "
-                        + "not configured with one (entente.keys.store: pkcs11)");
+                throw Pkcs11Token.notConfigured(id);
             }
             key = CaKey.inToken(stored.id(), cert, token.privateKey(stored.id()), token);
         } else {

@@ -213,6 +213,13 @@ public final class Pkcs11Token {
                 + "pkcs11_key_missing'");
     }
 
+    /** The error for a catalogued key a token holds, on a hub configured with no token. */
+    public static EntenteException notConfigured(String alias) {
+        return new EntenteException(ErrorCode.PKCS11_KEY_MISSING, "key " + alias + " is catalogued in sealed_keys as held by "
+                + "a PKCS#11 token, and this process runs with entente.keys.store: sealed; give it the token's settings "
+                + "(entente.keys.store: pkcs11 and entente.keys.pkcs11.*), as every process of this hub needs");
+    }
+
     private EntenteException unreachable(String what, Exception e) {
         return new EntenteException(ErrorCode.PKCS11_TOKEN_FAILED, what + " PKCS#11 token '" + label + "': " + rootMessage(e)
                 + "; check that the token is present and answers ('entente doctor' reports DR030)", e);

@@ -167,8 +167,7 @@ public final class TokenKeyring implements TokenKeySource {
             return new SigningKey(k.id(), Certificates.privateKey(k.algorithm(), k.secret()));
         }
         if (token == null) {
-            throw new IllegalStateException("token-signing key " + k.id() + " is held by a PKCS#11 token, and this hub "
-                    + "is not configured with one (entente.keys.store: pkcs11)");
+            throw Pkcs11Token.notConfigured(k.id());
         }
         return new SigningKey(k.id(), token.privateKey(k.id()), token.provider());
     }
