@@ -7,7 +7,6 @@ import com.sun.jna.Pointer;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
-import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +110,7 @@ public final class Pkcs11Token {
             ks.load(null, pin);
             return new Pkcs11Token(label, provider, ks);
         } catch (IOException e) {
-            if (hasCause(e, FailedLoginException.class) || hasCause(e, LoginException.class)) {
+            if (hasCause(e, LoginException.class)) {
                 throw new EntenteException(ErrorCode.PKCS11_PIN_INCORRECT, "token '" + label + "' refused the PIN in "
                         + pinFile + " (" + rootMessage(e) + "); put the token's user PIN in that file", e);
             }
