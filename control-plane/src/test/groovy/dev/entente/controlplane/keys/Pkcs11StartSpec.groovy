@@ -37,7 +37,7 @@ class Pkcs11StartSpec extends Specification {
         where:
         what                       | code                          | says                                  | change
         'the library is missing'   | 'pkcs11_library_unusable'     | '/nonexistent/libpkcs11.so'           | { d -> ['entente.keys.pkcs11.library': '/nonexistent/libpkcs11.so'] }
-        'the library is no module' | 'pkcs11_library_unusable'     | 'libc.so.6'                           | { d -> ['entente.keys.pkcs11.library': '/lib/x86_64-linux-gnu/libc.so.6'] }
+        'the library is no module' | 'pkcs11_library_unusable'     | 'is not a PKCS#11 module'             | { d -> ['entente.keys.pkcs11.library': System.getProperty('java.home') + '/lib/libjava.so'] }
         'no token has the label'   | 'pkcs11_token_not_found'      | "no token labelled 'no-such-token'"   | { d -> ['entente.keys.pkcs11.token-label': 'no-such-token'] }
         'the PIN is wrong'         | 'pkcs11_pin_incorrect'        | "token 'spec-start' refused the PIN"  | { d -> ['entente.keys.pkcs11.pin-file': write(d, 'wrong-pin')] }
         'the PIN file is missing'  | 'pkcs11_pin_file_unreadable'  | 'cannot read the PKCS#11 PIN file'    | { d -> ['entente.keys.pkcs11.pin-file': d.resolve('absent.pin').toString()] }
