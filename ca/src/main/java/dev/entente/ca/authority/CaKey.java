@@ -5,6 +5,7 @@ import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +121,7 @@ public final class CaKey {
     }
 
     /** The provider signatures with this key go through: the token's, or null for the JDK's. */
-    java.security.Provider provider() {
+    Provider provider() {
         return token == null ? null : token.provider();
     }
 
