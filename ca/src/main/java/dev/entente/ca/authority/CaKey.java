@@ -1,8 +1,11 @@
 package dev.entente.ca.authority;
 
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.vault.Pkcs11Token;
+import dev.entente.ca.vault.SealedKeyStore;
 
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +13,7 @@ import java.util.Objects;
 
 /**
  * One federation CA key: its sealed-key id, its self-signed CA certificate and (inside this
- * package only) its private key. Immutable: which role a key plays in a rotation is held by
+ * package only) its private key, or a handle to it in a PKCS#11 token. Immutable: which role a key plays in a rotation is held by
  * {@link CaKeys}, read from the database, never by the key itself.
  */
 public final class CaKey {
@@ -23,19 +26,38 @@ public final class CaKey {
     private final String algorithm;
     private final X509Certificate certificate;
     private final PrivateKey privateKey;
+    private final Pkcs11Token token;
     private final String fingerprint;
 
-    private CaKey(String id, String algorithm, X509Certificate certificate, PrivateKey privateKey) {
+    private CaKey(String id, String algorithm, X509Certificate certificate, PrivateKey privateKey, Pkcs11Token token) {
         this.id = Objects.requireNonNull(id);
         this.algorithm = Objects.requireNonNull(algorithm);
         this.certificate = Objects.requireNonNull(certificate);
         this.privateKey = Objects.requireNonNull(privateKey);
+        this.token = token;
         this.fingerprint = Certificates.fingerprint(certificate);
     }
 
     /** Wraps an existing certificate and its private key (e.g. read back from the key vault). */
     public static CaKey of(String id, String algorithm, X509Certificate certificate, PrivateKey privateKey) {
-        return new CaKey(id, algorithm, certificate, privateKey);
+        return new CaKey(id, algorithm, certificate, privateKey, null);
+    }
+
+    /** Wraps a certificate and the handle of its private key in {@code token}. */
+    public static CaKey inToken(String id, X509Certificate certificate, PrivateKey handle, Pkcs11Token token) {
+        return new CaKey(id, Pkcs11Token.ALGORITHM, certificate, handle, Objects.requireNonNull(token));
+    }
+
+    /**
+     * A new ECDSA P-256 key generated inside {@code token} and filed there under {@code id}, with
+     * its self-signed CA certificate (signed in the token) as for {@link #generate}.
+     */
+    public static CaKey generateInToken(String id, Pkcs11Token token, String hubId, Instant now) {
+        var keys = token.generate();
+        X509Certificate cert = Certificates.caCertificate(keys, token.provider(), commonName(hubId), now.minus(BACKDATE),
+                VALIDITY);
+        token.file(id, keys.getPrivate(), cert);
+        return new CaKey(id, Pkcs11Token.ALGORITHM, cert, keys.getPrivate(), token);
     }
 
     /**
@@ -45,7 +67,7 @@ public final class CaKey {
     public static CaKey generate(String id, CaAlgorithm algorithm, String hubId, Instant now) {
         var keys = algorithm.generate();
         X509Certificate cert = Certificates.caCertificate(keys, commonName(hubId), now.minus(BACKDATE), VALIDITY);
-        return new CaKey(id, algorithm.storedName(), cert, keys.getPrivate());
+        return new CaKey(id, algorithm.storedName(), cert, keys.getPrivate(), null);
     }
 
     /** The CA certificate's common name for a hub. */
@@ -86,6 +108,21 @@ public final class CaKey {
     /** Package-private on purpose: only the signer in this package touches the private key. */
     PrivateKey privateKey() {
         return privateKey;
+    }
+
+    /** The PKCS#11 token holding the private key, or null when it is sealed in the database. */
+    public Pkcs11Token token() {
+        return token;
+    }
+
+    /** Where the private key lives: {@code sealed}, or {@code pkcs11:<label>}. */
+    public String where() {
+        return token == null ? SealedKeyStore.SEALED : token.where();
+    }
+
+    /** The provider signatures with this key go through: the token's, or null for the JDK's. */
+    Provider provider() {
+        return token == null ? null : token.provider();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.entente.ca.authority;
 
 import dev.entente.ca.crypto.Certificates;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
 import dev.entente.lifecycle.db.Tx;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A hub's federation CA keys and the moves a CA rotation makes on them.
  *
  * <p>Everything that matters is in PostgreSQL: the private keys are sealed in {@code sealed_keys}
- * (purpose {@value #PURPOSE}) and the {@code certificate_authorities} row says which key signs and
+ * (purpose {@value #PURPOSE}), or under {@code entente.keys.store: pkcs11} generated in a PKCS#11
+ * token and only catalogued there, and the {@code certificate_authorities} row says which key signs and
  * which are old and new during a rotation (see {@link CaKeys} for the arrangements). So a hub
  * restarted mid-rotation, or another replica, sees the same keys; this object only caches keys it
  * has opened, by id, which is safe because a key id never changes its key.
@@ -59,14 +61,17 @@ public final class FederationCa {
     private final String hubId;
     private final CaAlgorithm algorithm;
     private final Clock clock;
+    private final Pkcs11Token token;
     private final Map<String, CaKey> opened = new ConcurrentHashMap<>();
 
-    private FederationCa(Tx tx, SealedKeyStore store, String hubId, CaAlgorithm algorithm, Clock clock) {
+    private FederationCa(Tx tx, SealedKeyStore store, String hubId, CaAlgorithm algorithm, Clock clock, Pkcs11Token token) {
         this.tx = tx;
         this.store = store;
         this.hubId = Objects.requireNonNull(hubId);
-        this.algorithm = Objects.requireNonNull(algorithm);
+        // a token makes ECDSA P-256 keys only (SunPKCS11 has no Ed25519)
+        this.algorithm = token == null ? Objects.requireNonNull(algorithm) : CaAlgorithm.ECDSA_P256;
         this.clock = clock;
+        this.token = token;
     }
 
     /**
@@ -76,7 +81,17 @@ public final class FederationCa {
      */
     public static FederationCa loadOrCreate(Tx tx, SealedKeyStore store, String hubId, CaAlgorithm algorithm,
                                             Clock clock) {
-        FederationCa ca = new FederationCa(tx, store, hubId, algorithm, clock);
+        return loadOrCreate(tx, store, hubId, algorithm, clock, null);
+    }
+
+    /**
+     * As {@link #loadOrCreate(Tx, SealedKeyStore, String, CaAlgorithm, Clock)}; with a {@code token},
+     * every new key (the first, and each rotation's) is generated in it as ECDSA P-256 whatever
+     * {@code algorithm} says, and signs there.
+     */
+    public static FederationCa loadOrCreate(Tx tx, SealedKeyStore store, String hubId, CaAlgorithm algorithm,
+                                            Clock clock, Pkcs11Token token) {
+        FederationCa ca = new FederationCa(tx, store, hubId, algorithm, clock, token);
         tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('entente.ca.federation'))")) {
                 ps.execute();
@@ -227,10 +242,22 @@ public final class FederationCa {
         // Sequential ids read well in `ca status`; the caller holds the row lock (or, on
         // bootstrap, the advisory lock), so two hubs cannot pick the same number.
         int n = store.byPurpose(c, PURPOSE).size() + 1;
-        CaKey key = CaKey.generate(PURPOSE + "-" + n, algorithm, hubId, clock.instant());
-        X509Certificate cert = key.certificate();
-        store.store(c, key.id(), PURPOSE, status, key.algorithm(), cert.getPublicKey().getEncoded(),
-                Certificates.toPem(cert), key.fingerprint(), key.privateKey().getEncoded(), key.notAfter());
+        String id = PURPOSE + "-" + n;
+        CaKey key;
+        if (token == null) {
+            key = CaKey.generate(id, algorithm, hubId, clock.instant());
+            X509Certificate cert = key.certificate();
+            store.store(c, key.id(), PURPOSE, status, key.algorithm(), cert.getPublicKey().getEncoded(),
+                    Certificates.toPem(cert), key.fingerprint(), key.privateKey().getEncoded(), key.notAfter());
+        } else {
+            // The catalogue decides what exists: a key left under this id by a rotation that rolled back
+            // (or by the newer state of a hub restored from an older backup) is not one, and goes.
+            token.destroy(id);
+            key = CaKey.generateInToken(id, token, hubId, clock.instant());
+            X509Certificate cert = key.certificate();
+            store.catalogueTokenKey(c, key.id(), PURPOSE, status, key.algorithm(), cert.getPublicKey().getEncoded(),
+                    Certificates.toPem(cert), key.fingerprint(), key.notAfter());
+        }
         opened.put(key.id(), key);
         return key;
     }
@@ -244,8 +271,15 @@ public final class FederationCa {
                 "federation CA key " + id + " is named by certificate_authorities but missing from sealed_keys; "
                         + "restore the database from a backup of this hub"));
         X509Certificate cert = Certificates.parsePem(stored.certificatePem()).get(0);
-        CaKey key = CaKey.of(stored.id(), stored.algorithm(), cert,
-                Certificates.privateKey(stored.algorithm(), stored.secret()));
+        CaKey key;
+        if (stored.inToken()) {
+            if (token == null) {
+                throw Pkcs11Token.notConfigured(id);
+            }
+            key = CaKey.inToken(stored.id(), cert, token.privateKey(stored.id()), token);
+        } else {
+            key = CaKey.of(stored.id(), stored.algorithm(), cert, Certificates.privateKey(stored.algorithm(), stored.secret()));
+        }
         opened.put(id, key);
         return key;
     }

@@ -65,7 +65,7 @@ public final class NodeCertificateSigner {
                     + ca.fingerprint() + " expired at " + ca.notAfter() + "; rotate the CA (entente ca rotate start)");
         }
         return Certificates.nodeCertificate(accepted.publicKey(), peerHubId, spiffeId(peerId), Certificates.serial(),
-                notBefore, notAfter, ca.certificate(), ca.privateKey());
+                notBefore, notAfter, ca.certificate(), ca.privateKey(), ca.provider());
     }
 
     private static String requireId(String id, String what) {

@@ -35,6 +35,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -105,6 +106,12 @@ public final class Certificates {
      * (OpenSSL included) can tell two CA certificates with the same subject apart mid-rotation.
      */
     public static X509Certificate caCertificate(KeyPair keys, String commonName, Instant notBefore, Duration validity) {
+        return caCertificate(keys, null, commonName, notBefore, validity);
+    }
+
+    /** {@link #caCertificate(KeyPair, String, Instant, Duration)} signed through {@code provider} (a PKCS#11 token's), or the JDK's when null. */
+    public static X509Certificate caCertificate(KeyPair keys, Provider provider, String commonName, Instant notBefore,
+                                               Duration validity) {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, "Entente")
                 .addRDN(BCStyle.CN, commonName)
@@ -116,10 +123,27 @@ public final class Certificates {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            ContentSigner signer = contentSigner(keys.getPrivate());
+            ContentSigner signer = contentSigner(keys.getPrivate(), provider);
             return toX509(builder.build(signer));
         } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build CA certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A self-signed certificate that only files a key in a PKCS#11 token (SunPKCS11 lists a private
+     * key only with a certificate): {@code CN=<alias>}, no usage, signed through {@code provider}.
+     */
+    public static X509Certificate holderCertificate(KeyPair keys, Provider provider, String alias) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, alias).build();
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
+                    Date.from(now.plus(Duration.ofDays(36500))), subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            return toX509(builder.build(contentSigner(keys.getPrivate(), provider)));
+        } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a holder certificate: " + e.getMessage(), e);
         }
     }
 
@@ -131,6 +155,13 @@ public final class Certificates {
     public static X509Certificate nodeCertificate(PublicKey subjectKey, String commonName, String uriSan,
                                                   BigInteger serial, Instant notBefore, Instant notAfter,
                                                   X509Certificate caCert, PrivateKey caKey) {
+        return nodeCertificate(subjectKey, commonName, uriSan, serial, notBefore, notAfter, caCert, caKey, null);
+    }
+
+    /** {@link #nodeCertificate(PublicKey, String, String, BigInteger, Instant, Instant, X509Certificate, PrivateKey)} signed through {@code provider} (a PKCS#11 token's), or the JDK's when null. */
+    public static X509Certificate nodeCertificate(PublicKey subjectKey, String commonName, String uriSan,
+                                                  BigInteger serial, Instant notBefore, Instant notAfter,
+                                                  X509Certificate caCert, PrivateKey caKey, Provider provider) {
         // X500NameBuilder, not new X500Name("CN=" + id): a peer id with a comma must stay one CN
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
         try {
@@ -149,7 +180,7 @@ public final class Certificates {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan)));
-            ContentSigner signer = contentSigner(caKey);
+            ContentSigner signer = contentSigner(caKey, provider);
             return toX509(builder.build(signer));
         } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build node certificate: " + e.getMessage(), e);
@@ -228,6 +259,14 @@ public final class Certificates {
 
     /** Ed25519 through {@link Ed25519Signing} (same signatures, several times faster on Java 17); other keys through the JDK. */
     static ContentSigner contentSigner(PrivateKey key) throws OperatorCreationException {
+        return contentSigner(key, null);
+    }
+
+    /** As {@link #contentSigner(PrivateKey)}, through {@code provider} when given: a key in a PKCS#11 token is a handle only its provider signs with. */
+    static ContentSigner contentSigner(PrivateKey key, Provider provider) throws OperatorCreationException {
+        if (provider != null) {
+            return new JcaContentSignerBuilder(signatureAlgorithm(key)).setProvider(provider).build(key);
+        }
         if (Ed25519Signing.isEd25519(key)) {
             return Ed25519Signing.contentSigner(key);
         }

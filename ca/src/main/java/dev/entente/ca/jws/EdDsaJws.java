@@ -9,8 +9,10 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
@@ -20,23 +22,28 @@ import dev.entente.ca.crypto.Ed25519Signing;
 import java.io.IOException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Function;
 
 /**
- * Compact JWS with EdDSA (Ed25519) and nothing else, parsed by Nimbus and signed and verified by
+ * Compact JWS with EdDSA (Ed25519), parsed by Nimbus and signed and verified by
  * {@link Ed25519JwsSigner} and {@link Ed25519JwsVerifier} (BouncyCastle's Ed25519): Entente's
- * operator tokens and acceptance tokens. Entente's own checks run first, so each failure keeps a
- * stable kind: strict base64url, then the {@code alg} allow-list before any signature work (so
- * {@code none} and {@code HS256}, the public key used as an HMAC secret, never reach a verifier),
- * then no critical headers and a printable {@code kid}. Callers map each {@link Failure} to their
- * own error codes.
+ * operator tokens and acceptance tokens. A hub whose token-signing key lives in a PKCS#11 token
+ * ({@code entente.keys.store: pkcs11}, where SunPKCS11 has no Ed25519) signs ES256 instead,
+ * through {@link Es256JwsSigner}; the allow-list is then ES256 alone. Entente's own checks run
+ * first, so each failure keeps a stable kind: strict base64url, then the {@code alg} allow-list
+ * (one alg: the one the hub's key makes) before any signature work (so {@code none} and
+ * {@code HS256}, the public key used as an HMAC secret, never reach a verifier), then no critical
+ * headers and a printable {@code kid}. Callers map each {@link Failure} to their own error codes.
  */
 public final class EdDsaJws {
-    /** The only accepted {@code alg}. */
+    /** The {@code alg} of a hub whose token-signing key is Ed25519 (sealed, the default). */
     public static final String ALG = JWSAlgorithm.EdDSA.getName();
+    /** The {@code alg} of a hub whose token-signing key is ECDSA P-256 (in a PKCS#11 token). */
+    public static final String ES256 = JWSAlgorithm.ES256.getName();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -50,7 +57,7 @@ public final class EdDsaJws {
     public enum Failure {
         /** Not three canonical base64url parts of JSON objects, or a critical header. */
         MALFORMED,
-        /** {@code alg} is not EdDSA. */
+        /** {@code alg} is not the one the hub's key makes. */
         ALG_FORBIDDEN,
         /** Unknown key id, or the signature does not verify. */
         SIGNATURE_INVALID
@@ -104,51 +111,86 @@ public final class EdDsaJws {
         return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(seed)).keyID(kid).build();
     }
 
+    /** The {@code alg} a key signs with: ES256 for an EC key, EdDSA for Ed25519. */
+    public static String algFor(java.security.Key key) {
+        return "EC".equals(key.getAlgorithm()) ? ES256 : ALG;
+    }
+
     /** The header every Entente token carries: EdDSA, JWT, the signing key's id. */
     public static JWSHeader header(String kid) {
-        return new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).keyID(kid).build();
+        return header(ALG, kid);
+    }
+
+    /** The header of a token signed with {@code alg} by the key {@code kid}. */
+    public static JWSHeader header(String alg, String kid) {
+        return new JWSHeader.Builder(JWSAlgorithm.parse(alg)).type(JOSEObjectType.JWT).keyID(kid).build();
     }
 
     /** Signs {@code claims}, a JSON object, with an Ed25519 key, naming it {@code kid}. */
     public static String sign(ObjectNode claims, String kid, PrivateKey privateKey) {
+        return sign(claims, new TokenKeySource.SigningKey(kid, privateKey));
+    }
+
+    /** Signs {@code claims}, a JSON object, with {@code key} (EdDSA or ES256, as the key is), naming it by its id. */
+    public static String sign(ObjectNode claims, TokenKeySource.SigningKey key) {
         try {
-            JWSObject jws = new JWSObject(header(kid), new Payload(JSON.writeValueAsBytes(claims)));
-            jws.sign(new Ed25519JwsSigner(privateKey));
+            JWSObject jws = new JWSObject(header(algFor(key.privateKey()), key.id()), new Payload(JSON.writeValueAsBytes(claims)));
+            jws.sign(signer(key));
             return jws.serialize();
         } catch (JOSEException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot sign a token with Ed25519", e);
+            throw new IllegalStateException("cannot sign a token with key " + key.id(), e);
         }
     }
 
-    /** A Nimbus verifier for one Ed25519 public key. */
+    /** A Nimbus signer for {@code key}: Ed25519, or ECDSA P-256 (possibly inside a PKCS#11 token). */
+    public static JWSSigner signer(TokenKeySource.SigningKey key) {
+        return ES256.equals(algFor(key.privateKey())) ? new Es256JwsSigner(key.privateKey(), key.provider())
+                : new Ed25519JwsSigner(key.privateKey());
+    }
+
+    /** A Nimbus verifier for one Ed25519 or ECDSA P-256 public key. */
     public static JWSVerifier verifier(PublicKey publicKey) {
         try {
+            if (publicKey instanceof ECPublicKey ec) {
+                return new ECDSAVerifier(ec);
+            }
             return new Ed25519JwsVerifier(publicKey);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("not an Ed25519 public key", e);
+        } catch (IllegalArgumentException | JOSEException e) {
+            throw new IllegalStateException("not an Ed25519 or P-256 public key", e);
         }
     }
 
-    /** {@link #verifyWith(String, SignatureCheck)} against the key {@code keys} returns for the {@code kid} (null when unknown). */
+    /** {@link #verify(String, String, Function)} for EdDSA. */
     public static Verified verify(String token, Function<String, PublicKey> keys) {
-        return verifyWith(token, jws -> {
+        return verify(token, ALG, keys);
+    }
+
+    /** {@link #verifyWith(String, String, SignatureCheck)} against the key {@code keys} returns for the {@code kid} (null when unknown). */
+    public static Verified verify(String token, String alg, Function<String, PublicKey> keys) {
+        return verifyWith(token, alg, jws -> {
             String kid = jws.getHeader().getKeyID();
             PublicKey key = kid == null ? null : keys.apply(kid);
-            return key != null && jws.verify(verifier(key));
+            return key != null && algFor(key).equals(alg) && jws.verify(verifier(key));
         });
     }
 
-    /**
-     * Checks shape, then alg, then headers, then lets {@code signature} verify the token Nimbus
-     * parsed. Claims are not interpreted here.
-     */
+    /** {@link #verifyWith(String, String, SignatureCheck)} for EdDSA. */
     public static Verified verifyWith(String token, SignatureCheck signature) {
+        return verifyWith(token, ALG, signature);
+    }
+
+    /**
+     * Checks shape, then that the {@code alg} is {@code allowed} (the one the hub's key makes),
+     * then headers, then lets {@code signature} verify the token Nimbus parsed. Claims are not
+     * interpreted here.
+     */
+    public static Verified verifyWith(String token, String allowed, SignatureCheck signature) {
         String[] parts = split(token);
         JsonNode header = json(parts[0], "header");
         JsonNode alg = header.get("alg");
-        if (alg == null || !alg.isTextual() || !ALG.equals(alg.asText())) {
+        if (alg == null || !alg.isTextual() || !allowed.equals(alg.asText())) {
             throw new JwsException(Failure.ALG_FORBIDDEN, "alg " + (alg == null ? "(missing)" : alg.toString())
-                    + " is not allowed; only EdDSA is accepted");
+                    + " is not allowed; only " + allowed + " is accepted");
         }
         if (header.has("crit")) {
             throw new JwsException(Failure.MALFORMED, "critical header parameters are not supported");

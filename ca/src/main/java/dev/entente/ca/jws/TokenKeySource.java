@@ -3,6 +3,7 @@ package dev.entente.ca.jws;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,8 +21,21 @@ public interface TokenKeySource {
     /** The key named {@code kid}, if this hub ever had it. */
     Optional<VerifyingKey> verifying(String kid);
 
-    /** The signing key and its id, the {@code kid} of every token it signs. */
-    record SigningKey(String id, PrivateKey privateKey) {
+    /** The JWS {@code alg} of this hub's tokens: the one the signing key makes, the only one {@link EdDsaJws} then accepts. */
+    default String jwsAlg() {
+        return EdDsaJws.algFor(signing().privateKey());
+    }
+
+    /**
+     * The signing key and its id, the {@code kid} of every token it signs.
+     *
+     * @param provider the provider that holds {@code privateKey} (a PKCS#11 token's), or null for a key in memory
+     */
+    record SigningKey(String id, PrivateKey privateKey, Provider provider) {
+        public SigningKey(String id, PrivateKey privateKey) {
+            this(id, privateKey, null);
+        }
+
         @Override
         public String toString() {
             return "SigningKey[id=" + id + ", privateKey=<redacted>]";
@@ -62,7 +76,7 @@ public interface TokenKeySource {
             return Optional.empty();
         }
         try {
-            EdDsaJws.verify(token, k -> key.get().publicKey());
+            EdDsaJws.verify(token, EdDsaJws.algFor(key.get().publicKey()), k -> key.get().publicKey());
             return key;
         } catch (EdDsaJws.JwsException e) {
             return Optional.empty();

@@ -27,6 +27,9 @@ import java.util.Set;
  * <p>Methods that take a {@link Connection} run in the caller's transaction, so a new key, the
  * retirement of the old one and their audit event commit together; the others read on their own.
  * Reads open the secret, so a tampered row fails loudly with {@link ErrorCode#KEY_MATERIAL_CORRUPT}.
+ *
+ * <p>It is also the catalogue of keys a PKCS#11 token holds ({@code entente.keys.store: pkcs11}):
+ * such a row ({@code store = 'pkcs11'}) has the public key and certificate, and no secret at all.
  */
 public final class SealedKeyStore {
     /** The key in use for its purpose; at most one per purpose (a partial unique index). */
@@ -38,9 +41,16 @@ public final class SealedKeyStore {
     /** Made ahead of its use and announced, not used yet (the hub TLS key of an automatic renewal). */
     public static final String NEXT = "next";
 
+    /** The {@code store} of a key whose private half is sealed in this table. */
+    public static final String SEALED = "sealed";
+
     private static final Set<String> STATUSES = Set.of(ACTIVE, GRACE, RETIRED, NEXT);
+    // The store is read off the secret (V24 makes "no sealed secret" and "in a token" the same thing), and a
+    // sealed key is inserted with the column's default: the sealed path runs on a schema older than V24 too.
     private static final String COLUMNS = "id, purpose, status, algorithm, public_key, certificate, fingerprint, "
             + "sealed_secret, not_after, created_at, retired_at";
+    private static final String STORE_OF_ROW = "CASE WHEN sealed_secret IS NULL THEN '" + Pkcs11Token.STORE + "' ELSE '"
+            + SEALED + "' END AS store";
 
     /** Where this store's blobs live, for {@link KeyVault#rekey}. */
     public static final SealedColumn SEALED_SECRETS = new SealedColumn("sealed_keys", "id", "sealed_secret", "id");
@@ -61,14 +71,34 @@ public final class SealedKeyStore {
         // A key sealed under a key-encryption key the vault no longer uses could never be opened again.
         vault.checkCurrent(c);
         byte[] sealed = vault.seal(secret, id);
+        return insert(c, id, purpose, status, algorithm, publicKey, certificatePem, fingerprint, sealed, notAfter, SEALED,
+                secret.clone());
+    }
+
+    /**
+     * Catalogues on {@code c} a key whose private half a PKCS#11 token generated and keeps under the
+     * alias {@code id}: the row holds its public key and certificate, and no key material.
+     */
+    public StoredKey catalogueTokenKey(Connection c, String id, String purpose, String status, String algorithm,
+                                       byte[] publicKey, String certificatePem, String fingerprint, Instant notAfter)
+            throws SQLException {
+        checkStatus(status);
+        return insert(c, id, purpose, status, algorithm, publicKey, certificatePem, fingerprint, null, notAfter,
+                Pkcs11Token.STORE, null);
+    }
+
+    private StoredKey insert(Connection c, String id, String purpose, String status, String algorithm, byte[] publicKey,
+                             String certificatePem, String fingerprint, byte[] sealed, Instant notAfter, String where,
+                             byte[] secret) throws SQLException {
         // clock_timestamp(), not the column's now(): keys stored in one transaction (a rotation)
         // still get distinct, ordered created_at values, which byPurpose sorts on.
+        boolean inToken = Pkcs11Token.STORE.equals(where);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO sealed_keys (id, purpose, status, algorithm, public_key, certificate, fingerprint, "
-                        + "sealed_secret, not_after, created_at, retired_at) "
+                        + "sealed_secret, not_after, created_at, retired_at" + (inToken ? ", store" : "") + ") "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), "
-                        + "CASE WHEN ? = 'retired' THEN clock_timestamp() END) "
-                        + "RETURNING created_at, retired_at")) {
+                        + "CASE WHEN ? = 'retired' THEN clock_timestamp() END" + (inToken ? ", '" + Pkcs11Token.STORE + "'" : "")
+                        + ") RETURNING created_at, retired_at")) {
             ps.setString(1, id);
             ps.setString(2, purpose);
             ps.setString(3, status);
@@ -82,7 +112,7 @@ public final class SealedKeyStore {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new StoredKey(id, purpose, status, algorithm, publicKey, certificatePem, fingerprint,
-                        secret.clone(), notAfter, instant(rs, 1), instant(rs, 2));
+                        secret, notAfter, instant(rs, 1), instant(rs, 2), where);
             }
         }
     }
@@ -110,22 +140,22 @@ public final class SealedKeyStore {
     public List<KeyEntry> list() {
         return tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, purpose, status, algorithm, fingerprint, not_after, "
-                    + "created_at, retired_at FROM sealed_keys ORDER BY purpose, created_at, id");
+                    + "created_at, retired_at, " + STORE_OF_ROW + " FROM sealed_keys ORDER BY purpose, created_at, id");
                  ResultSet rs = ps.executeQuery()) {
                 List<KeyEntry> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(new KeyEntry(rs.getString("id"), rs.getString("purpose"), rs.getString("status"),
                             rs.getString("algorithm"), rs.getString("fingerprint"), instant(rs, "not_after"),
-                            instant(rs, "created_at"), instant(rs, "retired_at")));
+                            instant(rs, "created_at"), instant(rs, "retired_at"), rs.getString("store")));
                 }
                 return out;
             }
         });
     }
 
-    /** A sealed key as {@code keys list} shows it: what and whose, never its secret. */
+    /** A key as {@code keys list} shows it: what and whose, and where its private half is, never its secret. */
     public record KeyEntry(String id, String purpose, String status, String algorithm, String fingerprint,
-                           Instant notAfter, Instant createdAt, Instant retiredAt) {
+                           Instant notAfter, Instant createdAt, Instant retiredAt, String store) {
     }
 
     /** The active key of {@code purpose}, if any. */
@@ -204,10 +234,12 @@ public final class SealedKeyStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString("id");
+                    byte[] sealed = rs.getBytes("sealed_secret");
                     out.add(new StoredKey(id, rs.getString("purpose"), rs.getString("status"),
                             rs.getString("algorithm"), rs.getBytes("public_key"), rs.getString("certificate"),
-                            rs.getString("fingerprint"), open(c, rs.getBytes("sealed_secret"), id),
-                            instant(rs, "not_after"), instant(rs, "created_at"), instant(rs, "retired_at")));
+                            rs.getString("fingerprint"), sealed == null ? null : open(c, sealed, id),
+                            instant(rs, "not_after"), instant(rs, "created_at"), instant(rs, "retired_at"),
+                            sealed == null ? Pkcs11Token.STORE : SEALED));
                 }
             }
             return out;

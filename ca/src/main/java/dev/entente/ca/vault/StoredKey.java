@@ -13,19 +13,26 @@ import java.time.Instant;
  * @param publicKey      X.509 SubjectPublicKeyInfo DER, or {@code null} for symmetric keys
  * @param certificatePem the certificate chain in PEM, or {@code null}
  * @param fingerprint    e.g. the certificate's SHA-256, or {@code null}
- * @param secret         the opened plaintext: PKCS#8 DER or a raw symmetric key
+ * @param secret         the opened plaintext: PKCS#8 DER or a raw symmetric key; {@code null} for a key held by a
+ *                       PKCS#11 token
  * @param notAfter       when the key or its certificate expires, or {@code null}
  * @param createdAt      when the row was written
  * @param retiredAt      when it was retired, or {@code null}
+ * @param store          {@value SealedKeyStore#SEALED} or {@value Pkcs11Token#STORE} (the private key is in the token)
  */
 public record StoredKey(String id, String purpose, String status, String algorithm, byte[] publicKey,
                         String certificatePem, String fingerprint, byte[] secret, Instant notAfter,
-                        Instant createdAt, Instant retiredAt) {
+                        Instant createdAt, Instant retiredAt, String store) {
+
+    /** Whether the private key is in a PKCS#11 token, under the alias {@link #id()}, rather than sealed here. */
+    public boolean inToken() {
+        return Pkcs11Token.STORE.equals(store);
+    }
 
     @Override
     public String toString() {
         return "StoredKey[id=" + id + ", purpose=" + purpose + ", status=" + status + ", algorithm=" + algorithm
                 + ", fingerprint=" + fingerprint + ", notAfter=" + notAfter + ", createdAt=" + createdAt
-                + ", retiredAt=" + retiredAt + ", secret=<redacted>]";
+                + ", retiredAt=" + retiredAt + ", store=" + store + ", secret=<redacted>]";
     }
 }

@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
 
 /**
  * The token-signing keys, sealed in the key vault under purpose {@value #PURPOSE}: one Ed25519
- * key signs acceptance, re-enrolment and operator tokens. A rotation retires it and makes a new
+ * key signs acceptance, re-enrolment and operator tokens. Under {@code entente.keys.store: pkcs11}
+ * each new key is instead generated inside the {@link Pkcs11Token} (ECDSA P-256, so tokens are
+ * ES256) and only catalogued here; a key a rotation retired is destroyed in the token at the next
+ * {@link #reload()} after the rotation committed (its public key, kept here, is all that telling
+ * "signed by a retired key" from a forgery needs). A rotation retires it and makes a new
  * one active, in the caller's transaction; a retired key never verifies again, so every token it
  * signed stops working at once (a rotation is what an operator runs when the key may have leaked).
  *
@@ -28,13 +32,14 @@ import java.util.regex.Pattern;
 public final class TokenKeyring implements TokenKeySource {
     /** The {@code sealed_keys.purpose} of token-signing keys. */
     public static final String PURPOSE = "jwt";
-    /** The {@code sealed_keys.algorithm} of token-signing keys. */
+    /** The {@code sealed_keys.algorithm} of sealed token-signing keys. */
     public static final String ALGORITHM = "Ed25519";
 
     private static final Pattern KEY_ID = Pattern.compile("jwt-[0-9a-f]{16}");
     private static final long MISS_RELOAD_NANOS = 1_000_000_000L;
 
     private final SealedKeyStore store;
+    private final Pkcs11Token token;
     private volatile Snapshot snapshot;
     private volatile long reloadedAt;
 
@@ -54,20 +59,31 @@ public final class TokenKeyring implements TokenKeySource {
         }
     }
 
-    private TokenKeyring(SealedKeyStore store) {
+    private TokenKeyring(SealedKeyStore store, Pkcs11Token token) {
         this.store = store;
+        this.token = token;
     }
 
-    /** Creates the first token-signing key on {@code c} when there is no active one (a new hub). */
+    /** Creates the first token-signing key on {@code c}, sealed, when there is no active one (a new hub). */
     public static void createIfMissing(Connection c, SealedKeyStore store) throws SQLException {
+        createIfMissing(c, store, null);
+    }
+
+    /** Creates the first token-signing key on {@code c} when there is no active one: in {@code token} when given, else sealed. */
+    public static void createIfMissing(Connection c, SealedKeyStore store, Pkcs11Token token) throws SQLException {
         if (store.byPurpose(c, PURPOSE).stream().noneMatch(k -> SealedKeyStore.ACTIVE.equals(k.status()))) {
-            create(c, store);
+            create(c, store, token);
         }
     }
 
-    /** Loads every token-signing key; there must be an active one ({@link #createIfMissing}). */
+    /** Loads every sealed token-signing key; there must be an active one ({@link #createIfMissing}). */
     public static TokenKeyring load(SealedKeyStore store) {
-        TokenKeyring ring = new TokenKeyring(store);
+        return load(store, null);
+    }
+
+    /** Loads every token-signing key, those held by {@code token} as handles; there must be an active one. */
+    public static TokenKeyring load(SealedKeyStore store, Pkcs11Token token) {
+        TokenKeyring ring = new TokenKeyring(store, token);
         ring.reload();
         return ring;
     }
@@ -104,10 +120,12 @@ public final class TokenKeyring implements TokenKeySource {
         Map<String, VerifyingKey> byId = new LinkedHashMap<>();
         for (StoredKey k : keys) {
             boolean retired = SealedKeyStore.RETIRED.equals(k.status());
-            byId.put(k.id(), new VerifyingKey(k.id(), Certificates.publicKey(ALGORITHM, k.publicKey()),
+            byId.put(k.id(), new VerifyingKey(k.id(), Certificates.publicKey(k.algorithm(), k.publicKey()),
                     retired ? k.retiredAt() : null));
             if (SealedKeyStore.ACTIVE.equals(k.status())) {
-                signing = new SigningKey(k.id(), Certificates.privateKey(ALGORITHM, k.secret()));
+                signing = signingKey(k, token);
+            } else if (retired && k.inToken() && token != null) {
+                token.destroy(k.id());
             }
         }
         if (signing == null) {
@@ -135,16 +153,38 @@ public final class TokenKeyring implements TokenKeySource {
                 store.setStatus(c, k.id(), SealedKeyStore.RETIRED);
             }
         }
-        StoredKey created = create(c, store);
-        return new Rotation(previous, new SigningKey(created.id(), Certificates.privateKey(ALGORITHM, created.secret())),
-                created.fingerprint());
+        StoredKey created = create(c, store, token);
+        return new Rotation(previous, signingKey(created, token), created.fingerprint());
     }
 
-    private static StoredKey create(Connection c, SealedKeyStore store) throws SQLException {
-        KeyPair kp = Certificates.ed25519();
+    /** Where new token-signing keys are made: the PKCS#11 token, or null when they are sealed. */
+    public Pkcs11Token token() {
+        return token;
+    }
+
+    private static SigningKey signingKey(StoredKey k, Pkcs11Token token) {
+        if (!k.inToken()) {
+            return new SigningKey(k.id(), Certificates.privateKey(k.algorithm(), k.secret()));
+        }
+        if (token == null) {
+            throw Pkcs11Token.notConfigured(k.id());
+        }
+        return new SigningKey(k.id(), token.privateKey(k.id()), token.provider());
+    }
+
+    private static StoredKey create(Connection c, SealedKeyStore store, Pkcs11Token token) throws SQLException {
+        if (token == null) {
+            KeyPair kp = Certificates.ed25519();
+            String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());
+            return store.store(c, "jwt-" + fp.substring(0, 16), PURPOSE, SealedKeyStore.ACTIVE, ALGORITHM,
+                    kp.getPublic().getEncoded(), null, fp, kp.getPrivate().getEncoded(), null);
+        }
+        KeyPair kp = token.generate();
+        String id = "jwt-" + Certificates.sha256Hex(kp.getPublic().getEncoded()).substring(0, 16);
+        token.file(id, kp.getPrivate(), Certificates.holderCertificate(kp, token.provider(), id));
         String fp = Certificates.sha256Hex(kp.getPublic().getEncoded());
-        return store.store(c, "jwt-" + fp.substring(0, 16), PURPOSE, SealedKeyStore.ACTIVE, ALGORITHM,
-                kp.getPublic().getEncoded(), null, fp, kp.getPrivate().getEncoded(), null);
+        return store.catalogueTokenKey(c, id, PURPOSE, SealedKeyStore.ACTIVE, Pkcs11Token.ALGORITHM,
+                kp.getPublic().getEncoded(), null, fp, null);
     }
 
     /** Serialises rotations across hubs sharing the database; released at commit or rollback. */

@@ -80,6 +80,52 @@ class EdDsaJwsSpec extends Specification {
         'a changed claim'            | EdDsaJws.Failure.SIGNATURE_INVALID | { String[] p = EdDsaJws.sign(claimsNode(), 'k1', KEYS.private).split('\\.'); p[0] + '.' + b64(JsonOutput.toJson(CLAIMS + [sub: 'root'])) + '.' + p[2] }
     }
 
+    def "a hub whose key is ECDSA P-256 (in a PKCS#11 token) signs ES256 and accepts ES256 alone; #alg is refused before any signature work"() {
+        given:
+        KeyPair ec = KeyPairGenerator.getInstance('EC').with { initialize(256); generateKeyPair() }
+        String es256 = EdDsaJws.sign(claimsNode(), new TokenKeySource.SigningKey('k1', ec.private))
+        int calls = 0
+        EdDsaJws.SignatureCheck counting = { jws -> calls++; true } as EdDsaJws.SignatureCheck
+
+        expect:
+        EdDsaJws.unverifiedHeader(es256).get('alg').asText() == 'ES256'
+        EdDsaJws.verify(es256, EdDsaJws.ES256, { kid -> kid == 'k1' ? ec.public : null }).text('sub') == 'ops'
+
+        when:
+        EdDsaJws.verifyWith(token.call(), EdDsaJws.ES256, counting)
+
+        then:
+        def e = thrown(EdDsaJws.JwsException)
+        e.failure() == EdDsaJws.Failure.ALG_FORBIDDEN
+        e.message.contains('only ES256 is accepted')
+        calls == 0
+
+        where:
+        alg     | token
+        'EdDSA' | { EdDsaJws.sign(claimsNode(), 'k1', KEYS.private) }
+        'none'  | { unsigned([alg: 'none']) + '' }
+        'HS256' | { hs256() }
+    }
+
+    def "an ES256 token is refused where EdDSA is the allowed alg, and an EdDSA key never verifies an ES256 token"() {
+        given:
+        KeyPair ec = KeyPairGenerator.getInstance('EC').with { initialize(256); generateKeyPair() }
+        String es256 = EdDsaJws.sign(claimsNode(), new TokenKeySource.SigningKey('k1', ec.private))
+
+        when:
+        EdDsaJws.verify(es256, KEYS_BY_ID)
+
+        then:
+        thrown(EdDsaJws.JwsException)
+
+        when: 'the allow-list says ES256 but the key named is Ed25519'
+        EdDsaJws.verify(es256, EdDsaJws.ES256, KEYS_BY_ID)
+
+        then:
+        def e = thrown(EdDsaJws.JwsException)
+        e.failure() == EdDsaJws.Failure.SIGNATURE_INVALID
+    }
+
     private static com.fasterxml.jackson.databind.node.ObjectNode claimsNode() {
         new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(CLAIMS)
     }

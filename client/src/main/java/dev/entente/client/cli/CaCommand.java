@@ -25,7 +25,8 @@ final class CaCommand {
     static final class Status extends ClientCommand {
         static final List<Column> COLUMNS = List.of(Column.field("TYPE", "type"), Column.field("PHASE", "phase"),
                 Column.age("SINCE", "since"), new Column("LAGGARDS", ca -> String.valueOf(ca.path("laggards").size())),
-                Column.field("ACTIVE FINGERPRINT", "active_fingerprint"), Column.field("STANDBY FINGERPRINT", "standby_fingerprint"));
+                Column.field("ACTIVE FINGERPRINT", "active_fingerprint"), Column.field("STANDBY FINGERPRINT", "standby_fingerprint"),
+                Column.field("KEY", "key_algorithm"), Column.field("STORE", "key_store"));
 
         static final List<Column> LAGGARD_COLUMNS = List.of(Column.field("NAME", "name"), Column.field("STATE", "state"),
                 Column.age("LAST HEARTBEAT", "last_heartbeat_at"), new Column("SIGNERS", Status::signers),

@@ -32,6 +32,16 @@ final class RestoreCommand implements Callable<Integer> {
             description = "The backed-up hub's key passphrase file (its <data-dir>/passphrase); default: ENTENTE_KEY_PASSPHRASE.")
     Path passphraseFile;
 
+    @Option(names = "--pkcs11-library", paramLabel = "FILE",
+            description = "For a hub with entente.keys.store: pkcs11: the token's PKCS#11 module; the restore checks the token holds every key in use.")
+    Path pkcs11Library;
+
+    @Option(names = "--pkcs11-token-label", paramLabel = "LABEL", description = "The label of that token.")
+    String pkcs11TokenLabel;
+
+    @Option(names = "--pkcs11-pin-file", paramLabel = "FILE", description = "A file holding that token's user PIN.")
+    Path pkcs11PinFile;
+
     @Override
     public Integer call() {
         EntenteCommand root = (EntenteCommand) spec.root().userObject();
@@ -49,7 +59,9 @@ final class RestoreCommand implements Callable<Integer> {
             }
             passphrase = env.toCharArray();
         }
-        LocalHub.Restored r = LocalHub.installed("restore").restore(from.toAbsolutePath(), dataDir, passphrase, fromFile);
+        LocalHub.TokenSettings token = pkcs11Library == null && pkcs11TokenLabel == null && pkcs11PinFile == null ? null
+                : new LocalHub.TokenSettings(pkcs11Library, pkcs11TokenLabel, pkcs11PinFile);
+        LocalHub.Restored r = LocalHub.installed("restore").restore(from.toAbsolutePath(), dataDir, passphrase, fromFile, token);
         ObjectNode node = Output.JSON.createObjectNode();
         node.put("hub_id", r.hubId());
         node.put("hub_name", r.hubName());

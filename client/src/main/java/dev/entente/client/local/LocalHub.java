@@ -37,8 +37,16 @@ public interface LocalHub {
     /** SIGTERM to the hub that owns {@code dataDir}; with {@code force}, SIGKILL after {@code timeout}. */
     Stopped stop(Path dataDir, Duration timeout, boolean force);
 
-    /** A backup archive loaded into a new, empty data directory, ready for {@code entente start}. */
-    Restored restore(Path archive, Path dataDir, char[] passphrase, boolean passphraseFromFile);
+    /**
+     * A backup archive loaded into a new, empty data directory, ready for {@code entente start}.
+     *
+     * @param token the PKCS#11 token the backed-up hub kept keys in, or null for a hub that sealed them all
+     */
+    Restored restore(Path archive, Path dataDir, char[] passphrase, boolean passphraseFromFile, TokenSettings token);
+
+    /** A PKCS#11 token as {@code restore}'s flags name it: its module, its label, a file holding its user PIN. */
+    record TokenSettings(Path library, String tokenLabel, Path pinFile) {
+    }
 
     /**
      * What {@code entente stop} did.

@@ -45,7 +45,7 @@ class CliTablesSpec extends Specification {
         'audit ls'               | AuditCommand.COLUMNS                           | [record()]                                              | 140   || ['SEQ', 'AT', 'TYPE', 'CODE', 'ACTOR', 'SUBJECT']                                       | UUID_2
         'events'                 | EventsCommand.COLUMNS                          | [record() + [source: 'heartbeat_sweep']]                | 140   || ['SEQ', 'AT', 'SOURCE', 'TYPE', 'CODE', 'ACTOR', 'SUBJECT']                             | UUID_2
         'findings list'          | FindingsCommand.ListFindings.COLUMNS           | [finding()]                                             | 200   || ['CODE', 'SEVERITY', 'SUBJECT', 'FIRST SEEN', 'RESOLVED', 'DETAIL']                     | FINGERPRINT
-        'ca status'              | CaCommand.Status.COLUMNS                       | [ca()]                                                  | 200   || ['TYPE', 'PHASE', 'SINCE', 'LAGGARDS', 'ACTIVE FINGERPRINT', 'STANDBY FINGERPRINT']   | FINGERPRINT_2
+        'ca status'              | CaCommand.Status.COLUMNS                       | [ca()]                                                  | 240   || ['TYPE', 'PHASE', 'SINCE', 'LAGGARDS', 'ACTIVE FINGERPRINT', 'STANDBY FINGERPRINT', 'KEY', 'STORE'] | FINGERPRINT_2
         'ca status (laggards)'   | CaCommand.Status.LAGGARD_COLUMNS               | ca().laggard_peers                                      | 140   || ['NAME', 'STATE', 'LAST HEARTBEAT', 'SIGNERS', 'URL', 'PEER ID']                       | UUID_1
     }
 
@@ -178,7 +178,7 @@ class CliTablesSpec extends Specification {
 
     private static Map ca() {
         [type: 'federation', phase: 'update_clients', since: Instant.now().minusSeconds(600).toString(), active_fingerprint: FINGERPRINT,
-         standby_fingerprint: FINGERPRINT_2, laggards: [UUID_1],
+         standby_fingerprint: FINGERPRINT_2, laggards: [UUID_1], key_algorithm: 'ECDSA P-256', key_store: 'pkcs11:hsm-1',
          laggard_peers: [[peer_id: UUID_1, name: 'hub-b', url: 'https://hub-b.example:7443', state: 'active',
                           last_heartbeat_at: Instant.now().minusSeconds(5).toString(),
                           node_certs: [[serial: '7f3a', signer: 'old', signer_fingerprint: FINGERPRINT, not_after: Instant.now().toString()]]]]]

@@ -12,6 +12,7 @@ import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.KeyVault;
 import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -72,7 +73,7 @@ public final class HubBootstrap {
     public record Booted(HubSettings settings, HubIdentity identity, Clock clock, Tx tx, AuditLog audit,
                          VaultAuditKeyring auditKeys, SealedKeyStore keys, TokenKeyring tokenKeys, OperatorTokens tokens,
                          TlsState tls, PassphraseFile passphraseFile, EmbeddedDatabase embeddedDatabase,
-                         AutoCloseable databaseCloser) {
+                         AutoCloseable databaseCloser, Pkcs11Token token) {
         /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
         public void closeDatabase() {
             try {
@@ -96,6 +97,8 @@ public final class HubBootstrap {
         EmbeddedDatabase embedded = null;
         HikariDataSource ds = null;
         try {
+            // Before the database, so a token that cannot be used leaves nothing started.
+            Pkcs11Token token = KeyStoreSettings.from(context).open();
             String url = settings.dbUrl();
             if (url == null) {
                 embedded = EmbeddedDatabase.start(dataDir.resolve("pg"), settings.database());
@@ -107,7 +110,7 @@ public final class HubBootstrap {
             Tx tx = DataContext.register(context, ds);
             KeyVault vault = passphraseFile.open(tx, passphrase);
             SealedKeyStore keys = new SealedKeyStore(tx, vault);
-            Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, clock));
+            Identity identity = tx.inTransaction(c -> createIdentity(c, settings, keys, token, clock));
             VaultAuditKeyring keyring = VaultAuditKeyring.load(keys, tx);
             AuditLog audit = new AuditLog(keyring, clock);
             if (identity.created()) {
@@ -116,7 +119,7 @@ public final class HubBootstrap {
             }
             HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
             TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
-            TokenKeyring tokenKeys = TokenKeyring.load(keys);
+            TokenKeyring tokenKeys = TokenKeyring.load(keys, token);
             OperatorTokens tokens = new OperatorTokens(identity.hubId(), tokenKeys, clock, settings.clockSkew());
             HubIdentity hub = new HubIdentity(settings, identity.hubId(), identity.name(), clock, embedded);
             HikariDataSource pool = ds;
@@ -134,7 +137,7 @@ public final class HubBootstrap {
                 embedded.watch(new DatabaseWatch(tx, audit, hub));
             }
             return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokenKeys, tokens, tls, passphraseFile, embedded,
-                    closer);
+                    closer, token);
         } catch (RuntimeException e) {
             if (ds != null) {
                 ds.close();
@@ -150,8 +153,8 @@ public final class HubBootstrap {
     private record Identity(String hubId, String name, boolean created) {
     }
 
-    private static Identity createIdentity(Connection c, HubSettings settings, SealedKeyStore keys, Clock clock)
-            throws SQLException {
+    private static Identity createIdentity(Connection c, HubSettings settings, SealedKeyStore keys, Pkcs11Token token,
+                                           Clock clock) throws SQLException {
         // Two replicas starting on one empty database must not mint two identities.
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, BOOTSTRAP_LOCK);
@@ -180,7 +183,7 @@ public final class HubBootstrap {
         }
         Instant now = clock.instant();
         new HubTlsCertificates(keys, settings.tlsCertValidity()).createIfMissing(c, hubId, settings.subjectAltNames(), now);
-        TokenKeyring.createIfMissing(c, keys);
+        TokenKeyring.createIfMissing(c, keys, token);
         return new Identity(hubId, name, created);
     }
 

@@ -4,6 +4,7 @@ import dev.entente.lifecycle.audit.AuditKey;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.crypto.Fingerprints;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokenMint;
@@ -97,7 +98,7 @@ public final class HubCommandShell implements CommandShell {
         });
         hubTls.refresh();
         HubBootstrap.writeLocalFiles(settings, hub, tls);
-        return describe(tls, tlsModes);
+        return describe(tls, tlsModes, tokenKeys);
     }
 
     @Override
@@ -173,7 +174,7 @@ public final class HubCommandShell implements CommandShell {
      * {@code tls info}: the served certificate, the fingerprints still in grace, the next one of a
      * renewal (or of a new custom file or ACME order), the mode and where the key lives.
      */
-    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes) {
+    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes, TokenKeyring tokenKeys) {
         TlsKey tls = state.current();
         // an automatic renewal's next certificate: announced to peers, served once they pin it
         String next = state.nextFingerprints().stream().findFirst().orElse(null);
@@ -182,7 +183,8 @@ public final class HubCommandShell implements CommandShell {
                 tls.notAfter().toString(), tls.fingerprint(), keyType(tls), state.graceFingerprints(), next,
                 modes.mode().value(), modes.keyLocation(), tls.certificate().getIssuerX500Principal().getName(),
                 state.keyManager().browserCertificate().map(Fingerprints::of).orElse(null),
-                state.keyManager().browserCertificate().map(HubCommandShell::spkiSha256).orElse(null));
+                state.keyManager().browserCertificate().map(HubCommandShell::spkiSha256).orElse(null),
+                tokenKeys.jwsAlg(), tokenKeys.signing().provider() == null ? SealedKeyStore.SEALED : tokenKeys.token().where());
     }
 
     /** What a browser pins ({@code --ignore-certificate-errors-spki-list}, HPKP style): base64 SHA-256 of the public key. */

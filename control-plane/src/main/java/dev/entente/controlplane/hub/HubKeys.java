@@ -9,6 +9,7 @@ import dev.entente.ca.tls.HubTlsCertificates;
 import dev.entente.ca.vault.KeyVault;
 import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedColumn;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
@@ -19,6 +20,7 @@ import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -32,19 +34,21 @@ import java.util.Map;
  */
 @Singleton
 public class HubKeys {
-    /** Where every key lives today: sealed in PostgreSQL by the key vault. */
-    public static final String SEALED = "sealed";
+    /** Where a key sealed in PostgreSQL by the key vault lives. */
+    public static final String SEALED = SealedKeyStore.SEALED;
 
     private final SealedKeyStore keys;
     private final Tx tx;
     private final AuditLog audit;
     private final PassphraseFile passphraseFile;
+    private final Pkcs11Token token;
 
-    public HubKeys(SealedKeyStore keys, Tx tx, AuditLog audit, PassphraseFile passphraseFile) {
+    public HubKeys(SealedKeyStore keys, Tx tx, AuditLog audit, PassphraseFile passphraseFile, @Nullable Pkcs11Token token) {
         this.keys = keys;
         this.tx = tx;
         this.audit = audit;
         this.passphraseFile = passphraseFile;
+        this.token = token;
     }
 
     /**
@@ -53,7 +57,7 @@ public class HubKeys {
      * @param type        what it is for: token-signing, audit-hmac, tls, federation-ca, audit-anchor, node
      * @param owner       the peer a node key serves, else null
      * @param status      current, grace, next or retired
-     * @param store       where its private part lives: {@value #SEALED}
+     * @param store       where its private part lives: {@value #SEALED}, or {@code pkcs11:<token label>}
      */
     @JsonPropertyOrder({"type", "id", "fingerprint", "algorithm", "status", "created_at", "retired_at", "not_after", "owner",
             "store"})
@@ -73,7 +77,7 @@ public class HubKeys {
                 continue;
             }
             out.add(new KeyView(typeAndOwner[0], k.id(), k.fingerprint(), k.algorithm(), statusOf(k.status()),
-                    text(k.createdAt()), text(k.retiredAt()), text(k.notAfter()), typeAndOwner[1], SEALED));
+                    text(k.createdAt()), text(k.retiredAt()), text(k.notAfter()), typeAndOwner[1], where(k.store())));
         }
         return out;
     }
@@ -93,6 +97,11 @@ public class HubKeys {
                     : purpose.startsWith("node_") ? new String[]{"node", purpose.substring("node_".length())}
                     : new String[]{purpose, null};
         };
+    }
+
+    /** {@code pkcs11:<label>} for a key in the token this hub is configured with, else the stored name. */
+    private String where(String store) {
+        return Pkcs11Token.STORE.equals(store) && token != null ? token.where() : store;
     }
 
     private static String statusOf(String status) {

@@ -2,6 +2,7 @@ package dev.entente.controlplane.hub;
 
 import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.client.local.DataDirs;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -190,6 +191,9 @@ public final class HubLauncher {
         ctx.registerSingleton(PassphraseFile.class, boot.passphraseFile());
         ctx.registerSingleton(OperatorTokens.class, boot.tokens());
         ctx.registerSingleton(TlsState.class, boot.tls());
+        if (boot.token() != null) {
+            ctx.registerSingleton(Pkcs11Token.class, boot.token());
+        }
         if (boot.embeddedDatabase() != null) {
             ctx.registerSingleton(EmbeddedDatabase.class, boot.embeddedDatabase());
         }

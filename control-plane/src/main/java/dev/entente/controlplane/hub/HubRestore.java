@@ -3,6 +3,7 @@ package dev.entente.controlplane.hub;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.vault.KeyVault;
 import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.ca.backup.BackupArchive;
@@ -60,8 +61,11 @@ public final class HubRestore {
      * @param passphrase     the key passphrase of the backed-up hub
      * @param passphraseFile true when it came from a file: the restored data dir then gets its own
      *                       {@code passphrase} file, so {@code entente start} needs no environment
+     * @param keyStore       the PKCS#11 token the backed-up hub kept keys in, or null: a backup whose catalogue
+     *                       names keys held by a token restores only when this token holds every one in use
      */
-    public static LocalHub.Restored restore(Path archiveFile, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
+    public static LocalHub.Restored restore(Path archiveFile, Path dataDir, char[] passphrase, boolean passphraseFile,
+                                            KeyStoreSettings keyStore, Clock clock) {
         try (BackupArchive archive = BackupArchive.open(archiveFile)) {
             BackupManifest m = archive.manifest();
             boolean created = checkEmpty(dataDir);
@@ -77,7 +81,7 @@ public final class HubRestore {
                 throw e;
             }
             try {
-                return load(archive, dataDir, passphrase, passphraseFile, clock);
+                return load(archive, dataDir, passphrase, passphraseFile, keyStore, clock);
             } catch (RuntimeException e) {
                 removeCreated(dataDir, created, e);
                 throw e;
@@ -85,7 +89,44 @@ public final class HubRestore {
         }
     }
 
-    private static LocalHub.Restored load(BackupArchive archive, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
+    /**
+     * The keys in use the restored catalogue says a PKCS#11 token holds must be in the token given:
+     * a hub restored next to another token (or none) would fail at its first CA or token signature.
+     */
+    private static void checkToken(Tx tx, KeyStoreSettings keyStore, String hubId) {
+        List<String> inToken = tx.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sealed_keys WHERE store = ? AND status <> ? ORDER BY id")) {
+                ps.setString(1, Pkcs11Token.STORE);
+                ps.setString(2, SealedKeyStore.RETIRED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+        if (inToken.isEmpty()) {
+            return;
+        }
+        if (keyStore == null || !Pkcs11Token.STORE.equals(keyStore.store())) {
+            throw new EntenteException(ErrorCode.PKCS11_KEY_MISSING, hubId + " in this backup keeps keys " + inToken
+                    + " in a PKCS#11 token: pass --pkcs11-library, --pkcs11-token-label and --pkcs11-pin-file naming that "
+                    + "token; nothing was created");
+        }
+        Pkcs11Token token = keyStore.open();
+        Set<String> missing = new TreeSet<>(inToken);
+        missing.removeAll(token.aliases());
+        if (!missing.isEmpty()) {
+            throw new EntenteException(ErrorCode.PKCS11_KEY_MISSING, "PKCS#11 token '" + token.label() + "' does not hold "
+                    + "keys " + missing + " that " + hubId + " in this backup uses: restore next to the token its keys were "
+                    + "made in (or a copy of it); nothing was created");
+        }
+    }
+
+    private static LocalHub.Restored load(BackupArchive archive, Path dataDir, char[] passphrase, boolean passphraseFile,
+                                          KeyStoreSettings keyStore, Clock clock) {
         BackupManifest m = archive.manifest();
         createPrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -119,6 +160,7 @@ public final class HubRestore {
                 }
                 return null;
             });
+            checkToken(tx, keyStore, m.hubId());
             AuditLog audit = new AuditLog(VaultAuditKeyring.load(keys, tx), clock);
             AuditVerification verified = tx.read(audit::verify);
             AuditDetails details = AuditDetails.of()

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.ca.vault.Passphrases;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.client.cli.Main;
 import dev.entente.client.local.LocalHub;
 import dev.entente.controlplane.tls.TlsRenewal;
@@ -79,8 +80,10 @@ public final class LocalHubCommands implements LocalHub {
     }
 
     @Override
-    public Restored restore(Path archive, Path dataDir, char[] passphrase, boolean passphraseFromFile) {
-        return HubRestore.restore(archive, dataDir, passphrase, passphraseFromFile, Clock.systemUTC());
+    public Restored restore(Path archive, Path dataDir, char[] passphrase, boolean passphraseFromFile, TokenSettings token) {
+        KeyStoreSettings keyStore = token == null ? null
+                : new KeyStoreSettings(Pkcs11Token.STORE, token.library(), token.tokenLabel(), token.pinFile());
+        return HubRestore.restore(archive, dataDir, passphrase, passphraseFromFile, keyStore, Clock.systemUTC());
     }
 
     /** What a start tells the operator: where things are, what a restore needs, what to run next. */

@@ -20,8 +20,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Operator bearer tokens: compact JWS, EdDSA (Ed25519) only, signed and verified by Nimbus through
- * {@link Ed25519SignatureConfiguration}.
+ * Operator bearer tokens: compact JWS, signed and verified by Nimbus through
+ * {@link TokenSignatureConfiguration}: EdDSA (Ed25519) only, or ES256 only when the token-signing
+ * key is in a PKCS#11 token.
  *
  * <p>{@link EdDsaJws} runs Entente's checks ahead of the signature so that every failure has its
  * own stable code and the {@code alg} allow-list is enforced before any signature work:
@@ -29,13 +30,11 @@ import java.util.UUID;
  * as an HMAC secret) never reach a verifier. The claims are then read here, each with its code.
  */
 public final class OperatorTokens {
-    /** The only accepted {@code alg}. */
-    public static final Set<String> ALLOWED_ALGS = Set.of(EdDsaJws.ALG);
     public static final String AUDIENCE = "entente-admin";
 
     private final String hubId;
     private final TokenKeySource keys;
-    private final Ed25519SignatureConfiguration signature;
+    private final TokenSignatureConfiguration signature;
     private final Clock clock;
     private final Duration skew;
 
@@ -43,9 +42,14 @@ public final class OperatorTokens {
     public OperatorTokens(String hubId, TokenKeySource keys, Clock clock, Duration skew) {
         this.hubId = hubId;
         this.keys = keys;
-        this.signature = new Ed25519SignatureConfiguration(keys);
+        this.signature = new TokenSignatureConfiguration(keys);
         this.clock = clock;
         this.skew = skew;
+    }
+
+    /** The accepted {@code alg}s: the one the token-signing key in use makes, EdDSA or (in a PKCS#11 token) ES256. */
+    public Set<String> allowedAlgs() {
+        return Set.of(keys.jwsAlg());
     }
 
     /** The key new tokens are signed with now. */
@@ -95,7 +99,7 @@ public final class OperatorTokens {
         try {
             token = signature.sign(claims, key).serialize();
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign an operator token with Ed25519", e);
+            throw new IllegalStateException("cannot sign an operator token with key " + key.id(), e);
         }
         return new Issued(token, subject, Set.copyOf(roles), Instant.ofEpochSecond(exp.getEpochSecond()), jti,
                 List.copyOf(mintedBy));
@@ -108,7 +112,7 @@ public final class OperatorTokens {
         }
         JsonNode claims;
         try {
-            claims = EdDsaJws.verifyWith(token, signature::verify).claims();
+            claims = EdDsaJws.verifyWith(token, keys.jwsAlg(), signature::verify).claims();
         } catch (EdDsaJws.JwsException e) {
             Optional<TokenKeySource.VerifyingKey> retired = e.failure() == EdDsaJws.Failure.SIGNATURE_INVALID
                     ? keys.retiredSigner(token) : Optional.empty();

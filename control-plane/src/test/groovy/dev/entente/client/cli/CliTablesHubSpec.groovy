@@ -37,7 +37,7 @@ class CliTablesHubSpec extends Specification {
         'peers list --detail'  | 'the peer id'               | { -> proposal.peer.id }                                     || ['NAME', 'STATE', 'LAST HEARTBEAT', 'SENT/RECEIVED/FAILED', 'CLOCK SKEW', 'CERT EXPIRES', 'CA PHASE', 'ID']
         'resources list'       | 'the attributes'            | { -> 'port=443' }                                           || ['KIND', 'NAME', 'INSTANCE', 'NETWORK', 'ATTRIBUTES']
         'operators token list' | "carol's token id"          | { -> TestHubs.cli(hub, 'operators', 'token', 'list', '-o', 'json').json.find { it.subject == 'carol' }.id }                                             || ['ID', 'SUBJECT', 'ROLES', 'ISSUED BY', 'EXPIRES', 'LAST USED', 'REVOKED']
-        'ca status'            | 'the active CA fingerprint' | { -> TestHubs.cli(hub, 'ca', 'status', '-o', 'json').json[0].active_fingerprint } || ['TYPE', 'PHASE', 'SINCE', 'LAGGARDS', 'ACTIVE FINGERPRINT', 'STANDBY FINGERPRINT']
+        'ca status'            | 'the active CA fingerprint' | { -> TestHubs.cli(hub, 'ca', 'status', '-o', 'json').json[0].active_fingerprint } || ['TYPE', 'PHASE', 'SINCE', 'LAGGARDS', 'ACTIVE FINGERPRINT', 'STANDBY FINGERPRINT', 'KEY', 'STORE']
         'audit ls'             | 'the peer id'               | { -> proposal.peer.id }                                     || ['SEQ', 'AT', 'TYPE', 'CODE', 'ACTOR', 'SUBJECT']
         'approvals policy list'| 'an action'                 | { -> 'peer.revoke' }                                        || ['ACTION', 'POLICY', 'CONFIGURED', 'SOURCE', 'SET BY', 'UNTIL', 'REASON']
     }

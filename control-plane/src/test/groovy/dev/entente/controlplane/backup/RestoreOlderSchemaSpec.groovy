@@ -51,7 +51,7 @@ class RestoreOlderSchemaSpec extends Specification {
             def keys = new SealedKeyStore(tx, KeyVault.open(tx, PASSPHRASE.toCharArray()))
             def settings = ApplicationContext.builder().deduceEnvironment(false).banner(false)
                     .properties(['entente.hub.name': 'old-hub']).start().withCloseable { HubSettings.from(it, old) }
-            tx.inTransaction { c -> HubBootstrap.createIdentity(c, settings, keys, Clock.systemUTC()) }
+            tx.inTransaction { c -> HubBootstrap.createIdentity(c, settings, keys, null, Clock.systemUTC()) }
             hubId = tx.read { c -> def rs = c.createStatement().executeQuery('SELECT hub_id FROM hub'); rs.next(); rs.getString(1) }
             def audit = new AuditLog(VaultAuditKeyring.load(keys, tx), Clock.systemUTC())
             tx.inTransaction { c ->

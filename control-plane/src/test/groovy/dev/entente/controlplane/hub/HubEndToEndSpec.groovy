@@ -154,10 +154,10 @@ class HubEndToEndSpec extends Specification {
         status.json.hub_id == hub.hubId()
         status.json.keySet().containsAll(['hub_id', 'name', 'listening', 'uptime_s', 'tls'])
         // plus an automatic renewal's next certificate (issue 13), where the certificate comes from (issue 17)
-        // and the certificate browsers get while the hub's is Ed25519
+        // and the certificate browsers get while the hub's is Ed25519, and the alg and store of the token-signing key
         tls.json.keySet() == ['subject', 'sans', 'not_before', 'not_after', 'fingerprint', 'key_type', 'grace_fingerprints',
                                  'next_fingerprint', 'mode', 'key_location', 'issuer', 'browser_fingerprint',
-                                 'browser_spki_sha256'] as Set
+                                 'browser_spki_sha256', 'token_signing_alg', 'token_signing_store'] as Set
         tls.json.mode == 'self-signed'
         tls.json.key_type == 'Ed25519'
         token.json.keySet() == ['token', 'subject', 'roles', 'expires_at', 'minted_by'] as Set // DESIGN §10 plus the minting chain (issue 11)

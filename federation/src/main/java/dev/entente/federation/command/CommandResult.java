@@ -166,6 +166,10 @@ public sealed interface CommandResult {
      * @param mode        {@code entente.tls.mode}: {@code self-signed}, {@code custom} or {@code acme}
      * @param keyLocation where the served key lives, in words
      * @param issuer      the certificate's issuer DN (its own subject when self-signed)
+     * @param tokenSigningAlg   the {@code alg} of the hub's operator, acceptance and re-enrolment tokens: {@code EdDSA},
+     *                          or {@code ES256} when the token-signing key is ECDSA P-256 in a PKCS#11 token (SunPKCS11
+     *                          has no Ed25519)
+     * @param tokenSigningStore where the token-signing key lives: {@code sealed} or {@code pkcs11:<token label>}
      */
     @JsonPropertyOrder({"subject", "sans", "not_before", "not_after", "fingerprint", "key_type", "grace_fingerprints"})
     record TlsInfo(@JsonProperty("subject") String subject, @JsonProperty("sans") List<String> sans,
@@ -176,7 +180,9 @@ public sealed interface CommandResult {
                    @JsonProperty("mode") String mode, @JsonProperty("key_location") String keyLocation,
                    @JsonProperty("issuer") String issuer,
                    @JsonProperty("browser_fingerprint") String browserFingerprint,
-                   @JsonProperty("browser_spki_sha256") String browserSpkiSha256) implements CommandResult {
+                   @JsonProperty("browser_spki_sha256") String browserSpkiSha256,
+                   @JsonProperty("token_signing_alg") String tokenSigningAlg,
+                   @JsonProperty("token_signing_store") String tokenSigningStore) implements CommandResult {
     }
 
     /** {@code audit rotate-key}: the new signing key's id. */

@@ -130,7 +130,7 @@ public final class SingleUseTokens {
         TokenClaims claims = new TokenClaims(hubId, subject, audience, UUID.randomUUID(), url, tlsFingerprint,
                 Instant.ofEpochSecond(now.getEpochSecond()), Instant.ofEpochSecond(now.plus(ttl).getEpochSecond()));
         TokenKeySource.SigningKey key = keys.signing();
-        return new Minted(EdDsaJws.sign(claims.json(), key.id(), key.privateKey()), claims);
+        return new Minted(EdDsaJws.sign(claims.json(), key), claims);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class SingleUseTokens {
         }
         JsonNode json;
         try {
-            json = EdDsaJws.verify(token, keys::activePublicKey).claims();
+            json = EdDsaJws.verify(token, keys.jwsAlg(), keys::activePublicKey).claims();
         } catch (EdDsaJws.JwsException e) {
             Optional<TokenKeySource.VerifyingKey> retired = e.failure() == EdDsaJws.Failure.SIGNATURE_INVALID
                     ? keys.retiredSigner(token) : Optional.empty();

@@ -140,7 +140,7 @@ public final class TokenInspector {
 
     private static boolean signedBy(String token, TokenKeySource.VerifyingKey key) {
         try {
-            EdDsaJws.verify(token, kid -> key.publicKey());
+            EdDsaJws.verify(token, EdDsaJws.algFor(key.publicKey()), kid -> key.publicKey());
             return true;
         } catch (EdDsaJws.JwsException e) {
             return false;

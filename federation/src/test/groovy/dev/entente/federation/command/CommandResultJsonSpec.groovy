@@ -37,11 +37,11 @@ class CommandResultJsonSpec extends Specification {
                 [policy: [action: 'peer.revoke', policy: 'auto', source: 'database', configured: 'require_approval', set_by: 'alice',
                           reason: 'leak', set_at: '2026-11-23T12:00:00Z', until: '2026-11-23T12:30:00Z', lowered: true]]
         new CommandResult.TlsInfo('CN=hub', ['hub.example'], '2026-11-23T12:00:00Z', '2027-11-23T12:00:00Z', 'AB', 'Ed25519', [], null,
-                'custom', 'file /etc/entente/hub.key', 'CN=Org CA', 'CD', 'c3BraQ==') |
+                'custom', 'file /etc/entente/hub.key', 'CN=Org CA', 'CD', 'c3BraQ==', 'ES256', 'pkcs11:hsm-1') |
                 [subject: 'CN=hub', sans: ['hub.example'], not_before: '2026-11-23T12:00:00Z', not_after: '2027-11-23T12:00:00Z',
                  fingerprint: 'AB', key_type: 'Ed25519', grace_fingerprints: [], next_fingerprint: null, mode: 'custom',
                  key_location: 'file /etc/entente/hub.key', issuer: 'CN=Org CA', browser_fingerprint: 'CD',
-                 browser_spki_sha256: 'c3BraQ==']
+                 browser_spki_sha256: 'c3BraQ==', token_signing_alg: 'ES256', token_signing_store: 'pkcs11:hsm-1']
     }
 
     def "a secret result names its secret, and its redacted form keeps everything else"() {

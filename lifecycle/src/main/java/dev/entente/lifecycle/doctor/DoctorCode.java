@@ -69,7 +69,11 @@ public enum DoctorCode implements PublicCode {
     /** This process's key vault no longer matches the database's: another process re-keyed it, and this one cannot seal or open keys. */
     DR028("DR028", "key_vault_rekeyed_elsewhere", Severity.ERROR, Runbook.KEYS),
     /** The data dir's admin.token is signed by a token-signing key that a rotation retired: the local CLI is refused. */
-    DR029("DR029", "admin_token_key_retired", Severity.WARNING, Runbook.KEYS);
+    DR029("DR029", "admin_token_key_retired", Severity.WARNING, Runbook.KEYS),
+    /** Under {@code entente.keys.store: pkcs11} the token does not answer: no CA certificate or operator token can be signed. */
+    DR030("DR030", "pkcs11_token_unreachable", Severity.ERROR, Runbook.KEYS),
+    /** A key in use that the database catalogues as held by the PKCS#11 token is not in it. */
+    DR031("DR031", "pkcs11_key_missing_from_token", Severity.ERROR, Runbook.KEYS);
 
     private final String code;
     private final String checkName;

@@ -293,7 +293,21 @@ public enum ErrorCode implements PublicCode {
     /** {@code keys rekey}: the new passphrase is empty, too short, or the current one. */
     REKEY_PASSPHRASE_UNUSABLE("rekey_passphrase_unusable", 400, "new key passphrase unusable", Runbook.KEYS),
     /** This process opened the key vault under a passphrase the database no longer uses: another process re-keyed it. */
-    KEY_VAULT_REKEYED("key_vault_rekeyed", 503, "key vault re-keyed by another process", Runbook.KEYS);
+    KEY_VAULT_REKEYED("key_vault_rekeyed", 503, "key vault re-keyed by another process", Runbook.KEYS),
+
+    // --- entente.keys.store: pkcs11 (issue 17) ---
+    /** {@code entente.keys.pkcs11.library} is missing, unset, or not a PKCS#11 module: the start stops before anything else. */
+    PKCS11_LIBRARY_UNUSABLE("pkcs11_library_unusable", 503, "PKCS#11 library cannot be used", Runbook.STARTUP),
+    /** No token carries the label {@code entente.keys.pkcs11.token-label}. */
+    PKCS11_TOKEN_NOT_FOUND("pkcs11_token_not_found", 503, "PKCS#11 token not found", Runbook.STARTUP),
+    /** The token refused the PIN of {@code entente.keys.pkcs11.pin-file} (or locked it after too many wrong ones). */
+    PKCS11_PIN_INCORRECT("pkcs11_pin_incorrect", 503, "PKCS#11 token refused the PIN", Runbook.STARTUP),
+    /** {@code entente.keys.pkcs11.pin-file} is unset, missing, unreadable or empty. */
+    PKCS11_PIN_FILE_UNREADABLE("pkcs11_pin_file_unreadable", 503, "PKCS#11 PIN file unreadable", Runbook.STARTUP),
+    /** A key the database catalogues as held by the token is not in it: another token, or it was deleted. */
+    PKCS11_KEY_MISSING("pkcs11_key_missing", 503, "catalogued key missing from the PKCS#11 token", Runbook.KEYS),
+    /** The PKCS#11 token failed an operation while the hub runs (removed, its module or daemon gone). */
+    PKCS11_TOKEN_FAILED("pkcs11_token_failed", 503, "PKCS#11 token failed", Runbook.KEYS);
 
     private final String code;
     private final int status;

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api.ca;
 
 import dev.entente.client.request.ca.RotationRequest;
+import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
@@ -33,17 +34,19 @@ public class CaController {
     private final RotationLifecycle rotation;
     private final Laggards laggards;
     private final ApprovalGate approvals;
+    private final FederationCa ca;
 
-    public CaController(RotationLifecycle rotation, Laggards laggards, ApprovalGate approvals) {
+    public CaController(RotationLifecycle rotation, Laggards laggards, ApprovalGate approvals, FederationCa ca) {
         this.rotation = rotation;
         this.laggards = laggards;
         this.approvals = approvals;
+        this.ca = ca;
     }
 
     @Get
     public List<CaStatus> status() {
         RotationLifecycle.Status status = rotation.status();
-        return List.of(CaStatus.of(status, laggards.of(status)));
+        return List.of(CaStatus.of(status, laggards.of(status), ca.signingKey()));
     }
 
     @Post("/rotate/{move}")

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.tls;
 
+import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.controlplane.tls.TlsModes;
 import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.approval.ApprovalGate;
@@ -19,16 +20,18 @@ public class TlsController {
     private final TlsState tls;
     private final TlsModes modes;
     private final ApprovalGate approvals;
+    private final TokenKeyring tokenKeys;
 
-    public TlsController(TlsState tls, TlsModes modes, ApprovalGate approvals) {
+    public TlsController(TlsState tls, TlsModes modes, ApprovalGate approvals, TokenKeyring tokenKeys) {
         this.tls = tls;
         this.modes = modes;
         this.approvals = approvals;
+        this.tokenKeys = tokenKeys;
     }
 
     @Get
     public HttpResponse<?> info() {
-        return HttpResponse.ok(HubCommandShell.describe(tls, modes));
+        return HttpResponse.ok(HubCommandShell.describe(tls, modes, tokenKeys));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.rotation.RotationLifecycle;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
@@ -12,6 +13,7 @@ import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.engine.LifecycleEngine;
 import dev.entente.ca.authority.IssuedCertificateTable;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -20,8 +22,9 @@ import java.time.Clock;
 @Factory
 final class CaFactory {
     @Singleton
-    FederationCa federationCa(Tx tx, SealedKeyStore keys, HubIdentity hub, HubSettings settings, Clock clock) {
-        return FederationCa.loadOrCreate(tx, keys, hub.hubId(), settings.caAlgorithm(), clock);
+    FederationCa federationCa(Tx tx, SealedKeyStore keys, HubIdentity hub, HubSettings settings, Clock clock,
+                              @Nullable Pkcs11Token token) {
+        return FederationCa.loadOrCreate(tx, keys, hub.hubId(), settings.caAlgorithm(), clock, token);
     }
 
     @Singleton

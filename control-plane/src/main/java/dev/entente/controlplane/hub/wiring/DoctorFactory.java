@@ -10,6 +10,8 @@ import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.doctor.DatabaseChecks;
 import dev.entente.controlplane.doctor.KeyChecks;
+import dev.entente.controlplane.doctor.Pkcs11Checks;
+import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
@@ -37,6 +39,7 @@ import dev.entente.heartbeat.schedule.WorkerRuns;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import dev.entente.ca.authority.CertificateAuthority;
@@ -61,7 +64,7 @@ final class DoctorFactory {
     Doctor doctor(HubIdentity hub, HubSettings settings, Tx tx, TlsState tls, SealedKeyStore keys, PeerRepository peers,
                   RotationLifecycle rotation, Laggards laggards, AnchoredAudit anchoredAudit, ClockChecks clocks,
                   CertificateAuthority authority, TlsConfiguration tlsConfiguration, ApprovalPolicies policies,
-                  WorkerPauses pauses, TokenKeyring tokenKeys, TlsModes tlsModes) {
+                  WorkerPauses pauses, TokenKeyring tokenKeys, TlsModes tlsModes, @Nullable Pkcs11Token token) {
         List<DoctorCheck> shell = new ArrayList<>(new DatabaseChecks(tx, hub.embeddedDatabase().orElse(null)).all());
         shell.add(new WorkerCheck(new WorkerRuns(tx.dataSource()), settings.sweepInterval(), settings.heartbeatInterval(),
                 hub.startedAt()).check());
@@ -71,6 +74,9 @@ final class DoctorFactory {
         shell.add(new PauseCheck(pauses).check());
         shell.add(new PolicyCheck(policies).check());
         shell.addAll(new KeyChecks(tx, keys.vault(), tokenKeys, settings.dataDir()).all());
+        if (token != null) {
+            shell.addAll(new Pkcs11Checks(token, keys).all());
+        }
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.entente.ca.jws.Ed25519JwsSigner;
 import dev.entente.ca.jws.EdDsaJws;
 import dev.entente.ca.jws.TokenKeySource;
 import io.micronaut.security.token.jwt.signature.SignatureGeneratorConfiguration;
@@ -16,12 +15,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The hub's operator-token keys as a Micronaut Security signature configuration: EdDSA over
- * Entente's Ed25519 signer and verifier for Nimbus (micronaut-security-jwt ships RSA, EC and HMAC only). It
- * signs with the token-signing key in use and verifies with any key not retired, chosen by
- * {@code kid}; both follow a rotation as soon as the {@link TokenKeySource} does.
+ * The hub's operator-token keys as a Micronaut Security signature configuration, over Entente's
+ * signers and verifiers for Nimbus (micronaut-security-jwt ships RSA, EC and HMAC only, and no
+ * EC signer for a key held by a PKCS#11 token): EdDSA with a sealed Ed25519 key, ES256 with an
+ * ECDSA P-256 key in a token ({@code entente.keys.store: pkcs11}). It supports the one alg the
+ * key in use makes, signs with that key and verifies with any key not retired, chosen by
+ * {@code kid}; all of it follows a rotation as soon as the {@link TokenKeySource} does.
  */
-public final class Ed25519SignatureConfiguration implements SignatureGeneratorConfiguration {
+public final class TokenSignatureConfiguration implements SignatureGeneratorConfiguration {
     private final TokenKeySource keys;
     // Built once per key, not per token: the key objects change only with a rotation.
     private volatile Signer signer;
@@ -33,18 +34,18 @@ public final class Ed25519SignatureConfiguration implements SignatureGeneratorCo
     private record Verifier(PublicKey key, JWSVerifier verifier) {
     }
 
-    public Ed25519SignatureConfiguration(TokenKeySource keys) {
+    public TokenSignatureConfiguration(TokenKeySource keys) {
         this.keys = keys;
     }
 
     @Override
     public String supportedAlgorithmsMessage() {
-        return "Only the EdDSA algorithm (Ed25519) is supported";
+        return "Only the " + keys.jwsAlg() + " algorithm (this hub's token-signing key) is supported";
     }
 
     @Override
     public boolean supports(JWSAlgorithm algorithm) {
-        return JWSAlgorithm.EdDSA.equals(algorithm);
+        return algorithm != null && keys.jwsAlg().equals(algorithm.getName());
     }
 
     /** Whether the key its {@code kid} names verifies {@code jwt}; an unknown or retired key never does. */
@@ -55,7 +56,7 @@ public final class Ed25519SignatureConfiguration implements SignatureGeneratorCo
         }
         String kid = jwt.getHeader().getKeyID();
         PublicKey key = kid == null ? null : keys.activePublicKey(kid);
-        if (key == null) {
+        if (key == null || !EdDsaJws.algFor(key).equals(jwt.getHeader().getAlgorithm().getName())) {
             return false;
         }
         Verifier v = verifiers.get(kid);
@@ -75,14 +76,10 @@ public final class Ed25519SignatureConfiguration implements SignatureGeneratorCo
     public SignedJWT sign(JWTClaimsSet claims, TokenKeySource.SigningKey key) throws JOSEException {
         Signer s = signer;
         if (s == null || s.key() != key) {
-            try {
-                s = new Signer(key, new Ed25519JwsSigner(key.privateKey()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("the token-signing key is not an Ed25519 key", e);
-            }
+            s = new Signer(key, EdDsaJws.signer(key));
             signer = s;
         }
-        SignedJWT jwt = new SignedJWT(EdDsaJws.header(key.id()), claims);
+        SignedJWT jwt = new SignedJWT(EdDsaJws.header(EdDsaJws.algFor(key.privateKey()), key.id()), claims);
         jwt.sign(s.signer());
         return jwt;
     }
