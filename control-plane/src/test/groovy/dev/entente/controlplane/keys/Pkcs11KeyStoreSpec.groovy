@@ -4,7 +4,7 @@ import dev.entente.ca.vault.Pkcs11Token
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.SoftHsm
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.lifecycle.db.Tx
 import groovy.json.JsonSlurper
