@@ -8,15 +8,16 @@ import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.OperatorTokens;
-import dev.entente.controlplane.tls.HubTls;
-import dev.entente.controlplane.tls.TlsMode;
-import dev.entente.controlplane.tls.TlsModes;
+import dev.entente.ca.tls.HubTls;
+import dev.entente.ca.tls.TlsMode;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
-import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.CommandShell;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -52,11 +53,13 @@ public final class HubCommandShell implements CommandShell {
     private final HubTls hubTls;
     private final TokenKeyring tokenKeys;
     private final TlsModes tlsModes;
+    private final HubTlsEndpoint endpoint;
 
     public HubCommandShell(HubIdentity hub, HubSettings settings, OperatorTokens tokens, Tx tx, AuditLog audit,
                            VaultAuditKeyring auditKeys, Clock clock, TlsState tls, HubTls hubTls, TokenKeyring tokenKeys,
-                           TlsModes tlsModes) {
+                           TlsModes tlsModes, HubTlsEndpoint endpoint) {
         this.tlsModes = tlsModes;
+        this.endpoint = endpoint;
         this.hub = hub;
         this.settings = settings;
         this.tokens = tokens;
@@ -97,7 +100,7 @@ public final class HubCommandShell implements CommandShell {
         });
         hubTls.refresh();
         HubBootstrap.writeLocalFiles(settings, hub, tls);
-        return describe(tls, tlsModes);
+        return describe(tls, tlsModes, endpoint);
     }
 
     @Override
@@ -173,7 +176,7 @@ public final class HubCommandShell implements CommandShell {
      * {@code tls info}: the served certificate, the fingerprints still in grace, the next one of a
      * renewal (or of a new custom file or ACME order), the mode and where the key lives.
      */
-    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes) {
+    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes, HubTlsEndpoint endpoint) {
         TlsKey tls = state.current();
         // an automatic renewal's next certificate: announced to peers, served once they pin it
         String next = state.nextFingerprints().stream().findFirst().orElse(null);
@@ -181,8 +184,8 @@ public final class HubCommandShell implements CommandShell {
                 Certificates.subjectAltNames(tls.certificate()), tls.certificate().getNotBefore().toInstant().toString(),
                 tls.notAfter().toString(), tls.fingerprint(), keyType(tls), state.graceFingerprints(), next,
                 modes.mode().value(), modes.keyLocation(), tls.certificate().getIssuerX500Principal().getName(),
-                state.keyManager().browserCertificate().map(Fingerprints::of).orElse(null),
-                state.keyManager().browserCertificate().map(HubCommandShell::spkiSha256).orElse(null));
+                endpoint.browserCertificate().map(Fingerprints::of).orElse(null),
+                endpoint.browserCertificate().map(HubCommandShell::spkiSha256).orElse(null));
     }
 
     /** What a browser pins ({@code --ignore-certificate-errors-spki-list}, HPKP style): base64 SHA-256 of the public key. */

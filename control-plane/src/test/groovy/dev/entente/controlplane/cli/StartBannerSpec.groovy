@@ -4,7 +4,7 @@ import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubIdentity
 import dev.entente.controlplane.hub.PublicUrlCheck
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification

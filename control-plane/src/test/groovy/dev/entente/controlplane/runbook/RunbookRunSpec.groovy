@@ -8,7 +8,7 @@ import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.hub.EmbeddedDatabase
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import groovy.json.JsonOutput
 import spock.lang.Shared

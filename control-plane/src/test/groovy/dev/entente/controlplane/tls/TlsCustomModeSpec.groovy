@@ -1,5 +1,7 @@
 package dev.entente.controlplane.tls
 
+import dev.entente.ca.tls.TlsModes
+import dev.entente.ca.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs

@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.tls;
 
-import dev.entente.controlplane.tls.TlsModes;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import io.micronaut.http.HttpRequest;
@@ -18,17 +19,19 @@ import dev.entente.federation.command.RotateTls;
 public class TlsController {
     private final TlsState tls;
     private final TlsModes modes;
+    private final HubTlsEndpoint endpoint;
     private final ApprovalGate approvals;
 
-    public TlsController(TlsState tls, TlsModes modes, ApprovalGate approvals) {
+    public TlsController(TlsState tls, TlsModes modes, HubTlsEndpoint endpoint, ApprovalGate approvals) {
         this.tls = tls;
         this.modes = modes;
+        this.endpoint = endpoint;
         this.approvals = approvals;
     }
 
     @Get
     public HttpResponse<?> info() {
-        return HttpResponse.ok(HubCommandShell.describe(tls, modes));
+        return HttpResponse.ok(HubCommandShell.describe(tls, modes, endpoint));
     }
 
     /**

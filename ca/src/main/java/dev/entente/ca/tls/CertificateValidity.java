@@ -1,4 +1,4 @@
-package dev.entente.controlplane.tls;
+package dev.entente.ca.tls;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;
