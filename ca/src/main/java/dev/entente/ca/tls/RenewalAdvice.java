@@ -20,7 +20,8 @@ public record RenewalAdvice(String fix, String nextCommand) {
             case CUSTOM -> new RenewalAdvice("the hub serves entente.tls.cert-file (" + settings.certFile()
                     + ") and entente.tls.key-file (" + settings.keyFile() + "): have your CA issue a new certificate, "
                     + "write it and its key over those files, and make the hub re-read them with kill -HUP " + pid
-                    + " (systemctl reload under systemd; changed files are also noticed within entente.tls.watch-interval)",
+                    + " (systemctl reload entente under the shipped systemd unit; changed files are also noticed within "
+                    + "entente.tls.watch-interval)",
                     "entente tls info");
             case ACME -> lastOrder == null || lastOrder.failureType() == null
                     ? new RenewalAdvice("the hub orders its certificate from the ACME CA at " + settings.acmeDirectory()
