@@ -16,11 +16,14 @@ import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -104,6 +107,29 @@ public final class TlsRenewal implements TlsModes.Promotion {
         if (renew(now, "schedule").step() != RenewalStep.NONE) {
             servedChanged.run();
         }
+    }
+
+    /**
+     * {@code entente tls rotate}: a new self-signed key at once, served from the next handshake
+     * without a restart, the old fingerprint accepted for the grace. Refused where the hub does not
+     * make its certificate, naming what renews it there instead.
+     */
+    public TlsKey rotate(String operator, Instant now) {
+        if (mode != TlsMode.SELF_SIGNED) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente tls rotate makes a self-signed certificate, and this hub "
+                    + "serves " + mode.value() + " certificates (entente.tls.mode); " + (mode == TlsMode.CUSTOM
+                    ? "write the new certificate and key over entente.tls.cert-file and entente.tls.key-file and send the hub SIGHUP"
+                    : "the hub orders the next certificate from the ACME CA at two thirds of the served one's lifetime"));
+        }
+        String previous = state.current().fingerprint();
+        TlsKey rotated = tx.inTransaction(c -> {
+            TlsKey k = hubTls.certificates().rotate(c, settings.hubId(), settings.subjectAltNames(), now);
+            audit.append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator, k.fingerprint(),
+                    Map.of("previous_fingerprint", previous, "grace", Durations.format(settings.rotationGrace()))));
+            return k;
+        });
+        hubTls.refresh();
+        return rotated;
     }
 
     /** What the renewal at start did, in words, if it did anything. */
