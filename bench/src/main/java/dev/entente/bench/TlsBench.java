@@ -9,7 +9,7 @@ import dev.entente.controlplane.hub.HubLauncher;
 import dev.entente.controlplane.hub.RunningHub;
 import dev.entente.ca.tls.PinningTrustManager;
 import dev.entente.ca.tls.TlsPolicy;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.handshake.NodeKeys;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.protocol.PeerEndpoint;

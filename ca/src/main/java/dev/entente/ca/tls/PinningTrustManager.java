@@ -1,6 +1,7 @@
 package dev.entente.ca.tls;
 
 import dev.entente.ca.crypto.Fingerprints;
+import dev.entente.ca.tls.CertificateValidity;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;

@@ -1,8 +1,14 @@
 package dev.entente.controlplane.config;
 
+import dev.entente.ca.tls.TlsModeSettings;
+import dev.entente.federation.peer.Durations;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
 
 /**
  * The hub's own TLS certificate, the one its HTTPS port presents.
@@ -31,4 +37,22 @@ public record TlsConfiguration(@Bindable(defaultValue = "24h") String rotationGr
                         @Nullable String certFile,
                         @Nullable String keyFile,
                         @Bindable(defaultValue = "10s") String watchInterval) {
+
+    /**
+     * The mode settings {@code ca} serves by, with {@code acme}'s: checked once, so a mode asked for but not
+     * configured stops the start with the setting named.
+     */
+    public TlsModeSettings modeSettings(AcmeConfiguration acme) {
+        return TlsModeSettings.of(mode, certFile, keyFile, positive("entente.tls.watch-interval", watchInterval),
+                acme.directoryUrl(), acme.trustFile(), acme.email(), positive("entente.tls.acme.timeout", acme.timeout()),
+                positive("entente.tls.acme.retry", acme.retry()));
+    }
+
+    private static Duration positive(String key, String text) {
+        Duration d = Durations.parse(key, text, Durations.MAX);
+        if (d.isZero() || d.isNegative()) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be longer than zero, not " + text);
+        }
+        return d;
+    }
 }

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.federation;
 
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.protocol.LocalHub;
 
 import java.util.LinkedHashSet;

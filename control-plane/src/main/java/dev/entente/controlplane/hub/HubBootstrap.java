@@ -18,7 +18,8 @@ import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
@@ -72,7 +73,7 @@ public final class HubBootstrap {
      */
     public record Booted(HubSettings settings, HubIdentity identity, Clock clock, Tx tx, AuditLog audit,
                          VaultAuditKeyring auditKeys, SealedKeyStore keys, TokenKeyring tokenKeys, OperatorTokens tokens,
-                         TlsState tls, PassphraseFile passphraseFile, EmbeddedDatabase embeddedDatabase,
+                         TlsState tls, HubTlsEndpoint tlsEndpoint, PassphraseFile passphraseFile, EmbeddedDatabase embeddedDatabase,
                          AutoCloseable databaseCloser, Pkcs11Token token) {
         /** Closes the pool, stops the embedded database if this hub runs one, releases the data dir. */
         public void closeDatabase() {
@@ -118,7 +119,10 @@ public final class HubBootstrap {
                         Map.of("name", identity.name()))));
             }
             HubTlsCertificates tlsCerts = new HubTlsCertificates(keys, settings.tlsCertValidity());
-            TlsState tls = new TlsState(tlsCerts.active(), tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()));
+            TlsKey served = tlsCerts.active();
+            HubTlsEndpoint tlsEndpoint = new HubTlsEndpoint(served);
+            TlsState tls = new TlsState(served, tlsCerts.graceFingerprints(clock.instant(), settings.tlsRotationGrace()),
+                    tlsEndpoint);
             TokenKeyring tokenKeys = TokenKeyring.load(keys, token);
             OperatorTokens tokens = new OperatorTokens(identity.hubId(), tokenKeys, clock, settings.clockSkew());
             HubIdentity hub = new HubIdentity(settings, identity.hubId(), identity.name(), clock, embedded);
@@ -136,7 +140,7 @@ public final class HubBootstrap {
             if (embedded != null) {
                 embedded.watch(new DatabaseWatch(tx, audit, hub));
             }
-            return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokenKeys, tokens, tls, passphraseFile, embedded,
+            return new Booted(settings, hub, clock, tx, audit, keyring, keys, tokenKeys, tokens, tls, tlsEndpoint, passphraseFile, embedded,
                     closer, token);
         } catch (RuntimeException e) {
             if (ds != null) {

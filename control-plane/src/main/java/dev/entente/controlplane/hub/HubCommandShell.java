@@ -9,15 +9,14 @@ import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
 import dev.entente.controlplane.security.OperatorTokenMint;
 import dev.entente.controlplane.security.OperatorTokens;
-import dev.entente.controlplane.tls.HubTls;
-import dev.entente.controlplane.tls.TlsMode;
-import dev.entente.controlplane.tls.TlsModes;
-import dev.entente.lifecycle.error.EntenteException;
-import dev.entente.lifecycle.error.ErrorCode;
+import dev.entente.ca.tls.HubTls;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
+import dev.entente.federation.renewal.TlsRenewal;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
-import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.command.CommandResult;
 import dev.entente.federation.command.CommandShell;
 import dev.entente.federation.command.IssueOperatorToken;
@@ -26,7 +25,6 @@ import dev.entente.federation.command.RotateKeys;
 import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
-import dev.entente.federation.peer.Durations;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,11 +51,15 @@ public final class HubCommandShell implements CommandShell {
     private final HubTls hubTls;
     private final TokenKeyring tokenKeys;
     private final TlsModes tlsModes;
+    private final HubTlsEndpoint endpoint;
+    private final TlsRenewal tlsRenewal;
 
     public HubCommandShell(HubIdentity hub, HubSettings settings, OperatorTokens tokens, Tx tx, AuditLog audit,
                            VaultAuditKeyring auditKeys, Clock clock, TlsState tls, HubTls hubTls, TokenKeyring tokenKeys,
-                           TlsModes tlsModes) {
+                           TlsModes tlsModes, HubTlsEndpoint endpoint, TlsRenewal tlsRenewal) {
         this.tlsModes = tlsModes;
+        this.endpoint = endpoint;
+        this.tlsRenewal = tlsRenewal;
         this.hub = hub;
         this.settings = settings;
         this.tokens = tokens;
@@ -80,25 +82,12 @@ public final class HubCommandShell implements CommandShell {
         hubTls.refresh();
     }
 
-    /** The new key is served from the next handshake, without a restart. */
+    /** The new key is served from the next handshake, without a restart; the local CLI pins it from the data dir. */
     @Override
     public CommandResult.TlsInfo rotateTls(String operator) {
-        if (tlsModes.mode() != TlsMode.SELF_SIGNED) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente tls rotate makes a self-signed certificate, and this hub "
-                    + "serves " + tlsModes.mode().value() + " certificates (entente.tls.mode); " + (tlsModes.mode() == TlsMode.CUSTOM
-                    ? "write the new certificate and key over entente.tls.cert-file and entente.tls.key-file and send the hub SIGHUP"
-                    : "the hub orders the next certificate from the ACME CA at two thirds of the served one's lifetime"));
-        }
-        String previous = tls.current().fingerprint();
-        tx.inTransaction(c -> {
-            TlsKey k = hubTls.certificates().rotate(c, hub.hubId(), settings.subjectAltNames(), clock.instant());
-            audit.append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator, k.fingerprint(),
-                    Map.of("previous_fingerprint", previous, "grace", Durations.format(settings.tlsRotationGrace()))));
-            return k;
-        });
-        hubTls.refresh();
+        tlsRenewal.rotate(operator, clock.instant());
         HubBootstrap.writeLocalFiles(settings, hub, tls);
-        return describe(tls, tlsModes, tokenKeys);
+        return describe(tls, tlsModes, endpoint, tokenKeys);
     }
 
     @Override
@@ -174,7 +163,7 @@ public final class HubCommandShell implements CommandShell {
      * {@code tls info}: the served certificate, the fingerprints still in grace, the next one of a
      * renewal (or of a new custom file or ACME order), the mode and where the key lives.
      */
-    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes, TokenKeyring tokenKeys) {
+    public static CommandResult.TlsInfo describe(TlsState state, TlsModes modes, HubTlsEndpoint endpoint, TokenKeyring tokenKeys) {
         TlsKey tls = state.current();
         // an automatic renewal's next certificate: announced to peers, served once they pin it
         String next = state.nextFingerprints().stream().findFirst().orElse(null);
@@ -182,8 +171,8 @@ public final class HubCommandShell implements CommandShell {
                 Certificates.subjectAltNames(tls.certificate()), tls.certificate().getNotBefore().toInstant().toString(),
                 tls.notAfter().toString(), tls.fingerprint(), keyType(tls), state.graceFingerprints(), next,
                 modes.mode().value(), modes.keyLocation(), tls.certificate().getIssuerX500Principal().getName(),
-                state.keyManager().browserCertificate().map(Fingerprints::of).orElse(null),
-                state.keyManager().browserCertificate().map(HubCommandShell::spkiSha256).orElse(null),
+                endpoint.browserCertificate().map(Fingerprints::of).orElse(null),
+                endpoint.browserCertificate().map(HubCommandShell::spkiSha256).orElse(null),
                 tokenKeys.jwsAlg(), tokenKeys.signing().provider() == null ? SealedKeyStore.SEALED : tokenKeys.token().where());
     }
 

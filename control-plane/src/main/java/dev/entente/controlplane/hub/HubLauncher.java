@@ -13,14 +13,14 @@ import dev.entente.federation.access.PeerAuthenticator;
 import dev.entente.controlplane.hub.wiring.DatabaseDrain;
 import dev.entente.controlplane.metrics.HubMetrics;
 import dev.entente.controlplane.security.OperatorTokens;
-import dev.entente.controlplane.tls.HubTls;
-import dev.entente.controlplane.tls.TlsModeSettings;
-import dev.entente.controlplane.tls.TlsModes;
-import dev.entente.controlplane.tls.TlsRenewal;
+import dev.entente.ca.tls.HubTls;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
+import dev.entente.federation.renewal.TlsRenewal;
 import dev.entente.controlplane.config.LogConfiguration;
 import dev.entente.controlplane.config.AcmeConfiguration;
 import dev.entente.controlplane.config.TlsConfiguration;
-import dev.entente.controlplane.tls.TlsState;
 import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.controlplane.config.EffectiveConfiguration;
@@ -119,7 +119,7 @@ public final class HubLauncher {
             Logging.apply(ctx.getBean(LogConfiguration.class));
             HubSettings settings = HubSettings.from(ctx, dataDir);
             // A TLS mode asked for but not configured stops the start before the database starts.
-            TlsModeSettings.from(ctx.getBean(TlsConfiguration.class), ctx.getBean(AcmeConfiguration.class));
+            ctx.getBean(TlsConfiguration.class).modeSettings(ctx.getBean(AcmeConfiguration.class));
             // Micronaut reads these when it creates the server bean, which has not happened yet.
             Map<String, Object> server = new HashMap<>();
             server.put("micronaut.server.ssl.port", settings.port() == 0 ? -1 : settings.port());
@@ -191,6 +191,7 @@ public final class HubLauncher {
         ctx.registerSingleton(PassphraseFile.class, boot.passphraseFile());
         ctx.registerSingleton(OperatorTokens.class, boot.tokens());
         ctx.registerSingleton(TlsState.class, boot.tls());
+        ctx.registerSingleton(HubTlsEndpoint.class, boot.tlsEndpoint());
         if (boot.token() != null) {
             ctx.registerSingleton(Pkcs11Token.class, boot.token());
         }

@@ -23,7 +23,7 @@ import dev.entente.heartbeat.send.HeartbeatSendTask;
 import dev.entente.heartbeat.sweep.StaleSweepTask;
 import dev.entente.heartbeat.tls.TlsRenewalTask;
 import dev.entente.controlplane.config.TlsConfiguration;
-import dev.entente.controlplane.tls.TlsRenewal;
+import dev.entente.federation.renewal.TlsRenewal;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import jakarta.inject.Singleton;

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.hub;
 
-import dev.entente.controlplane.tls.HubTls;
+import dev.entente.ca.tls.HubTls;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.slf4j.Logger;

@@ -3,7 +3,7 @@ package dev.entente.controlplane.metrics;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.ca.rotation.RotationState;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.peer.PeerState;
 import dev.entente.heartbeat.scan.FindingsScanner;

@@ -31,9 +31,9 @@ import javax.net.ssl.SSLException;
 @Replaces(CertificateProvidedSslBuilder.class)
 public class HubSslBuilder implements ServerSslBuilder {
     private final ServerSslConfiguration configuration;
-    private final TlsState tls;
+    private final HubTlsEndpoint tls;
 
-    public HubSslBuilder(ServerSslConfiguration configuration, TlsState tls) {
+    public HubSslBuilder(ServerSslConfiguration configuration, HubTlsEndpoint tls) {
         this.configuration = configuration;
         this.tls = tls;
     }

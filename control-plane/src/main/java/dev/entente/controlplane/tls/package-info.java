@@ -1,2 +1,2 @@
-/** Serving TLS 1.3 from sealed keys, self-signed, from the operator's files or from an ACME CA, reloadable without a restart. */
+/** The HTTPS listener's TLS: serving what {@code ca.tls} decides (key, ACME challenge, client-certificate request) without a restart, and SIGHUP. */
 package dev.entente.controlplane.tls;

@@ -4,7 +4,7 @@ import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.api.health.HealthProbe;
 import dev.entente.controlplane.api.health.HealthReason;
 import dev.entente.controlplane.hub.HubIdentity;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;

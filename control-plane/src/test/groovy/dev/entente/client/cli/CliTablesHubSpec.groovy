@@ -2,7 +2,7 @@ package dev.entente.client.cli
 
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification

@@ -5,7 +5,7 @@ import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import spock.lang.Shared

@@ -2,7 +2,7 @@ package dev.entente.controlplane.doctor
 
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.federation.FederationService
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.doctor
 
 import dev.entente.controlplane.federation.FederationService
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.federation.peer.Peer
 import dev.entente.lifecycle.error.EntenteException

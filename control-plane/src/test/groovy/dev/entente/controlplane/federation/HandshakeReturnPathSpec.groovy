@@ -5,7 +5,7 @@ import dev.entente.controlplane.HubProcesses
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import groovy.json.JsonSlurper
 import spock.lang.Shared
 import spock.lang.Specification

@@ -8,7 +8,7 @@ import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.controlplane.security.OperatorTokens
 import dev.entente.controlplane.security.Role
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.federation.peer.PeerCredentials
 import groovy.json.JsonOutput

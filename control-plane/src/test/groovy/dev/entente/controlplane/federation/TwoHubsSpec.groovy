@@ -2,7 +2,7 @@ package dev.entente.controlplane.federation
 
 import dev.entente.ca.authority.FederationCa
 import dev.entente.controlplane.hub.HubIdentity
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually

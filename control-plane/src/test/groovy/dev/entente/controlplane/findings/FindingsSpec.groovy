@@ -1,6 +1,6 @@
 package dev.entente.controlplane.findings
 
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp

@@ -4,7 +4,7 @@ import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.EmbeddedDatabase
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import spock.lang.Shared
 import spock.lang.Specification
 import spock.lang.Stepwise

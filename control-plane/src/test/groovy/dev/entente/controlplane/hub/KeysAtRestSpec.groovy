@@ -1,7 +1,7 @@
 package dev.entente.controlplane.hub
 
 import dev.entente.ca.vault.SealedKeyStore
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.TestHubs
 import dev.entente.client.cli.Main

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.hub
 
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification

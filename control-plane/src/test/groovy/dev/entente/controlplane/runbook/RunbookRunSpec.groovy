@@ -8,7 +8,7 @@ import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.hub.EmbeddedDatabase
 import dev.entente.controlplane.hub.RunningHub
-import dev.entente.controlplane.tls.TlsState
+import dev.entente.ca.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import groovy.json.JsonOutput
 import spock.lang.Shared
@@ -40,7 +40,9 @@ import static dev.entente.controlplane.doctor.DoctorFixture.*
  * request (token, grant, credential and request errors) show the problem in the failing command
  * itself and leave no state to diagnose. Fixes not run: restarts ({@code entente start} and
  * {@code entente worker} never return), re-linking (it would end this spec's link), and
- * {@code tls rotate} for DR003 (the new certificate has the same short validity).
+ * {@code tls rotate} for DR003 (the new certificate has the same short validity). DR003 in the
+ * {@code custom} and {@code acme} TLS modes is confirmed on hubs in those modes, by
+ * {@code TlsCustomModeSpec} and {@code TlsAcmeModeSpec}.
  */
 @Stepwise
 class RunbookRunSpec extends Specification {
@@ -123,7 +125,7 @@ class RunbookRunSpec extends Specification {
 
         where:
         section                                  | state               | on  | shows                                                | fix        | cleared
-        'DR003'                                  | 'linked'            | 'A' | ['<fingerprint>']                                    | []         | []
+        'DR003'                                  | 'linked'            | 'A' | ['<fingerprint>', 'next: entente tls rotate']        | []         | []
         'DR004'                                  | 'linked'            | 'A' | ['hub-b', '127.0.0.1']                               | []         | []
         'findings'                               | 'linked'            | 'A' | ['grant_expiring', 'cert_expiring']                  | []         | []
         'DR017'                                  | 'linked'            | 'A' | ['<grant-id>', '<peer-id>']                          | ['A', 'A'] | ['A:DR017']

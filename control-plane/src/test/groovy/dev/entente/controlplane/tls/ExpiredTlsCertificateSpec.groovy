@@ -25,8 +25,8 @@ class ExpiredTlsCertificateSpec extends Specification {
     def setupSpec() {
         hub = TestHubs.start(Files.createTempDirectory('entente-expired-tls'), ['entente.tls.cert-validity': '1s',
                                                                                     'entente.tls.auto-renew': false])
-        expired = hub.bean(dev.entente.controlplane.tls.TlsState).current().fingerprint()
-        while (!java.time.Instant.now().isAfter(hub.bean(dev.entente.controlplane.tls.TlsState).current().notAfter())) {
+        expired = hub.bean(dev.entente.ca.tls.TlsState).current().fingerprint()
+        while (!java.time.Instant.now().isAfter(hub.bean(dev.entente.ca.tls.TlsState).current().notAfter())) {
             sleep(100)
         }
     }
@@ -77,7 +77,7 @@ class ExpiredTlsCertificateSpec extends Specification {
         def dr003 = r.json.findings.find { it.code == 'DR003' }
 
         then:
-        hub.bean(dev.entente.controlplane.tls.TlsState).current().fingerprint() == expired
+        hub.bean(dev.entente.ca.tls.TlsState).current().fingerprint() == expired
         dr003.severity == 'error'
         dr003.diagnosis.contains('expired at')
         dr003.next_command == 'entente tls rotate'

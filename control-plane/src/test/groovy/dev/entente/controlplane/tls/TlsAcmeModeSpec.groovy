@@ -1,5 +1,7 @@
 package dev.entente.controlplane.tls
 
+import dev.entente.ca.tls.TlsModes
+import dev.entente.ca.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
@@ -118,9 +120,23 @@ class TlsAcmeModeSpec extends Specification {
         !cli(a, 'doctor', '--output', 'json').json.findings*.code.contains('DR027')
     }
 
+    def "DR003 on A's one-minute certificate says the ACME CA renews it at two thirds, not tls rotate; the runbook's Confirm shows it"() {
+        when:
+        def dr003 = cli(a, 'doctor', '--output', 'json').json.findings.find { it.code == 'DR003' }
+
+        then:
+        dr003.next_command == 'entente tls info'
+        dr003.diagnosis.contains('https://127.0.0.1:' + acmePort)
+        dr003.diagnosis.contains('two thirds')
+        dr003.diagnosis.contains('no order has failed')
+        !dr003.diagnosis.contains('tls rotate')
+        Dr003Runbook.confirm(a).contains('two thirds')
+    }
+
     def "B, which pebble cannot validate, keeps its certificate and doctor shows pebble's problem document"() {
         when:
-        b = TestHubs.start(Files.createTempDirectory('entente-acme-b'), acme(0))
+        // a 10-day self-signed certificate to start from: DR003 has something to say about it too
+        b = TestHubs.start(Files.createTempDirectory('entente-acme-b'), acme(0) + ['entente.tls.cert-validity': '10d'])
         def own = b.bean(TlsState).current().fingerprint()
         eventually(60) { b.bean(TlsModes).acme()?.failureType() != null }
         def finding = cli(b, 'doctor', '--output', 'json').json.findings.find { it.code == 'DR027' }
@@ -131,6 +147,19 @@ class TlsAcmeModeSpec extends Specification {
         finding.diagnosis.contains('urn:ietf:params:acme:error:')
         finding.subject.startsWith('urn:ietf:params:acme:error:')
         cli(b, 'doctor', '--explain', 'DR027').out.contains('TLS-ALPN-01')
+    }
+
+    def "DR003 on B repeats the failed order and points at DR027, not tls rotate"() {
+        when:
+        def dr003 = cli(b, 'doctor', '--output', 'json').json.findings.find { it.code == 'DR003' }
+
+        then:
+        dr003.severity == 'warning'
+        dr003.next_command == 'entente doctor --explain DR027'
+        dr003.diagnosis.contains('two thirds')
+        dr003.diagnosis.contains('urn:ietf:params:acme:error:')
+        !dr003.diagnosis.contains('tls rotate')
+        Dr003Runbook.confirm(b).contains('urn:ietf:params:acme:error:')
     }
 
     private Map acme(int port) {

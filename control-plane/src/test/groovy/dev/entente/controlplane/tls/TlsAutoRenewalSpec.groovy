@@ -1,5 +1,6 @@
 package dev.entente.controlplane.tls
 
+import dev.entente.ca.tls.TlsState
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub

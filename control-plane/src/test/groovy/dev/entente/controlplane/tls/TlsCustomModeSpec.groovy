@@ -1,5 +1,7 @@
 package dev.entente.controlplane.tls
 
+import dev.entente.ca.tls.TlsModes
+import dev.entente.ca.tls.TlsState
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
@@ -86,6 +88,21 @@ class TlsCustomModeSpec extends Specification {
         dr026.severity == 'warning'
         dr026.diagnosis.contains('still holds it')
         cli(a, 'doctor', '--explain', 'DR026').out.contains('kill -HUP')
+    }
+
+    def "DR003 in custom mode names the files and SIGHUP, not tls rotate, and the runbook's Confirm commands show them"() {
+        when:
+        def dr003 = cli(a, 'doctor', '--output', 'json').json.findings.find { it.code == 'DR003' }
+
+        then:
+        dr003.severity == 'warning'
+        dr003.next_command == 'entente tls info'
+        dr003.diagnosis.contains("entente.tls.cert-file (${certFile})")
+        dr003.diagnosis.contains("entente.tls.key-file (${keyFile})")
+        dr003.diagnosis.contains('kill -HUP ' + ProcessHandle.current().pid())
+        !dr003.diagnosis.contains('tls rotate')
+        Dr003Runbook.confirm(a).contains("entente.tls.cert-file (${certFile})")
+        cli(a, 'doctor', '--explain', 'DR003').out.contains('kill -HUP')
     }
 
     def "new ECDSA files and SIGHUP: A announces the certificate, B pins it, then A serves it"() {

@@ -1,6 +1,7 @@
 package dev.entente.federation.doctor;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
+import dev.entente.ca.tls.RenewalAdvice;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;
 import dev.entente.federation.peer.PeerState;
@@ -26,6 +27,7 @@ public final class ListenerChecks {
     static final Duration TLS_EXPIRY_WARNING = Duration.ofDays(30);
 
     private final Supplier<TlsKey> servedCertificate;
+    private final Supplier<RenewalAdvice> renewal;
     private final String bind;
     private final boolean loopbackOnly;
     private final IntSupplier boundPort;
@@ -33,33 +35,45 @@ public final class ListenerChecks {
 
     /**
      * @param servedCertificate the TLS certificate the listener serves now (rotations replace it)
+     * @param renewal           how that certificate is renewed in the hub's TLS mode, as of now
      * @param bind              the address it is bound to ({@code entente.hub.bind})
      * @param loopbackOnly      whether that address is loopback only
      * @param boundPort         the port it got (known once the server is up)
      */
-    public ListenerChecks(Supplier<TlsKey> servedCertificate, String bind, boolean loopbackOnly, IntSupplier boundPort,
-                          PeerRepository peers) {
+    public ListenerChecks(Supplier<TlsKey> servedCertificate, Supplier<RenewalAdvice> renewal, String bind,
+                          boolean loopbackOnly, IntSupplier boundPort, PeerRepository peers) {
         this.servedCertificate = servedCertificate;
+        this.renewal = renewal;
         this.bind = bind;
         this.loopbackOnly = loopbackOnly;
         this.boundPort = boundPort;
         this.peers = peers;
     }
 
-    /** DR003: the served certificate's not-after against now. In memory: works with the database down. */
+    /**
+     * DR003: the served certificate's not-after against now, with the fix of the hub's TLS mode
+     * ({@code tls rotate} only makes self-signed certificates). In memory: works with the database down.
+     */
     private List<Finding> tlsExpiry(Instant now) {
         TlsKey current = servedCertificate.get();
         Instant notAfter = current.notAfter();
         if (!notAfter.isAfter(now)) {
+            RenewalAdvice advice = renewal.get();
             return List.of(Finding.of(DoctorCode.DR003, "the hub's TLS certificate expired at " + notAfter
-                    + " (" + Checks.human(Duration.between(notAfter, now)) + " ago); peers and the CLI refuse it",
-                    "entente tls rotate", current.fingerprint()).withSeverity(Severity.ERROR));
+                    + " (" + Checks.human(Duration.between(notAfter, now)) + " ago); peers and the CLI refuse it" + fix(advice),
+                    advice.nextCommand(), current.fingerprint()).withSeverity(Severity.ERROR));
         }
         if (notAfter.isBefore(now.plus(TLS_EXPIRY_WARNING))) {
+            RenewalAdvice advice = renewal.get();
             return List.of(Finding.of(DoctorCode.DR003, "the hub's TLS certificate expires at " + notAfter
-                    + ", in " + Checks.human(Duration.between(now, notAfter)), "entente tls rotate", current.fingerprint()));
+                    + ", in " + Checks.human(Duration.between(now, notAfter)) + fix(advice), advice.nextCommand(),
+                    current.fingerprint()));
         }
         return List.of();
+    }
+
+    private static String fix(RenewalAdvice advice) {
+        return advice.fix() == null ? "" : "; " + advice.fix();
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.entente.federation.doctor
 
 import dev.entente.ca.crypto.Certificates
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey
+import dev.entente.ca.tls.RenewalAdvice
+import dev.entente.ca.tls.TlsModeSettings
+import dev.entente.ca.tls.TlsModes
 import dev.entente.federation.peer.PeerRepository
 import dev.entente.federation.peer.PeerTable
 import dev.entente.lifecycle.db.DataContext
@@ -28,8 +31,19 @@ class ListenerChecksSpec extends Specification {
         new TlsKey('tls-1', cert, keys.private, NOW - Duration.ofDays(90))
     }
 
-    List run(DoctorCode code, TlsKey tls, String bind, boolean loopbackOnly) {
-        new ListenerChecks({ -> tls }, bind, loopbackOnly, { -> 8443 }, peers).all().find { it.code() == code }.run(NOW)
+    static final Duration SECOND = Duration.ofSeconds(1)
+    static final TlsModeSettings SELF_SIGNED = TlsModeSettings.of('self-signed', null, null, SECOND, null, null, null, SECOND, SECOND)
+    static final TlsModeSettings CUSTOM = TlsModeSettings.of('custom', '/etc/entente/hub.crt', '/etc/entente/hub.key', SECOND,
+            null, null, null, SECOND, SECOND)
+    static final TlsModeSettings ACME = TlsModeSettings.of('acme', null, null, SECOND, 'https://acme.example/directory',
+            null, null, SECOND, SECOND)
+    static final TlsModes.AcmeState ORDER_FAILED = new TlsModes.AcmeState('urn:ietf:params:acme:error:connection',
+            'connection refused', NOW - Duration.ofHours(1), 3, NOW + Duration.ofMinutes(10))
+
+    List run(DoctorCode code, TlsKey tls, String bind, boolean loopbackOnly,
+             RenewalAdvice advice = RenewalAdvice.of(SELF_SIGNED, null, 4242)) {
+        new ListenerChecks({ -> tls }, { -> advice }, bind, loopbackOnly, { -> 8443 }, peers).all()
+                .find { it.code() == code }.run(NOW)
     }
 
     def "DR003: #left before expiry is #severity"() {
@@ -45,6 +59,28 @@ class ListenerChecksSpec extends Specification {
         Duration.ofDays(31)     | null
         Duration.ofDays(29)     | 'warning'
         Duration.ofSeconds(-10) | 'error'
+    }
+
+    def "DR003 in #mode mode, #left before expiry: next #next, and the fix says #says"() {
+        when:
+        def found = run(DoctorCode.DR003, served(left), '0.0.0.0', false, RenewalAdvice.of(settings, lastOrder, 4242))
+
+        then:
+        found.size() == 1
+        found[0].severity().value() == severity
+        found[0].nextCommand() == next
+        says.every { found[0].diagnosis().contains(it) }
+        mode == 'self-signed' || !found[0].diagnosis().contains('tls rotate')
+
+        where:
+        mode          | settings    | lastOrder    | left                    || severity  | next                             | says
+        'self-signed' | SELF_SIGNED | null         | Duration.ofDays(29)     || 'warning' | 'entente tls rotate'             | ["expires at"]
+        'self-signed' | SELF_SIGNED | null         | Duration.ofSeconds(-10) || 'error'   | 'entente tls rotate'             | ["expired at"]
+        'custom'      | CUSTOM      | null         | Duration.ofDays(29)     || 'warning' | 'entente tls info'               | ['entente.tls.cert-file (/etc/entente/hub.crt)', 'entente.tls.key-file (/etc/entente/hub.key)', 'kill -HUP 4242', 'systemctl reload']
+        'custom'      | CUSTOM      | null         | Duration.ofSeconds(-10) || 'error'   | 'entente tls info'               | ['expired at', 'kill -HUP 4242']
+        'acme'        | ACME        | null         | Duration.ofDays(29)     || 'warning' | 'entente tls info'               | ['https://acme.example/directory', 'two thirds', 'no order has failed']
+        'acme'        | ACME        | ORDER_FAILED | Duration.ofDays(29)     || 'warning' | 'entente doctor --explain DR027' | ['two thirds', '3 in a row', 'urn:ietf:params:acme:error:connection: connection refused', 'DR027']
+        'acme'        | ACME        | ORDER_FAILED | Duration.ofSeconds(-10) || 'error'   | 'entente doctor --explain DR027' | ['expired at', 'connection refused']
     }
 
     def "DR004: a loopback bind is only a finding once a peer must reach the hub from elsewhere"() {

@@ -2,7 +2,7 @@ package dev.entente.controlplane.api.health;
 
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.doctor.ClockChecks;
 import dev.entente.federation.doctor.DoctorCheck;
 import dev.entente.federation.peer.PeerRepository;

@@ -3,7 +3,7 @@ package dev.entente.controlplane.api.status;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.doctor.ClockChecks;
 import dev.entente.federation.doctor.Doctor;
 import dev.entente.federation.heartbeat.PeerClocks;

@@ -1,8 +1,9 @@
 package dev.entente.controlplane.api.tls;
 
 import dev.entente.ca.vault.TokenKeyring;
-import dev.entente.controlplane.tls.TlsModes;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
+import dev.entente.controlplane.tls.HubTlsEndpoint;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import io.micronaut.http.HttpRequest;
@@ -19,19 +20,21 @@ import dev.entente.federation.command.RotateTls;
 public class TlsController {
     private final TlsState tls;
     private final TlsModes modes;
+    private final HubTlsEndpoint endpoint;
     private final ApprovalGate approvals;
     private final TokenKeyring tokenKeys;
 
-    public TlsController(TlsState tls, TlsModes modes, ApprovalGate approvals, TokenKeyring tokenKeys) {
+    public TlsController(TlsState tls, TlsModes modes, HubTlsEndpoint endpoint, ApprovalGate approvals, TokenKeyring tokenKeys) {
         this.tls = tls;
         this.modes = modes;
+        this.endpoint = endpoint;
         this.approvals = approvals;
         this.tokenKeys = tokenKeys;
     }
 
     @Get
     public HttpResponse<?> info() {
-        return HttpResponse.ok(HubCommandShell.describe(tls, modes, tokenKeys));
+        return HttpResponse.ok(HubCommandShell.describe(tls, modes, endpoint, tokenKeys));
     }
 
     /**

@@ -15,9 +15,9 @@ import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.tls.TlsModeChecks;
-import dev.entente.controlplane.tls.TlsModes;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.federation.doctor.TlsModeChecks;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.anchor.AnchoredAudit;
 import dev.entente.federation.doctor.AuditCheck;
 import dev.entente.federation.doctor.ClockChecks;
@@ -79,7 +79,7 @@ final class DoctorFactory {
         }
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
-                new ListenerChecks(tls::current, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
+                new ListenerChecks(tls::current, tlsModes::renewalAdvice, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
                 new PeerChecks(peers, keys, settings.heartbeatInterval(), settings.clockSkew()),
                 new RotationChecks(rotation, laggards), new DeadlineChecks(tx), new AuditCheck(anchoredAudit));
     }

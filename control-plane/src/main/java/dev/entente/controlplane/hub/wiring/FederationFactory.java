@@ -18,7 +18,7 @@ import dev.entente.federation.access.PeerAuthenticator;
 import dev.entente.controlplane.federation.TlsLocalHub;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
-import dev.entente.controlplane.tls.TlsState;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.access.PeerAuthentication;
 import dev.entente.federation.grant.GrantLifecycle;
 import dev.entente.federation.handshake.AcceptanceTokens;

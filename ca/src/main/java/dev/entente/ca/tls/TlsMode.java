@@ -1,4 +1,4 @@
-package dev.entente.controlplane.tls;
+package dev.entente.ca.tls;
 
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

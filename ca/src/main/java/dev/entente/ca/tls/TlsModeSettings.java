@@ -1,10 +1,6 @@
-package dev.entente.controlplane.tls;
+package dev.entente.ca.tls;
 
 import dev.entente.ca.crypto.Certificates;
-import dev.entente.ca.tls.SuppliedCertificate;
-import dev.entente.controlplane.config.AcmeConfiguration;
-import dev.entente.controlplane.config.TlsConfiguration;
-import dev.entente.federation.peer.Durations;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -32,46 +28,54 @@ public record TlsModeSettings(TlsMode mode, Path certFile, Path keyFile, Duratio
                               List<X509Certificate> acmeTrust, String acmeEmail, Duration acmeTimeout,
                               Duration acmeRetry) {
 
-    public static TlsModeSettings from(TlsConfiguration tls, AcmeConfiguration acme) {
-        TlsMode mode = TlsMode.parse(tls.mode());
-        Duration watch = positive("entente.tls.watch-interval", tls.watchInterval());
-        Duration timeout = positive("entente.tls.acme.timeout", acme.timeout());
-        Duration retry = positive("entente.tls.acme.retry", acme.retry());
-        if (mode != TlsMode.CUSTOM && (tls.certFile() != null || tls.keyFile() != null)) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, (tls.certFile() != null ? "entente.tls.cert-file" : "entente.tls.key-file")
+    /**
+     * The settings as configured, checked against each other.
+     *
+     * @param modeSetting {@code entente.tls.mode}
+     * @param watch       {@code entente.tls.watch-interval}, longer than zero
+     * @param timeout     {@code entente.tls.acme.timeout}, longer than zero
+     * @param retry       {@code entente.tls.acme.retry}, longer than zero
+     * @throws EntenteException {@link ErrorCode#INVALID_REQUEST} naming the setting that does not fit
+     */
+    public static TlsModeSettings of(String modeSetting, String certFile, String keyFile, Duration watch,
+                                     String acmeDirectoryUrl, String acmeTrustFile, String acmeEmail, Duration timeout,
+                                     Duration retry) {
+        TlsMode mode = TlsMode.parse(modeSetting);
+        if (mode != TlsMode.CUSTOM && (certFile != null || keyFile != null)) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, (certFile != null ? "entente.tls.cert-file" : "entente.tls.key-file")
                     + " is set but entente.tls.mode is " + mode.value() + "; set entente.tls.mode: custom to serve those files, or remove it");
         }
-        if (mode != TlsMode.ACME && acme.directoryUrl() != null) {
+        if (mode != TlsMode.ACME && acmeDirectoryUrl != null) {
             throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.acme.directory-url is set but entente.tls.mode is "
                     + mode.value() + "; set entente.tls.mode: acme to order the certificate there, or remove it");
         }
         return switch (mode) {
             case SELF_SIGNED -> new TlsModeSettings(mode, null, null, watch, null, List.of(), null, timeout, retry);
             case CUSTOM -> {
-                if (tls.certFile() == null || tls.keyFile() == null) {
+                if (certFile == null || keyFile == null) {
                     throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.mode is custom but "
-                            + (tls.certFile() == null ? "entente.tls.cert-file" : "entente.tls.key-file")
+                            + (certFile == null ? "entente.tls.cert-file" : "entente.tls.key-file")
                             + " is not set; name the PEM certificate (with its chain) and its private key");
                 }
-                yield new TlsModeSettings(mode, Path.of(tls.certFile()).toAbsolutePath(), Path.of(tls.keyFile()).toAbsolutePath(),
+                yield new TlsModeSettings(mode, Path.of(certFile).toAbsolutePath(), Path.of(keyFile).toAbsolutePath(),
                         watch, null, List.of(), null, timeout, retry);
             }
             case ACME -> {
-                if (acme.directoryUrl() == null) {
+                if (acmeDirectoryUrl == null) {
                     throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.mode is acme but entente.tls.acme.directory-url "
                             + "is not set; name the ACME CA's directory URL");
                 }
                 URI directory;
                 try {
-                    directory = URI.create(acme.directoryUrl());
+                    directory = URI.create(acmeDirectoryUrl);
                 } catch (IllegalArgumentException e) {
-                    throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.acme.directory-url is not a URL: " + acme.directoryUrl());
+                    throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.acme.directory-url is not a URL: " + acmeDirectoryUrl);
                 }
                 if (!"https".equals(directory.getScheme()) || directory.getHost() == null) {
                     throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente.tls.acme.directory-url must be an https URL, not "
-                            + acme.directoryUrl());
+                            + acmeDirectoryUrl);
                 }
-                yield new TlsModeSettings(mode, null, null, watch, directory, trust(acme.trustFile()), acme.email(), timeout, retry);
+                yield new TlsModeSettings(mode, null, null, watch, directory, trust(acmeTrustFile), acmeEmail, timeout, retry);
             }
         };
     }
@@ -119,13 +123,5 @@ public record TlsModeSettings(TlsMode mode, Path certFile, Path keyFile, Duratio
         } catch (IllegalArgumentException e) {
             throw new EntenteException(ErrorCode.TLS_CERTIFICATE_UNUSABLE, "entente.tls.acme.trust-file (" + file + "): " + e.getMessage(), e);
         }
-    }
-
-    private static Duration positive(String key, String text) {
-        Duration d = Durations.parse(key, text, Durations.MAX);
-        if (d.isZero() || d.isNegative()) {
-            throw new EntenteException(ErrorCode.INVALID_REQUEST, key + " must be longer than zero, not " + text);
-        }
-        return d;
     }
 }

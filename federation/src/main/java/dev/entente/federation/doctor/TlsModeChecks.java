@@ -1,9 +1,10 @@
-package dev.entente.controlplane.tls;
+package dev.entente.federation.doctor;
 
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
-import dev.entente.federation.doctor.Checks;
-import dev.entente.federation.doctor.DoctorCheck;
+import dev.entente.ca.tls.TlsMode;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.lifecycle.doctor.DoctorCode;
 import dev.entente.lifecycle.doctor.Finding;
 

@@ -1,19 +1,12 @@
-package dev.entente.controlplane.tls;
+package dev.entente.ca.tls;
 
 import dev.entente.ca.crypto.Certificates;
-import dev.entente.ca.tls.AcmeOrders;
 import dev.entente.ca.tls.AcmeOrders.AcmeFailure;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
-import dev.entente.ca.tls.SuppliedCertificate;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.StoredKey;
-import dev.entente.controlplane.config.AcmeConfiguration;
-import dev.entente.controlplane.config.TlsConfiguration;
-import dev.entente.controlplane.hub.HubSettings;
 import dev.entente.lifecycle.db.Tx;
 import dev.entente.lifecycle.error.EntenteException;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,24 +28,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Brings certificates the hub does not make into the path a renewal takes ({@code entente.tls.mode}):
  * a new certificate from the custom files or from the ACME CA is stored sealed as the next key,
- * announced to peers in heartbeats, and served once they pinned it ({@link TlsRenewal}), exactly as
+ * announced to peers in heartbeats, and served once they pinned it ({@link Promotion}), exactly as
  * the self-signed renewal's next key. In {@code custom} mode the files are checked every
  * {@code entente.tls.watch-interval} and on SIGHUP; in {@code acme} mode the certificate is ordered
  * when the served one is not from the CA for the hub's name or has used two thirds of its lifetime.
  * The work runs on one thread of its own: an ACME order takes seconds and must not hold a request
  * thread or the worker.
  */
-@Singleton
 public final class TlsModes {
     /** The {@code sealed_keys} purpose of the ACME account key. */
     public static final String ACME_ACCOUNT_PURPOSE = "acme_account";
     private static final Logger LOG = LoggerFactory.getLogger(TlsModes.class);
 
     private final TlsModeSettings settings;
-    private final HubSettings hubSettings;
+    private final String hubName;
     private final HubTls hubTls;
     private final TlsState state;
-    private final TlsRenewal renewal;
+    private final Promotion renewal;
+    private final Hangups hangups;
     private final SealedKeyStore keys;
     private final Tx tx;
     private final Clock clock;
@@ -84,10 +77,32 @@ public final class TlsModes {
     public record AcmeState(String failureType, String failureDetail, Instant failedAt, int failures, Instant nextAttempt) {
     }
 
-    public TlsModes(TlsConfiguration tls, AcmeConfiguration acmeConfiguration, HubSettings hubSettings, HubTls hubTls,
-                    TlsState state, TlsRenewal renewal, SealedKeyStore keys, Tx tx, Clock clock) {
-        this.settings = TlsModeSettings.from(tls, acmeConfiguration);
-        this.hubSettings = hubSettings;
+    /**
+     * Serves a staged certificate once peers pinned it: the federation's part, which knows the peers
+     * and the heartbeats that announce it.
+     */
+    public interface Promotion {
+        /** Before the server serves: a staged certificate nobody pins yet is served at once. */
+        void atStart(Instant now);
+
+        /** Periodically: serves the staged certificate once every peer had the chance to pin it. */
+        void onSchedule(Instant now);
+    }
+
+    /** The operator's "re-read your files" signal (SIGHUP), which the shell receives. */
+    public interface Hangups {
+        /** Runs {@code listener} on every signal until removed; it must return quickly. */
+        void add(Runnable listener);
+
+        void remove(Runnable listener);
+    }
+
+    /** @param hubName the name the certificate must cover ({@code entente.hub.name}) */
+    public TlsModes(TlsModeSettings settings, String hubName, HubTls hubTls, TlsState state, Promotion renewal,
+                    Hangups hangups, SealedKeyStore keys, Tx tx, Clock clock) {
+        this.settings = settings;
+        this.hubName = hubName;
+        this.hangups = hangups;
         this.hubTls = hubTls;
         this.state = state;
         this.renewal = renewal;
@@ -126,6 +141,11 @@ public final class TlsModes {
         return acme;
     }
 
+    /** What renews the served certificate in this mode, for a finding about its expiry. */
+    public RenewalAdvice renewalAdvice() {
+        return RenewalAdvice.of(settings, acme, ProcessHandle.current().pid());
+    }
+
     /**
      * Before the server serves: in custom mode the files are read and their certificate staged, and
      * served at once when no peer pins this hub yet. A file the hub cannot serve stops the start.
@@ -135,7 +155,7 @@ public final class TlsModes {
             return;
         }
         byte[] digest = digestFiles();
-        SuppliedCertificate supplied = settings.readFiles(hubSettings.name());
+        SuppliedCertificate supplied = settings.readFiles(hubName);
         filesDigest = digest;
         files = new FileState(supplied.leaf(), null, clock.instant(), "start");
         stage(supplied, "start");
@@ -155,20 +175,20 @@ public final class TlsModes {
         long every = settings.watchInterval().toMillis();
         if (settings.mode() == TlsMode.CUSTOM) {
             executor.scheduleWithFixedDelay(() -> checkFiles("file watch"), every, every, TimeUnit.MILLISECONDS);
-            HangupSignal.add(onHangup);
+            hangups.add(onHangup);
         } else {
             LOG.info("TLS certificate for {} from the ACME CA at {} (its HTTPS trusted by {}), validated by tls-alpn-01 on this port",
-                    hubSettings.name(), settings.acmeDirectory(), settings.acmeTrust().isEmpty() ? "the runtime's CA store"
+                    hubName, settings.acmeDirectory(), settings.acmeTrust().isEmpty() ? "the runtime's CA store"
                             : settings.acmeTrust().stream().map(c -> c.getSubjectX500Principal().getName()).toList()
                             + " from entente.tls.acme.trust-file");
             executor.scheduleWithFixedDelay(this::checkAcme, 0, every, TimeUnit.MILLISECONDS);
         }
     }
 
-    @PreDestroy
+    /** Stops watching and ordering: the hub stops. */
     public synchronized void close() {
         if (executor != null) {
-            HangupSignal.remove(onHangup);
+            hangups.remove(onHangup);
             executor.shutdownNow();
             executor = null;
         }
@@ -192,7 +212,7 @@ public final class TlsModes {
             if (!Arrays.equals(digest, filesDigest)) {
                 filesDigest = digest;
                 try {
-                    SuppliedCertificate supplied = settings.readFiles(hubSettings.name());
+                    SuppliedCertificate supplied = settings.readFiles(hubName);
                     files = new FileState(supplied.leaf(), null, clock.instant(), trigger);
                     stage(supplied, trigger);
                 } catch (EntenteException e) {
@@ -218,7 +238,7 @@ public final class TlsModes {
             if (!orderDue(state.current(), now) || (last != null && last.failureType() != null && now.isBefore(last.nextAttempt()))) {
                 return;
             }
-            SuppliedCertificate issued = orders.order(accountKey(), hubSettings.name(), responder());
+            SuppliedCertificate issued = orders.order(accountKey(), hubName, state.endpoint());
             acme = new AcmeState(null, null, null, 0, null);
             stage(issued, "acme");
             renewal.onSchedule(clock.instant());
@@ -235,7 +255,7 @@ public final class TlsModes {
         AcmeState last = acme;
         int failures = last == null || last.failureType() == null ? 1 : last.failures() + 1;
         acme = new AcmeState(type, detail, now, failures, now.plus(settings.acmeRetry()));
-        LOG.warn("ACME order for {} failed ({} in a row, next attempt in {}): {}: {}", hubSettings.name(), failures,
+        LOG.warn("ACME order for {} failed ({} in a row, next attempt in {}): {}: {}", hubName, failures,
                 settings.acmeRetry(), type, detail);
     }
 
@@ -255,7 +275,7 @@ public final class TlsModes {
     }
 
     private boolean orderDue(TlsKey served, Instant now) {
-        return orderDue(served, hubSettings.name(), now);
+        return orderDue(served, hubName, now);
     }
 
     private void stage(SuppliedCertificate supplied, String trigger) {
@@ -268,20 +288,6 @@ public final class TlsModes {
         }
     }
 
-    private AcmeOrders.ChallengeResponder responder() {
-        ReloadingKeyManager km = state.keyManager();
-        return new AcmeOrders.ChallengeResponder() {
-            @Override
-            public void present(String name, KeyPair key, X509Certificate certificate) {
-                km.presentChallenge(name, key.getPrivate(), certificate);
-            }
-
-            @Override
-            public void withdraw(String name) {
-                km.withdrawChallenge(name);
-            }
-        };
-    }
 
     /** The ACME account's key, made and sealed on first use like every other key of the hub. */
     private KeyPair accountKey() {

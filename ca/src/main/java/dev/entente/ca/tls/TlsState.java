@@ -1,8 +1,7 @@
-package dev.entente.controlplane.tls;
+package dev.entente.ca.tls;
 
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
 
-import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -12,16 +11,16 @@ import java.util.List;
  * the session they negotiated.
  */
 public final class TlsState {
-    private final ReloadingKeyManager keyManager;
-    private final ClientCertificateRequest clientCertificateRequest = new ClientCertificateRequest();
+    private final TlsEndpoint endpoint;
     private volatile TlsKey current;
     private volatile List<String> graceFingerprints;
     private volatile List<String> nextFingerprints = List.of();
 
-    public TlsState(TlsKey current, List<String> graceFingerprints) {
+    /** @param endpoint the listener, already serving {@code current} */
+    public TlsState(TlsKey current, List<String> graceFingerprints, TlsEndpoint endpoint) {
         this.current = current;
         this.graceFingerprints = List.copyOf(graceFingerprints);
-        this.keyManager = new ReloadingKeyManager(current.privateKey(), current.chain().toArray(X509Certificate[]::new));
+        this.endpoint = endpoint;
     }
 
     public TlsKey current() {
@@ -37,18 +36,15 @@ public final class TlsState {
         return nextFingerprints;
     }
 
-    public ClientCertificateRequest clientCertificateRequest() {
-        return clientCertificateRequest;
-    }
-
-    public ReloadingKeyManager keyManager() {
-        return keyManager;
+    /** The listener this state is served by. */
+    public TlsEndpoint endpoint() {
+        return endpoint;
     }
 
     /** Serves {@code served} from the next handshake on; a no-op when it is already served. */
     public synchronized void replace(TlsKey served, List<String> grace, List<String> next) {
         if (!served.keyId().equals(current.keyId())) {
-            keyManager.reload(served.privateKey(), served.chain().toArray(X509Certificate[]::new));
+            endpoint.serve(served);
             this.current = served;
         }
         this.graceFingerprints = List.copyOf(grace);

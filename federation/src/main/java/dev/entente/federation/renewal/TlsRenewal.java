@@ -1,12 +1,12 @@
-package dev.entente.controlplane.tls;
+package dev.entente.federation.renewal;
 
 import dev.entente.ca.tls.HubTlsCertificates.Renewal;
 import dev.entente.ca.tls.HubTlsCertificates.RenewalStep;
 import dev.entente.ca.tls.HubTlsCertificates.TlsKey;
-import dev.entente.controlplane.config.TlsConfiguration;
-import dev.entente.controlplane.hub.HubBootstrap;
-import dev.entente.controlplane.hub.HubIdentity;
-import dev.entente.controlplane.hub.HubSettings;
+import dev.entente.ca.tls.HubTls;
+import dev.entente.ca.tls.TlsMode;
+import dev.entente.ca.tls.TlsModes;
+import dev.entente.ca.tls.TlsState;
 import dev.entente.federation.peer.Durations;
 import dev.entente.federation.peer.Peer;
 import dev.entente.federation.peer.PeerRepository;
@@ -16,13 +16,16 @@ import dev.entente.lifecycle.audit.AuditEventType;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.audit.EventSource;
 import dev.entente.lifecycle.db.Tx;
-import jakarta.inject.Singleton;
+import dev.entente.lifecycle.error.EntenteException;
+import dev.entente.lifecycle.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The hub renewing its own TLS certificate ({@code entente.tls.auto-renew}), by the path of
@@ -34,9 +37,11 @@ import java.util.Optional;
  * every linked peer has exchanged heartbeats since, so every peer pins it before it sees it and no
  * heartbeat fails (a peer that stays silent holds it back for half the time left at most). A certificate that is already expired
  * (a hub stopped longer than its lifetime) is replaced at once: no peer accepts it anyway.
+ *
+ * <p>With certificates the hub does not make ({@code custom}, {@code acme}) only the promotion is
+ * done here: {@link TlsModes} stages them.
  */
-@Singleton
-public final class TlsRenewal {
+public final class TlsRenewal implements TlsModes.Promotion {
     /** Heartbeat intervals a next key is announced before it is served: each is a chance for peers to pin it. */
     static final int ANNOUNCE_INTERVALS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(TlsRenewal.class);
@@ -45,34 +50,51 @@ public final class TlsRenewal {
     private final TlsState state;
     private final Tx tx;
     private final AuditLog audit;
-    private final HubIdentity hub;
-    private final HubSettings settings;
+    private final Settings settings;
     private final PeerRepository peers;
     private final TlsMode mode;
+    private final Runnable servedChanged;
     private volatile String atStart;
 
-    public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, HubIdentity hub, HubSettings settings,
-                      PeerRepository peers, TlsConfiguration configuration) {
+    /**
+     * What a renewal needs to know of the hub.
+     *
+     * @param hubId             the subject of a certificate the hub makes
+     * @param subjectAltNames   its names
+     * @param heartbeatInterval how often peers exchange heartbeats: the pace of announcing a next key
+     * @param rotationGrace     how long a replaced fingerprint stays accepted ({@code entente.tls.rotation-grace})
+     * @param mode              where the certificate comes from ({@code entente.tls.mode})
+     */
+    public record Settings(String hubId, Set<String> subjectAltNames, Duration heartbeatInterval, Duration rotationGrace,
+                           TlsMode mode) {
+        public Settings {
+            subjectAltNames = Set.copyOf(subjectAltNames);
+        }
+    }
+
+    /** @param servedChanged run after a scheduled renewal changed what is served (the shell rewrites the files the local CLI pins from) */
+    public TlsRenewal(HubTls hubTls, TlsState state, Tx tx, AuditLog audit, PeerRepository peers, Settings settings,
+                      Runnable servedChanged) {
         this.peers = peers;
-        this.mode = TlsMode.parse(configuration.mode());
+        this.mode = settings.mode();
         this.hubTls = hubTls;
         this.state = state;
         this.tx = tx;
         this.audit = audit;
-        this.hub = hub;
         this.settings = settings;
+        this.servedChanged = servedChanged;
     }
 
     /**
      * Before the server serves: an expired certificate is replaced, a two-thirds-used one gets its
      * next key. What was done is logged, audited and kept for {@code entente start} to print.
      */
-    public Renewal atStart(Instant now) {
+    @Override
+    public void atStart(Instant now) {
         Renewal r = renew(now, "start");
         if (r.step() != RenewalStep.NONE) {
             atStart = describe(r, now);
         }
-        return r;
     }
 
     /**
@@ -80,12 +102,34 @@ public final class TlsRenewal {
      * certificates the hub does not make ({@link TlsMode#CUSTOM}, {@link TlsMode#ACME}) it only
      * serves the announced next one once peers pinned it, at once when no peer pins this hub yet.
      */
-    public Renewal onSchedule(Instant now) {
-        Renewal r = renew(now, "schedule");
-        if (r.step() != RenewalStep.NONE) {
-            HubBootstrap.writeLocalFiles(settings, hub, state);
+    @Override
+    public void onSchedule(Instant now) {
+        if (renew(now, "schedule").step() != RenewalStep.NONE) {
+            servedChanged.run();
         }
-        return r;
+    }
+
+    /**
+     * {@code entente tls rotate}: a new self-signed key at once, served from the next handshake
+     * without a restart, the old fingerprint accepted for the grace. Refused where the hub does not
+     * make its certificate, naming what renews it there instead.
+     */
+    public TlsKey rotate(String operator, Instant now) {
+        if (mode != TlsMode.SELF_SIGNED) {
+            throw new EntenteException(ErrorCode.INVALID_REQUEST, "entente tls rotate makes a self-signed certificate, and this hub "
+                    + "serves " + mode.value() + " certificates (entente.tls.mode); " + (mode == TlsMode.CUSTOM
+                    ? "write the new certificate and key over entente.tls.cert-file and entente.tls.key-file and send the hub SIGHUP"
+                    : "the hub orders the next certificate from the ACME CA at two thirds of the served one's lifetime"));
+        }
+        String previous = state.current().fingerprint();
+        TlsKey rotated = tx.inTransaction(c -> {
+            TlsKey k = hubTls.certificates().rotate(c, settings.hubId(), settings.subjectAltNames(), now);
+            audit.append(c, AuditEvent.of(AuditEventType.TLS_ROTATED, operator, k.fingerprint(),
+                    Map.of("previous_fingerprint", previous, "grace", Durations.format(settings.rotationGrace()))));
+            return k;
+        });
+        hubTls.refresh();
+        return rotated;
     }
 
     /** What the renewal at start did, in words, if it did anything. */
@@ -106,12 +150,12 @@ public final class TlsRenewal {
         Renewal r = tx.inTransaction(c -> {
             Renewal step = supplied
                     ? hubTls.certificates().promoteSupplied(c, now, announce, this::peersPinned, nobodyPins())
-                    : hubTls.certificates().renew(c, hub.hubId(), settings.subjectAltNames(), now, announce,
+                    : hubTls.certificates().renew(c, settings.hubId(), settings.subjectAltNames(), now, announce,
                     this::peersPinned);
             if (step.step() == RenewalStep.PROMOTED || step.step() == RenewalStep.REPLACED) {
                 AuditDetails details = AuditDetails.of()
                         .put("previous_fingerprint", step.previous().fingerprint())
-                        .put("grace", Durations.format(settings.tlsRotationGrace()))
+                        .put("grace", Durations.format(settings.rotationGrace()))
                         .put("automatic", true)
                         .put("trigger", trigger)
                         .put("reason", supplied ? "new certificate from " + source() : reason(step, now))
