@@ -4,6 +4,7 @@ import dev.entente.client.request.signin.Pkce
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.RunningHub
+import dev.entente.controlplane.ui.ConsoleBrowser
 import dev.entente.testkit.PostgresFixture
 import groovy.json.JsonOutput
 import no.nav.security.mock.oauth2.MockOAuth2Server
@@ -22,7 +23,8 @@ import java.time.Duration
  * Issue 16's follow-up: a hub run as two replicas on one PostgreSQL behind one address, where each
  * step of a sign-in may land on either replica. The sign-in starts on A1, the identity provider's
  * callback reaches A2, and the CLI redeems its one-time code on A1; the code then works nowhere
- * again, and a state that was used is refused wherever it is replayed.
+ * again, and a state that was used is refused wherever it is replayed. A console sign-in started
+ * on one replica ends on the other.
  */
 class OidcReplicasSpec extends Specification {
     static final String ISSUER_ID = 'default'
@@ -82,6 +84,27 @@ class OidcReplicasSpec extends Specification {
 
         and: 'the used state is refused on the replica that started it'
         visit(onReplica(callback, a1)).statusCode() == 400
+    }
+
+    def "a console sign-in started on A1 ends on A2 in a session both replicas serve, under one cookie name"() {
+        given:
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, 'bob', 'JWT', null, [groups: ['sre']], 3600L))
+        Map<String, String> jar = [:]
+        def atA1 = new ConsoleBrowser(a1, jar)
+        def atA2 = new ConsoleBrowser(a2, jar)
+
+        when:
+        def start = atA1.get('/ui/login/oidc')
+        def callback = atA1.visit(start.location()).location()
+        def landed = atA2.visit(onReplica(callback, a2))
+
+        then:
+        atA1.session == atA2.session
+        landed.status == 200
+        landed.has('signed-in')
+        jar.containsKey(atA2.session)
+        atA1.get('/ui').status == 200
+        atA2.get('/ui').byId('operator').startsWith('oidc:bob@')
     }
 
     def "a sign-in in progress is kept in the database by digests, its PKCE verifier sealed"() {
