@@ -17,10 +17,13 @@ class KeyVaultRekeySpec extends Specification {
     static final Argon2id.Params FAST = new Argon2id.Params(1024, 1, 1)
     static final char[] OLD = 'correct horse battery staple'.toCharArray()
     static final char[] NEW = 'a much newer passphrase'.toCharArray()
-    // The approvals' columns as the federation module declares them (ApprovalGate.SEALED_COLUMNS).
+    // The approvals' columns as the federation module declares them (ApprovalGate.SEALED_COLUMNS), and
+    // the sign-ins' as control-plane does (OidcSignIn.SEALED_COLUMNS): a bytea key, an AAD from its hex.
     static final List<SealedColumn> COLUMNS = [SealedKeyStore.SEALED_SECRETS,
                                                new SealedColumn('approvals', 'id', 'sealed_secrets', "'approval/' || id || '/arguments'"),
-                                               new SealedColumn('approvals', 'id', 'sealed_result', "'approval/' || id || '/result'")]
+                                               new SealedColumn('approvals', 'id', 'sealed_result', "'approval/' || id || '/result'"),
+                                               new SealedColumn('oidc_sign_ins', 'state_digest', 'sealed_verifier',
+                                                       "'oidc_sign_in/' || encode(state_digest, 'hex') || '/verifier'")]
     static final KeyVault.Witness NOTHING = { c, r -> }
 
     HikariDataSource ds = PostgresFixture.migratedDatabase().dataSource()
@@ -40,12 +43,15 @@ class KeyVaultRekeySpec extends Specification {
         }
         UUID approval = UUID.randomUUID()
         insertApproval(approval, store.sealSecret('token'.bytes, "approval/${approval}/arguments"))
+        byte[] state = [0xab, 0x01] as byte[]
+        insertSignIn(state, store.sealSecret('verifier'.bytes, 'oidc_sign_in/ab01/verifier'))
 
         when:
         def done = vault.rekey(tx, OLD, NEW, FAST, COLUMNS, NOTHING)
 
         then:
-        done.blobs() == ['sealed_keys.sealed_secret': 2, 'approvals.sealed_secrets': 1, 'approvals.sealed_result': 0]
+        done.blobs() == ['sealed_keys.sealed_secret': 2, 'approvals.sealed_secrets': 1, 'approvals.sealed_result': 0,
+                         'oidc_sign_ins.sealed_verifier': 1]
 
         and: 'this process goes on with the new key'
         store.byPurpose('spec')*.secret().collect { new String(it) } == ['one', 'two']
@@ -54,6 +60,7 @@ class KeyVaultRekeySpec extends Specification {
         def reopened = new SealedKeyStore(tx, KeyVault.open(tx, NEW, FAST))
         reopened.byPurpose('spec')*.secret().collect { new String(it) } == ['one', 'two']
         new String(reopened.openSecret(sealedSecrets(approval), "approval/${approval}/arguments")) == 'token'
+        new String(reopened.openSecret(sealedVerifier(state), 'oidc_sign_in/ab01/verifier')) == 'verifier'
 
         when:
         KeyVault.open(tx, OLD, FAST)
@@ -168,6 +175,27 @@ class KeyVaultRekeySpec extends Specification {
             ps.setObject(1, id)
             ps.setBytes(2, sealed)
             ps.executeUpdate()
+        }
+    }
+
+    private void insertSignIn(byte[] state, byte[] sealed) {
+        tx.inTransaction { c ->
+            def ps = c.prepareStatement("INSERT INTO oidc_sign_ins (state_digest, nonce_digest, sealed_verifier, port, expires_at) "
+                    + "VALUES (?, ?, ?, 0, now() + interval '10 minutes')")
+            ps.setBytes(1, state)
+            ps.setBytes(2, state)
+            ps.setBytes(3, sealed)
+            ps.executeUpdate()
+        }
+    }
+
+    private byte[] sealedVerifier(byte[] state) {
+        tx.read { c ->
+            def ps = c.prepareStatement('SELECT sealed_verifier FROM oidc_sign_ins WHERE state_digest = ?')
+            ps.setBytes(1, state)
+            def rs = ps.executeQuery()
+            rs.next()
+            rs.getBytes(1)
         }
     }
 

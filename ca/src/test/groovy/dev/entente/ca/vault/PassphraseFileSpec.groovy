@@ -40,7 +40,9 @@ class PassphraseFileSpec extends Specification {
         file.stage('the passphrase after the rekey'.toCharArray())
         vault.rekey(tx, old, 'the passphrase after the rekey'.toCharArray(), FAST, [SealedKeyStore.SEALED_SECRETS,
                 new SealedColumn('approvals', 'id', 'sealed_secrets', "'approval/' || id || '/arguments'"),
-                new SealedColumn('approvals', 'id', 'sealed_result', "'approval/' || id || '/result'")], NOTHING)
+                new SealedColumn('approvals', 'id', 'sealed_result', "'approval/' || id || '/result'"),
+                new SealedColumn('oidc_sign_ins', 'state_digest', 'sealed_verifier',
+                        "'oidc_sign_in/' || encode(state_digest, 'hex') || '/verifier'")], NOTHING)
 
         then: 'the staged file is private'
         PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve('passphrase.next'))) == 'rw-------'

@@ -11,6 +11,7 @@ import dev.entente.ca.vault.PassphraseFile;
 import dev.entente.ca.vault.Passphrases;
 import dev.entente.ca.vault.Pkcs11Token;
 import dev.entente.ca.vault.SealedColumn;
+import dev.entente.controlplane.security.oidc.OidcSignIn;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;
@@ -132,6 +133,7 @@ public class HubKeys {
         List<SealedColumn> columns = new ArrayList<>();
         columns.add(SealedKeyStore.SEALED_SECRETS);
         columns.addAll(ApprovalGate.SEALED_COLUMNS);
+        columns.addAll(OidcSignIn.SEALED_COLUMNS);
         // Staged before the commit, moved into place after: a hub stopped in between finds it at start.
         passphraseFile.stage(next);
         KeyVault.Rekeyed done;

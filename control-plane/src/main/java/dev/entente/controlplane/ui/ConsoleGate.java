@@ -33,10 +33,10 @@ import java.util.Optional;
  */
 @ServerFilter({ConsoleView.HOME, ConsoleView.HOME + "/**"})
 public class ConsoleGate implements Ordered {
-    /** The sign-in page's cookie: what its form token is derived from until a session exists. */
-    public static final String SIGN_IN_COOKIE = "entente_console_signin";
     static final String SESSION = "entente.console.session";
     static final String ENDED = "entente.console.ended";
+    /** Set when the session came in the cookie of {@link ConsoleSessions#LEGACY_COOKIE}'s name. */
+    static final String LEGACY = "entente.console.legacy";
 
     private final ConsoleSessions sessions;
     private final ConsoleView view;
@@ -63,12 +63,19 @@ public class ConsoleGate implements Ordered {
             // the style sheet and script are anyone's: no session to find, no last use to move
             return null;
         }
-        Optional<String> cookie = request.getCookies().findCookie(ConsoleSessions.COOKIE).map(Cookie::getValue);
+        Optional<String> cookie = request.getCookies().findCookie(sessions.cookie()).map(Cookie::getValue);
         ConsoleSessions.Session session = null;
         if (cookie.isPresent()) {
             ConsoleSessions.Lookup found = sessions.find(cookie.get());
             session = found.session();
             request.setAttribute(session != null ? SESSION : ENDED, session != null ? session : found.ended());
+        } else {
+            Optional<String> legacy = request.getCookies().findCookie(ConsoleSessions.LEGACY_COOKIE).map(Cookie::getValue);
+            session = legacy.map(sessions::find).map(ConsoleSessions.Lookup::session).orElse(null);
+            if (session != null) {
+                request.setAttribute(SESSION, session);
+                request.setAttribute(LEGACY, Boolean.TRUE);
+            }
         }
         if (request.getMethod() != HttpMethod.POST) {
             return null;
@@ -82,7 +89,7 @@ public class ConsoleGate implements Ordered {
         request.setAttribute(ConsoleForm.ATTRIBUTE, form);
         String key;
         if (request.getPath().equals(ConsoleView.SIGN_IN)) {
-            key = request.getCookies().findCookie(SIGN_IN_COOKIE).map(Cookie::getValue).orElse(null);
+            key = request.getCookies().findCookie(sessions.signInCookie()).map(Cookie::getValue).orElse(null);
         } else if (session != null) {
             key = session.cookie();
         } else {
@@ -119,9 +126,14 @@ public class ConsoleGate implements Ordered {
         return request.getAttribute(ConsoleForm.ATTRIBUTE, ConsoleForm.class).orElse(ConsoleForm.EMPTY);
     }
 
+    /** Whether this request's session came in the cookie of the name before cookies were named per hub. */
+    static boolean legacy(HttpRequest<?> request) {
+        return request.getAttribute(LEGACY, Boolean.class).orElse(false);
+    }
+
     /** The session cookie: only this browser's console pages get it, only over HTTPS, never from another site's page. */
-    public static Cookie sessionCookie(String value) {
-        return cookie(ConsoleSessions.COOKIE, value);
+    static Cookie sessionCookie(ConsoleSessions sessions, String value) {
+        return cookie(sessions.cookie(), value);
     }
 
     static Cookie cookie(String name, String value) {

@@ -2,6 +2,7 @@ package dev.entente.controlplane.ui;
 
 import dev.entente.controlplane.config.AuthConfiguration;
 import dev.entente.controlplane.config.ConsoleConfiguration;
+import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenRegistry;
 import dev.entente.controlplane.security.OperatorTokenRevocations;
@@ -50,8 +51,12 @@ import java.util.Set;
  */
 @Singleton
 public class ConsoleSessions {
-    /** The session cookie. */
-    public static final String COOKIE = "entente_console";
+    /**
+     * The session cookie's name before it was named per hub. Still read, so sessions opened before
+     * last their term (12 h at most); one such cookie this hub does not know may be another hub's,
+     * so it is no session here and no ended one either.
+     */
+    public static final String LEGACY_COOKIE = "entente_console";
     /** Signed in by pasting an operator token. */
     public static final String WITH_TOKEN = "token";
     /** Signed in through the identity provider. */
@@ -67,9 +72,10 @@ public class ConsoleSessions {
     private final boolean localTokens;
     private final Duration idle;
     private final Duration absolute;
+    private final String cookieSuffix;
 
     public ConsoleSessions(Tx tx, AuditLog audit, Clock clock, OperatorTokenRevocations revocations,
-                           OperatorTokenRegistry registry, AuthConfiguration auth, ConsoleConfiguration config) {
+                           OperatorTokenRegistry registry, AuthConfiguration auth, ConsoleConfiguration config, HubIdentity hub) {
         this.tx = tx;
         this.audit = audit;
         this.clock = clock;
@@ -79,6 +85,31 @@ public class ConsoleSessions {
         Timeouts timeouts = Timeouts.of(config);
         this.idle = timeouts.idle();
         this.absolute = timeouts.absolute();
+        this.cookieSuffix = cookieSuffix(hub.hubId());
+    }
+
+    /**
+     * What ends this hub's cookie names: its id without the {@code hub_} prefix, the same on every
+     * replica. Browsers send a host's cookies to every port of it, so two hubs on one host would
+     * otherwise overwrite each other's session with each sign-in.
+     */
+    static String cookieSuffix(String hubId) {
+        return hubId.startsWith("hub_") ? hubId.substring(4) : hubId;
+    }
+
+    /** The session cookie's name. */
+    public String cookie() {
+        return "entente_console_" + cookieSuffix;
+    }
+
+    /** The sign-in page's cookie's name: what its form token is derived from until a session exists. */
+    public String signInCookie() {
+        return "entente_console_signin_" + cookieSuffix;
+    }
+
+    /** The name of the cookie naming the browser that started a console sign-in at the identity provider. */
+    public String browserCookie() {
+        return "entente_console_oidc_" + cookieSuffix;
     }
 
     /** The session timeouts, checked; the hub checks them at start, so a typo stops the start, not the first sign-in. */

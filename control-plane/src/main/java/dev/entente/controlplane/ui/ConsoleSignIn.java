@@ -37,11 +37,6 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class ConsoleSignIn {
-    /**
-     * Set when the console sends a browser to the identity provider, sent back only to the
-     * callback: the sign-in finishes in that browser alone.
-     */
-    static final String BROWSER_COOKIE = "entente_console_oidc";
     // a sign-in in progress lasts 10 minutes on the hub; the cookie no longer
     private static final long OIDC_COOKIE_TTL = 600;
     private final ConsoleView view;
@@ -86,8 +81,8 @@ public class ConsoleSignIn {
                     : view.failure(request, e);
         }
         return ConsoleView.seeOther(ConsoleView.HOME)
-                .cookie(ConsoleGate.sessionCookie(sessions.open(operator, ConsoleSessions.WITH_TOKEN)))
-                .cookie(ConsoleGate.expired(ConsoleGate.SIGN_IN_COOKIE));
+                .cookie(ConsoleGate.sessionCookie(sessions, sessions.open(operator, ConsoleSessions.WITH_TOKEN)))
+                .cookie(ConsoleGate.expired(sessions.signInCookie()));
     }
 
     /** Sends the browser to the identity provider; the sign-in comes back through the hub's callback. */
@@ -100,7 +95,9 @@ public class ConsoleSignIn {
         String browser = ConsoleSessions.random();
         try {
             URI provider = oidc.get().startConsole(browser);
-            return ConsoleView.seeOther(provider.toString()).cookie(Cookie.of(BROWSER_COOKIE, browser).httpOnly(true).secure(true)
+            // Set when the console sends a browser to the identity provider, sent back only to the
+            // callback: the sign-in finishes in that browser alone.
+            return ConsoleView.seeOther(provider.toString()).cookie(Cookie.of(sessions.browserCookie(), browser).httpOnly(true).secure(true)
                     // Lax: the provider's redirect back is a cross-site navigation, which Strict would strip it from
                     .sameSite(SameSite.Lax).path(OidcSignIn.CALLBACK_PATH).maxAge(OIDC_COOKIE_TTL));
         } catch (EntenteException e) {
@@ -109,14 +106,17 @@ public class ConsoleSignIn {
     }
 
     /** The value naming the browser that started a console sign-in, as the provider's callback receives it. */
-    public static String browser(HttpRequest<?> request) {
-        return request.getCookies().findCookie(BROWSER_COOKIE).map(Cookie::getValue).orElse(null);
+    public String browser(HttpRequest<?> request) {
+        return request.getCookies().findCookie(sessions.browserCookie()).map(Cookie::getValue).orElse(null);
     }
 
     @Post("/logout")
     public HttpResponse<?> signOut(HttpRequest<?> request) {
         ConsoleGate.session(request).ifPresent(sessions::close);
-        return ConsoleView.seeOther(ConsoleView.SIGN_IN + "?ended=signed_out").cookie(ConsoleGate.expired(ConsoleSessions.COOKIE));
+        MutableHttpResponse<?> out = ConsoleView.seeOther(ConsoleView.SIGN_IN + "?ended=signed_out")
+                .cookie(ConsoleGate.expired(sessions.cookie()));
+        // The old name's cookie is dropped only when it was this hub's session: it may be another hub's.
+        return ConsoleGate.legacy(request) ? out.cookie(ConsoleGate.expired(ConsoleSessions.LEGACY_COOKIE)) : out;
     }
 
     /**
@@ -130,8 +130,8 @@ public class ConsoleSignIn {
         String cookie = sessions.open(operator, ConsoleSessions.WITH_OIDC);
         Map<String, Object> model = view.model(request, "signed-in");
         model.put("operator", operator.subject());
-        return view.page(request, "signed-in", model).cookie(ConsoleGate.sessionCookie(cookie))
-                .cookie(Cookie.of(BROWSER_COOKIE, "").httpOnly(true).secure(true).path(OidcSignIn.CALLBACK_PATH).maxAge(0));
+        return view.page(request, "signed-in", model).cookie(ConsoleGate.sessionCookie(sessions, cookie))
+                .cookie(Cookie.of(sessions.browserCookie(), "").httpOnly(true).secure(true).path(OidcSignIn.CALLBACK_PATH).maxAge(0));
     }
 
     private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String ended, ErrorCode error) {
@@ -148,6 +148,6 @@ public class ConsoleSignIn {
             model.put("title", error.title());
             model.put("runbookLink", ConsoleView.runbookLink(error.code()));
         }
-        return view.render(status, request, "login", model).cookie(ConsoleGate.cookie(ConsoleGate.SIGN_IN_COOKIE, key));
+        return view.render(status, request, "login", model).cookie(ConsoleGate.cookie(sessions.signInCookie(), key));
     }
 }

@@ -10,14 +10,30 @@ import java.time.Duration
 /**
  * A browser as far as the console can tell: asks for HTML, keeps the cookies the hub sets (by
  * name; the hub sets them all on /ui), follows no redirect by itself, and reads each page's form
- * token the way a form would carry it.
+ * token the way a form would carry it. Given a cookie jar, which other browsers may share, it sends
+ * the jar to every port of the hub's host, as real browsers do.
  */
 class ConsoleBrowser {
     final String base
-    final Map<String, String> cookies = [:]
+    final Map<String, String> cookies
+    /** The name of the hub's session cookie. */
+    final String session
+    private final boolean hostWide
 
     ConsoleBrowser(RunningHub hub) {
+        this(hub, [:], false)
+    }
+
+    /** A browser keeping its cookies in {@code jar}, which others may share: it sends them to every port of the hub's host. */
+    ConsoleBrowser(RunningHub hub, Map<String, String> jar) {
+        this(hub, jar, true)
+    }
+
+    private ConsoleBrowser(RunningHub hub, Map<String, String> jar, boolean hostWide) {
         base = hub.url()
+        cookies = jar
+        session = 'entente_console_' + hub.hubId().substring('hub_'.length())
+        this.hostWide = hostWide
     }
 
     static class Page {
@@ -105,7 +121,7 @@ class ConsoleBrowser {
     private Page send(HttpRequest.Builder b) {
         b.timeout(Duration.ofSeconds(30)).header('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
         HttpRequest built = b.build()
-        if (cookies && built.uri().toString().startsWith(base)) {
+        if (cookies && (built.uri().toString().startsWith(base) || hostWide && built.uri().host == URI.create(base).host)) {
             b.header('Cookie', cookies.collect { k, v -> "$k=$v" }.join('; '))
         }
         HttpResponse<String> r = HubHttp.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString())

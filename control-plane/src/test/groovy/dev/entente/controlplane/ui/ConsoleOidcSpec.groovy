@@ -59,7 +59,7 @@ class ConsoleOidcSpec extends Specification {
         landed.has('signed-in')
         landed.text.contains('http-equiv="refresh"')
         landed.header('content-security-policy') == ConsoleView.CSP
-        browser.cookies.containsKey('entente_console')
+        browser.cookies.containsKey(browser.session)
 
         when:
         def overview = browser.get('/ui')
@@ -93,7 +93,7 @@ class ConsoleOidcSpec extends Specification {
         callback.contains('/auth/oidc/callback')
         answer.status == 400
         answer.text.contains('oidc_login_unknown')
-        !victim.cookies.containsKey('entente_console')
+        !victim.cookies.containsKey(victim.session)
     }
 
     def "someone in no mapped group is sent back to the sign-in page with oidc_no_role"() {
@@ -108,6 +108,6 @@ class ConsoleOidcSpec extends Specification {
         then:
         landed.status == 200
         landed.byId('problem-code') == 'oidc_no_role'
-        !browser.cookies.containsKey('entente_console')
+        !browser.cookies.containsKey(browser.session)
     }
 }

@@ -69,7 +69,7 @@ class ConsoleSpec extends Specification {
         then:
         signedIn.status == 303
         signedIn.location() == '/ui'
-        def cookie = signedIn.setCookies().find { it.startsWith('entente_console=') }
+        def cookie = signedIn.setCookies().find { it.startsWith(browser.session + '=') }
         cookie != null
         // attribute names are case-insensitive (RFC 6265 §5.2); Netty writes HTTPOnly
         cookie.split(/;\s*/)*.toLowerCase().containsAll(['httponly', 'secure', 'samesite=strict', 'path=/ui'])
@@ -148,7 +148,7 @@ class ConsoleSpec extends Specification {
         then:
         answer.status == 403
         answer.byId('problem-code') == 'console_csrf_invalid'
-        !browser.cookies.containsKey('entente_console')
+        !browser.cookies.containsKey(browser.session)
     }
 
     def "a wrong pasted token is refused with the admin API's code"() {
@@ -161,7 +161,7 @@ class ConsoleSpec extends Specification {
         then:
         answer.status == 401
         answer.byId('problem-code') == 'auth_token_signature_invalid'
-        !browser.cookies.containsKey('entente_console')
+        !browser.cookies.containsKey(browser.session)
     }
 
     def "a viewer sees every page but no action, and is refused with auth_role_forbidden when it posts anyway"() {
@@ -237,11 +237,11 @@ class ConsoleSpec extends Specification {
         given:
         def browser = new ConsoleBrowser(hub)
         browser.signIn(admin)
-        String cookie = browser.cookies.entente_console
+        String cookie = browser.cookies[browser.session]
 
         when:
         def out = browser.post('/ui/logout', [csrf: browser.csrf()])
-        browser.cookies.entente_console = cookie
+        browser.cookies[browser.session] = cookie
         def replay = browser.get('/ui')
 
         then:

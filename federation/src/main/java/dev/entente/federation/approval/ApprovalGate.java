@@ -37,6 +37,8 @@ import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,9 +214,9 @@ public final class ApprovalGate {
                 stored.put(name, SEALED);
             }
         }
-        byte[] sealed = secrets.isEmpty() ? null : keys.sealSecret(json(secrets).getBytes(StandardCharsets.UTF_8), aad(id, "arguments"));
         List<String> chain = mintingChain(requester);
         Approval approval = tx.inTransaction(c -> {
+            byte[] sealed = secrets.isEmpty() ? null : seal(c, json(secrets), aad(id, "arguments"));
             Approval created = repository.create(c, id, action, requester.subject(), chain, json(stored), sealed, expiresAt);
             audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_REQUESTED, requester.subject(), created.id().toString(),
                     Map.of("action", action, "arguments", CommandJson.plain(redact(arguments)), "expires_at", expiresAt.toString())));
@@ -258,17 +260,29 @@ public final class ApprovalGate {
             throw new EntenteException(ErrorCode.APPROVAL_REQUESTER_ONLY, "only " + approval.requester()
                     + ", who requested approval " + id + ", can collect its result; ask them");
         }
-        byte[] sealed = repository.takeSealedResult(id, requester.subject()).orElseThrow(() ->
-                new EntenteException(ErrorCode.APPROVAL_RESULT_UNAVAILABLE, "approval " + id + " has no result to collect: it is "
-                        + approval.state().value() + (approval.state() == ApprovalState.EXECUTED
-                        ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
-                        : "; collect it once an approver has approved it"),
-                        Map.of("state", approval.state().value())));
-        CommandSecrets result = read(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8),
-                CommandSecrets.class);
+        // One transaction: a result that does not open (a vault re-keyed elsewhere) is not cleared.
+        CommandSecrets result = tx.inOneTransaction(c -> {
+            keys.vault().checkCurrent(c);
+            byte[] sealed = repository.takeSealedResult(id, requester.subject()).orElseThrow(() ->
+                    new EntenteException(ErrorCode.APPROVAL_RESULT_UNAVAILABLE, "approval " + id + " has no result to collect: it is "
+                            + approval.state().value() + (approval.state() == ApprovalState.EXECUTED
+                            ? " and its result was already collected or has no secret part; request the action again if the secret was lost"
+                            : "; collect it once an approver has approved it"),
+                            Map.of("state", approval.state().value())));
+            return read(new String(keys.openSecret(sealed, aad(id, "result")), StandardCharsets.UTF_8), CommandSecrets.class);
+        });
         tx.inTransaction(c -> audit.append(c, AuditEvent.of(AuditEventType.APPROVAL_COLLECTED, requester.subject(),
                 id.toString(), Map.of("action", approval.action()))));
         return new ApprovalAnswer.Collected(view(find(id)), result);
+    }
+
+    /**
+     * Seals {@code json} on {@code c}, refusing ({@code key_vault_rekeyed}) when another process
+     * re-keyed the vault: sealed under the key this process still holds, it would open nowhere.
+     */
+    private byte[] seal(Connection c, String json, String aad) throws SQLException {
+        keys.vault().checkCurrent(c);
+        return keys.sealSecret(json.getBytes(StandardCharsets.UTF_8), aad);
     }
 
     private static String aad(UUID id, String part) {
@@ -359,6 +373,7 @@ public final class ApprovalGate {
             Approval approval = find(id);
             ObjectNode arguments = CommandJson.tree(approval.arguments());
             if (approval.sealedSecrets() != null) {
+                keys.vault().checkCurrent(c);
                 CommandSecrets secrets = read(new String(keys.openSecret(approval.sealedSecrets(), aad(id, "arguments")),
                         StandardCharsets.UTF_8), CommandSecrets.class);
                 arguments.setAll((ObjectNode) JSON.valueToTree(secrets));
@@ -418,8 +433,7 @@ public final class ApprovalGate {
         JsonNode redacted = JSON.valueToTree(result.redacted());
         if (FOR_REQUESTER.contains(approval.action()) || (!approverWaits && !secret.isEmpty())) {
             // The approver must not walk away with the requester's new credential.
-            lifecycle.complete(id, json(redacted),
-                    keys.sealSecret(json(secret).getBytes(StandardCharsets.UTF_8), aad(id, "result")));
+            lifecycle.complete(id, json(redacted), tx.inTransaction(c -> seal(c, json(secret), aad(id, "result"))));
             return new ApprovalAnswer.Executed(redacted, collectNext(id), null);
         }
         lifecycle.complete(id, json(redacted));

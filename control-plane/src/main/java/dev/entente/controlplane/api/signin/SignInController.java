@@ -60,7 +60,7 @@ public class SignInController {
     @Get("/auth/oidc/callback")
     public HttpResponse<?> callback(HttpRequest<?> request, @Nullable @QueryValue String state, @Nullable @QueryValue String code,
                                     @Nullable @QueryValue String error, @Nullable @QueryValue("error_description") String errorDescription) {
-        OidcSignIn.Callback answer = signIn().callback(state, code, error, errorDescription, ConsoleSignIn.browser(request));
+        OidcSignIn.Callback answer = signIn().callback(state, code, error, errorDescription, console.browser(request));
         if (answer.refusal() != null) {
             AccessDenials.record(tx, audit, request, answer.refusal(), answer.refusedAs() == null ? "anonymous" : answer.refusedAs());
         }

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub.wiring;
 
+import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.controlplane.config.OidcConfiguration;
 import dev.entente.controlplane.hub.HubIdentity;
 import dev.entente.controlplane.hub.HubSettings;
@@ -22,10 +23,10 @@ final class OidcFactory {
     @Singleton
     @Requires(property = "entente.oidc.issuer")
     OidcSignIn oidcSignIn(OidcConfiguration config, HubIdentity hub, HubSettings settings, OperatorTokens tokens, Tx tx,
-                          AuditLog audit, Clock clock) {
+                          SealedKeyStore keys, AuditLog audit, Clock clock) {
         OidcSettings oidc = OidcSettings.from(config).orElseThrow();
         OidcProvider provider = new OidcProvider(oidc);
-        return new OidcSignIn(oidc, provider, new IdTokenVerifier(oidc, provider, clock, settings.clockSkew()), tokens, tx, audit,
-                clock, hub::publicUrl);
+        return new OidcSignIn(oidc, provider, new IdTokenVerifier(oidc, provider, clock, settings.clockSkew()), tokens, tx, keys.vault(),
+                audit, clock, hub::publicUrl);
     }
 }

@@ -17,6 +17,7 @@ import dev.entente.controlplane.security.Role;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
+import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +65,11 @@ public final class IdTokenVerifier {
         this.leeway = leeway;
     }
 
-    /** The identity {@code idToken} vouches for, checked against the {@code nonce} this sign-in sent. */
-    public OidcIdentity verify(String idToken, String nonce) {
+    /**
+     * The identity {@code idToken} vouches for, checked against the nonce this sign-in sent, of which
+     * the hub keeps only the SHA-256 ({@code nonceDigest}).
+     */
+    public OidcIdentity verify(String idToken, byte[] nonceDigest) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -107,7 +111,8 @@ public final class IdTokenVerifier {
             throw refuse(Reason.NOT_YET_VALID, "the ID token's iat " + claims.getIssueTime() + " is missing or later than this hub's clock "
                     + now + " plus " + leeway.toSeconds() + "s: check clock synchronisation");
         }
-        if (nonce == null || !nonce.equals(claims.getClaim("nonce"))) {
+        Object nonce = claims.getClaim("nonce");
+        if (nonceDigest == null || !(nonce instanceof String sent) || !MessageDigest.isEqual(SignInStore.digest(sent), nonceDigest)) {
             throw refuse(Reason.NONCE_MISMATCH, "the ID token's nonce is not the one this sign-in sent");
         }
         String subject = claims.getSubject();

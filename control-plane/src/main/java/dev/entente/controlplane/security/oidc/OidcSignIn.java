@@ -1,5 +1,7 @@
 package dev.entente.controlplane.security.oidc;
 
+import dev.entente.ca.vault.KeyVault;
+import dev.entente.ca.vault.SealedColumn;
 import dev.entente.client.request.signin.Pkce;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.security.OperatorTokens;
@@ -21,10 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -42,8 +41,8 @@ import java.util.function.Supplier;
  * </ol>
  * A sign-in the web console starts ({@link #startConsole}) ends at the callback instead: the hub
  * mints the session there and the console opens its own session on it ({@link Callback#console}).
- * Sign-ins in progress live in this hub's memory for a few minutes: a replicated hub needs its
- * load balancer to keep one browser on one replica for the minute a sign-in takes.
+ * Sign-ins in progress and their one-time codes live in the database for a few minutes
+ * ({@link SignInStore}), so each step may land on any replica of the hub.
  */
 public final class OidcSignIn {
     /** The hub's callback path, registered at the provider as its redirect URI. */
@@ -55,23 +54,12 @@ public final class OidcSignIn {
     static final Duration CODE_TTL = Duration.ofMinutes(2);
     /**
      * Sign-ins in progress kept at most: starting one needs no credential, so a flood evicts the
-     * oldest rather than growing the hub's memory without bound.
+     * oldest rather than growing the table without bound.
      */
     static final int MAX_PENDING = 10_000;
+    /** The sealed columns sign-ins keep, for a rekey of the vault. */
+    public static final List<SealedColumn> SEALED_COLUMNS = List.of(SignInStore.SEALED_VERIFIERS);
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /**
-     * A sign-in in progress; {@code port} 0 and no challenge for one the web console started, which
-     * instead names the browser that started it ({@code browser}, a cookie's value).
-     */
-    private record Pending(String nonce, String verifier, int port, String cliChallenge, String browser, Instant expiresAt) {
-        boolean console() {
-            return port == 0;
-        }
-    }
-
-    private record Issued(OidcIdentity identity, String cliChallenge, Instant expiresAt) {
-    }
 
     /**
      * Where the callback sends the browser, and why the sign-in was refused when it was (the
@@ -96,11 +84,10 @@ public final class OidcSignIn {
     private final AuditLog audit;
     private final Clock clock;
     private final Supplier<String> publicUrl;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<String, Issued> codes = new ConcurrentHashMap<>();
+    private final SignInStore store;
 
     public OidcSignIn(OidcSettings settings, OidcProvider provider, IdTokenVerifier verifier, OperatorTokens tokens, Tx tx,
-                      AuditLog audit, Clock clock, Supplier<String> publicUrl) {
+                      KeyVault vault, AuditLog audit, Clock clock, Supplier<String> publicUrl) {
         this.settings = settings;
         this.provider = provider;
         this.verifier = verifier;
@@ -109,6 +96,7 @@ public final class OidcSignIn {
         this.audit = audit;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.store = new SignInStore(tx, vault);
     }
 
     /** Where the provider sends the browser back to. */
@@ -144,15 +132,11 @@ public final class OidcSignIn {
     }
 
     private URI begin(int port, String cliChallenge, String browser) {
-        expireOld();
-        while (pending.size() >= MAX_PENDING) {
-            pending.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.comparing(Pending::expiresAt)))
-                    .ifPresent(oldest -> pending.remove(oldest.getKey()));
-        }
         String state = random();
         String nonce = random();
         String verifier = random();
-        pending.put(state, new Pending(nonce, verifier, port, cliChallenge, browser, clock.instant().plus(PENDING_TTL)));
+        Instant now = clock.instant();
+        store.add(state, nonce, verifier, port, cliChallenge, browser, now, now.plus(PENDING_TTL), MAX_PENDING);
         String query = "response_type=code"
                 + "&client_id=" + OidcProvider.encode(settings.clientId())
                 + "&redirect_uri=" + OidcProvider.encode(redirectUri())
@@ -178,14 +162,13 @@ public final class OidcSignIn {
      * {@code browser}: a sign-in the console started finishes only in the browser that started it.
      */
     public Callback callback(String state, String code, String error, String errorDescription, String browser) {
-        Pending p = state == null ? null : pending.remove(state);
+        SignInStore.Pending p = state == null ? null : store.take(state).orElse(null);
         if (p == null || p.expiresAt().isBefore(clock.instant())) {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in is unknown, expired or already finished "
-                    + "(it lasts " + PENDING_TTL.toMinutes() + " minutes on the hub that started it); run entente login again");
+                    + "(it lasts " + PENDING_TTL.toMinutes() + " minutes); run entente login again");
         }
         if (p.console()) {
-            if (browser == null || !MessageDigest.isEqual(browser.getBytes(StandardCharsets.US_ASCII),
-                    p.browser().getBytes(StandardCharsets.US_ASCII))) {
+            if (browser == null || !MessageDigest.isEqual(SignInStore.digest(browser), p.browserDigest())) {
                 throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this console sign-in was started in another browser; "
                         + "start it again from the console's sign-in page");
             }
@@ -198,7 +181,7 @@ public final class OidcSignIn {
         }
         OidcIdentity identity;
         try {
-            identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonce());
+            identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonceDigest());
         } catch (EntenteException e) {
             // The CLI reports the hub's own refusal; the browser only learns that it ended.
             Object reason = e.extensions().get("reason");
@@ -209,18 +192,18 @@ public final class OidcSignIn {
                     e, subject == null ? null : subject.toString(), null);
         }
         String oneTime = random();
-        codes.put(oneTime, new Issued(identity, p.cliChallenge(), clock.instant().plus(CODE_TTL)));
+        store.addCode(oneTime, identity, p.cliChallenge(), clock.instant().plus(CODE_TTL));
         return new Callback(URI.create(loopback + "?code=" + oneTime), null, null, null);
     }
 
     // The console's sign-in ends on the hub itself: no one-time code travels, the session is minted here.
-    private Callback consoleCallback(Pending p, String code, String error) {
+    private Callback consoleCallback(SignInStore.Pending p, String code, String error) {
         if (error != null || code == null) {
             return new Callback(URI.create(CONSOLE_SIGN_IN + "?error=" + OidcProvider.encode(error == null ? "no_code" : error)),
                     null, null, null);
         }
         try {
-            OidcIdentity identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonce());
+            OidcIdentity identity = verifier.verify(provider.redeem(code, p.verifier(), redirectUri()), p.nonceDigest());
             return new Callback(URI.create(CONSOLE_HOME), null, null, mint(identity));
         } catch (EntenteException e) {
             Object subject = e.extensions().get("subject");
@@ -234,7 +217,7 @@ public final class OidcSignIn {
      * the challenge it started with.
      */
     public Session redeem(String code, String cliVerifier) {
-        Issued issued = code == null ? null : codes.remove(code);
+        SignInStore.Issued issued = code == null ? null : store.takeCode(code).orElse(null);
         if (issued == null || issued.expiresAt().isBefore(clock.instant())
                 || cliVerifier == null || !MessageDigest.isEqual(Pkce.challenge(cliVerifier).getBytes(StandardCharsets.US_ASCII),
                 issued.cliChallenge().getBytes(StandardCharsets.US_ASCII))) {
@@ -256,12 +239,6 @@ public final class OidcSignIn {
             return null;
         });
         return new Session(session.token(), subject, identity.issuer(), roles, session.expiresAt());
-    }
-
-    private void expireOld() {
-        Instant now = clock.instant();
-        pending.values().removeIf(p -> p.expiresAt().isBefore(now));
-        codes.values().removeIf(c -> c.expiresAt().isBefore(now));
     }
 
     static String random() {
