@@ -145,8 +145,9 @@ final class HubClient {
         String problem = trust.validityProblem();
         if (problem != null && !warned && warnings != null) {
             warned = true;
-            warnings.println("warning: the hub's TLS " + problem + ". Peers refuse it: renew it with 'entente tls rotate' "
-                    + "(or correct the clock), see runbooks/tls-and-pinning.md");
+            warnings.println("warning: the hub's TLS " + problem + ". Peers refuse it: renew it as its TLS mode "
+                    + "says ('entente tls rotate' when self-signed, new files and SIGHUP when custom, the ACME order when acme; "
+                    + "'entente doctor' names which) or correct the clock, see runbooks/tls-and-pinning.md#dr003");
             warnings.flush();
         }
     }

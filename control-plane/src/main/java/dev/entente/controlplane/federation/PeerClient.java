@@ -201,7 +201,9 @@ public final class PeerClient {
         }
         String fix = validity.contains("not yet valid")
                 ? "check the clocks of both hubs (NTP): one of them is wrong"
-                : "that hub renews it with 'entente tls rotate' (check the clocks too, if it should still be valid)";
+                : "that hub renews it as its TLS mode says ('entente tls rotate' when self-signed, new files and SIGHUP "
+                + "when custom, its ACME order when acme; its 'entente doctor' names which) and check the clocks too, "
+                + "if it should still be valid";
         return "the peer's TLS " + validity + "; " + fix;
     }
 
