@@ -54,10 +54,13 @@ import javax.net.ssl.X509TrustManager;
  * spread evenly over the interval, for {@code --steady-seconds} after one interval of warm-up:
  * hub CPU (its JVM and its PostgreSQL processes, from {@code /proc}), p50/p99 heartbeat latency at
  * the client, the hub's own heartbeats to the peers, heap after a full GC ({@code jcmd}), the
- * sweep's last duration ({@code /metrics}). Last the reconnect storm: SIGTERM, start again on the
- * same data dir, and every peer reconnects as soon as {@code /healthz} answers; reported is the
- * time from the new start until every peer had a heartbeat accepted, and the hub's count of
- * {@code active} peers.
+ * sweep's last duration ({@code /metrics}). Last two restarts (SIGTERM, start again on the same
+ * data dir): first every peer reconnects as soon as {@code /healthz} answers (the reconnect storm,
+ * the worst case), then each peer reconnects at its next heartbeat slot, as real peers do; for
+ * each, the time from the new start until every peer had a heartbeat accepted, the failed attempts
+ * by kind (connection refused, TLS, HTTP status, timeout), the CPU of the hub, its PostgreSQL and
+ * this process until then, and the hub's count of {@code active} peers. With {@code --jfr} each
+ * restart is recorded too ({@code <file>-storm.jfr}, {@code <file>-spread.jfr}).
  *
  * <pre>bench/run scale [--peers 1000] [--interval-seconds 30] [--steady-seconds 60] [--handshakes 50]
  *                 [--link-threads 4] [--client-threads 8] [--no-restart] [--jfr steady.jfr]
