@@ -8,7 +8,7 @@ import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.authority.FederationCa;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.rotation.RotationLifecycle;
-import dev.entente.controlplane.cli.Main;
+import dev.entente.client.cli.Main;
 import dev.entente.federation.access.FederationAccessCache;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;

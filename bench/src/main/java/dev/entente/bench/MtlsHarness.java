@@ -2,7 +2,7 @@ package dev.entente.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entente.controlplane.cli.Main;
+import dev.entente.client.cli.Main;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;
 import dev.entente.controlplane.hub.RunningHub;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entente.ca.authority.CertificateAuthority;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
-import dev.entente.controlplane.cli.Main;
+import dev.entente.client.cli.Main;
 import dev.entente.federation.access.FederationAccessCache;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.federation.PeerClient;

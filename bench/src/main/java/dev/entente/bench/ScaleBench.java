@@ -532,7 +532,7 @@ public final class ScaleBench {
     private void startHub() throws Exception {
         Files.deleteIfExists(dataDir.resolve("hub.json"));
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                "dev.entente.controlplane.cli.Main", "start", "--data-dir", dataDir.toString(), "--bind", "127.0.0.1",
+                "dev.entente.client.cli.Main", "start", "--data-dir", dataDir.toString(), "--bind", "127.0.0.1",
                 "--port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("hub.out").toFile()));
         pb.environment().put("ENTENTE_HEARTBEAT_INTERVAL", intervalSeconds + "s");

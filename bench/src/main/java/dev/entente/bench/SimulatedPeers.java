@@ -10,7 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.crypto.Curve25519Provider;
-import dev.entente.controlplane.tls.TlsPolicy;
+import dev.entente.ca.tls.TlsPolicy;
 import dev.entente.federation.protocol.FederationProtocol;
 
 import java.io.BufferedInputStream;

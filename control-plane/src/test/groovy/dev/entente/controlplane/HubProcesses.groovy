@@ -1,7 +1,7 @@
 package dev.entente.controlplane
 
 import dev.entente.ca.crypto.Argon2id
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import groovy.json.JsonSlurper
 
 import java.nio.file.Files
@@ -26,7 +26,7 @@ class HubProcesses {
         List<String> command = [java, '-XX:TieredStopAtLevel=1', '-Xss512k',
                                 '-D' + Argon2id.Params.WEAK_FOR_TESTS_PROPERTY + '=true']
         systemProperties.each { k, v -> command << ('-D' + k + '=' + v) }
-        command += ['-cp', System.getProperty('java.class.path'), 'dev.entente.controlplane.cli.Main',
+        command += ['-cp', System.getProperty('java.class.path'), 'dev.entente.client.cli.Main',
                     'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', String.valueOf(port)]
         if (name != null) {
             command += ['--name', name]

@@ -1,6 +1,6 @@
 package dev.entente.controlplane
 
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.RunningHub
 

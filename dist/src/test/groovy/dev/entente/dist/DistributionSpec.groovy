@@ -41,10 +41,11 @@ class DistributionSpec extends Specification {
         then: 'everything sits under entente-VERSION/'
         entries.every { it.startsWith("entente-${VERSION}/") }
 
-        and: 'the launcher is executable; lib/ is control-plane/target/lib plus entente.jar'
+        and: 'the launcher is executable; lib/ is control-plane/target/lib plus entente.jar, the CLI (entente-client) among them'
         Files.isExecutable(home.resolve('bin/entente'))
         Files.isReadable(home.resolve('bin/entente-jvm-opts'))
         names(home.resolve('lib')) == (names(REPO.resolve('control-plane/target/lib')) + ['entente.jar']).sort()
+        names(home.resolve('lib')).contains("entente-client-${VERSION}.jar".toString())
 
         and: 'one version of each library: the launcher puts all of lib/ on the class path (a second one is a stale jar: mvn clean package)'
         names(home.resolve('lib')).countBy { jar -> def m = jar =~ /^(.+?)-\d.*\.jar$/; m.matches() ? m.group(1) : jar }
@@ -56,8 +57,8 @@ class DistributionSpec extends Specification {
         ['systemd/entente.service', 'entente.yml.example', 'README.md'].every { Files.isRegularFile(home.resolve(it)) }
 
         and: 'completion scripts and man pages, when the build generated them'
-        files(home.resolve('completion')) == files(REPO.resolve('control-plane/target/cli-docs/completion'))
-        files(home.resolve('man')) == files(REPO.resolve('control-plane/target/cli-docs/man'))
+        files(home.resolve('completion')) == files(REPO.resolve('client/target/cli-docs/completion'))
+        files(home.resolve('man')) == files(REPO.resolve('client/target/cli-docs/man'))
     }
 
     def "from the tarball with no Maven: start --background on the example config, status, peers propose, stop"() {
@@ -135,7 +136,7 @@ class DistributionSpec extends Specification {
         then:
         help.code == 0
         help.out.contains('start')
-        scratch.resolve('args').text.contains("-Xss1m -Dmarker=1 -cp ${home.toRealPath()}/lib/* dev.entente.controlplane.cli.Main --help")
+        scratch.resolve('args').text.contains("-Xss1m -Dmarker=1 -cp ${home.toRealPath()}/lib/* dev.entente.client.cli.Main --help")
         scratch.resolve('args').text.startsWith('-XX:TieredStopAtLevel=1 ') // bin/entente-jvm-opts' client options come first
 
         when: 'no JAVA_HOME and no java on the PATH'

@@ -1,9 +1,9 @@
 package dev.entente.controlplane.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.controlplane.tls.PinningTrustManager;
-import dev.entente.controlplane.tls.TlsFailures;
-import dev.entente.controlplane.tls.TlsPolicy;
+import dev.entente.ca.tls.PinningTrustManager;
+import dev.entente.ca.tls.TlsFailures;
+import dev.entente.ca.tls.TlsPolicy;
 import dev.entente.federation.protocol.FederationJson;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;

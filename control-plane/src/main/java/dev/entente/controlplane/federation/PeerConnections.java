@@ -1,8 +1,8 @@
 package dev.entente.controlplane.federation;
 
 import dev.entente.ca.crypto.Certificates;
-import dev.entente.controlplane.tls.PinningTrustManager;
-import dev.entente.controlplane.tls.TlsPolicy;
+import dev.entente.ca.tls.PinningTrustManager;
+import dev.entente.ca.tls.TlsPolicy;
 import dev.entente.federation.protocol.PeerEndpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;

@@ -1,6 +1,7 @@
 package dev.entente.controlplane.hub;
 
 import dev.entente.ca.vault.PassphraseFile;
+import dev.entente.client.local.DataDirs;
 import dev.entente.ca.vault.SealedKeyStore;
 import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.ca.vault.VaultAuditKeyring;

@@ -9,6 +9,7 @@ import dev.entente.ca.backup.BackupArchive;
 import dev.entente.ca.backup.BackupManifest;
 import dev.entente.ca.backup.SchemaCatalog;
 import dev.entente.ca.backup.TableLoader;
+import dev.entente.client.local.LocalHub;
 import dev.entente.lifecycle.audit.AuditDetails;
 import dev.entente.lifecycle.audit.AuditEvent;
 import dev.entente.lifecycle.audit.AuditEventType;
@@ -56,22 +57,11 @@ public final class HubRestore {
     }
 
     /**
-     * What was restored.
-     *
-     * @param migrationsApplied migrations of this binary that ran after the load (a backup of an older hub)
-     * @param audit             the restored audit chain's verification, before the restore's own event
-     */
-    public record Result(String hubId, String hubName, Path dataDir, String backupSchemaVersion, String schemaVersion,
-                         int tables, long rows, int migrationsApplied, String backupCreatedAt, String sha256,
-                         AuditVerification audit, boolean passphraseFileWritten) {
-    }
-
-    /**
      * @param passphrase     the key passphrase of the backed-up hub
      * @param passphraseFile true when it came from a file: the restored data dir then gets its own
      *                       {@code passphrase} file, so {@code entente start} needs no environment
      */
-    public static Result restore(Path archiveFile, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
+    public static LocalHub.Restored restore(Path archiveFile, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
         try (BackupArchive archive = BackupArchive.open(archiveFile)) {
             BackupManifest m = archive.manifest();
             boolean created = checkEmpty(dataDir);
@@ -95,7 +85,7 @@ public final class HubRestore {
         }
     }
 
-    private static Result load(BackupArchive archive, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
+    private static LocalHub.Restored load(BackupArchive archive, Path dataDir, char[] passphrase, boolean passphraseFile, Clock clock) {
         BackupManifest m = archive.manifest();
         createPrivateDir(dataDir);
         DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -141,7 +131,7 @@ public final class HubRestore {
             if (passphraseFile) {
                 HubBootstrap.writePrivate(dataDir.resolve(Passphrases.FILE_NAME), new String(passphrase) + "\n");
             }
-            return new Result(m.hubId(), m.hubName(), dataDir, m.schemaVersion(), schemaVersion, m.tables().size(), rows,
+            return new LocalHub.Restored(m.hubId(), m.hubName(), dataDir, m.schemaVersion(), schemaVersion, m.tables().size(), rows,
                     applied, m.createdAt(), archive.sha256(), verified, passphraseFile);
         } finally {
             if (ds != null) {

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.hub;
 
+import dev.entente.client.local.LocalHub;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 
@@ -21,15 +22,9 @@ import java.util.concurrent.TimeoutException;
  * SIGTERM runs its shutdown hook, which stops serving and then the embedded PostgreSQL.
  */
 public final class HubStop {
-    private HubStop() {
-    }
+    private static final String FORMER_MAIN_CLASS = "dev.entente.controlplane.cli.Main";
 
-    /**
-     * What {@code entente stop} did.
-     *
-     * @param forced whether the hub ignored SIGTERM for the whole timeout and was killed
-     */
-    public record Stopped(long pid, Path dataDir, boolean forced, Duration took) {
+    private HubStop() {
     }
 
     /**
@@ -38,7 +33,7 @@ public final class HubStop {
      *
      * @param mainClass the class a hub process runs, which its command line must name (or the Entente jar)
      */
-    public static Stopped stop(Path dataDir, Duration timeout, boolean force, String mainClass) {
+    public static LocalHub.Stopped stop(Path dataDir, Duration timeout, boolean force, String mainClass) {
         long pid = DataDirLock.holder(dataDir).orElseThrow(() -> new EntenteException(ErrorCode.HUB_NOT_RUNNING,
                 "no hub runs on data dir " + dataDir + " (nothing holds " + dataDir.resolve("hub.lock") + ")",
                 Map.of("data_dir", dataDir.toString())));
@@ -58,7 +53,7 @@ public final class HubStop {
                     + " (another user's process?); run entente stop as the hub's user", Map.of("pid", pid));
         }
         if (exited(process, timeout)) {
-            return new Stopped(pid, dataDir, false, Duration.ofNanos(System.nanoTime() - started));
+            return new LocalHub.Stopped(pid, dataDir, false, Duration.ofNanos(System.nanoTime() - started));
         }
         if (!force) {
             throw new EntenteException(ErrorCode.HUB_STOP_TIMED_OUT, "hub (pid " + pid + ") did not exit within "
@@ -72,7 +67,7 @@ public final class HubStop {
         }
         // A killed hub cannot stop its PostgreSQL (pg_ctl detached it): do what its next start would.
         EmbeddedDatabase.stopStaleServer(dataDir.resolve("pg"));
-        return new Stopped(pid, dataDir, true, Duration.ofNanos(System.nanoTime() - started));
+        return new LocalHub.Stopped(pid, dataDir, true, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -105,11 +100,15 @@ public final class HubStop {
         }).orElse(List.of());
     }
 
-    /** Runs {@code mainClass}, by class name or as the Entente jar ({@code java -jar .../entente*.jar}). */
+    /**
+     * Runs {@code mainClass}, by class name or as the Entente jar ({@code java -jar .../entente*.jar}),
+     * or the main class a hub ran before the CLI had a module of its own: a hub started before an
+     * upgrade must still stop.
+     */
     static boolean isEntente(List<String> command, String mainClass) {
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
-            if (arg.equals(mainClass)) {
+            if (arg.equals(mainClass) || arg.equals(FORMER_MAIN_CLASS)) {
                 return true;
             }
             if (arg.equals("-jar") && i + 1 < command.size()) {

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.tls;
 
+import dev.entente.ca.tls.TlsPolicy;
 import dev.entente.ca.crypto.Curve25519Provider;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;

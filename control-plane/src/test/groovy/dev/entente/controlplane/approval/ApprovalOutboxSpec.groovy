@@ -4,7 +4,7 @@ import dev.entente.federation.approval.ApprovalGate
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Specification

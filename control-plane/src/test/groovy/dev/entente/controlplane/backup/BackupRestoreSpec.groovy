@@ -2,7 +2,7 @@ package dev.entente.controlplane.backup
 
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared

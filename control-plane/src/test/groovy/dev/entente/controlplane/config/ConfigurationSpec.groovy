@@ -3,7 +3,7 @@ package dev.entente.controlplane.config
 import dev.entente.ca.authority.CaAlgorithm
 import dev.entente.controlplane.TestHubs
 import dev.entente.federation.approval.ApprovalGate
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.EmbeddedDatabase
 import dev.entente.controlplane.hub.HubLauncher
 import dev.entente.controlplane.hub.HubSettings

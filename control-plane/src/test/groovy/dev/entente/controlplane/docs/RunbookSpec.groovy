@@ -1,6 +1,6 @@
 package dev.entente.controlplane.docs
 
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.error.ErrorCode
 import dev.entente.lifecycle.error.PublicCode

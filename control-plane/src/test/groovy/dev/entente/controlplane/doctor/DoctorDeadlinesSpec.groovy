@@ -1,6 +1,6 @@
 package dev.entente.controlplane.doctor
 
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared

@@ -1,6 +1,6 @@
 package dev.entente.controlplane.doctor
 
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.lifecycle.doctor.DoctorCode
 import dev.entente.lifecycle.doctor.DoctorRunbook
 import spock.lang.Specification

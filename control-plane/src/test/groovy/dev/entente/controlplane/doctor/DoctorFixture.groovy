@@ -1,7 +1,7 @@
 package dev.entente.controlplane.doctor
 
 import dev.entente.lifecycle.db.Tx
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.TestHubs
 import dev.entente.controlplane.hub.HubLauncher

@@ -4,7 +4,7 @@ import dev.entente.ca.authority.CertificateAuthority
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared

@@ -3,7 +3,7 @@ package dev.entente.controlplane.federation
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import groovy.json.JsonSlurper
 import groovy.sql.Sql
 import spock.lang.Specification

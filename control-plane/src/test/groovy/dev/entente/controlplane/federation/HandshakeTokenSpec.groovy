@@ -6,7 +6,7 @@ import dev.entente.lifecycle.db.Tx
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.controlplane.tls.TlsState
 import groovy.json.JsonOutput

@@ -7,7 +7,7 @@ import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import static dev.entente.controlplane.TestHubs.eventually
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.lifecycle.error.EntenteException
 import groovy.json.JsonOutput

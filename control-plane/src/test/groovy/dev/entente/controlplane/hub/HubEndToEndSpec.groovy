@@ -4,7 +4,7 @@ import dev.entente.controlplane.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import groovy.json.JsonSlurper
 import groovy.sql.Sql
 import spock.lang.Shared

@@ -93,7 +93,7 @@ class HubProcessSpec extends Specification {
     private static Process launch(Path dir) {
         Files.deleteIfExists(dir.resolve('hub.json')) // rewritten by the new process once it listens
         String java = Path.of(System.getProperty('java.home'), 'bin', 'java').toString()
-        def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'), 'dev.entente.controlplane.cli.Main',
+        def pb = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'), 'dev.entente.client.cli.Main',
                 'start', '--data-dir', dir.toString(), '--bind', '127.0.0.1', '--port', '0')
         pb.redirectErrorStream(true)
         pb.redirectOutput(dir.resolve('hub.out').toFile())

@@ -82,19 +82,21 @@ class HubStopSpec extends Specification {
 
     def "a command line is a hub's when it runs Main or the Entente jar: #command"() {
         expect:
-        HubStop.isEntente(command.split(' ') as List, 'dev.entente.controlplane.cli.Main') == hub
+        HubStop.isEntente(command.split(' ') as List, 'dev.entente.client.cli.Main') == hub
 
         where:
         command                                                                 || hub
-        'java -cp a.jar:b.jar dev.entente.controlplane.cli.Main start'         || true
+        'java -cp a.jar:b.jar dev.entente.client.cli.Main start'               || true
         'java -Xmx1g -jar /opt/entente/control-plane/target/entente.jar start' || true
         'java -jar /opt/entente/lib/entente-0.1.0.jar start'                   || true
         // the distribution's bin/entente, as systemd's ExecStart runs it, and its --background child
-        'java -cp /opt/entente/lib/* dev.entente.controlplane.cli.Main start --data-dir /var/lib/entente' || true
-        '/usr/lib/jvm/java-17/bin/java -Xmx1g -cp /opt/entente/lib/* dev.entente.controlplane.cli.Main start' || true
-        '/usr/bin/java -cp /opt/entente/lib/entente.jar:/opt/entente/lib/picocli-4.7.7.jar dev.entente.controlplane.cli.Main start' || true
+        'java -cp /opt/entente/lib/* dev.entente.client.cli.Main start --data-dir /var/lib/entente' || true
+        '/usr/lib/jvm/java-17/bin/java -Xmx1g -cp /opt/entente/lib/* dev.entente.client.cli.Main start' || true
+        '/usr/bin/java -cp /opt/entente/lib/entente.jar:/opt/entente/lib/picocli-4.7.7.jar dev.entente.client.cli.Main start' || true
+        // a hub started before the CLI had a module of its own, stopped by the upgraded CLI
+        'java -cp /opt/entente/lib/* dev.entente.controlplane.cli.Main start'  || true
         '/bin/sh /opt/entente/bin/entente start --data-dir /var/lib/entente'   || false
-        'java -jar /opt/other/app.jar dev.entente.controlplane.cli.Main'       || false
+        'java -jar /opt/other/app.jar dev.entente.client.cli.Main'             || false
         'java LockHolder.java hub.lock'                                        || false
         'sleep 600'                                                            || false
     }

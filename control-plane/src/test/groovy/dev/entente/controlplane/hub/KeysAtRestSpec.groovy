@@ -4,7 +4,7 @@ import dev.entente.ca.vault.SealedKeyStore
 import dev.entente.controlplane.tls.TlsState
 import dev.entente.lifecycle.db.Tx
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import groovy.sql.Sql
 import spock.lang.Specification
 

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.hub
 
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import groovy.json.JsonSlurper
 import spock.lang.Specification
 

@@ -55,7 +55,7 @@ class WorkerCommandSpec extends Specification {
         String java = Path.of(System.getProperty('java.home'), 'bin', 'java').toString()
         String url = db.jdbcUrl() + (db.jdbcUrl().contains('?') ? '&' : '?') + 'user=' + db.user() + '&password=' + db.password()
         def pb = new ProcessBuilder([java, '-XX:TieredStopAtLevel=1', '-cp', System.getProperty('java.class.path'),
-                                    'dev.entente.controlplane.cli.Main', 'worker', '--data-dir', dir.toString(), '--db-url', url])
+                                    'dev.entente.client.cli.Main', 'worker', '--data-dir', dir.toString(), '--db-url', url])
         pb.environment().put('ENTENTE_KEY_PASSPHRASE', PASSPHRASE)
         pb.environment().put('ENTENTE_SWEEP_INTERVAL', '2s')
         pb.redirectErrorStream(true)

@@ -2,7 +2,7 @@ package dev.entente.controlplane.keys
 
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.testkit.PostgresFixture
 import groovy.json.JsonSlurper

@@ -1,7 +1,7 @@
 package dev.entente.controlplane.runbook
 
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.hub.RunningHub
 import spock.lang.Shared

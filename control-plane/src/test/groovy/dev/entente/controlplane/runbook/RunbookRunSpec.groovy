@@ -3,7 +3,7 @@ package dev.entente.controlplane.runbook
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.docs.RunbookSpec
 import dev.entente.controlplane.federation.FederationService
 import dev.entente.controlplane.hub.EmbeddedDatabase

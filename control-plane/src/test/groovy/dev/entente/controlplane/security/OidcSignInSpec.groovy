@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security
 
+import dev.entente.client.request.signin.Pkce
 import com.nimbusds.jose.JOSEObjectType
 import com.nimbusds.jose.JWSAlgorithm
 import com.nimbusds.jose.JWSHeader
@@ -12,7 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet
 import com.nimbusds.jwt.SignedJWT
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import dev.entente.controlplane.security.oidc.OidcSignIn
 import groovy.json.JsonOutput
@@ -263,7 +264,7 @@ class OidcSignInSpec extends Specification {
         given:
         idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, 'carol', 'JWT', null, [groups: ['auditors']], 3600L))
         def verifier = random()
-        def answer = query(walk(hub.url() + "/auth/oidc/login?port=40123&challenge=${OidcSignIn.challenge(verifier)}"))
+        def answer = query(walk(hub.url() + "/auth/oidc/login?port=40123&challenge=${Pkce.challenge(verifier)}"))
 
         expect:
         redeem(answer.code, random()).status == 400
@@ -276,7 +277,7 @@ class OidcSignInSpec extends Specification {
     private Map signIn(String subject, List<String> groups) {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, 'JWT', null, [groups: groups], 3600L))
         def verifier = random()
-        def answer = query(walk(hub.url() + "/auth/oidc/login?port=40123&challenge=${OidcSignIn.challenge(verifier)}"))
+        def answer = query(walk(hub.url() + "/auth/oidc/login?port=40123&challenge=${Pkce.challenge(verifier)}"))
         assert answer.code: answer
         def r = redeem(answer.code, verifier)
         assert r.status == 200: r.text
@@ -293,7 +294,7 @@ class OidcSignInSpec extends Specification {
      * (and its key set answer {@code keys}, when given); the loopback URL's query the hub answers.
      */
     private Map callbackAnswering(Closure<String> idToken, String keys = null) {
-        def authorize = location(visit(get(hub.url() + '/auth/oidc/login?port=40123&challenge=' + OidcSignIn.challenge(random()))))
+        def authorize = location(visit(get(hub.url() + '/auth/oidc/login?port=40123&challenge=' + Pkce.challenge(random()))))
         String nonce = query(authorize).nonce
         def callback = location(visit(get(authorize)))
         scripted.answer('/token', JsonOutput.toJson([access_token: 'opaque', token_type: 'Bearer', id_token: idToken(nonce)]))

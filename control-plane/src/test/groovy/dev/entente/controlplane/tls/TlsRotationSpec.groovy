@@ -4,7 +4,7 @@ import dev.entente.controlplane.metrics.HubMetrics
 import dev.entente.ca.crypto.Certificates
 import dev.entente.controlplane.HubHttp
 import dev.entente.controlplane.TestHubs
-import dev.entente.controlplane.cli.Main
+import dev.entente.client.cli.Main
 import dev.entente.controlplane.hub.RunningHub
 import groovy.json.JsonSlurper
 import spock.lang.Shared

@@ -206,6 +206,8 @@ public enum ErrorCode implements PublicCode {
     HUB_STOP_TIMED_OUT("hub_stop_timed_out", 504, "hub did not stop in time", Runbook.STARTUP),
     /** {@code entente start --background}: the detached hub exited, or did not answer /healthz in time. */
     HUB_START_FAILED("hub_start_failed", 503, "background hub did not come up", Runbook.STARTUP),
+    /** {@code start}, {@code worker}, {@code stop} or {@code restore} on an installation that has only the client. */
+    SERVER_PART_MISSING("server_part_missing", 503, "server part of Entente not installed", Runbook.STARTUP),
     /** The CLI has no operator credential: no admin.token and no ENTENTE_TOKEN. */
     CREDENTIAL_MISSING("credential_missing", 401, "no operator credential", Runbook.STARTUP),
     /** The embedded PostgreSQL could not be started or stopped. */

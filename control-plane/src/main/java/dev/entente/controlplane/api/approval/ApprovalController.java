@@ -4,7 +4,7 @@ import dev.entente.federation.approval.ApprovalAnswer;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.approval.ApprovalView;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.client.request.ReasonRequest;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.lifecycle.approval.ApprovalState;
 import dev.entente.lifecycle.engine.LifecycleState;

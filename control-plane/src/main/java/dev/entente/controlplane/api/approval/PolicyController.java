@@ -1,6 +1,7 @@
 package dev.entente.controlplane.api.approval;
 
-import dev.entente.controlplane.api.Bodies;
+import dev.entente.client.request.approval.PolicyRequest;
+import dev.entente.client.request.Bodies;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.approval.ApprovalPolicy;

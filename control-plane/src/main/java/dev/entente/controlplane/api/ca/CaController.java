@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.ca;
 
+import dev.entente.client.request.ca.RotationRequest;
 import dev.entente.ca.rotation.RotationLifecycle;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.controlplane.api.OperatorAuthFilter;

@@ -7,8 +7,8 @@ import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.lifecycle.audit.AuditLog;
 import dev.entente.lifecycle.db.Tx;
 import java.time.Clock;
-import dev.entente.controlplane.api.Bodies;
-import dev.entente.controlplane.api.resource.ResourceRequest;
+import dev.entente.controlplane.api.RequestBodies;
+import dev.entente.client.request.resource.ResourceRequest;
 import dev.entente.federation.access.FederationCaller;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
@@ -99,7 +99,7 @@ public class FederationResourcesController {
         return decided(() -> {
             Grant grant = authorize(request, Permission.WRITE);
             // Read only now: a caller without a certificate and grant learns nothing from the body's checks.
-            ResourceRequest put = Bodies.read(json, body, ResourceRequest.class);
+            ResourceRequest put = RequestBodies.read(json, body, ResourceRequest.class);
             String instance = put.instanceId();
             String network = put.networkId();
             if (!placeable(grant.instanceIds(), instance) || !placeable(grant.networkIds(), network)) {

@@ -1,5 +1,8 @@
 package dev.entente.controlplane.api.grant;
 
+import dev.entente.client.request.grant.GrantRenewRequest;
+import dev.entente.client.request.grant.GrantRequest;
+import dev.entente.client.request.grant.GrantUpdateRequest;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.entente.controlplane.federation.FederationService;
@@ -8,7 +11,7 @@ import dev.entente.federation.grant.GrantAuthorizer;
 import dev.entente.federation.grant.GrantRepository;
 import java.time.Clock;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.client.request.ReasonRequest;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.grant.Grant;
 import dev.entente.federation.grant.AccessRequest;
@@ -19,7 +22,7 @@ import dev.entente.federation.command.RenewGrant;
 import dev.entente.federation.command.RevokeGrant;
 import dev.entente.federation.command.UpdateGrant;
 import dev.entente.federation.peer.Peer;
-import dev.entente.controlplane.api.Bodies;
+import dev.entente.client.request.Bodies;
 import dev.entente.lifecycle.error.EntenteException;
 import dev.entente.lifecycle.error.ErrorCode;
 import io.micronaut.core.annotation.Nullable;

@@ -1,5 +1,7 @@
 package dev.entente.controlplane.api.keys;
 
+import dev.entente.client.request.keys.RekeyRequest;
+import dev.entente.client.request.keys.RotateKeysRequest;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.hub.HubKeys;
 import dev.entente.controlplane.security.OperatorPrincipal;

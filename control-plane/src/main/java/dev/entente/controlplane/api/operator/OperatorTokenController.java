@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.operator;
 
+import dev.entente.client.request.operator.OperatorTokenRequest;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.client.request.ReasonRequest;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.controlplane.security.OperatorTokenRecord;
 import dev.entente.controlplane.security.OperatorTokenRegistry;

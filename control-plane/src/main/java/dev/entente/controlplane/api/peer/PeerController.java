@@ -1,10 +1,16 @@
 package dev.entente.controlplane.api.peer;
 
+import dev.entente.client.request.peer.AcceptRequest;
+import dev.entente.client.request.peer.ProposeRequest;
+import dev.entente.client.request.peer.ReenrolmentRequest;
+import dev.entente.client.request.peer.RepinRequest;
+import dev.entente.client.request.peer.TtlRequest;
+import dev.entente.client.request.peer.UrlRequest;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import java.time.Clock;
 import dev.entente.controlplane.api.OperatorAuthFilter;
-import dev.entente.controlplane.api.ReasonRequest;
+import dev.entente.client.request.ReasonRequest;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.controlplane.security.OperatorPrincipal;
 import dev.entente.federation.command.AcceptPeer;

@@ -1,7 +1,8 @@
 package dev.entente.controlplane.api.remote;
 
+import dev.entente.client.request.remote.RemoteResourcesRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.controlplane.api.Bodies;
+import dev.entente.client.request.Bodies;
 import dev.entente.controlplane.api.federation.FederationResourcesController;
 import dev.entente.controlplane.federation.FederationService;
 import dev.entente.federation.peer.Peer;

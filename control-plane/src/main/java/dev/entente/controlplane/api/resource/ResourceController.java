@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.resource;
 
+import dev.entente.client.request.resource.ResourceRequest;
 import dev.entente.federation.approval.ApprovalGate;
 import dev.entente.federation.resource.ResourceRepository;
 import dev.entente.controlplane.api.OperatorAuthFilter;

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.api.signin;
 
+import dev.entente.client.request.signin.SignInRedeemRequest;
 import dev.entente.controlplane.api.AccessDenials;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.controlplane.security.OperatorPrincipal;

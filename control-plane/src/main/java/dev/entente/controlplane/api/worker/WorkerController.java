@@ -1,5 +1,7 @@
 package dev.entente.controlplane.api.worker;
 
+import dev.entente.client.request.worker.PauseRequest;
+import dev.entente.client.request.worker.ResumeRequest;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.entente.controlplane.api.OperatorAuthFilter;
 import dev.entente.federation.peer.Durations;

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security.oidc;
 
+import dev.entente.client.request.signin.Pkce;
 import dev.entente.controlplane.hub.HubBootstrap;
 import dev.entente.controlplane.security.OperatorTokens;
 import dev.entente.controlplane.security.Role;
@@ -15,7 +16,6 @@ import dev.entente.lifecycle.error.ErrorCode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,7 +159,7 @@ public final class OidcSignIn {
                 + "&scope=" + OidcProvider.encode(String.join(" ", settings.scopes()))
                 + "&state=" + state
                 + "&nonce=" + nonce
-                + "&code_challenge=" + challenge(verifier)
+                + "&code_challenge=" + Pkce.challenge(verifier)
                 + "&code_challenge_method=S256";
         URI authorization = provider.endpoints().authorization();
         return URI.create(authorization + (authorization.getRawQuery() == null ? "?" : "&") + query);
@@ -236,7 +236,7 @@ public final class OidcSignIn {
     public Session redeem(String code, String cliVerifier) {
         Issued issued = code == null ? null : codes.remove(code);
         if (issued == null || issued.expiresAt().isBefore(clock.instant())
-                || cliVerifier == null || !MessageDigest.isEqual(challenge(cliVerifier).getBytes(StandardCharsets.US_ASCII),
+                || cliVerifier == null || !MessageDigest.isEqual(Pkce.challenge(cliVerifier).getBytes(StandardCharsets.US_ASCII),
                 issued.cliChallenge().getBytes(StandardCharsets.US_ASCII))) {
             throw new EntenteException(ErrorCode.OIDC_LOGIN_UNKNOWN, "this sign-in code is unknown, expired, already used, "
                     + "or was not issued to this client; run entente login again");
@@ -268,15 +268,5 @@ public final class OidcSignIn {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** PKCE S256 (RFC 7636 4.2). */
-    public static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 }
