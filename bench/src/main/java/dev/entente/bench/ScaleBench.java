@@ -54,10 +54,13 @@ import javax.net.ssl.X509TrustManager;
  * spread evenly over the interval, for {@code --steady-seconds} after one interval of warm-up:
  * hub CPU (its JVM and its PostgreSQL processes, from {@code /proc}), p50/p99 heartbeat latency at
  * the client, the hub's own heartbeats to the peers, heap after a full GC ({@code jcmd}), the
- * sweep's last duration ({@code /metrics}). Last the reconnect storm: SIGTERM, start again on the
- * same data dir, and every peer reconnects as soon as {@code /healthz} answers; reported is the
- * time from the new start until every peer had a heartbeat accepted, and the hub's count of
- * {@code active} peers.
+ * sweep's last duration ({@code /metrics}). Last two restarts (SIGTERM, start again on the same
+ * data dir): first every peer reconnects as soon as {@code /healthz} answers (the reconnect storm,
+ * the worst case), then each peer reconnects at its next heartbeat slot, as real peers do; for
+ * each, the time from the new start until every peer had a heartbeat accepted, the failed attempts
+ * by kind (connection refused, TLS, HTTP status, timeout), the CPU of the hub, its PostgreSQL and
+ * this process until then, and the hub's count of {@code active} peers. With {@code --jfr} each
+ * restart is recorded too ({@code <file>-storm.jfr}, {@code <file>-spread.jfr}).
  *
  * <pre>bench/run scale [--peers 1000] [--interval-seconds 30] [--steady-seconds 60] [--handshakes 50]
  *                 [--link-threads 4] [--client-threads 8] [--no-restart] [--jfr steady.jfr]
@@ -80,6 +83,9 @@ public final class ScaleBench {
     /** Latest accepted heartbeat per peer (System.nanoTime), and the latencies of the measured window. */
     private final AtomicLongArray lastOk;
     private final AtomicLong failures = new AtomicLong();
+    private final Map<String, AtomicLong> failureKinds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Kept-alive connections found closed by the hub when used, and replaced at once. */
+    private final AtomicLong staleConnections = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong linkRetries = new AtomicLong();
     private volatile long[] window = new long[0];
@@ -265,23 +271,47 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", states);
 
         if (restart) {
-            reconnectStorm();
+            restart(true);
+            restart(false);
         }
         clients.shutdownNow();
     }
 
-    /** The reconnect storm: stop the hub, start it on the same data dir, every peer reconnects at once. */
-    private void reconnectStorm() throws Exception {
-        System.out.printf(Locale.ROOT, "%nreconnect storm: SIGTERM the hub, start it again (load %s)%n", loadAverage());
+    /**
+     * A hub restart: SIGTERM, start on the same data dir. With {@code atOnce} every peer reconnects
+     * as soon as {@code /healthz} answers (the worst case: 16 threads, each connecting and
+     * heartbeating one peer after another); without it each peer reconnects at its next heartbeat
+     * slot, as real peers do, so the reconnects arrive spread over one interval. Either way a
+     * failed attempt waits for the peer's next slot. With {@code --jfr} the hub is recorded from
+     * {@code /healthz} until every peer is back.
+     */
+    private void restart(boolean atOnce) throws Exception {
+        System.out.printf(Locale.ROOT, "%nrestart, peers reconnecting %s: SIGTERM the hub, start it again (load %s)%n",
+                atOnce ? "all at once after /healthz" : "at their next heartbeat slot", loadAverage());
         stopHub();
         long started = System.nanoTime();
+        takeFailureKinds();
+        failures.set(0);
         startHub();
         double healthy = secondsSince(started);
-        // A peer whose reconnect fails tries again only at its next slot, up to an interval later.
+        String whileDown = takeFailureKinds();
         failures.set(0);
+        staleConnections.set(0);
+        long reconnects0 = reconnects.get();
+        long cpu0 = hubCpuTicks();
+        long pg0 = postgresCpuTicks();
+        long benchCpu0 = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        long h0 = System.nanoTime();
+        Path recording = jfr == null ? null : jfr.resolveSibling(jfr.getFileName().toString().replaceFirst("(\\.jfr)?$",
+                atOnce ? "-storm.jfr" : "-spread.jfr"));
+        if (recording != null) {
+            System.out.println(jcmd("JFR.start", "name=restart", "settings=profile", "filename=" + recording).trim());
+        }
         ExecutorService storm = Executors.newFixedThreadPool(16);
-        for (Peer p : sim.peers) {
-            storm.submit(() -> beat(p));
+        if (atOnce) {
+            for (Peer p : sim.peers) {
+                storm.submit(() -> beat(p));
+            }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         double allActive = Double.NaN;
@@ -291,6 +321,14 @@ public final class ScaleBench {
                 break;
             }
             Thread.sleep(50);
+        }
+        double took = secondsSince(h0);
+        double hubCpu = (hubCpuTicks() - cpu0) / 100.0 / took;
+        double pgCpu = (postgresCpuTicks() - pg0) / 100.0 / took;
+        double benchCpu = (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - benchCpu0)
+                / 1e9 / took;
+        if (recording != null) {
+            System.out.println(jcmd("JFR.stop", "name=restart").trim());
         }
         storm.shutdown();
         int late = 0;
@@ -302,8 +340,14 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "| start until /healthz 200 | %.1f s | | |%n", healthy);
         System.out.printf(Locale.ROOT, "| start until every peer's heartbeat accepted again | %.1f s (%d peers not yet) | < 60 s | %.2f |%n",
                 allActive, late, allActive / 60);
-        System.out.printf(Locale.ROOT, "| after /healthz: reconnected peers per second, failed attempts | %.0f/s, %d | | |%n",
-                sim.peers.length / (allActive - healthy), failures.get());
+        System.out.printf(Locale.ROOT, "| after /healthz: reconnected peers per second, new connections, failed attempts | %.0f/s, %d, %d | | |%n",
+                sim.peers.length / (allActive - healthy), reconnects.get() - reconnects0, failures.get());
+        System.out.printf(Locale.ROOT, "| after /healthz: kept-alive connections found closed by the old hub (replaced at once) | %d | | |%n",
+                staleConnections.get());
+        System.out.printf(Locale.ROOT, "| after /healthz: failed attempts by kind | %s | | |%n", takeFailureKinds());
+        System.out.printf(Locale.ROOT, "| while the hub was down: failed attempts by kind | %s | | |%n", whileDown);
+        System.out.printf(Locale.ROOT, "| CPU from /healthz until all back: hub JVM / PostgreSQL / this process | %.0f%% / %.0f%% / %.0f%% of one core | | |%n",
+                hubCpu * 100, pgCpu * 100, benchCpu * 100);
         System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", peerStates());
     }
 
@@ -395,40 +439,92 @@ public final class ScaleBench {
         return new long[]{t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0};
     }
 
-    /** One heartbeat of {@code p}, reconnecting first when its connection broke. */
+    /**
+     * One heartbeat of {@code p}, reconnecting first when its connection broke. A kept-alive
+     * connection the hub closed meanwhile (it restarted) is found out by the request and replaced
+     * at once, as an HTTP client and a hub's own {@code PeerConnections} do: that is a stale
+     * connection, not a failed attempt.
+     */
     private void beat(Peer p) {
         synchronized (p) {
-            try {
-                if (p.connection == null) {
-                    reconnects.incrementAndGet();
-                    p.connection = sim.connect(p, "127.0.0.1", port, hubFingerprint);
-                }
-                long t0 = System.nanoTime();
-                Answer a = p.connection.post("/federation/v1/heartbeat", sim.heartbeat(p));
-                long t1 = System.nanoTime();
-                if (a.closed()) {
-                    p.connection = null;
-                }
-                if (a.status() != 200) {
-                    failures.incrementAndGet();
-                    return;
-                }
-                lastOk.set(p.index, t1);
-                if (recording) {
-                    long slot = windowCount.getAndIncrement();
-                    long[] w = window;
-                    if (slot < w.length) {
-                        w[(int) slot] = t1 - t0;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                failures.incrementAndGet();
-                if (p.connection != null) {
-                    p.connection.close();
-                    p.connection = null;
-                }
+            if (!attempt(p, p.connection != null)) {
+                attempt(p, false);
             }
         }
+    }
+
+    /**
+     * One try; false only when a reused connection turned out closed by the hub (the caller
+     * retries on a new one). Every other failure is counted by its kind and waits for the next slot.
+     */
+    private boolean attempt(Peer p, boolean reused) {
+        boolean connecting = !reused;
+        try {
+            if (!reused) {
+                reconnects.incrementAndGet();
+                p.connection = sim.connect(p, "127.0.0.1", port, hubFingerprint);
+                connecting = false;
+            }
+            long t0 = System.nanoTime();
+            Answer a = p.connection.post("/federation/v1/heartbeat", sim.heartbeat(p));
+            long t1 = System.nanoTime();
+            if (a.closed()) {
+                p.connection.close();
+                p.connection = null;
+            }
+            if (a.status() != 200) {
+                fail("HTTP " + a.status() + " " + a.body().path("code").asText(""));
+                return true;
+            }
+            lastOk.set(p.index, t1);
+            if (recording) {
+                long slot = windowCount.getAndIncrement();
+                long[] w = window;
+                if (slot < w.length) {
+                    w[(int) slot] = t1 - t0;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (p.connection != null) {
+                p.connection.close();
+                p.connection = null;
+            }
+            if (reused && !(e instanceof java.net.SocketTimeoutException)) {
+                staleConnections.incrementAndGet();
+                return false;
+            }
+            fail(failureKind(e, connecting));
+            return true;
+        }
+    }
+
+    private void fail(String kind) {
+        failures.incrementAndGet();
+        failureKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Connection refused, a TLS alert or error, a timeout, or the hub closing the connection. */
+    private static String failureKind(Exception e, boolean connecting) {
+        String where = connecting ? "connect: " : "request: ";
+        if (e instanceof java.net.ConnectException) {
+            return where + "connection refused";
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return where + "timeout";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return where + "TLS: " + e.getMessage();
+        }
+        return where + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** The failures counted since the last call, by kind, and clears them. */
+    private String takeFailureKinds() {
+        Map<String, Long> byKind = new TreeMap<>();
+        failureKinds.forEach((k, v) -> byKind.put(k, v.getAndSet(0)));
+        byKind.values().removeIf(v -> v == 0);
+        return byKind.isEmpty() ? "none" : byKind.toString();
     }
 
     // ------------------------------------------------------------------ the hub process

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.entente.ca.authority.CsrPolicy;
 import dev.entente.ca.crypto.Certificates;
 import dev.entente.ca.crypto.Curve25519Provider;
+import dev.entente.ca.tls.TlsPolicy;
 import dev.entente.federation.protocol.FederationProtocol;
 
 import java.io.BufferedInputStream;
@@ -130,7 +131,12 @@ final class SimulatedPeers implements AutoCloseable {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters p = serverTls.getDefaultSSLParameters();
-                p.setProtocols(new String[]{"TLSv1.3"});
+                p.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
+                // A real peer is an Entente hub and answers with the policy's order (AES-128-GCM and
+                // SHA-256 first); the JDK's default picks AES-256-GCM with SHA-384, whose key schedule
+                // was two fifths of the hub's new outgoing connections after a restart.
+                p.setCipherSuites(TlsPolicy.CIPHER_SUITES.toArray(String[]::new));
+                p.setUseCipherSuitesOrder(true);
                 // The return-path ping comes without a client certificate; heartbeats need one.
                 p.setWantClientAuth(true);
                 params.setSSLParameters(p);
@@ -230,7 +236,8 @@ final class SimulatedPeers implements AutoCloseable {
         // resume another's session (and its identity) on the shared context.
         SSLSocket tls = (SSLSocket) clientTls.getSocketFactory().createSocket(plain, peer.name + ".sim", hubPort, true);
         SSLParameters params = tls.getSSLParameters();
-        params.setProtocols(new String[]{"TLSv1.3"});
+        params.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
+        params.setCipherSuites(TlsPolicy.CIPHER_SUITES.toArray(String[]::new));
         params.setServerNames(List.of());
         tls.setSSLParameters(params);
         socketOwners.put(tls, peer);

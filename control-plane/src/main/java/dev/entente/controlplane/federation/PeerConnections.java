@@ -38,10 +38,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
+import java.security.AlgorithmConstraints;
+import java.security.AlgorithmParameters;
+import java.security.CryptoPrimitive;
+import java.security.Key;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -49,7 +54,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +83,36 @@ public final class PeerConnections implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ANSWER_BYTES = 1 << 20;
     private static final int IDLE_SECONDS = 300;
+
+    /**
+     * Key exchange by X25519 only: JDK 17's client makes a key share for the first named group of
+     * each kind, so every ClientHello carried a P-256 share besides x25519, computed in pure Java
+     * (a quarter of the CPU of a new connection) and never used by a peer, which is an Entente hub
+     * and picks x25519. A server without x25519 refuses this handshake; the caller then retries on
+     * a {@link PeerClient}, which offers every group. Signatures and certificates are not
+     * constrained here ({@code SSLParameters} constraints only add to the JDK's own).
+     */
+    private static final AlgorithmConstraints X25519_KEY_SHARE = new AlgorithmConstraints() {
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, AlgorithmParameters parameters) {
+            return !primitives.contains(CryptoPrimitive.KEY_AGREEMENT) || !otherGroup(algorithm);
+        }
+
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, Key key) {
+            return true;
+        }
+
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, Key key, AlgorithmParameters parameters) {
+            return permits(primitives, algorithm, parameters);
+        }
+
+        private boolean otherGroup(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            return n.startsWith("secp") || n.startsWith("ffdhe");
+        }
+    };
 
     private final Clock clock;
     private final Map<String, Connection> byUrl = new ConcurrentHashMap<>();
@@ -175,7 +212,11 @@ public final class PeerConnections implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc(), url.getHost(), port),
+                        SslHandler tls = ssl.newHandler(ch.alloc(), url.getHost(), port);
+                        SSLParameters params = tls.engine().getSSLParameters();
+                        params.setAlgorithmConstraints(X25519_KEY_SHARE);
+                        tls.engine().setSSLParameters(params);
+                        ch.pipeline().addLast(tls,
                                 new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES),
                                 new IdleStateHandler(0, 0, IDLE_SECONDS), c.handler);
                     }

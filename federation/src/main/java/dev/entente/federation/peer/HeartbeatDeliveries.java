@@ -35,6 +35,9 @@ public final class HeartbeatDeliveries {
     /** {@link #delivered(UUID)} for a round's worth of peers, in one transaction. */
     public void delivered(List<UUID> peerIds) {
         peers.tx().inTransaction(c -> {
+            // The heartbeat coalescer's flush locks the same rows in id order; counting them in the
+            // order they answered deadlocked against it at 9,000 peers.
+            PeerRepository.lockInIdOrder(c, peerIds);
             for (UUID peerId : peerIds) {
                 String cleared = peers.countHeartbeatSent(c, peerId);
                 if (cleared != null) {

@@ -332,13 +332,8 @@ public final class PeerRepository {
             pins[i] = b.pins().isEmpty() ? null : String.join(",", b.pins());
             count[i] = b.count();
         }
-        if (n > 1) {
-            // Rows locked in id order: two replicas flushing overlapping batches cannot deadlock.
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM peers WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
-                ps.setArray(1, c.createArrayOf("uuid", ids));
-                ps.executeQuery().close();
-            }
-        }
+        // Rows locked in id order: two replicas flushing overlapping batches cannot deadlock.
+        lockInIdOrder(c, Arrays.asList(ids));
         String sql = "UPDATE peers AS p SET "
                 // never move backwards: replicas' clocks differ by a little
                 + "last_heartbeat_at = GREATEST(COALESCE(p.last_heartbeat_at, u.at::timestamptz), u.at::timestamptz), "
@@ -365,6 +360,21 @@ public final class PeerRepository {
             }
         }
         return written;
+    }
+
+    /**
+     * Locks the rows of {@code ids} in id order, the order every multi-row writer of {@code peers}
+     * takes them in, so that two of them on overlapping rows wait for each other instead of
+     * deadlocking. Nothing to do for a single row.
+     */
+    public static void lockInIdOrder(Connection c, List<UUID> ids) throws SQLException {
+        if (ids.size() <= 1) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM peers WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.executeQuery().close();
+        }
     }
 
     /** Counts a heartbeat we failed to deliver and records why (a plain update, see {@link #countHeartbeatSent}). */
