@@ -18,12 +18,15 @@ import java.util.Set;
  * does not answer (removed, its module or daemon gone), so no CA certificate or token can be
  * signed; DR031, a key the catalogue says is in use and held by the token is not in it (the hub
  * runs on another token than its keys were made in, or the key was deleted). The start opens the
- * token, but either can happen while the hub runs.
+ * token, but either can happen while the hub runs. Both are registered under every key store, so
+ * the doctor keeps one check per code: without a token, DR030 has nothing to reach, and DR031
+ * names a catalogued token key this process was started without the settings to reach.
  */
 public final class Pkcs11Checks {
     private final Pkcs11Token token;
     private final SealedKeyStore keys;
 
+    /** @param token the hub's token, or null when this process runs with {@code entente.keys.store: sealed} */
     public Pkcs11Checks(Pkcs11Token token, SealedKeyStore keys) {
         this.token = token;
         this.keys = keys;
@@ -35,6 +38,9 @@ public final class Pkcs11Checks {
     }
 
     private List<Finding> unreachable(Instant now) {
+        if (token == null) {
+            return List.of();
+        }
         try {
             token.aliases();
             return List.of();
@@ -47,16 +53,18 @@ public final class Pkcs11Checks {
     private List<Finding> missing(Instant now) {
         Set<String> held;
         try {
-            held = token.aliases();
+            held = token == null ? Set.of() : token.aliases();
         } catch (EntenteException e) {
             return List.of(); // DR030 says so
         }
+        String where = token == null ? "a PKCS#11 token, and this process runs without entente.keys.store: pkcs11 and its "
+                + "settings" : "PKCS#11 token '" + token.label() + "', which does not hold it";
         List<Finding> out = new ArrayList<>();
         for (SealedKeyStore.KeyEntry k : keys.list()) {
             if (Pkcs11Token.STORE.equals(k.store()) && !SealedKeyStore.RETIRED.equals(k.status()) && !held.contains(k.id())) {
                 out.add(Finding.of(DoctorCode.DR031, "key " + k.id() + " (" + k.purpose() + ", " + k.status() + ") is catalogued "
-                        + "as held by PKCS#11 token '" + token.label() + "', which does not hold it: what it signs fails with "
-                        + "pkcs11_key_missing", "entente doctor --explain DR031", k.id()));
+                        + "as held by " + where + ": what it signs fails with pkcs11_key_missing", "entente doctor --explain DR031",
+                        k.id()));
             }
         }
         return out;

@@ -74,9 +74,7 @@ final class DoctorFactory {
         shell.add(new PauseCheck(pauses).check());
         shell.add(new PolicyCheck(policies).check());
         shell.addAll(new KeyChecks(tx, keys.vault(), tokenKeys, settings.dataDir()).all());
-        if (token != null) {
-            shell.addAll(new Pkcs11Checks(token, keys).all());
-        }
+        shell.addAll(new Pkcs11Checks(token, keys).all());
         shell.addAll(new LockoutChecks(peers, authority, hub.hubId()).all());
         return Doctor.of(shell,
                 new ListenerChecks(tls::current, tlsModes::renewalAdvice, settings.bind(), settings.loopbackOnly(), hub::boundPort, peers),
