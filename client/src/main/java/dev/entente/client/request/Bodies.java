@@ -86,21 +86,6 @@ public final class Bodies {
         }
     }
 
-    /** Exactly {@code true}; any other value is false. */
-    public static final class Flag extends JsonDeserializer<Boolean> {
-        @Override
-        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            boolean on = p.currentToken() == JsonToken.VALUE_TRUE;
-            p.skipChildren();
-            return on;
-        }
-
-        @Override
-        public Boolean getNullValue(DeserializationContext ctxt) {
-            return false;
-        }
-    }
-
     /** {@code true} or {@code false}; {@code <field> must be true or false} for anything else; null when absent. */
     public static final class Bool extends JsonDeserializer<Boolean> {
         @Override

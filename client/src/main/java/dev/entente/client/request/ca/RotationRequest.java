@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.entente.client.request.Bodies;
+import dev.entente.federation.protocol.Lenient;
 
 /**
  * The body of {@code POST /api/v1/ca/rotate/{move}}. The type and phase are read as whatever text
@@ -15,7 +16,7 @@ import dev.entente.client.request.Bodies;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RotationRequest(@JsonProperty("type") @JsonDeserialize(using = Bodies.Name.class) String type,
-                              @JsonProperty("force") @JsonDeserialize(using = Bodies.Flag.class) boolean force,
+                              @JsonProperty("force") @JsonDeserialize(using = Lenient.Flag.class) boolean force,
                               @JsonProperty("expected_phase") @JsonDeserialize(using = Bodies.Name.class) String expectedPhase) {
     /** What an absent body reads as. */
     public static final RotationRequest EMPTY = new RotationRequest(null, false, null);
