@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -109,6 +110,8 @@ public final class ScaleBench {
     private final AtomicLong windowCount = new AtomicLong();
     private volatile boolean recording;
     private long hubBeatsBefore;
+    /** When the hub was stopped for a restart (System.nanoTime): a peer is back once accepted after it. */
+    private long restartStarted;
     private ScheduledExecutorService clients;
     private double idleCpu;
     private double idlePgCpu;
@@ -522,9 +525,6 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "| peers by state on the hub | %s | all active | |%n", peerStates());
     }
 
-    /** Before the hub stops: failures from here on count as while it was down. */
-    private long restartStarted;
-
     private void restartBegin(long started) {
         restartStarted = started;
         takeFailureKinds();
@@ -712,9 +712,9 @@ public final class ScaleBench {
 
     private String openFilesByProcess() {
         List<String> each = new ArrayList<>();
-        each.add((worker == null ? "hub " : "hub API ") + openFiles(hubPid));
+        each.add((worker == null ? "hub " : "hub API ") + openFiles(hubPid) + " (" + hubConnections(hubPid) + ")");
         if (worker != null) {
-            each.add("hub worker " + openFiles(workerPid));
+            each.add("hub worker " + openFiles(workerPid) + " (" + hubConnections(workerPid) + ")");
         }
         each.add("bench parent " + openFiles(ProcessHandle.current().pid()));
         for (PeerProcess child : children) {
@@ -893,7 +893,10 @@ public final class ScaleBench {
      */
     private void startDatabase() throws IOException {
         long t0 = System.nanoTime();
-        database = EmbeddedDatabase.start(dataDir.resolve("db").resolve("pg"));
+        // The database's passwords are kept beside its directory, private as in a hub's data dir.
+        Path home = Files.createDirectory(dataDir.resolve("db"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        database = EmbeddedDatabase.start(home.resolve("pg"));
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
         passphrase = java.util.HexFormat.of().formatHex(random);
@@ -1093,6 +1096,65 @@ public final class ScaleBench {
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
+    }
+
+    /**
+     * A hub process's open TCP connections by kind: accepted on the hub's port (the peers'), to its
+     * PostgreSQL, and the others (its own heartbeats to the peers). Shows which process sends them.
+     */
+    private String hubConnections(long pid) {
+        Map<Long, int[]> ports = new java.util.HashMap<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // Established only: local and remote port, keyed by the socket's inode.
+                    if (f.length > 9 && f[3].equals("01")) {
+                        int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                        int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+                        ports.put(Long.parseLong(f[9]), new int[]{local, remote});
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return "connections unknown";
+            }
+        }
+        int pgPort;
+        try {
+            pgPort = Integer.parseInt(Files.readAllLines(pgDir().resolve("postmaster.pid")).get(3).trim());
+        } catch (IOException | RuntimeException e) {
+            pgPort = -1;
+        }
+        int inbound = 0;
+        int db = 0;
+        int outgoing = 0;
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closed) {
+                    continue;
+                }
+                if (!target.startsWith("socket:[")) {
+                    continue;
+                }
+                int[] p = ports.get(Long.parseLong(target.substring(8, target.length() - 1)));
+                if (p == null) {
+                    continue;
+                }
+                if (p[0] == port) {
+                    inbound++;
+                } else if (p[1] == pgPort) {
+                    db++;
+                } else {
+                    outgoing++;
+                }
+            }
+        } catch (IOException e) {
+            return "connections unknown";
+        }
+        return String.format(Locale.ROOT, "%d peers' connections in, %d out, %d to PostgreSQL", inbound, outgoing, db);
     }
 
     private static long openFiles(long pid) {
