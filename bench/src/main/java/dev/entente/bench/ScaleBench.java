@@ -386,7 +386,7 @@ public final class ScaleBench {
 
     /** How the peers of one process, or of all, came back after a restart. */
     record BackFigures(boolean allBack, int late, long reconnects, long failures, long stale, Map<String, Long> kinds,
-                       Map<String, Long> whileDown) {
+                       Map<String, Long> whileDown, int hubReached) {
         static BackFigures sum(List<BackFigures> each) {
             Map<String, Long> kinds = new TreeMap<>();
             Map<String, Long> whileDown = new TreeMap<>();
@@ -396,7 +396,8 @@ public final class ScaleBench {
             }
             return new BackFigures(each.stream().allMatch(BackFigures::allBack), each.stream().mapToInt(BackFigures::late).sum(),
                     each.stream().mapToLong(BackFigures::reconnects).sum(), each.stream().mapToLong(BackFigures::failures).sum(),
-                    each.stream().mapToLong(BackFigures::stale).sum(), kinds, whileDown);
+                    each.stream().mapToLong(BackFigures::stale).sum(), kinds, whileDown,
+                    each.stream().mapToInt(BackFigures::hubReached).sum());
         }
     }
 
@@ -513,6 +514,10 @@ public final class ScaleBench {
                 back.stale());
         System.out.printf(Locale.ROOT, "| after /healthz: failed attempts by kind | %s | | |%n", kindsText(back.kinds()));
         System.out.printf(Locale.ROOT, "| while the hub was down: failed attempts by kind | %s | | |%n", kindsText(back.whileDown()));
+        if (worker != null) {
+            System.out.printf(Locale.ROOT, "| by then: peers the restarted worker's heartbeats had reached | %d of %d | | |%n",
+                    back.hubReached(), peerCount);
+        }
         if (worker == null && children.isEmpty()) {
             System.out.printf(Locale.ROOT, "| CPU from /healthz until all back: hub JVM / PostgreSQL / this process | %.0f%% / %.0f%% / %.0f%% of one core | | |%n",
                     hubCpu * 100, pgCpu * 100, benchCpu * 100);
@@ -558,11 +563,13 @@ public final class ScaleBench {
         }
         storm.shutdown();
         int late = 0;
+        int hubReached = 0;
         for (int i = 0; i < sim.peers.length; i++) {
             late += lastOk.get(i) - restartStarted < 0 ? 1 : 0;
+            hubReached += sim.lastHubHeartbeatAt.get(i) - restartStarted > 0 ? 1 : 0;
         }
         return new BackFigures(allBack, late, reconnects.get() - reconnects0, failures.get(), staleConnections.get(),
-                takeFailureKinds(), whileDown);
+                takeFailureKinds(), whileDown, hubReached);
     }
 
     private boolean everyPeerAcceptedSince(long since) {
