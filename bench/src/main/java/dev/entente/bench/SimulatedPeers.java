@@ -66,6 +66,9 @@ final class SimulatedPeers implements AutoCloseable {
     private static final String PHASE = "standby";
 
     final Peer[] peers;
+    /** The number of this process's first peer, and of every process's peers together. */
+    final int first;
+    final int total;
     private final HttpsServer server;
     private final ExecutorService serverThreads;
     private final String serverFingerprint;
@@ -80,7 +83,10 @@ final class SimulatedPeers implements AutoCloseable {
 
     /** One simulated accepting hub. */
     static final class Peer {
+        /** Its place in this process's {@link #peers}. */
         final int index;
+        /** Its place among all the bench's peers, over every peer process: its name, hub id and address. */
+        final int number;
         final String hubId;
         final String name;
         final InetAddress address;
@@ -91,11 +97,12 @@ final class SimulatedPeers implements AutoCloseable {
         String peerIdOnHub;
         HubConnection connection;
 
-        Peer(int index) {
+        Peer(int index, int number) {
             this.index = index;
-            this.hubId = String.format("hub_%08x", 0x5c000000 + index);
-            this.name = String.format("sim-%05d", index);
-            int host = index + 1;
+            this.number = number;
+            this.hubId = String.format("hub_%08x", 0x5c000000 + number);
+            this.name = String.format("sim-%05d", number);
+            int host = number + 1;
             try {
                 this.address = InetAddress.getByAddress(new byte[]{127, 1, (byte) (host >> 8), (byte) host});
             } catch (IOException e) {
@@ -108,14 +115,21 @@ final class SimulatedPeers implements AutoCloseable {
     }
 
     SimulatedPeers(int n, int serverThreadCount) throws Exception {
+        this(0, n, n, serverThreadCount);
+    }
+
+    /** Peers {@code first} to {@code first + n - 1} of {@code total}, when several processes share the bench's peers. */
+    SimulatedPeers(int first, int n, int total, int serverThreadCount) throws Exception {
         Curve25519Provider.install();
         // The JDK server closes a connection idle for 30 s (exactly the heartbeat interval) and keeps
         // only 200 idle ones: both would turn every hub heartbeat into a new TLS handshake.
         System.setProperty("sun.net.httpserver.idleInterval", "600");
         System.setProperty("sun.net.httpserver.maxIdleConnections", "50000");
+        this.first = first;
+        this.total = total;
         peers = new Peer[n];
         for (int i = 0; i < n; i++) {
-            peers[i] = new Peer(i);
+            peers[i] = new Peer(i, first + i);
             byCaName.put(peers[i].caCert.getSubjectX500Principal(), peers[i]);
         }
         hubHeartbeats = new AtomicLongArray(n);
@@ -165,7 +179,7 @@ final class SimulatedPeers implements AutoCloseable {
     private void answer(HttpsExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
         byte[] local = exchange.getLocalAddress().getAddress().getAddress();
-        int index = ((local[2] & 0xff) << 8 | (local[3] & 0xff)) - 1;
+        int index = ((local[2] & 0xff) << 8 | (local[3] & 0xff)) - 1 - first;
         Peer peer = local[0] == 127 && local[1] == 1 && index >= 0 && index < peers.length ? peers[index] : null;
         String path = exchange.getRequestURI().getPath();
         if (peer == null) {
