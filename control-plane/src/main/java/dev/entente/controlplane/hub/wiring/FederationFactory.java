@@ -8,6 +8,7 @@ import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.federation.anchor.AuditAnchor;
 import dev.entente.federation.anchor.AuditHeartbeatExtension;
 import dev.entente.federation.anchor.AuditWitnessing;
+import dev.entente.federation.access.AccessCacheWarmUp;
 import dev.entente.federation.access.CacheInvalidationListener;
 import dev.entente.controlplane.federation.CrashPoints;
 import dev.entente.federation.access.FederationAccessCache;
@@ -138,6 +139,12 @@ final class FederationFactory {
     PeerAuthenticator peerAuthenticator(Clock clock, CertificateAuthority authority, PeerRepository peers,
                                         FederationAccessCache accessCache) {
         return new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
+    }
+
+    /** Fills the access cache with every linked peer's certificate when the invalidation listener connects. */
+    @Singleton
+    AccessCacheWarmUp accessCacheWarmUp(PeerAuthenticator authenticator) {
+        return new AccessCacheWarmUp(authenticator);
     }
 
     /**
