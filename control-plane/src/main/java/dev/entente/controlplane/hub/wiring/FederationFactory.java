@@ -32,6 +32,7 @@ import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.heartbeat.HeartbeatExtension;
 import dev.entente.federation.heartbeat.HeartbeatReceiver;
 import dev.entente.federation.heartbeat.HeartbeatSender;
+import dev.entente.federation.heartbeat.RestartPacing;
 import dev.entente.federation.heartbeat.PeerClocks;
 import dev.entente.federation.heartbeat.OwnHeartbeat;
 import dev.entente.federation.peer.HeartbeatDeliveries;
@@ -197,8 +198,11 @@ final class FederationFactory {
         Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
         OwnHeartbeat own = new OwnHeartbeat(local, clock, () -> rotation.phase().value());
         HeartbeatExtension<?, ?> anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
+        // Read before the server listens: after a start the column soon holds the returning peers' heartbeats.
+        RestartPacing pacing = new RestartPacing(clock.instant(), peers.latestHeartbeat(), settings.heartbeatInterval(),
+                settings.staleAfter());
         HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields,
-                peerClocks);
+                peerClocks, pacing);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
         Reenrolment reenrolment = new Reenrolment(local, peers, credentials, authority, nodeKeys, reenrolmentTokens,
