@@ -38,7 +38,9 @@ public final class AccessCacheWarmUp implements CacheInvalidationListener.Subscr
         long started = System.nanoTime();
         try {
             int read = authenticator.warmUp();
-            LOG.info("access cache warmed with {} peer certificates in {} ms", read, (System.nanoTime() - started) / 1_000_000);
+            if (read > 0) {
+                LOG.info("access cache warmed with {} peer certificates in {} ms", read, (System.nanoTime() - started) / 1_000_000);
+            }
         } catch (RuntimeException e) {
             // Only a head start: every request still fills the cache on its own.
             LOG.warn("access cache warm-up failed ({}); peers' first requests take the full path", e.getMessage());

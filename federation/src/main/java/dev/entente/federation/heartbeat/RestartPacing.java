@@ -1,6 +1,7 @@
 package dev.entente.federation.heartbeat;
 
 import dev.entente.federation.peer.Peer;
+import dev.entente.federation.peer.PeerState;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import java.util.List;
  * {@code stale-after / 2 − 2 × interval − downtime}: the gap the peer sees stays within half its
  * {@code stale-after}, leaving the other half to late rounds and slow answers. At the defaults
  * (30 s, 5 m) and a 15 s restart that is 75 s. A window that comes out zero or negative (short
- * {@code stale-after}, a long downtime, or no peer ever heard) defers nothing.
+ * {@code stale-after}, a long downtime, or no peer ever heard) defers nothing. Only active peers
+ * are deferred: any other state may be waiting for our heartbeat to move on.
  */
 public final class RestartPacing {
     private final Instant startedAt;
@@ -57,10 +59,19 @@ public final class RestartPacing {
         }
         List<Peer> due = new ArrayList<>(sending.size());
         for (Peer peer : sending) {
-            if (peer.lastHeartbeatAt() == null || !peer.lastHeartbeatAt().isAfter(startedAt)) {
+            if (!deferrable(peer)) {
                 due.add(peer);
             }
         }
         return due;
+    }
+
+    /**
+     * Active and heard from since the start. A peer in any other state may be waiting for our
+     * heartbeat to move on (an enrolled one for the handshake's step 3, a degraded one to recover
+     * on its side), so it is never held back.
+     */
+    private boolean deferrable(Peer peer) {
+        return peer.state() == PeerState.ACTIVE && peer.lastHeartbeatAt() != null && peer.lastHeartbeatAt().isAfter(startedAt);
     }
 }

@@ -34,6 +34,16 @@ class RestartPacingSpec extends Specification {
         pacing.due([silent, back, never], START.plusSeconds(75)) == [silent, back, never]
     }
 
+    def "a peer heard from since the start that is not active is never deferred"() {
+        given:
+        def pacing = new RestartPacing(START, START.minusSeconds(15), INTERVAL, STALE_AFTER)
+        def enrolled = peer(START.plusSeconds(3), PeerState.ENROLLED)
+        def degraded = peer(START.plusSeconds(3), PeerState.DEGRADED)
+
+        expect: 'an enrolled peer may be waiting for step 3, which our heartbeat repeats'
+        pacing.due([enrolled, degraded], START.plusSeconds(20)) == [enrolled, degraded]
+    }
+
     def "the gap a deferred peer sees stays within half its stale-after"() {
         given: 'the worst case: its last heartbeat from us an interval before we last heard any peer'
         Instant lastHeard = START.minusSeconds(downtime)
@@ -60,8 +70,8 @@ class RestartPacingSpec extends Specification {
         new RestartPacing(START, null, INTERVAL, STALE_AFTER).due([back], START.plusSeconds(1)) == [back]
     }
 
-    private static Peer peer(Instant lastHeartbeatAt) {
-        new Peer(UUID.randomUUID(), 'peer-1', 'hub_0123abcd', 'https://b.example:8443', PeerState.ACTIVE, 1, null, null, null,
+    private static Peer peer(Instant lastHeartbeatAt, PeerState state = PeerState.ACTIVE) {
+        new Peer(UUID.randomUUID(), 'peer-1', 'hub_0123abcd', 'https://b.example:8443', state, 1, null, null, null,
                 ['aa'], lastHeartbeatAt, null, null, null, null, null, null, 0, 0, 0, null, null, null, null,
                 null, null, START, START, START)
     }
