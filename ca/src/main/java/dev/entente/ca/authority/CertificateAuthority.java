@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -228,6 +229,11 @@ public final class CertificateAuthority {
      * would admit at {@code now}, read in two queries whatever their number: what a restarted hub
      * warms its access cache with, so that a returning peer's first request reads nothing. One it
      * would refuse is left out; its holder takes the full path and gets the precise refusal.
+     *
+     * <p>The issuer is found by the signer fingerprint this CA recorded when it signed, not by
+     * checking each signature again: ten thousand Ed25519 verifications are seconds of CPU at the
+     * worst moment, a start. A cached entry only ever admits a client certificate byte-equal to
+     * the recorded one, whose chain the TLS handshake has verified against the hub's federation CAs.
      */
     public List<AdmittedClient> admittedClients(Collection<String> serials, Instant now) {
         return tx.read(c -> admittedClients(c, serials, now));
@@ -235,12 +241,19 @@ public final class CertificateAuthority {
 
     /** {@link #admittedClients(Collection, Instant)} on the caller's connection. */
     public List<AdmittedClient> admittedClients(Connection c, Collection<String> serials, Instant now) throws SQLException {
-        List<X509Certificate> bundle = ca.trustedCertificates(c);
+        Map<String, X509Certificate> bundle = new HashMap<>();
+        for (X509Certificate trusted : ca.trustedCertificates(c)) {
+            bundle.put(Certificates.fingerprint(trusted), trusted);
+        }
         List<AdmittedClient> admitted = new ArrayList<>();
         for (IssuedCertificate record : records.liveBySerials(c, serials, now)) {
+            X509Certificate issuer = bundle.get(record.signerFingerprint());
+            if (issuer == null) {
+                continue;
+            }
             X509Certificate leaf = record.certificate();
-            X509Certificate issuer = trustedIssuer(bundle, leaf);
-            if (issuer != null && within(issuer, now) && within(leaf, now) && usableForClients(leaf)) {
+            if (leaf.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) && within(issuer, now)
+                    && within(leaf, now) && usableForClients(leaf)) {
                 admitted.add(new AdmittedClient(record, leaf, issuer));
             }
         }
