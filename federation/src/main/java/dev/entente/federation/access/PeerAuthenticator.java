@@ -79,15 +79,15 @@ public final class PeerAuthenticator {
             return 0;
         }
         long generation = cache.generation();
-        int remembered = 0;
+        int read = 0;
         for (PeerAuthentication.Admitted a : authentication.admittedPeers(clock.instant())) {
             Instant from = later(a.leaf().getNotBefore().toInstant(), a.issuer().getNotBefore().toInstant());
             Instant until = earlier(a.leaf().getNotAfter().toInstant(), a.issuer().getNotAfter().toInstant());
             cache.rememberCaller(a.leaf(), new FederationAccessCache.CallerEntry(a.caller(), from, until, System.nanoTime()),
                     generation);
-            remembered++;
+            read++;
         }
-        return remembered;
+        return read;
     }
 
     /** Validity window of the leaf and of the CA certificate it chains to, for the per-request clock check. */

@@ -67,8 +67,9 @@ public final class HeartbeatSender {
     /**
      * One round: a heartbeat to every peer this hub sends them to at {@code now} (enrolled, active,
      * degraded; shortly after a start, not those heard from since: {@link RestartPacing}), up to
-     * {@value #SEND_CONCURRENCY} peers at a time, the results in the order of {@code peers.list()}; failures are counted per peer, never thrown. Safe to run twice: a
-     * heartbeat more is only a heartbeat more.
+     * {@value #SEND_CONCURRENCY} peers at a time, the results in the order of {@code peers.list()};
+     * failures are counted per peer, never thrown. Safe to run twice: a heartbeat more is only a
+     * heartbeat more.
      */
     public List<SendResult> sendHeartbeats(Instant now) {
         try {
