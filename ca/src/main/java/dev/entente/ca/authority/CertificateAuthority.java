@@ -20,7 +20,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -217,6 +220,55 @@ public final class CertificateAuthority {
         return record;
     }
 
+    /** A client certificate {@link #verifyClientChain} admits, with the CA certificate it chains to. */
+    public record AdmittedClient(IssuedCertificate record, X509Certificate leaf, X509Certificate issuer) {
+    }
+
+    /**
+     * The certificates among {@code serials} that {@link #verifyClientChain(Connection, X509Certificate, Instant)}
+     * would admit at {@code now}, read in two queries whatever their number: what a restarted hub
+     * warms its access cache with, so that a returning peer's first request reads nothing. One it
+     * would refuse is left out; its holder takes the full path and gets the precise refusal.
+     *
+     * <p>The issuer is found by the signer fingerprint this CA recorded when it signed, not by
+     * checking each signature again: ten thousand Ed25519 verifications are seconds of CPU at the
+     * worst moment, a start. A cached entry only ever admits a client certificate byte-equal to
+     * the recorded one, whose chain the TLS handshake has verified against the hub's federation CAs.
+     */
+    public List<AdmittedClient> admittedClients(Collection<String> serials, Instant now) {
+        return tx.read(c -> admittedClients(c, serials, now));
+    }
+
+    /** {@link #admittedClients(Collection, Instant)} on the caller's connection. */
+    public List<AdmittedClient> admittedClients(Connection c, Collection<String> serials, Instant now) throws SQLException {
+        Map<String, X509Certificate> bundle = new HashMap<>();
+        for (X509Certificate trusted : ca.trustedCertificates(c)) {
+            bundle.put(Certificates.fingerprint(trusted), trusted);
+        }
+        List<AdmittedClient> admitted = new ArrayList<>();
+        for (IssuedCertificate record : records.liveBySerials(c, serials, now)) {
+            X509Certificate issuer = bundle.get(record.signerFingerprint());
+            if (issuer == null) {
+                continue;
+            }
+            X509Certificate leaf = record.certificate();
+            if (leaf.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) && within(issuer, now)
+                    && within(leaf, now) && usableForClients(leaf)) {
+                admitted.add(new AdmittedClient(record, leaf, issuer));
+            }
+        }
+        return admitted;
+    }
+
+    private static boolean within(X509Certificate cert, Instant now) {
+        try {
+            cert.checkValidity(Date.from(now));
+            return true;
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            return false;
+        }
+    }
+
     /** The way back for a peer whose certificate can no longer authenticate it. */
     private String reenrolment(IssuedCertificate record) {
         return "renewal needs a working certificate, so the link re-enrols: on hub " + ca.hubId() + " run 'entente peers "
@@ -253,14 +305,18 @@ public final class CertificateAuthority {
         }
     }
 
-    private static void checkUsage(X509Certificate leaf, String fingerprint) {
+    private static boolean usableForClients(X509Certificate leaf) {
         List<String> eku;
         try {
             eku = leaf.getExtendedKeyUsage();
         } catch (CertificateParsingException e) {
             eku = null;
         }
-        if (leaf.getBasicConstraints() != -1 || eku == null || !eku.contains(KP_CLIENT_AUTH)) {
+        return leaf.getBasicConstraints() == -1 && eku != null && eku.contains(KP_CLIENT_AUTH);
+    }
+
+    private static void checkUsage(X509Certificate leaf, String fingerprint) {
+        if (!usableForClients(leaf)) {
             throw new EntenteException(ErrorCode.CLIENT_CERT_USAGE_INVALID, "client certificate " + fingerprint
                     + " is a CA certificate or lacks the clientAuth extended key usage");
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,19 +66,36 @@ final class IssuedCertificates {
     /** As {@link #byFingerprint(String)}, in {@code c}. */
     Optional<IssuedCertificate> byFingerprint(Connection c, String fingerprint) throws SQLException {
         // hand-written: every new federation connection's client check reads this; the generated finder cost ~2× the statement
-        try (PreparedStatement ps = c.prepareStatement("SELECT serial, fingerprint, peer_id, subject, signer_fingerprint, "
-                + "not_before, not_after, certificate, revoked_at, revocation_reason, created_at "
-                + "FROM issued_certificates WHERE fingerprint = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE fingerprint = ?")) {
             ps.setString(1, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new IssuedCertificate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), instant(rs, 6), instant(rs, 7), rs.getString(8), instant(rs, 9), rs.getString(10),
-                        instant(rs, 11)));
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
         }
+    }
+
+    /** The unrevoked certificates among {@code serials} that are unexpired at {@code now}, in one query. */
+    List<IssuedCertificate> liveBySerials(Connection c, Collection<String> serials, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE serial = ANY (?) AND revoked_at IS NULL AND not_after > ?")) {
+            ps.setArray(1, c.createArrayOf("text", serials.toArray()));
+            ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+            List<IssuedCertificate> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(read(rs));
+                }
+            }
+            return found;
+        }
+    }
+
+    private static final String SELECT = "SELECT serial, fingerprint, peer_id, subject, signer_fingerprint, "
+            + "not_before, not_after, certificate, revoked_at, revocation_reason, created_at FROM issued_certificates ";
+
+    private static IssuedCertificate read(ResultSet rs) throws SQLException {
+        return new IssuedCertificate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), instant(rs, 6), instant(rs, 7), rs.getString(8), instant(rs, 9), rs.getString(10),
+                instant(rs, 11));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -259,12 +259,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** The postmaster the watchdog last found alive, or null. */
+    private volatile ProcessHandle watched;
+
     private Optional<ProcessHandle> postmaster() {
         return staleServer(directory);
     }
 
     private void checkAlive() {
-        if (!wanted || postmaster().isPresent()) {
+        if (!wanted) {
+            return;
+        }
+        // The handle last found alive carries the process's start time, so a reused pid does not
+        // pass for it; checking it is one read of /proc, where a fresh look reads postmaster.pid and
+        // the process's command line: the watchdog was the idle hub's busiest thread (issue 15).
+        ProcessHandle known = watched;
+        if (known != null && known.isAlive()) {
+            return;
+        }
+        Optional<ProcessHandle> found = postmaster();
+        if (found.isPresent()) {
+            watched = found.get();
             return;
         }
         Instant down = Instant.now();

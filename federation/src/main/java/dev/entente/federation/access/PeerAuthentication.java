@@ -9,6 +9,10 @@ import dev.entente.lifecycle.error.ErrorCode;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,5 +41,34 @@ public final class PeerAuthentication {
         Peer peer = peers.find(peerId).orElseThrow(() -> new EntenteException(ErrorCode.CLIENT_CERT_UNKNOWN,
                 "the certificate maps to no peer of this hub"));
         return new FederationCaller(peer.admitFederationCall(), issued);
+    }
+
+    /**
+     * What {@link #verify} would answer for the current node certificate of every peer whose calls
+     * are cached ({@link dev.entente.federation.peer.PeerState#cachesFederationCalls}), read in a
+     * few set-based queries; a certificate it would refuse is left out.
+     */
+    public List<Admitted> admittedPeers(Instant now) {
+        Map<String, Peer> bySerial = new HashMap<>();
+        for (Peer peer : peers.listSendingHeartbeats()) {
+            if (peer.nodeCertSerial() != null) {
+                bySerial.put(peer.nodeCertSerial(), peer);
+            }
+        }
+        if (bySerial.isEmpty()) {
+            return List.of();
+        }
+        List<Admitted> admitted = new ArrayList<>();
+        for (CertificateAuthority.AdmittedClient client : authority.admittedClients(bySerial.keySet(), now)) {
+            Peer peer = bySerial.get(client.record().serial());
+            if (peer.id().toString().equals(client.record().peerId())) {
+                admitted.add(new Admitted(client.leaf(), client.issuer(), new FederationCaller(peer, client.record())));
+            }
+        }
+        return admitted;
+    }
+
+    /** A certificate {@link #verify} admits, the CA certificate it chains to, and the caller it maps to. */
+    public record Admitted(X509Certificate leaf, X509Certificate issuer, FederationCaller caller) {
     }
 }

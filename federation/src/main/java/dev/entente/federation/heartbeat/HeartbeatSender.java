@@ -43,10 +43,11 @@ public final class HeartbeatSender {
     private final OwnHeartbeat own;
     private final HeartbeatExtension<?, ?> extension;
     private final PeerClocks clocks;
+    private final RestartPacing pacing;
 
     public HeartbeatSender(PeerRepository peers, HandshakeAccepter handshake, NodeKeys nodeKeys, PeerTransport transport,
                            HeartbeatDeliveries deliveries, Renewal renewal, OwnHeartbeat own, HeartbeatExtension<?, ?> extension,
-                           PeerClocks clocks) {
+                           PeerClocks clocks, RestartPacing pacing) {
         this.peers = peers;
         this.handshake = handshake;
         this.nodeKeys = nodeKeys;
@@ -56,6 +57,7 @@ public final class HeartbeatSender {
         this.own = own;
         this.extension = extension;
         this.clocks = clocks;
+        this.pacing = pacing;
     }
 
     /** Outcome of one heartbeat to one peer. */
@@ -64,9 +66,10 @@ public final class HeartbeatSender {
 
     /**
      * One round: a heartbeat to every peer this hub sends them to at {@code now} (enrolled, active,
-     * degraded), up to {@value #SEND_CONCURRENCY} peers at a time, the results in the order of
-     * {@code peers.list()}; failures are counted per peer, never thrown. Safe to run twice: a
-     * heartbeat more is only a heartbeat more.
+     * degraded; shortly after a start, not those heard from since: {@link RestartPacing}), up to
+     * {@value #SEND_CONCURRENCY} peers at a time, the results in the order of {@code peers.list()};
+     * failures are counted per peer, never thrown. Safe to run twice: a heartbeat more is only a
+     * heartbeat more.
      */
     public List<SendResult> sendHeartbeats(Instant now) {
         try {
@@ -75,7 +78,7 @@ public final class HeartbeatSender {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat extension failed before the round at {}", now, e);
         }
-        List<Peer> due = peers.listSendingHeartbeats();
+        List<Peer> due = pacing.due(peers.listSendingHeartbeats(), now);
         NodeKeys.Round keys = nodeKeys.forRound(due);
         List<UUID> delivered = new ArrayList<>();
         Consumer<UUID> onDelivered = id -> {

@@ -249,6 +249,18 @@ public final class PeerRepository {
         });
     }
 
+    /** The latest heartbeat any peer sent this hub, or null: read at start, when the previous run last heard a peer. */
+    public Instant latestHeartbeat() {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT max(last_heartbeat_at) FROM peers");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp at = rs.getTimestamp(1);
+                return at == null ? null : at.toInstant();
+            }
+        });
+    }
+
     /**
      * How many active or degraded peers our last heartbeat failed to reach (a delivered one
      * clears the error): partners this hub cannot talk to now. One count, for {@code /healthz}.

@@ -8,6 +8,7 @@ import dev.entente.ca.vault.TokenKeyring;
 import dev.entente.federation.anchor.AuditAnchor;
 import dev.entente.federation.anchor.AuditHeartbeatExtension;
 import dev.entente.federation.anchor.AuditWitnessing;
+import dev.entente.federation.access.AccessCacheWarmUp;
 import dev.entente.federation.access.CacheInvalidationListener;
 import dev.entente.controlplane.federation.CrashPoints;
 import dev.entente.federation.access.FederationAccessCache;
@@ -31,6 +32,7 @@ import dev.entente.federation.heartbeat.HeartbeatCoalescer;
 import dev.entente.federation.heartbeat.HeartbeatExtension;
 import dev.entente.federation.heartbeat.HeartbeatReceiver;
 import dev.entente.federation.heartbeat.HeartbeatSender;
+import dev.entente.federation.heartbeat.RestartPacing;
 import dev.entente.federation.heartbeat.PeerClocks;
 import dev.entente.federation.heartbeat.OwnHeartbeat;
 import dev.entente.federation.peer.HeartbeatDeliveries;
@@ -140,6 +142,12 @@ final class FederationFactory {
         return new PeerAuthenticator(clock, authority, new PeerAuthentication(authority, peers), accessCache);
     }
 
+    /** Fills the access cache with every linked peer's certificate when the invalidation listener connects. */
+    @Singleton
+    AccessCacheWarmUp accessCacheWarmUp(PeerAuthenticator authenticator) {
+        return new AccessCacheWarmUp(authenticator);
+    }
+
     /**
      * Answers older than five heartbeat intervals (a minute at least, as a loaded hub's rounds
      * run late) no longer count: that peer stopped answering.
@@ -190,8 +198,11 @@ final class FederationFactory {
         Renewal renewal = new Renewal(local, tx, credentials, authority, rotation, nodeKeys, transport, audit, invalidation);
         OwnHeartbeat own = new OwnHeartbeat(local, clock, () -> rotation.phase().value());
         HeartbeatExtension<?, ?> anchorFields = new AuditHeartbeatExtension(auditAnchor, auditWitnessing);
+        // Read before the server listens: after a start the column soon holds the returning peers' heartbeats.
+        RestartPacing pacing = new RestartPacing(clock.instant(), peers.latestHeartbeat(), settings.heartbeatInterval(),
+                settings.staleAfter());
         HeartbeatSender sender = new HeartbeatSender(peers, accepter, nodeKeys, transport, deliveries, renewal, own, anchorFields,
-                peerClocks);
+                peerClocks, pacing);
         HeartbeatReceiver receiver = new HeartbeatReceiver(peerLifecycle, heartbeats, own,
                 new RenewalPolicy(() -> federationCa.signingKey().fingerprint()), anchorFields, invalidation, clock);
         Reenrolment reenrolment = new Reenrolment(local, peers, credentials, authority, nodeKeys, reenrolmentTokens,
