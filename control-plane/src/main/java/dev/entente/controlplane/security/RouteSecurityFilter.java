@@ -27,11 +27,13 @@ import java.util.Collection;
 @Replaces(SecurityFilter.class)
 @Filter("${micronaut.security.filter.pattern:" + Filter.MATCH_ALL_PATTERN + "}")
 public class RouteSecurityFilter extends SecurityFilter {
+    private final RouteSecurityRule routes;
 
     public RouteSecurityFilter(Collection<SecurityRule<HttpRequest<?>>> securityRules,
                                Collection<AuthenticationFetcher<HttpRequest<?>>> authenticationFetchers,
-                               SecurityConfiguration securityConfiguration) {
+                               SecurityConfiguration securityConfiguration, RouteSecurityRule routes) {
         super(securityRules, authenticationFetchers, securityConfiguration);
+        this.routes = routes;
     }
 
     @Override
@@ -45,10 +47,10 @@ public class RouteSecurityFilter extends SecurityFilter {
     }
 
     /** No credential any authentication fetcher reads, and a route whose rule does not ask for an operator. */
-    private static boolean open(HttpRequest<?> request) {
+    private boolean open(HttpRequest<?> request) {
         if (request.getHeaders().contains(HttpHeaders.AUTHORIZATION) || ConsoleGate.session(request).isPresent()) {
             return false;
         }
-        return RouteSecurityRule.ruleOf(request).map(r -> r.caller() != RouteRules.Caller.OPERATOR).orElse(false);
+        return routes.appliedRuleOf(request).map(r -> r.caller() != RouteRules.Caller.OPERATOR).orElse(false);
     }
 }
