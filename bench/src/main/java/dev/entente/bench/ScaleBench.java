@@ -1070,7 +1070,7 @@ public final class ScaleBench {
 
     private String sweepFigures() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics")).header("Authorization", "Bearer " + adminToken).build(),
                     HttpResponse.BodyHandlers.ofString());
             return String.join(", ", r.body().lines().filter(l -> l.startsWith("entente_sweep")).toList());
         } catch (Exception e) {

@@ -21,10 +21,12 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.netty.NettyHttpHeaders;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.UriRouteMatch;
 
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,9 @@ public class InputGuard implements Ordered {
     }
 
     private static void headers(HttpRequest<?> request) {
+        if (request.getHeaders() instanceof NettyHttpHeaders netty && passes(netty.getNettyHeaders())) {
+            return;
+        }
         long total = 0;
         String largest = null;
         long largestSize = -1;
@@ -103,6 +108,23 @@ public class InputGuard implements Ordered {
         }
     }
 
+    /**
+     * One pass over Netty's own header entries: whether they are within the size limit and free of
+     * control characters. Micronaut's view of them builds a list per name, which cost every request
+     * more than the checks; a refusal is still worked out, and worded, by the full pass.
+     */
+    private static boolean passes(io.netty.handler.codec.http.HttpHeaders headers) {
+        long total = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            total += h.getKey().length() + 2L + h.getValue().length();
+            if (!clean(h.getValue(), "\t")) {
+                return false;
+            }
+        }
+        return total <= MAX_HEADER_BYTES;
+    }
+
     private static void uri(HttpRequest<?> request) {
         String raw = request.getUri().toString();
         if (raw.length() > MAX_URI_LENGTH) {
@@ -114,6 +136,10 @@ public class InputGuard implements Ordered {
         route.ifPresent(r -> r.getVariableValues().forEach((name, value) -> refuseControl(name, String.valueOf(value), "")));
         // also catches what no route variable holds (an unknown route, a literal segment)
         refuseControl("path", request.getPath(), "");
+        if (raw.indexOf('?') < 0) {
+            // no query: nothing to decode (Micronaut's parameter map is built on first use)
+            return;
+        }
         for (Map.Entry<String, List<String>> q : request.getParameters()) {
             refuseControl("query parameter name", q.getKey(), "");
             for (String value : q.getValue()) {
@@ -198,7 +224,7 @@ public class InputGuard implements Ordered {
     }
 
     /** Whether {@link #refuseControl} would let {@code value} pass. */
-    static boolean clean(String value, String allowed) {
+    static boolean clean(CharSequence value, String allowed) {
         if (value == null) {
             return true;
         }

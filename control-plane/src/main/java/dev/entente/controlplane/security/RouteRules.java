@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RouteRules {
     /** Who a route is for. */
     public enum Caller {
-        /** Anyone, with or without a token: liveness, metrics, the API document. */
+        /** Anyone, with or without a token: liveness, the API document, signing in. */
         ANYONE,
         /**
          * Another hub: operator tokens play no part; the federation protocol authenticates
@@ -56,7 +56,8 @@ public final class RouteRules {
     static {
         rule("GET /healthz", Rule.anyone());
         rule("GET /readyz", Rule.anyone());
-        rule("GET /metrics", Rule.anyone());
+        // Its series name every peer; entente.metrics.unauthenticated-access opens it (RouteSecurityRule).
+        read("GET /metrics");
         rule("GET /openapi.yml", Rule.anyone());
         // Signing in is how an operator gets a token: the identity provider, then the one-time
         // code and the CLI's own verifier, authenticate these.

@@ -1,5 +1,6 @@
 package dev.entente.controlplane.security;
 
+import dev.entente.controlplane.config.MetricsConfiguration;
 import io.micronaut.http.HttpAttributes;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
@@ -23,6 +24,13 @@ import java.util.Optional;
 public class RouteSecurityRule implements SecurityRule<HttpRequest<?>> {
     /** Ahead of Micronaut's own rules: this table is the hub's whole policy. */
     public static final int ORDER = -1000;
+    private static final String METRICS = RouteRules.key("GET", "/metrics");
+
+    private final boolean anonymousMetrics;
+
+    public RouteSecurityRule(MetricsConfiguration metrics) {
+        this.anonymousMetrics = metrics.unauthenticatedAccess();
+    }
 
     @Override
     public int getOrder() {
@@ -36,7 +44,7 @@ public class RouteSecurityRule implements SecurityRule<HttpRequest<?>> {
             // no route: let the router answer 404 (micronaut.security.reject-not-found is off)
             return Mono.just(SecurityRuleResult.UNKNOWN);
         }
-        Optional<RouteRules.Rule> rule = RouteRules.of(method(request), template.get());
+        Optional<RouteRules.Rule> rule = applied(method(request), template.get());
         if (rule.isEmpty()) {
             return Mono.just(SecurityRuleResult.REJECTED);
         }
@@ -51,6 +59,24 @@ public class RouteSecurityRule implements SecurityRule<HttpRequest<?>> {
     /** The rule of the route {@code request} matched; empty when it matched none or the route has no rule. */
     public static Optional<RouteRules.Rule> ruleOf(HttpRequest<?> request) {
         return template(request).flatMap(t -> RouteRules.of(method(request), t));
+    }
+
+    /** {@link #ruleOf} as this hub applies it, with its settings' one exception. */
+    public Optional<RouteRules.Rule> appliedRuleOf(HttpRequest<?> request) {
+        return template(request).flatMap(t -> applied(method(request), t));
+    }
+
+    /**
+     * The table's rule, except {@code GET /metrics} for anyone when the setting says so: the table
+     * stays the one every hub and the route × role spec read, and a hub whose port only a trusted
+     * network reaches may still be scraped without a token, as Prometheus setups often are.
+     */
+    private Optional<RouteRules.Rule> applied(String method, String template) {
+        Optional<RouteRules.Rule> rule = RouteRules.of(method, template);
+        if (anonymousMetrics && RouteRules.key(method, template).equals(METRICS)) {
+            return Optional.of(RouteRules.Rule.anyone());
+        }
+        return rule;
     }
 
     // Micronaut answers HEAD from the GET route: it needs what the GET needs.

@@ -166,7 +166,7 @@ class GrantsSpec extends Specification {
     def "every denial is an access.denied audit event on A, and decisions are counted by code"() {
         when:
         def denied = cli(a, 'audit', 'ls', '--type', 'access.denied', '--since', '10m', '--limit', '200', '--output', 'json').json*.code
-        def metrics = HubHttp.get(a.url() + '/metrics').text
+        def metrics = HubHttp.get(a.url() + '/metrics', TestHubs.adminToken(a)).text
 
         then:
         denied.containsAll(['grant_scope_mismatch', 'grant_expired', 'peer_cert_required', 'grant_peer_mismatch',

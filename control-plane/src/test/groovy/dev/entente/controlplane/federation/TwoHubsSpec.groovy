@@ -88,7 +88,7 @@ class TwoHubsSpec extends Specification {
 
         and: 'metrics: peers by state, heartbeats, the sweep'
         eventually(10) {
-            def m = HubHttp.get(a.url() + '/metrics').text
+            def m = HubHttp.get(a.url() + '/metrics', TestHubs.adminToken(a)).text
             m.contains('entente_peers{state="active"} 1.0') && metric(m, 'entente_heartbeats_received_total') > 0 &&
                     metric(m, 'entente_heartbeats_sent_total') > 0 && metric(m, 'entente_sweep_last_run_timestamp_seconds') > 0
         }

@@ -94,7 +94,7 @@ class HubEndToEndSpec extends Specification {
 
     def "metrics export JVM figures and the TLS expiry"() {
         when:
-        def m = HubHttp.get("$base/metrics")
+        def m = HubHttp.get("$base/metrics", admin)
 
         then:
         m.status == 200

@@ -42,7 +42,7 @@ class MetricsSpec extends Specification {
     }
 
     static String scrape(RunningHub hub) {
-        def answer = HubHttp.get(hub.url() + '/metrics')
+        def answer = HubHttp.get(hub.url() + '/metrics', TestHubs.adminToken(hub))
         assert answer.status == 200
         answer.text
     }

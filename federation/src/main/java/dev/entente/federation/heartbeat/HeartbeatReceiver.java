@@ -50,7 +50,7 @@ public final class HeartbeatReceiver {
         Long skewMs = null;
         if (heartbeat.clock() != null) {
             try {
-                skewMs = Instant.parse(heartbeat.clock()).toEpochMilli() - now.toEpochMilli();
+                skewMs = PeerClock.parse(heartbeat.clock()).toEpochMilli() - now.toEpochMilli();
             } catch (RuntimeException ignored) {
                 // a malformed clock is reported as unknown skew, not a failed heartbeat
             }

@@ -68,7 +68,7 @@ public final class PeerClocks {
         }
         Instant theirs;
         try {
-            theirs = Instant.parse(peerClock);
+            theirs = PeerClock.parse(peerClock);
         } catch (DateTimeParseException e) {
             return;
         }

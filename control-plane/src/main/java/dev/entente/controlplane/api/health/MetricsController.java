@@ -6,7 +6,8 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
 /**
- * {@code GET /metrics}: Prometheus text. Unauthenticated like most exporters; it carries counts,
+ * {@code GET /metrics}: Prometheus text, for an operator token with any role (or anyone, with
+ * {@code entente.metrics.unauthenticated-access}); it carries counts,
  * timestamps and the ids and names of live peers (as the alerts need), never tokens, keys or
  * fingerprints.
  */

@@ -1,2 +1,2 @@
-/** Unauthenticated health ({@code /healthz}), readiness ({@code /readyz}) and metrics endpoints. */
+/** Unauthenticated health ({@code /healthz}) and readiness ({@code /readyz}), and the metrics endpoint. */
 package dev.entente.controlplane.api.health;
