@@ -78,7 +78,7 @@ public final class HeartbeatSender {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat extension failed before the round at {}", now, e);
         }
-        List<Peer> due = pacing.due(peers.listSendingHeartbeats(), now);
+        List<Peer> due = pacing.due(peers.listSendingHeartbeats());
         NodeKeys.Round keys = nodeKeys.forRound(due);
         List<UUID> delivered = new ArrayList<>();
         Consumer<UUID> onDelivered = id -> {

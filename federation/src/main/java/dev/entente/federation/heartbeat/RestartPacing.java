@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the hub's own heartbeat rounds out of the way of its peers' reconnect storm after a start
@@ -29,32 +30,46 @@ import java.util.List;
  */
 public final class RestartPacing {
     private final Instant startedAt;
-    private final Instant deferUntil;
+    private final Duration window;
+    private final LongSupplier nanoTime;
+    private final long startedNanos;
 
     /**
-     * @param startedAt            when this process started sending heartbeats
+     * @param startedAt            when this process started sending heartbeats, by the hub's clock
      * @param lastHeardBeforeStart the latest heartbeat any peer sent us before the start, or null
      * @param interval             {@code entente.heartbeat.interval}
      * @param staleAfter           {@code entente.heartbeat.stale-after}
      */
     public RestartPacing(Instant startedAt, Instant lastHeardBeforeStart, Duration interval, Duration staleAfter) {
+        this(startedAt, lastHeardBeforeStart, interval, staleAfter, System::nanoTime);
+    }
+
+    /**
+     * The window runs on {@code nanoTime}, a monotonic clock, and not on the wall clock: a clock
+     * stepped back (or a hub clock moved by hand) must not stretch it. Only the downtime and "heard
+     * since the start" compare wall-clock times, and a step there can only defer less.
+     */
+    RestartPacing(Instant startedAt, Instant lastHeardBeforeStart, Duration interval, Duration staleAfter,
+                  LongSupplier nanoTime) {
         this.startedAt = startedAt;
-        Duration window = Duration.ZERO;
+        this.nanoTime = nanoTime;
+        this.startedNanos = nanoTime.getAsLong();
+        Duration w = Duration.ZERO;
         if (lastHeardBeforeStart != null && !lastHeardBeforeStart.isAfter(startedAt)) {
             Duration downtime = Duration.between(lastHeardBeforeStart, startedAt);
-            window = staleAfter.dividedBy(2).minus(interval.multipliedBy(2)).minus(downtime);
+            w = staleAfter.dividedBy(2).minus(interval.multipliedBy(2)).minus(downtime);
         }
-        this.deferUntil = window.isNegative() ? startedAt : startedAt.plus(window);
+        this.window = w.isNegative() ? Duration.ZERO : w;
     }
 
-    /** Until when rounds skip the peers heard from since the start (the start itself when nothing is deferred). */
-    public Instant deferUntil() {
-        return deferUntil;
+    /** How long after the start rounds skip the peers heard from since (zero: nothing is deferred). */
+    public Duration window() {
+        return window;
     }
 
-    /** The peers a round starting at {@code now} sends to, in the order given; the rest wait for a later round. */
-    public List<Peer> due(List<Peer> sending, Instant now) {
-        if (!now.isBefore(deferUntil)) {
+    /** The peers a round starting now sends to, in the order given; the rest wait for a later round. */
+    public List<Peer> due(List<Peer> sending) {
+        if (window.isZero() || nanoTime.getAsLong() - startedNanos >= window.toNanos()) {
             return sending;
         }
         List<Peer> due = new ArrayList<>(sending.size());
